@@ -1,0 +1,43 @@
+{
+  "targets": [
+    {
+      "target_name": "hexlog_native",
+      "sources": [
+        "src/core/mapped_file.cc",
+        "src/core/status.cc",
+        "src/napi/addon.cc",
+        "src/napi/errors.cc",
+        "src/napi/mapped_file_wrap.cc"
+      ],
+      "include_dirs": [
+        "<!@(node -p \"require('node-addon-api').include\")",
+        "src"
+      ],
+      "defines": [
+        "NAPI_VERSION=8",
+        "NAPI_CPP_EXCEPTIONS",
+        "NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED"
+      ],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
+      "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-fexceptions"],
+      "conditions": [
+        ["OS!='win'", {
+          "sources": ["src/core/platform_posix.cc"]
+        }],
+        ["OS=='mac'", {
+          "xcode_settings": {
+            "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+            "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+            "WARNING_CFLAGS": ["-Wall", "-Wextra"]
+          }
+        }],
+        ["OS=='win'", {
+          "msvs_settings": {
+            "VCCLCompilerTool": { "ExceptionHandling": 1, "AdditionalOptions": ["/std:c++17"] }
+          }
+        }]
+      ]
+    }
+  ]
+}

@@ -1,0 +1,205 @@
+#include "core/mapped_file.h"
+
+#include <cstring>
+
+#include "core/fault_guard.h"
+
+namespace hexlog::core {
+
+namespace {
+
+std::string Bytes(uint64_t count) {
+  return std::to_string(count) + (count == 1 ? " byte" : " bytes");
+}
+
+// EISDIR / ENOTREG for anything we must not map.
+Status RequireRegularFile(const platform::FileInfo& info, const std::string& path) {
+  switch (info.kind) {
+    case platform::FileKind::kRegular:
+      return Status::Ok();
+    case platform::FileKind::kDirectory:
+      return Status::Fail(codes::kIsDirectory, "EISDIR: is a directory: " + path);
+    default:
+      return Status::Fail(codes::kNotRegular, std::string("ENOTREG: not a regular file (") +
+                                                  platform::FileKindName(info.kind) + "): " + path);
+  }
+}
+
+}  // namespace
+
+const char* MapModeName(MapMode mode) {
+  switch (mode) {
+    case MapMode::kReadOnly:
+      return "readonly";
+    case MapMode::kShared:
+      return "shared";
+    case MapMode::kPrivate:
+      return "private";
+  }
+  return "unknown";
+}
+
+bool ParseMapMode(const std::string& text, MapMode* mode) {
+  for (MapMode candidate : {MapMode::kReadOnly, MapMode::kShared, MapMode::kPrivate}) {
+    if (text == MapModeName(candidate)) {
+      *mode = candidate;
+      return true;
+    }
+  }
+  return false;
+}
+
+MappedFile::~MappedFile() { Close(); }
+
+Status MappedFile::Open(const std::string& path, MapMode mode) {
+  if (!is_closed()) {
+    return Status::Fail(codes::kInvalid, "EINVAL: already open: " + path_);
+  }
+  // Look before opening: opening a FIFO for reading would block until a writer appears.
+  platform::FileInfo info;
+  Status status = platform::StatPath(path, &info);
+  if (!status.ok()) return status;
+  status = RequireRegularFile(info, path);
+  if (!status.ok()) return status;
+
+  // Private mode opens read-only, so its copy-on-write pages can never reach the file.
+  platform::FileHandle handle;
+  status = platform::OpenFile(path, mode == MapMode::kShared, &handle, &info);
+  if (!status.ok()) return status;
+  // The path may have been replaced between the stat and the open.
+  status = RequireRegularFile(info, path);
+  if (status.ok()) status = platform::MapFile(handle, path, info.size, mode, &mapping_);
+  if (!status.ok()) {
+    platform::CloseFile(&handle);
+    return status;
+  }
+  // The descriptor stays open while mapped: Stat and the truncation check need it.
+  handle_ = handle;
+  path_ = path;
+  mode_ = mode;
+  return Status::Ok();
+}
+
+Status MappedFile::Size(uint64_t* size) const {
+  Status status = CheckOpen();
+  if (status.ok()) *size = mapping_.length;
+  return status;
+}
+
+Status MappedFile::Stat(FileIdentity* identity) const {
+  Status status = CheckOpen();
+  if (!status.ok()) return status;
+  platform::FileInfo info;
+  status = platform::StatHandle(handle_, path_, &info);
+  if (!status.ok()) return status;
+  identity->size = info.size;
+  identity->dev = info.dev;
+  identity->ino = info.ino;
+  identity->mtime_ms = info.mtime_ms;
+  return Status::Ok();
+}
+
+Status MappedFile::ReadInto(uint64_t offset, void* dst, uint64_t length, uint64_t* copied) const {
+  *copied = 0;
+  Status status = CheckOpen();
+  if (!status.ok()) return status;
+  const uint64_t size = mapping_.length;
+  if (offset > size) {
+    return Status::Fail(codes::kRange, "ERANGE: read at offset " + std::to_string(offset) +
+                                           " is past the end of " + path_ + " (" + Bytes(size) +
+                                           ")");
+  }
+  const uint64_t count = length < size - offset ? length : size - offset;
+  if (count == 0) return Status::Ok();
+  status = CheckFileCovers(offset + count);
+  if (!status.ok()) return status;
+  // The file can still shrink between the check and the copy; the guard catches that fault.
+  if (!guarded_copy(dst, static_cast<const char*>(mapping_.base) + offset,
+                    static_cast<size_t>(count))) {
+    return FaultWhileCopying();
+  }
+  *copied = count;
+  return Status::Ok();
+}
+
+Status MappedFile::Write(uint64_t offset, const void* src, uint64_t length, uint64_t* written) {
+  *written = 0;
+  Status status = CheckOpen();
+  if (!status.ok()) return status;
+  if (mode_ == MapMode::kReadOnly) {
+    return Status::Fail(codes::kReadOnly, "EREADONLY: " + path_ +
+                                              " is open read-only; open it in shared or private "
+                                              "mode to write");
+  }
+  const uint64_t size = mapping_.length;
+  if (offset > size || length > size - offset) {
+    return Status::Fail(codes::kRange, "ERANGE: write of " + Bytes(length) + " at offset " +
+                                           std::to_string(offset) + " goes past the end of " +
+                                           path_ + " (" + Bytes(size) +
+                                           "); writes cannot grow the file");
+  }
+  if (length == 0) return Status::Ok();
+  status = CheckFileCovers(offset + length);
+  if (!status.ok()) return status;
+  if (!guarded_copy(static_cast<char*>(mapping_.base) + offset, src, static_cast<size_t>(length))) {
+    return FaultWhileCopying();
+  }
+  *written = length;
+  return Status::Ok();
+}
+
+Status MappedFile::Flush(uint64_t offset, uint64_t length) {
+  Status status = CheckOpen();
+  if (!status.ok()) return status;
+  if (mode_ == MapMode::kPrivate) {
+    return Status::Fail(codes::kBadMode, "EBADMODE: " + path_ +
+                                             " is open in private (copy-on-write) mode; its "
+                                             "changes never reach the file, so it cannot be "
+                                             "flushed");
+  }
+  if (mode_ == MapMode::kReadOnly) {
+    return Status::Fail(codes::kBadMode,
+                        "EBADMODE: " + path_ + " is open read-only; there is nothing to flush");
+  }
+  const uint64_t size = mapping_.length;
+  if (offset > size || length > size - offset) {
+    return Status::Fail(codes::kRange, "ERANGE: flush of " + Bytes(length) + " at offset " +
+                                           std::to_string(offset) + " goes past the end of " +
+                                           path_ + " (" + Bytes(size) + ")");
+  }
+  return platform::SyncRange(handle_, mapping_, path_, offset, length);
+}
+
+void MappedFile::Close() {
+  platform::UnmapFile(&mapping_);
+  platform::CloseFile(&handle_);
+}
+
+Status MappedFile::CheckOpen() const {
+  if (!is_closed()) return Status::Ok();
+  return Status::Fail(codes::kClosed,
+                      "ECLOSED: file is closed: " + (path_.empty() ? "(never opened)" : path_));
+}
+
+Status MappedFile::CheckFileCovers(uint64_t end) const {
+  platform::FileInfo info;
+  Status status = platform::StatHandle(handle_, path_, &info);
+  if (!status.ok()) return status;
+  if (info.size < end) return FileChanged(info.size);
+  return Status::Ok();
+}
+
+Status MappedFile::FileChanged(uint64_t current_size) const {
+  return Status::Fail(codes::kFileChanged, "EFILECHANGED: file changed on disk: " + path_ +
+                                               " is now " + Bytes(current_size) + ", was " +
+                                               Bytes(mapping_.length));
+}
+
+Status MappedFile::FaultWhileCopying() const {
+  platform::FileInfo info;
+  if (platform::StatHandle(handle_, path_, &info).ok()) return FileChanged(info.size);
+  return Status::Fail(codes::kFileChanged,
+                      "EFILECHANGED: file changed on disk: " + path_ + " shrank during the copy");
+}
+
+}  // namespace hexlog::core

@@ -1,0 +1,71 @@
+// Every operating-system call of the core lives behind this header, implemented once per platform
+// (platform_posix.cc today). The rest of core is portable C++17.
+#ifndef HEXLOG_CORE_PLATFORM_H_
+#define HEXLOG_CORE_PLATFORM_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "core/status.h"
+
+namespace hexlog::core {
+
+enum class MapMode {
+  kReadOnly,  // read-only view of the file
+  kShared,    // writes reach the file (after flush, for durability)
+  kPrivate,   // copy-on-write: writes stay in this process, the file is never touched
+};
+
+namespace platform {
+
+enum class FileKind { kRegular, kDirectory, kFifo, kCharDevice, kBlockDevice, kSocket, kOther };
+
+struct FileInfo {
+  FileKind kind = FileKind::kOther;
+  uint64_t size = 0;
+  uint64_t dev = 0;
+  uint64_t ino = 0;
+  double mtime_ms = 0;
+};
+
+// An open file plus its mapping. Fields are platform-owned; callers treat them as opaque.
+struct FileHandle {
+  intptr_t descriptor = -1;  // fd on POSIX
+  bool is_open() const { return descriptor >= 0; }
+};
+
+struct Mapping {
+  void* base = nullptr;  // nullptr for a zero-length file
+  uint64_t length = 0;
+};
+
+// "FIFO", "directory", ... for messages.
+const char* FileKindName(FileKind kind);
+
+// Metadata of `path` without opening it (follows symlinks), so a FIFO is never opened.
+Status StatPath(const std::string& path, FileInfo* info);
+
+// Opens for reading, or for reading and writing when `writable`, and fills `info` from the open
+// descriptor so the caller can check what was actually opened. Never blocks on special files.
+Status OpenFile(const std::string& path, bool writable, FileHandle* handle, FileInfo* info);
+
+// Metadata of the open file now (size as it is on disk at this moment).
+Status StatHandle(const FileHandle& handle, const std::string& path, FileInfo* info);
+
+// Maps `length` bytes of the file. A zero length yields an empty mapping without a system call.
+Status MapFile(const FileHandle& handle, const std::string& path, uint64_t length, MapMode mode,
+               Mapping* mapping);
+
+// Writes the page-aligned range covering [offset, offset + length) back to the file, then
+// flushes the file to stable storage.
+Status SyncRange(const FileHandle& handle, const Mapping& mapping, const std::string& path,
+                 uint64_t offset, uint64_t length);
+
+void UnmapFile(Mapping* mapping);
+void CloseFile(FileHandle* handle);
+
+}  // namespace platform
+}  // namespace hexlog::core
+
+#endif  // HEXLOG_CORE_PLATFORM_H_

@@ -1,0 +1,15 @@
+// Per-environment state (each worker thread or Electron context loads its own copy).
+#ifndef HEXLOG_NAPI_ADDON_DATA_H_
+#define HEXLOG_NAPI_ADDON_DATA_H_
+
+#include <napi.h>
+
+namespace hexlog::napi {
+
+struct AddonData {
+  Napi::FunctionReference mapped_file_constructor;
+};
+
+}  // namespace hexlog::napi
+
+#endif  // HEXLOG_NAPI_ADDON_DATA_H_

@@ -1,0 +1,81 @@
+#include "napi/errors.h"
+
+#include <cmath>
+
+namespace hexlog::napi {
+
+namespace {
+
+constexpr double kMaxSafeInteger = 9007199254740991.0;  // 2^53 - 1
+
+std::string Describe(const Napi::Value& value) {
+  switch (value.Type()) {
+    case napi_undefined:
+      return "undefined";
+    case napi_null:
+      return "null";
+    case napi_boolean:
+      return "a boolean";
+    case napi_number:
+      return value.ToString().Utf8Value();
+    case napi_string:
+      return "a string";
+    case napi_symbol:
+      return "a symbol";
+    case napi_function:
+      return "a function";
+    case napi_bigint:
+      return "a bigint";
+    default:
+      return value.IsTypedArray() ? "a typed array other than Uint8Array" : "an object";
+  }
+}
+
+}  // namespace
+
+void ThrowStatus(Napi::Env env, const core::Status& status, const std::string& path) {
+  Napi::Error error = Napi::Error::New(env, status.message());
+  error.Set("code", Napi::String::New(env, status.code()));
+  error.Set("path", Napi::String::New(env, path));
+  throw error;
+}
+
+void ThrowInvalidArgument(Napi::Env env, const std::string& message) {
+  Napi::TypeError error = Napi::TypeError::New(env, "EINVAL: " + message);
+  error.Set("code", Napi::String::New(env, core::codes::kInvalid));
+  throw error;
+}
+
+uint64_t RequireOffset(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  const Napi::Value value = info[index];
+  if (value.IsNumber()) {
+    const double number = value.As<Napi::Number>().DoubleValue();
+    if (std::isfinite(number) && number >= 0 && number <= kMaxSafeInteger &&
+        std::trunc(number) == number) {
+      return static_cast<uint64_t>(number);
+    }
+  }
+  ThrowInvalidArgument(
+      info.Env(),
+      std::string(name) + " must be a non-negative safe integer, got " + Describe(value));
+}
+
+std::string RequireString(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  const Napi::Value value = info[index];
+  if (!value.IsString()) {
+    ThrowInvalidArgument(info.Env(),
+                         std::string(name) + " must be a string, got " + Describe(value));
+  }
+  return value.As<Napi::String>().Utf8Value();
+}
+
+Napi::Uint8Array RequireUint8Array(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  const Napi::Value value = info[index];
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+    ThrowInvalidArgument(info.Env(),
+                         std::string(name) + " must be a Uint8Array, got " + Describe(value));
+  }
+  return value.As<Napi::Uint8Array>();
+}
+
+}  // namespace hexlog::napi

@@ -1,0 +1,105 @@
+#include "napi/mapped_file_wrap.h"
+
+#include <string>
+
+#include "napi/addon_data.h"
+#include "napi/errors.h"
+
+namespace hexlog::napi {
+
+Napi::Function MappedFileWrap::Define(Napi::Env env) {
+  return DefineClass(env, "MappedFile",
+                     {
+                         StaticMethod<&MappedFileWrap::Open>("open"),
+                         InstanceMethod<&MappedFileWrap::Size>("size"),
+                         InstanceMethod<&MappedFileWrap::Stat>("stat"),
+                         InstanceMethod<&MappedFileWrap::ReadInto>("readInto"),
+                         InstanceMethod<&MappedFileWrap::Write>("write"),
+                         InstanceMethod<&MappedFileWrap::Flush>("flush"),
+                         InstanceMethod<&MappedFileWrap::Close>("close"),
+                         InstanceMethod<&MappedFileWrap::IsClosed>("isClosed"),
+                     });
+}
+
+MappedFileWrap::MappedFileWrap(const Napi::CallbackInfo& info)
+    : Napi::ObjectWrap<MappedFileWrap>(info) {
+  const std::string path = RequireString(info, 0, "path");
+  const std::string mode_text = RequireString(info, 1, "mode");
+  core::MapMode mode;
+  if (!core::ParseMapMode(mode_text, &mode)) {
+    ThrowInvalidArgument(info.Env(),
+                         "mode must be 'readonly', 'shared' or 'private', got '" + mode_text + "'");
+  }
+  if (path.empty()) ThrowInvalidArgument(info.Env(), "path must not be empty");
+  const core::Status status = file_.Open(path, mode);
+  if (!status.ok()) ThrowStatus(info.Env(), status, path);
+}
+
+Napi::Value MappedFileWrap::Open(const Napi::CallbackInfo& info) {
+  AddonData* data = info.Env().GetInstanceData<AddonData>();
+  return data->mapped_file_constructor.New({info[0], info[1]});
+}
+
+Napi::Value MappedFileWrap::Size(const Napi::CallbackInfo& info) {
+  uint64_t size = 0;
+  const core::Status status = file_.Size(&size);
+  if (!status.ok()) ThrowStatus(info.Env(), status, file_.path());
+  return Napi::Number::New(info.Env(), static_cast<double>(size));
+}
+
+Napi::Value MappedFileWrap::Stat(const Napi::CallbackInfo& info) {
+  core::FileIdentity identity;
+  const core::Status status = file_.Stat(&identity);
+  if (!status.ok()) ThrowStatus(info.Env(), status, file_.path());
+  Napi::Env env = info.Env();
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("size", Napi::Number::New(env, static_cast<double>(identity.size)));
+  result.Set("dev", Napi::Number::New(env, static_cast<double>(identity.dev)));
+  result.Set("ino", Napi::Number::New(env, static_cast<double>(identity.ino)));
+  result.Set("mtimeMs", Napi::Number::New(env, identity.mtime_ms));
+  return result;
+}
+
+Napi::Value MappedFileWrap::ReadInto(const Napi::CallbackInfo& info) {
+  RequireOpen(info.Env());
+  const uint64_t offset = RequireOffset(info, 0, "offset");
+  Napi::Uint8Array target = RequireUint8Array(info, 1, "target");
+  uint64_t copied = 0;
+  // Straight into the JS-owned bytes: no external buffer ever points into the mapping.
+  const core::Status status = file_.ReadInto(offset, target.Data(), target.ByteLength(), &copied);
+  if (!status.ok()) ThrowStatus(info.Env(), status, file_.path());
+  return Napi::Number::New(info.Env(), static_cast<double>(copied));
+}
+
+Napi::Value MappedFileWrap::Write(const Napi::CallbackInfo& info) {
+  RequireOpen(info.Env());
+  const uint64_t offset = RequireOffset(info, 0, "offset");
+  Napi::Uint8Array source = RequireUint8Array(info, 1, "source");
+  uint64_t written = 0;
+  const core::Status status = file_.Write(offset, source.Data(), source.ByteLength(), &written);
+  if (!status.ok()) ThrowStatus(info.Env(), status, file_.path());
+  return Napi::Number::New(info.Env(), static_cast<double>(written));
+}
+
+void MappedFileWrap::Flush(const Napi::CallbackInfo& info) {
+  RequireOpen(info.Env());
+  const uint64_t offset = RequireOffset(info, 0, "offset");
+  const uint64_t length = RequireOffset(info, 1, "length");
+  const core::Status status = file_.Flush(offset, length);
+  if (!status.ok()) ThrowStatus(info.Env(), status, file_.path());
+}
+
+void MappedFileWrap::Close(const Napi::CallbackInfo&) { file_.Close(); }
+
+Napi::Value MappedFileWrap::IsClosed(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), file_.is_closed());
+}
+
+void MappedFileWrap::RequireOpen(Napi::Env env) const {
+  // Checked before the arguments so a closed file reports ECLOSED whatever it is passed.
+  uint64_t size = 0;
+  const core::Status status = file_.Size(&size);
+  if (!status.ok()) ThrowStatus(env, status, file_.path());
+}
+
+}  // namespace hexlog::napi

@@ -1,0 +1,40 @@
+// JS class MappedFile over core::MappedFile. Synchronous: each call copies at most one viewport.
+#ifndef HEXLOG_NAPI_MAPPED_FILE_WRAP_H_
+#define HEXLOG_NAPI_MAPPED_FILE_WRAP_H_
+
+#include <napi.h>
+
+#include "core/mapped_file.h"
+
+namespace hexlog::napi {
+
+class MappedFileWrap : public Napi::ObjectWrap<MappedFileWrap> {
+ public:
+  // Defines the class; `open` needs the returned constructor, kept in the addon's instance data.
+  static Napi::Function Define(Napi::Env env);
+
+  // new MappedFile(path, mode): opens and maps, or throws a coded Error.
+  explicit MappedFileWrap(const Napi::CallbackInfo& info);
+  // The mapping is released here if JS never called close().
+  ~MappedFileWrap() override = default;
+
+ private:
+  static Napi::Value Open(const Napi::CallbackInfo& info);
+
+  Napi::Value Size(const Napi::CallbackInfo& info);
+  Napi::Value Stat(const Napi::CallbackInfo& info);
+  Napi::Value ReadInto(const Napi::CallbackInfo& info);
+  Napi::Value Write(const Napi::CallbackInfo& info);
+  void Flush(const Napi::CallbackInfo& info);
+  void Close(const Napi::CallbackInfo& info);
+  Napi::Value IsClosed(const Napi::CallbackInfo& info);
+
+  // Throws ECLOSED when closed.
+  void RequireOpen(Napi::Env env) const;
+
+  core::MappedFile file_;
+};
+
+}  // namespace hexlog::napi
+
+#endif  // HEXLOG_NAPI_MAPPED_FILE_WRAP_H_

@@ -1,0 +1,59 @@
+// ESLint rule `local/code-layering`: arrows point one way (renderer → shared ← main/services → native).
+// Each layer lists what it may not import: bare module names and folders of this repository.
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+/** Layer folder → forbidden module names (exact or prefix with '*') and forbidden repo folders. */
+const layers = [
+  {
+    dir: 'src/shared',
+    modules: ['electron', 'node:*', 'react', 'react-dom', 'ws'],
+    folders: ['src/main', 'src/renderer', 'src/preload', 'src/host', 'native'],
+  },
+  {
+    dir: 'src/renderer',
+    modules: ['electron', 'node:*', 'ws'],
+    folders: ['src/main', 'src/preload', 'src/host', 'native'],
+  },
+  { dir: 'src/main/services', modules: ['electron'], folders: ['src/renderer', 'src/preload', 'src/host'] },
+  { dir: 'src/host', modules: ['electron'], folders: ['src/renderer', 'src/preload'] },
+  { dir: 'src/preload', modules: [], folders: ['src/main', 'src/renderer', 'src/host', 'native'] },
+  { dir: 'src/main', modules: [], folders: ['src/renderer', 'src/preload', 'src/host'] },
+  { dir: 'native', modules: ['electron', 'react'], folders: ['src/main', 'src/renderer', 'src/preload', 'src/host'] },
+];
+
+const inside = (file, dir) => {
+  const relative = path.relative(path.join(root, dir), file);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+};
+
+export const codeLayering = {
+  meta: { type: 'problem', schema: [], messages: { forbidden: '{{layer}} may not import {{what}}' } },
+  create(context) {
+    const file = context.filename;
+    const layer = layers.find((candidate) => inside(file, candidate.dir));
+    if (!layer) return {};
+    const check = (node, specifier) => {
+      if (typeof specifier !== 'string') return;
+      if (specifier.startsWith('.')) {
+        const target = path.resolve(path.dirname(file), specifier);
+        const folder = layer.folders.find((candidate) => inside(target, candidate));
+        if (folder) context.report({ node, messageId: 'forbidden', data: { layer: layer.dir, what: folder } });
+        return;
+      }
+      const banned = layer.modules.find((name) =>
+        name.endsWith('*')
+          ? specifier.startsWith(name.slice(0, -1))
+          : specifier === name || specifier.startsWith(`${name}/`),
+      );
+      if (banned) context.report({ node, messageId: 'forbidden', data: { layer: layer.dir, what: specifier } });
+    };
+    return {
+      ImportDeclaration: (node) => check(node, node.source.value),
+      ExportNamedDeclaration: (node) => node.source && check(node, node.source.value),
+      ExportAllDeclaration: (node) => check(node, node.source.value),
+      ImportExpression: (node) => node.source.type === 'Literal' && check(node, node.source.value),
+    };
+  },
+};

@@ -1,0 +1,45 @@
+// `npm run web -- [--port N] FILE...`: prints the URL (with its token) as the first line of stdout.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startHost } from './server';
+
+const usage = 'usage: npm run web -- [--port N] FILE...';
+
+function parseArgs(argv: readonly string[]): { port: number; files: string[] } {
+  const files: string[] = [];
+  let port = 0;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--port') {
+      const value = Number(argv[++i]);
+      if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`--port takes 0-65535\n${usage}`);
+      port = value;
+    } else if (arg === '--help' || arg === '-h') {
+      throw new Error(usage);
+    } else {
+      files.push(arg);
+    }
+  }
+  if (files.length === 0) throw new Error(`name at least one file to open\n${usage}`);
+  return { port, files };
+}
+
+async function main(): Promise<void> {
+  const { port, files } = parseArgs(process.argv.slice(2));
+  const rendererDir = resolve(process.env['HEXLOG_RENDERER_DIR'] ?? join(__dirname, '../../out/renderer'));
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    throw new Error(`no built renderer in ${rendererDir}: run \`npm run build\` first`);
+  }
+  const host = await startHost({ files, port, rendererDir, log: (line) => process.stderr.write(`${line}\n`) });
+  process.stdout.write(`${host.url}\n`);
+  const stop = (): void => {
+    void host.close().finally(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`hexlog web: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(2);
+});

@@ -1,0 +1,176 @@
+// The browser host: serves the built renderer on 127.0.0.1 and bridges the same contract to the
+// same services over a WebSocket, so the app runs (and is tested) in a plain browser.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { createServices, type Services } from '../main/services';
+import type { EventName, Events } from '../shared/contract';
+import { err } from '../shared/result';
+import { decodeFrame, encodeFrame, type ClientMessage, type ServerMessage } from '../shared/wire';
+
+export interface HostOptions {
+  readonly files: readonly string[];
+  readonly port?: number;
+  /** Directory of the built renderer (out/renderer). */
+  readonly rendererDir: string;
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningHost {
+  readonly url: string;
+  readonly port: number;
+  readonly services: Services;
+  close(): Promise<void>;
+}
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
+
+const MAX_CLIENT_FRAME = 64 * 1024 * 1024;
+
+export async function startHost(options: HostOptions): Promise<RunningHost> {
+  const log = options.log ?? (() => undefined);
+  const token = randomBytes(24).toString('hex');
+  const services = createServices({
+    info: { kind: 'browser', nativeOpenDialog: false, acceptsDroppedFiles: false },
+  });
+  for (const file of options.files) services.offers.offer(file);
+
+  const tokenMatches = (candidate: string | null | undefined): boolean => {
+    if (typeof candidate !== 'string' || candidate.length !== token.length) return false;
+    return timingSafeEqual(Buffer.from(candidate), Buffer.from(token));
+  };
+  const cookieToken = (request: IncomingMessage): string | undefined =>
+    /(?:^|;\s*)hexlog_token=([0-9a-f]+)/.exec(request.headers.cookie ?? '')?.[1];
+
+  const server = createServer((request, response) => {
+    void serveStatic(request, response).catch((error: unknown) => {
+      log(`http error: ${String(error)}`);
+      if (!response.headersSent) response.writeHead(500);
+      response.end();
+    });
+  });
+
+  async function serveStatic(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const authorized = tokenMatches(url.searchParams.get('token')) || tokenMatches(cookieToken(request));
+    if (!authorized) {
+      response.writeHead(403, { 'content-type': 'text/plain' });
+      response.end('hexlog: a valid token is required (use the URL the host printed)\n');
+      return;
+    }
+    const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
+    const root = normalize(options.rendererDir);
+    const file = normalize(join(root, relative));
+    if (!file.startsWith(root + sep)) {
+      response.writeHead(404);
+      response.end();
+      return;
+    }
+    let body: Buffer;
+    try {
+      body = await readFile(file);
+    } catch {
+      response.writeHead(404, { 'content-type': 'text/plain' });
+      response.end('not found\n');
+      return;
+    }
+    response.writeHead(200, {
+      'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'set-cookie': `hexlog_token=${token}; HttpOnly; SameSite=Strict; Path=/`,
+    });
+    response.end(body);
+  }
+
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME });
+  let nextConnection = 1;
+
+  server.on('upgrade', (request, socket, head) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const origin = request.headers.origin;
+    const sameOrigin = origin === undefined || origin === `http://127.0.0.1:${port()}`;
+    if (url.pathname !== '/ws' || !tokenMatches(url.searchParams.get('token')) || !sameOrigin) {
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => onConnection(ws));
+  });
+
+  const broadcast = <E extends EventName>(name: E, payload: Events[E]): void => {
+    const frame = encodeFrame({ kind: 'event', name, payload } satisfies ServerMessage);
+    for (const client of sockets.clients) client.send(frame);
+  };
+  const stopOffers = services.offers.onChange((offers) => broadcast('offersChanged', offers));
+
+  function onConnection(ws: WebSocket): void {
+    const owner = `ws:${nextConnection++}`;
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      void answer(ws, owner, data, isBinary);
+    });
+    ws.on('close', () => services.sessions.disposeOwner(owner));
+    ws.on('error', (error) => log(`socket error: ${error.message}`));
+  }
+
+  async function answer(ws: WebSocket, owner: string, data: RawData, isBinary: boolean): Promise<void> {
+    let message: ClientMessage;
+    try {
+      if (!isBinary) throw new Error('text frames are not part of the protocol');
+      message = parseClientMessage(decodeFrame(toUint8Array(data)));
+    } catch (error) {
+      log(`dropped a malformed message: ${String(error)}`);
+      ws.send(encodeFrame({ kind: 'response', id: -1, result: err('EINVAL', 'malformed message') }));
+      return;
+    }
+    const result = await services.dispatch({ owner }, message.name, message.args);
+    if (ws.readyState === ws.OPEN) {
+      ws.send(encodeFrame({ kind: 'response', id: message.id, result } satisfies ServerMessage));
+    }
+  }
+
+  const port = (): number => (server.address() as AddressInfo).port;
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolvePromise());
+  });
+
+  return {
+    url: `http://127.0.0.1:${port()}/?token=${token}`,
+    port: port(),
+    services,
+    close: async () => {
+      stopOffers();
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+      await new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
+      services.dispose();
+    },
+  };
+}
+
+function toUint8Array(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return data;
+}
+
+function parseClientMessage(value: unknown): ClientMessage {
+  if (typeof value !== 'object' || value === null) throw new Error('message is not an object');
+  const candidate = value as Partial<Record<keyof ClientMessage, unknown>>;
+  if (candidate.kind !== 'request') throw new Error('unknown message kind');
+  if (typeof candidate.id !== 'number' || !Number.isSafeInteger(candidate.id)) throw new Error('bad id');
+  if (typeof candidate.name !== 'string') throw new Error('bad request name');
+  if (!Array.isArray(candidate.args)) throw new Error('bad arguments');
+  return { kind: 'request', id: candidate.id, name: candidate.name, args: candidate.args as unknown[] };
+}

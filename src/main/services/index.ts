@@ -1,0 +1,24 @@
+// Builds the services shared by the Electron adapter and the browser host.
+import type { Disposable } from '../../shared/disposable';
+import { createDispatch, type Dispatch, type HostPorts } from './handlers';
+import { OfferList } from './offers';
+import { SessionRegistry } from './sessionRegistry';
+
+export interface Services extends Disposable {
+  readonly sessions: SessionRegistry;
+  readonly offers: OfferList;
+  readonly dispatch: Dispatch;
+}
+
+export function createServices(host: HostPorts): Services {
+  const sessions = new SessionRegistry();
+  const offers = new OfferList();
+  return {
+    sessions,
+    offers,
+    dispatch: createDispatch({ sessions, offers, host }),
+    dispose: () => sessions.dispose(),
+  };
+}
+
+export type { CallContext, Dispatch, HostPorts } from './handlers';

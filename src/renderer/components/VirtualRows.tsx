@@ -1,0 +1,229 @@
+// Virtualized rows for any number of rows. react-window's List renders a window of at most
+// WINDOW_ROWS rows (well under the browser's ~16.7M px element-height cap); our own scrollbar
+// spans all rows, and the window is re-based around the current row as the user moves.
+import {
+  useCallback,
+  useImperativeHandle,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type CSSProperties,
+  type ReactElement,
+  type Ref,
+  type PointerEvent as ReactPointerEvent,
+} from 'react';
+import { List, useListRef, type RowComponentProps } from 'react-window';
+
+export const WINDOW_ROWS = 100_000;
+
+export type Align = 'start' | 'center' | 'end' | 'auto';
+
+export interface VirtualRowsHandle {
+  /** Scrolls so that global row `row` (0-based) is visible, aligned as asked. */
+  scrollToRow(row: number, align: Align): void;
+  /** Scrolls so that `row` is the top row (fractional rows allowed). */
+  scrollToTop(row: number): void;
+  firstVisibleRow(): number;
+  visibleRowCount(): number;
+}
+
+export interface RowRenderProps {
+  index: number;
+  style: CSSProperties;
+}
+
+interface Props<P extends object> {
+  totalRows: number;
+  rowHeight: number;
+  rowComponent: (props: RowRenderProps & P) => ReactElement | null;
+  rowProps: P;
+  handleRef?: Ref<VirtualRowsHandle>;
+  onTopRowChange?: (topRow: number, visibleRows: number) => void;
+  className?: string;
+  label: string;
+}
+
+interface WindowRowProps {
+  windowStart: number;
+  render: (props: RowRenderProps & object) => ReactElement | null;
+  renderProps: object;
+}
+
+function WindowRow({ index, style, windowStart, render, renderProps }: RowComponentProps<WindowRowProps>) {
+  return render({ ...renderProps, index: windowStart + index, style });
+}
+
+const clamp = (value: number, low: number, high: number): number => Math.min(Math.max(value, low), high);
+
+export function VirtualRows<P extends object>(props: Props<P>): ReactElement {
+  const { totalRows, rowHeight, handleRef, onTopRowChange } = props;
+  const listRef = useListRef(null);
+  const [windowStart, setWindowStart] = useState(0);
+  const [topRow, setTopRow] = useState(0);
+  const [viewportHeight, setViewportHeight] = useState(0);
+  const pendingScrollTop = useRef<number | null>(null);
+  const windowRows = Math.min(WINDOW_ROWS, Math.max(0, totalRows - windowStart));
+  const visibleRows = Math.max(1, Math.floor(viewportHeight / rowHeight));
+  const maxTop = Math.max(0, totalRows - visibleRows);
+
+  const element = (): HTMLDivElement | null => listRef.current?.element ?? null;
+
+  const applyTop = useCallback(
+    (top: number, currentStart: number) => {
+      const clampedTop = clamp(top, 0, Math.max(0, totalRows - visibleRows));
+      const neededStart =
+        totalRows <= WINDOW_ROWS ? 0 : clamp(Math.floor(clampedTop - WINDOW_ROWS / 2), 0, totalRows - WINDOW_ROWS);
+      const scrollTop = (clampedTop - neededStart) * rowHeight;
+      if (neededStart === currentStart) {
+        const el = listRef.current?.element;
+        if (el) el.scrollTop = scrollTop;
+      } else {
+        pendingScrollTop.current = scrollTop;
+        setWindowStart(neededStart);
+      }
+      setTopRow(clampedTop);
+    },
+    [totalRows, visibleRows, rowHeight, listRef],
+  );
+
+  // A re-based window keeps the same top row: restore the scroll position before paint.
+  useLayoutEffect(() => {
+    const el = element();
+    if (pendingScrollTop.current !== null && el) {
+      el.scrollTop = pendingScrollTop.current;
+      pendingScrollTop.current = null;
+    }
+  });
+
+  // Shrinking files (or a new file) may leave the window past the end.
+  useLayoutEffect(() => {
+    if (windowStart > 0 && windowStart + WINDOW_ROWS > totalRows) {
+      applyTop(Math.min(topRow, maxTop), windowStart);
+    }
+  }, [totalRows, windowStart, topRow, maxTop, applyTop]);
+
+  useLayoutEffect(() => {
+    onTopRowChange?.(Math.floor(topRow), visibleRows);
+  }, [topRow, visibleRows, onTopRowChange]);
+
+  useImperativeHandle(
+    handleRef,
+    () => ({
+      scrollToRow: (row, align) => {
+        const first = Math.floor(topRow);
+        let top: number;
+        if (align === 'start') top = row;
+        else if (align === 'center') top = row - Math.floor(visibleRows / 2);
+        else if (align === 'end') top = row - visibleRows + 1;
+        else if (row < first) top = row;
+        else if (row >= first + visibleRows) top = row - visibleRows + 1;
+        else return;
+        applyTop(top, windowStart);
+      },
+      scrollToTop: (row) => applyTop(row, windowStart),
+      firstVisibleRow: () => Math.floor(topRow),
+      visibleRowCount: () => visibleRows,
+    }),
+    [applyTop, topRow, visibleRows, windowStart],
+  );
+
+  const onScroll = (): void => {
+    const el = element();
+    if (!el || pendingScrollTop.current !== null) return;
+    const top = windowStart + el.scrollTop / rowHeight;
+    setTopRow(top);
+    if (totalRows <= WINDOW_ROWS) return;
+    const nearStart = windowStart > 0 && el.scrollTop < viewportHeight * 2;
+    const windowBottom = windowRows * rowHeight;
+    const nearEnd = windowStart + windowRows < totalRows && el.scrollTop + viewportHeight * 3 > windowBottom;
+    if (nearStart || nearEnd) applyTop(top, windowStart);
+  };
+
+  const onWheelOverBar = (event: React.WheelEvent): void => {
+    const el = element();
+    if (el) el.scrollTop += event.deltaY;
+  };
+
+  // Our scrollbar: the thumb's place is the top row's place among all rows.
+  const trackRef = useRef<HTMLDivElement>(null);
+  const trackHeight = viewportHeight;
+  const contentHeight = totalRows * rowHeight;
+  const thumbHeight =
+    contentHeight <= viewportHeight
+      ? trackHeight
+      : clamp((viewportHeight / contentHeight) * trackHeight, 24, trackHeight);
+  const thumbTop = maxTop === 0 ? 0 : (Math.min(topRow, maxTop) / maxTop) * (trackHeight - thumbHeight);
+  const drag = useRef<{ pointerY: number; thumbTop: number } | null>(null);
+
+  const topFromThumb = (thumbPosition: number): number => {
+    const travel = trackHeight - thumbHeight;
+    return travel <= 0 ? 0 : (clamp(thumbPosition, 0, travel) / travel) * maxTop;
+  };
+
+  const onTrackPointerDown = (event: ReactPointerEvent<HTMLDivElement>): void => {
+    const track = trackRef.current;
+    if (!track || event.button !== 0) return;
+    event.preventDefault();
+    const y = event.clientY - track.getBoundingClientRect().top;
+    if (y < thumbTop || y > thumbTop + thumbHeight) {
+      // A click on the track jumps the thumb's centre there, then drags from it.
+      const centred = y - thumbHeight / 2;
+      applyTop(topFromThumb(centred), windowStart);
+      drag.current = { pointerY: event.clientY, thumbTop: clamp(centred, 0, trackHeight - thumbHeight) };
+    } else {
+      drag.current = { pointerY: event.clientY, thumbTop };
+    }
+    track.setPointerCapture(event.pointerId);
+  };
+  const onTrackPointerMove = (event: ReactPointerEvent<HTMLDivElement>): void => {
+    if (!drag.current) return;
+    applyTop(topFromThumb(drag.current.thumbTop + event.clientY - drag.current.pointerY), windowStart);
+  };
+  const onTrackPointerUp = (event: ReactPointerEvent<HTMLDivElement>): void => {
+    drag.current = null;
+    trackRef.current?.releasePointerCapture(event.pointerId);
+  };
+
+  return (
+    <div className={`vrows ${props.className ?? ''}`}>
+      <List
+        listRef={listRef}
+        className="vrows-list"
+        rowComponent={WindowRow}
+        rowCount={windowRows}
+        rowHeight={rowHeight}
+        overscanCount={4}
+        rowProps={{
+          windowStart,
+          render: props.rowComponent as WindowRowProps['render'],
+          renderProps: props.rowProps,
+        }}
+        onScroll={onScroll}
+        onResize={(size) => setViewportHeight(size.height)}
+        aria-label={props.label}
+      />
+      <div
+        ref={trackRef}
+        className="vrows-track"
+        data-testid="scrollbar"
+        role="scrollbar"
+        aria-orientation="vertical"
+        aria-valuemin={0}
+        aria-valuemax={Math.max(0, totalRows - 1)}
+        aria-valuenow={Math.floor(topRow)}
+        aria-controls=""
+        onPointerDown={onTrackPointerDown}
+        onPointerMove={onTrackPointerMove}
+        onPointerUp={onTrackPointerUp}
+        onPointerCancel={onTrackPointerUp}
+        onWheel={onWheelOverBar}
+      >
+        <div
+          className="vrows-thumb"
+          data-testid="scrollbar-thumb"
+          style={{ top: thumbTop, height: thumbHeight, display: contentHeight <= viewportHeight ? 'none' : 'block' }}
+        />
+      </div>
+    </div>
+  );
+}

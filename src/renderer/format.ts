@@ -1,0 +1,27 @@
+// Number formatting shared by the views.
+const hexDigits = '0123456789ABCDEF';
+
+export const byteHex = (value: number): string => hexDigits[value >> 4]! + hexDigits[value & 15]!;
+
+/** Offset as upper-case hex, zero-padded to `width` digits. */
+export const offsetHex = (offset: number, width: number): string =>
+  offset.toString(16).toUpperCase().padStart(width, '0');
+
+/** Digits needed to show every offset of a file of `size` bytes (at least 8). */
+export const offsetWidth = (size: number): number => Math.max(8, Math.max(0, size - 1).toString(16).length);
+
+/** Printable ASCII as itself, anything else as a dot (as xxd shows it). */
+export const asciiChar = (value: number): string => (value >= 0x20 && value < 0x7f ? String.fromCharCode(value) : '.');
+
+export function formatSize(bytes: number): string {
+  const exact = `${bytes.toLocaleString('en-US')} bytes`;
+  if (bytes < 1024) return exact;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]!} (${exact})`;
+}

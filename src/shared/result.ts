@@ -1,0 +1,76 @@
+// Errors cross every process boundary as values, never as throws.
+export type ErrorCode =
+  | 'ENOENT'
+  | 'EACCES'
+  | 'EISDIR'
+  | 'ENOTREG'
+  | 'EFILECHANGED'
+  | 'ECLOSED'
+  | 'ERANGE'
+  | 'EINVAL'
+  | 'EREADONLY'
+  | 'EBADMODE'
+  | 'ENOSESSION'
+  | 'ENOTFOUND'
+  | 'EUNSUPPORTED'
+  | 'ETOOBIG'
+  | 'ENATIVE'
+  | 'EIO'
+  | 'EINTERNAL';
+
+export interface Ok<T> {
+  readonly ok: true;
+  readonly value: T;
+}
+export interface Err {
+  readonly ok: false;
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+export type Result<T> = Ok<T> | Err;
+
+export const ok = <T>(value: T): Ok<T> => ({ ok: true, value });
+export const err = (code: ErrorCode, message: string): Err => ({ ok: false, code, message });
+
+const knownCodes: ReadonlySet<string> = new Set<ErrorCode>([
+  'ENOENT',
+  'EACCES',
+  'EISDIR',
+  'ENOTREG',
+  'EFILECHANGED',
+  'ECLOSED',
+  'ERANGE',
+  'EINVAL',
+  'EREADONLY',
+  'EBADMODE',
+  'ENOSESSION',
+  'ENOTFOUND',
+  'EUNSUPPORTED',
+  'ETOOBIG',
+  'ENATIVE',
+  'EIO',
+  'EINTERNAL',
+]);
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && knownCodes.has(value);
+}
+
+/** Turns anything thrown into an error value; unknown codes become EIO with the original text. */
+export function errFromThrown(thrown: unknown): Err {
+  if (thrown instanceof Error) {
+    const code: unknown = (thrown as Error & { code?: unknown }).code;
+    if (isErrorCode(code)) return err(code, thrown.message);
+    if (typeof code === 'string') return err('EIO', `${code}: ${thrown.message}`);
+    return err('EINTERNAL', thrown.message);
+  }
+  return err('EINTERNAL', String(thrown));
+}
+
+/** Checks that a value received from the other side has the shape of a Result. */
+export function isResult(value: unknown): value is Result<unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as { ok?: unknown; code?: unknown; message?: unknown };
+  if (candidate.ok === true) return 'value' in candidate;
+  return candidate.ok === false && isErrorCode(candidate.code) && typeof candidate.message === 'string';
+}
