@@ -3,10 +3,13 @@
     {
       "target_name": "hexlog_native",
       "sources": [
+        "src/core/line_index.cc",
         "src/core/mapped_file.cc",
+        "src/core/newline_scan.cc",
         "src/core/status.cc",
         "src/napi/addon.cc",
         "src/napi/errors.cc",
+        "src/napi/line_index_wrap.cc",
         "src/napi/mapped_file_wrap.cc"
       ],
       "include_dirs": [

@@ -1,10 +1,12 @@
 // Copying from a memory-mapped file that another process has truncated raises SIGBUS (on Windows,
-// an in-page error). guarded_copy turns that fault into a return value instead of a crash.
+// an in-page error). guarded_copy and guarded_run turn that fault into a return value instead of a
+// crash.
 #ifndef HEXLOG_CORE_FAULT_GUARD_H_
 #define HEXLOG_CORE_FAULT_GUARD_H_
 
 #include <cstddef>
 #include <string>
+#include <type_traits>
 
 namespace hexlog::core {
 
@@ -16,6 +18,21 @@ void InstallFaultGuard();
 // mapped file shrank. Thread-safe: the recovery point is per thread. Faults on threads that are
 // not inside guarded_copy go to the handler that was installed before ours.
 bool guarded_copy(void* dst, const void* src, size_t n);
+
+// Runs body(context) with the same recovery point: returns false if it faulted on a truncated
+// mapping. A fault abandons the body mid-way, so the body must not allocate, lock, or keep
+// anything whose destructor must run; it reads the mapping and writes into memory its caller
+// owns, and the caller discards that output on false. Guards do not nest: the body must not call
+// guarded_copy or guarded_run itself.
+bool guarded_run(void (*body)(void* context), void* context);
+
+// guarded_run for a lambda (captures by reference are fine; see guarded_run for what the body
+// may do).
+template <typename Body>
+bool guarded(Body&& body) {
+  using BodyType = std::remove_reference_t<Body>;
+  return guarded_run([](void* context) { (*static_cast<BodyType*>(context))(); }, &body);
+}
 
 // Test support. Maps a two-page temporary file, truncates it to zero behind the mapping and
 // copies from the second page with guarded_copy, once on the calling thread and once on a new

@@ -1,6 +1,7 @@
 #include "core/mapped_file.h"
 
 #include <cstring>
+#include <utility>
 
 #include "core/fault_guard.h"
 
@@ -49,12 +50,12 @@ bool ParseMapMode(const std::string& text, MapMode* mode) {
   return false;
 }
 
-MappedFile::~MappedFile() { Close(); }
+FileMapping::~FileMapping() {
+  platform::UnmapFile(&mapping_);
+  platform::CloseFile(&handle_);
+}
 
-Status MappedFile::Open(const std::string& path, MapMode mode) {
-  if (!is_closed()) {
-    return Status::Fail(codes::kInvalid, "EINVAL: already open: " + path_);
-  }
+Status FileMapping::Open(const std::string& path, MapMode mode, std::shared_ptr<FileMapping>* out) {
   // Look before opening: opening a FIFO for reading would block until a writer appears.
   platform::FileInfo info;
   Status status = platform::StatPath(path, &info);
@@ -63,18 +64,61 @@ Status MappedFile::Open(const std::string& path, MapMode mode) {
   if (!status.ok()) return status;
 
   // Private mode opens read-only, so its copy-on-write pages can never reach the file.
-  platform::FileHandle handle;
-  status = platform::OpenFile(path, mode == MapMode::kShared, &handle, &info);
+  std::shared_ptr<FileMapping> file(new FileMapping());
+  status = platform::OpenFile(path, mode == MapMode::kShared, &file->handle_, &info);
   if (!status.ok()) return status;
   // The path may have been replaced between the stat and the open.
   status = RequireRegularFile(info, path);
-  if (status.ok()) status = platform::MapFile(handle, path, info.size, mode, &mapping_);
-  if (!status.ok()) {
-    platform::CloseFile(&handle);
-    return status;
+  if (status.ok()) {
+    status = platform::MapFile(file->handle_, path, info.size, mode, &file->mapping_);
   }
+  if (!status.ok()) return status;  // the destructor closes the descriptor
   // The descriptor stays open while mapped: Stat and the truncation check need it.
-  handle_ = handle;
+  file->path_ = path;
+  file->mode_ = mode;
+  *out = std::move(file);
+  return Status::Ok();
+}
+
+Status FileMapping::Stat(platform::FileInfo* info) const {
+  return platform::StatHandle(handle_, path_, info);
+}
+
+Status FileMapping::CheckFileCovers(uint64_t end) const {
+  platform::FileInfo info;
+  Status status = Stat(&info);
+  if (!status.ok()) return status;
+  if (info.size < end) return FileChanged(info.size);
+  return Status::Ok();
+}
+
+Status FileMapping::FileChanged(uint64_t current_size) const {
+  return Status::Fail(codes::kFileChanged, "EFILECHANGED: file changed on disk: " + path_ +
+                                               " is now " + Bytes(current_size) + ", was " +
+                                               Bytes(mapping_.length));
+}
+
+Status FileMapping::FaultWhileAccessing() const {
+  platform::FileInfo info;
+  if (Stat(&info).ok()) return FileChanged(info.size);
+  return Status::Fail(codes::kFileChanged,
+                      "EFILECHANGED: file changed on disk: " + path_ + " shrank under the mapping");
+}
+
+Status FileMapping::SyncRange(uint64_t offset, uint64_t length) const {
+  return platform::SyncRange(handle_, mapping_, path_, offset, length);
+}
+
+MappedFile::~MappedFile() { Close(); }
+
+Status MappedFile::Open(const std::string& path, MapMode mode) {
+  if (!is_closed()) {
+    return Status::Fail(codes::kInvalid, "EINVAL: already open: " + path_);
+  }
+  std::shared_ptr<FileMapping> file;
+  Status status = FileMapping::Open(path, mode, &file);
+  if (!status.ok()) return status;
+  file_ = std::move(file);
   path_ = path;
   mode_ = mode;
   return Status::Ok();
@@ -82,7 +126,7 @@ Status MappedFile::Open(const std::string& path, MapMode mode) {
 
 Status MappedFile::Size(uint64_t* size) const {
   Status status = CheckOpen();
-  if (status.ok()) *size = mapping_.length;
+  if (status.ok()) *size = file_->size();
   return status;
 }
 
@@ -90,7 +134,7 @@ Status MappedFile::Stat(FileIdentity* identity) const {
   Status status = CheckOpen();
   if (!status.ok()) return status;
   platform::FileInfo info;
-  status = platform::StatHandle(handle_, path_, &info);
+  status = file_->Stat(&info);
   if (!status.ok()) return status;
   identity->size = info.size;
   identity->dev = info.dev;
@@ -103,7 +147,7 @@ Status MappedFile::ReadInto(uint64_t offset, void* dst, uint64_t length, uint64_
   *copied = 0;
   Status status = CheckOpen();
   if (!status.ok()) return status;
-  const uint64_t size = mapping_.length;
+  const uint64_t size = file_->size();
   if (offset > size) {
     return Status::Fail(codes::kRange, "ERANGE: read at offset " + std::to_string(offset) +
                                            " is past the end of " + path_ + " (" + Bytes(size) +
@@ -111,12 +155,11 @@ Status MappedFile::ReadInto(uint64_t offset, void* dst, uint64_t length, uint64_
   }
   const uint64_t count = length < size - offset ? length : size - offset;
   if (count == 0) return Status::Ok();
-  status = CheckFileCovers(offset + count);
+  status = file_->CheckFileCovers(offset + count);
   if (!status.ok()) return status;
   // The file can still shrink between the check and the copy; the guard catches that fault.
-  if (!guarded_copy(dst, static_cast<const char*>(mapping_.base) + offset,
-                    static_cast<size_t>(count))) {
-    return FaultWhileCopying();
+  if (!guarded_copy(dst, file_->data() + offset, static_cast<size_t>(count))) {
+    return file_->FaultWhileAccessing();
   }
   *copied = count;
   return Status::Ok();
@@ -131,7 +174,7 @@ Status MappedFile::Write(uint64_t offset, const void* src, uint64_t length, uint
                                               " is open read-only; open it in shared or private "
                                               "mode to write");
   }
-  const uint64_t size = mapping_.length;
+  const uint64_t size = file_->size();
   if (offset > size || length > size - offset) {
     return Status::Fail(codes::kRange, "ERANGE: write of " + Bytes(length) + " at offset " +
                                            std::to_string(offset) + " goes past the end of " +
@@ -139,10 +182,10 @@ Status MappedFile::Write(uint64_t offset, const void* src, uint64_t length, uint
                                            "); writes cannot grow the file");
   }
   if (length == 0) return Status::Ok();
-  status = CheckFileCovers(offset + length);
+  status = file_->CheckFileCovers(offset + length);
   if (!status.ok()) return status;
-  if (!guarded_copy(static_cast<char*>(mapping_.base) + offset, src, static_cast<size_t>(length))) {
-    return FaultWhileCopying();
+  if (!guarded_copy(file_->writable_data() + offset, src, static_cast<size_t>(length))) {
+    return file_->FaultWhileAccessing();
   }
   *written = length;
   return Status::Ok();
@@ -161,45 +204,21 @@ Status MappedFile::Flush(uint64_t offset, uint64_t length) {
     return Status::Fail(codes::kBadMode,
                         "EBADMODE: " + path_ + " is open read-only; there is nothing to flush");
   }
-  const uint64_t size = mapping_.length;
+  const uint64_t size = file_->size();
   if (offset > size || length > size - offset) {
     return Status::Fail(codes::kRange, "ERANGE: flush of " + Bytes(length) + " at offset " +
                                            std::to_string(offset) + " goes past the end of " +
                                            path_ + " (" + Bytes(size) + ")");
   }
-  return platform::SyncRange(handle_, mapping_, path_, offset, length);
+  return file_->SyncRange(offset, length);
 }
 
-void MappedFile::Close() {
-  platform::UnmapFile(&mapping_);
-  platform::CloseFile(&handle_);
-}
+void MappedFile::Close() { file_.reset(); }
 
 Status MappedFile::CheckOpen() const {
   if (!is_closed()) return Status::Ok();
   return Status::Fail(codes::kClosed,
                       "ECLOSED: file is closed: " + (path_.empty() ? "(never opened)" : path_));
-}
-
-Status MappedFile::CheckFileCovers(uint64_t end) const {
-  platform::FileInfo info;
-  Status status = platform::StatHandle(handle_, path_, &info);
-  if (!status.ok()) return status;
-  if (info.size < end) return FileChanged(info.size);
-  return Status::Ok();
-}
-
-Status MappedFile::FileChanged(uint64_t current_size) const {
-  return Status::Fail(codes::kFileChanged, "EFILECHANGED: file changed on disk: " + path_ +
-                                               " is now " + Bytes(current_size) + ", was " +
-                                               Bytes(mapping_.length));
-}
-
-Status MappedFile::FaultWhileCopying() const {
-  platform::FileInfo info;
-  if (platform::StatHandle(handle_, path_, &info).ok()) return FileChanged(info.size);
-  return Status::Fail(codes::kFileChanged,
-                      "EFILECHANGED: file changed on disk: " + path_ + " shrank during the copy");
 }
 
 }  // namespace hexlog::core

@@ -3,6 +3,7 @@
 #define HEXLOG_CORE_MAPPED_FILE_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "core/platform.h"
@@ -21,6 +22,46 @@ struct FileIdentity {
 const char* MapModeName(MapMode mode);
 // Parses "readonly" | "shared" | "private".
 bool ParseMapMode(const std::string& text, MapMode* mode);
+
+// One open descriptor and its mapping. Shared (std::shared_ptr) between the MappedFile that opened
+// it and anything that reads it from other threads, such as a line index's workers: the mapping
+// is unmapped and the descriptor closed only when the last owner lets go, so no thread can ever
+// touch an unmapped region. Immutable after Open, so its const methods are thread-safe.
+class FileMapping {
+ public:
+  // ENOENT, EACCES, EISDIR, ENOTREG (FIFO, device, socket; never opened, so never blocks), ...
+  static Status Open(const std::string& path, MapMode mode, std::shared_ptr<FileMapping>* out);
+  ~FileMapping();
+  FileMapping(const FileMapping&) = delete;
+  FileMapping& operator=(const FileMapping&) = delete;
+
+  const std::string& path() const { return path_; }
+  MapMode mode() const { return mode_; }
+  // The mapped length: the file's size when it was opened.
+  uint64_t size() const { return mapping_.length; }
+  // nullptr for an empty file. Touch it only through the fault guard.
+  const char* data() const { return static_cast<const char*>(mapping_.base); }
+  // Writable in shared and private mode only.
+  char* writable_data() { return static_cast<char*>(mapping_.base); }
+
+  // fstat of the open descriptor, now.
+  Status Stat(platform::FileInfo* info) const;
+  // EFILECHANGED unless the file on disk still holds every byte below `end`.
+  Status CheckFileCovers(uint64_t end) const;
+  // EFILECHANGED naming the current size (after a fault caught by the guard).
+  Status FaultWhileAccessing() const;
+  Status FileChanged(uint64_t current_size) const;
+  // msync + fsync of the pages covering the range.
+  Status SyncRange(uint64_t offset, uint64_t length) const;
+
+ private:
+  FileMapping() = default;
+
+  std::string path_;
+  MapMode mode_ = MapMode::kReadOnly;
+  platform::FileHandle handle_;
+  platform::Mapping mapping_;
+};
 
 // Not synchronized: one owner thread calls these (the binding's JS thread). Every offset and
 // length is 64-bit. Every operation on a closed file fails with ECLOSED.
@@ -47,24 +88,23 @@ class MappedFile {
   // Shared mode only (EBADMODE otherwise): writes the pages covering the range to disk, then
   // fsyncs.
   Status Flush(uint64_t offset, uint64_t length);
-  // Idempotent.
+  // Idempotent. Drops this file's reference to the mapping: it is unmapped now unless another
+  // owner (a line index) still holds it, and then when that owner lets go.
   void Close();
 
-  bool is_closed() const { return !handle_.is_open(); }
+  bool is_closed() const { return file_ == nullptr; }
+  // nullptr when closed.
+  std::shared_ptr<const FileMapping> shared_mapping() const { return file_; }
   const std::string& path() const { return path_; }
   MapMode mode() const { return mode_; }
 
  private:
   Status CheckOpen() const;
-  // EFILECHANGED unless the file on disk still holds every byte below `end`.
-  Status CheckFileCovers(uint64_t end) const;
-  Status FileChanged(uint64_t current_size) const;
-  Status FaultWhileCopying() const;
 
+  // Kept after Close for messages.
   std::string path_;
   MapMode mode_ = MapMode::kReadOnly;
-  platform::FileHandle handle_;
-  platform::Mapping mapping_;
+  std::shared_ptr<FileMapping> file_;
 };
 
 }  // namespace hexlog::core

@@ -309,6 +309,20 @@ bool guarded_copy(void* dst, const void* src, size_t n) {
   return true;
 }
 
+bool guarded_run(void (*body)(void* context), void* context) {
+  InstallFaultGuard();
+  if (sigsetjmp(t_recovery_point, 0) != 0) {
+    UnblockSigbus();
+    return false;
+  }
+  t_armed = 1;
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  body(context);
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  t_armed = 0;
+  return true;
+}
+
 FaultGuardSelfTestResult RunFaultGuardSelfTest() {
   FaultGuardSelfTestResult result;
   TruncatedMapping mapping;

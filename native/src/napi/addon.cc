@@ -1,10 +1,12 @@
-// Module entry: exports the MappedFile class and two test-only fault-guard probes.
+// Module entry: exports the MappedFile and LineIndex classes and test-only probes.
 #include <napi.h>
 
 #include <string>
 
 #include "core/fault_guard.h"
+#include "core/line_index.h"
 #include "napi/addon_data.h"
+#include "napi/line_index_wrap.h"
 #include "napi/mapped_file_wrap.h"
 
 namespace hexlog::napi {
@@ -31,16 +33,25 @@ Napi::Value TriggerUnguardedFault(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), core::TriggerUnguardedFaultForTest());
 }
 
+// Test only: line-index worker threads alive in this process (0 once every index is disposed).
+Napi::Value LineIndexWorkerThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), core::LineIndex::LiveWorkerThreadsForTest());
+}
+
 }  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Napi::Function mapped_file = MappedFileWrap::Define(env);
+  Napi::Function line_index = LineIndexWrap::Define(env);
   AddonData* data = new AddonData();
   data->mapped_file_constructor = Napi::Persistent(mapped_file);
+  data->line_index_constructor = Napi::Persistent(line_index);
   env.SetInstanceData(data);  // deleted by Node when the environment goes away
   exports.Set("MappedFile", mapped_file);
+  exports.Set("LineIndex", line_index);
   exports.Set("__faultGuardSelfTest", Napi::Function::New<FaultGuardSelfTest>(env));
   exports.Set("__triggerUnguardedFault", Napi::Function::New<TriggerUnguardedFault>(env));
+  exports.Set("__lineIndexWorkerThreads", Napi::Function::New<LineIndexWorkerThreads>(env));
   return exports;
 }
 

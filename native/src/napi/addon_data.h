@@ -8,6 +8,7 @@ namespace hexlog::napi {
 
 struct AddonData {
   Napi::FunctionReference mapped_file_constructor;
+  Napi::FunctionReference line_index_constructor;
 };
 
 }  // namespace hexlog::napi

@@ -40,6 +40,13 @@ Napi::Value MappedFileWrap::Open(const Napi::CallbackInfo& info) {
   return data->mapped_file_constructor.New({info[0], info[1]});
 }
 
+MappedFileWrap* MappedFileWrap::FromValue(Napi::Env env, const Napi::Value& value) {
+  if (!value.IsObject()) return nullptr;
+  AddonData* data = env.GetInstanceData<AddonData>();
+  if (!value.As<Napi::Object>().InstanceOf(data->mapped_file_constructor.Value())) return nullptr;
+  return MappedFileWrap::Unwrap(value.As<Napi::Object>());
+}
+
 Napi::Value MappedFileWrap::Size(const Napi::CallbackInfo& info) {
   uint64_t size = 0;
   const core::Status status = file_.Size(&size);

@@ -15,8 +15,12 @@ class MappedFileWrap : public Napi::ObjectWrap<MappedFileWrap> {
 
   // new MappedFile(path, mode): opens and maps, or throws a coded Error.
   explicit MappedFileWrap(const Napi::CallbackInfo& info);
-  // The mapping is released here if JS never called close().
+  // The mapping is released here if JS never called close() (unless a line index still holds it).
   ~MappedFileWrap() override = default;
+
+  // The MappedFile behind a JS value, or nullptr if it is not one of ours.
+  static MappedFileWrap* FromValue(Napi::Env env, const Napi::Value& value);
+  const core::MappedFile& file() const { return file_; }
 
  private:
   static Napi::Value Open(const Napi::CallbackInfo& info);

@@ -1,0 +1,159 @@
+#include "napi/line_index_wrap.h"
+
+#include <cstring>
+#include <utility>
+
+#include "napi/addon_data.h"
+#include "napi/errors.h"
+#include "napi/mapped_file_wrap.h"
+
+namespace hexlog::napi {
+
+namespace {
+
+// Copies into a buffer V8 allocates: never an external buffer (Electron's memory cage).
+template <typename Element, typename Source>
+Napi::TypedArrayOf<Element> CopyToTypedArray(Napi::Env env, const std::vector<Source>& values) {
+  Napi::TypedArrayOf<Element> array = Napi::TypedArrayOf<Element>::New(env, values.size());
+  Element* out = array.Data();
+  for (size_t i = 0; i < values.size(); ++i) out[i] = static_cast<Element>(values[i]);
+  return array;
+}
+
+// The open mapping of a JS MappedFile argument; EINVAL if it is not one, ECLOSED if closed.
+std::shared_ptr<const core::FileMapping> RequireMapping(const Napi::CallbackInfo& info,
+                                                        size_t index, const char* name) {
+  MappedFileWrap* wrap = MappedFileWrap::FromValue(info.Env(), info[index]);
+  if (wrap == nullptr) {
+    ThrowInvalidArgument(info.Env(), std::string(name) + " must be a MappedFile");
+  }
+  std::shared_ptr<const core::FileMapping> mapping = wrap->file().shared_mapping();
+  if (mapping == nullptr) {
+    ThrowStatus(
+        info.Env(),
+        core::Status::Fail(core::codes::kClosed, "ECLOSED: file is closed: " + wrap->file().path()),
+        wrap->file().path());
+  }
+  return mapping;
+}
+
+}  // namespace
+
+Napi::Function LineIndexWrap::Define(Napi::Env env) {
+  return DefineClass(env, "LineIndex",
+                     {
+                         StaticMethod<&LineIndexWrap::Create>("create"),
+                         InstanceMethod<&LineIndexWrap::Progress>("progress"),
+                         InstanceMethod<&LineIndexWrap::ReadLines>("readLines"),
+                         InstanceMethod<&LineIndexWrap::LineAtOffset>("lineAtOffset"),
+                         InstanceMethod<&LineIndexWrap::Extend>("extend"),
+                         InstanceMethod<&LineIndexWrap::Cancel>("cancel"),
+                         InstanceMethod<&LineIndexWrap::MemoryBytes>("memoryBytes"),
+                         InstanceMethod<&LineIndexWrap::Dispose>("dispose"),
+                     });
+}
+
+LineIndexWrap::LineIndexWrap(const Napi::CallbackInfo& info)
+    : Napi::ObjectWrap<LineIndexWrap>(info) {
+  Napi::Env env = info.Env();
+  std::shared_ptr<const core::FileMapping> mapping = RequireMapping(info, 0, "file");
+  const std::string encoding_text = RequireString(info, 1, "encoding");
+  core::TextEncoding encoding;
+  if (!core::ParseTextEncoding(encoding_text, &encoding)) {
+    ThrowInvalidArgument(
+        env, "encoding must be 'utf-8', 'latin1', 'utf-16le' or 'utf-16be', got '" + encoding_text +
+                 "'");
+  }
+  const uint64_t threads = RequireOffset(info, 2, "threads");
+  const uint64_t chunk_bytes = RequireOffset(info, 3, "chunkBytes");
+  if (threads > core::LineIndex::kMaxThreads) {
+    ThrowInvalidArgument(env, "threads must be from 1 to " +
+                                  std::to_string(core::LineIndex::kMaxThreads) + ", got " +
+                                  std::to_string(threads));
+  }
+  core::LineIndexOptions options;
+  options.threads = static_cast<unsigned>(threads);
+  options.chunk_bytes = chunk_bytes;
+  path_ = mapping->path();
+  const core::Status status =
+      core::LineIndex::Create(std::move(mapping), encoding, options, &index_);
+  if (!status.ok()) ThrowStatus(env, status, path_);
+}
+
+Napi::Value LineIndexWrap::Create(const Napi::CallbackInfo& info) {
+  AddonData* data = info.Env().GetInstanceData<AddonData>();
+  return data->line_index_constructor.New({info[0], info[1], info[2], info[3]});
+}
+
+Napi::Value LineIndexWrap::Progress(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  core::LineIndexProgress progress;
+  const core::Status status = index_->Progress(&progress);
+  if (!status.ok()) ThrowStatus(env, status, path_);
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("bytesScanned", Napi::Number::New(env, static_cast<double>(progress.bytes_scanned)));
+  result.Set("totalBytes", Napi::Number::New(env, static_cast<double>(progress.total_bytes)));
+  result.Set("linesKnown", Napi::Number::New(env, static_cast<double>(progress.lines_known)));
+  result.Set("done", Napi::Boolean::New(env, progress.done));
+  result.Set("cancelled", Napi::Boolean::New(env, progress.cancelled));
+  if (progress.error.ok()) {
+    result.Set("error", env.Null());
+  } else {
+    Napi::Object error = Napi::Object::New(env);
+    error.Set("code", Napi::String::New(env, progress.error.code()));
+    error.Set("message", Napi::String::New(env, progress.error.message()));
+    result.Set("error", error);
+  }
+  return result;
+}
+
+Napi::Value LineIndexWrap::ReadLines(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const uint64_t first_line = RequireOffset(info, 0, "firstLine");
+  const uint64_t count = RequireOffset(info, 1, "count");
+  const uint64_t max_bytes_per_line = RequireOffset(info, 2, "maxBytesPerLine");
+  core::LineSlice slice;
+  const core::Status status = index_->ReadLines(first_line, count, max_bytes_per_line, &slice);
+  if (!status.ok()) ThrowStatus(env, status, path_);
+
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("firstLine", Napi::Number::New(env, static_cast<double>(slice.first_line)));
+  result.Set("count", Napi::Number::New(env, static_cast<double>(slice.count)));
+  Napi::Uint8Array bytes = Napi::Uint8Array::New(env, slice.bytes.size());
+  if (!slice.bytes.empty()) std::memcpy(bytes.Data(), slice.bytes.data(), slice.bytes.size());
+  result.Set("bytes", bytes);
+  result.Set("textStarts", CopyToTypedArray<uint32_t>(env, slice.text_starts));
+  result.Set("fileOffsets", CopyToTypedArray<double>(env, slice.file_offsets));
+  result.Set("fullLengths", CopyToTypedArray<double>(env, slice.full_lengths));
+  return result;
+}
+
+Napi::Value LineIndexWrap::LineAtOffset(const Napi::CallbackInfo& info) {
+  const uint64_t offset = RequireOffset(info, 0, "offset");
+  uint64_t line = 0;
+  const core::Status status = index_->LineAtOffset(offset, &line);
+  if (!status.ok()) ThrowStatus(info.Env(), status, path_);
+  return Napi::Number::New(info.Env(), static_cast<double>(line));
+}
+
+void LineIndexWrap::Extend(const Napi::CallbackInfo& info) {
+  std::shared_ptr<const core::FileMapping> grown = RequireMapping(info, 0, "grown");
+  const core::Status status = index_->Extend(std::move(grown));
+  if (!status.ok()) ThrowStatus(info.Env(), status, path_);
+}
+
+void LineIndexWrap::Cancel(const Napi::CallbackInfo& info) {
+  const core::Status status = index_->Cancel();
+  if (!status.ok()) ThrowStatus(info.Env(), status, path_);
+}
+
+Napi::Value LineIndexWrap::MemoryBytes(const Napi::CallbackInfo& info) {
+  uint64_t bytes = 0;
+  const core::Status status = index_->MemoryBytes(&bytes);
+  if (!status.ok()) ThrowStatus(info.Env(), status, path_);
+  return Napi::Number::New(info.Env(), static_cast<double>(bytes));
+}
+
+void LineIndexWrap::Dispose(const Napi::CallbackInfo&) { index_->Dispose(); }
+
+}  // namespace hexlog::napi
