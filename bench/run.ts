@@ -1,39 +1,67 @@
-// `npm run bench [-- --file PATH] [--size-mib N]`: prints one JSON object per metric line.
-import { mkdirSync, statSync } from 'node:fs';
+// `npm run bench [-- --file PATH] [--size-mib N] [--skip NAME,...]`: one JSON object per metric line.
+// Groups: read, index, scroll. Peers (wc, grep, rg) run on the same file in the same run.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateLog } from './generate';
+import { benchLineIndex } from './lineIndex';
 import { benchRead } from './read';
+import { benchScroll, generateManyLines } from './scroll';
 
-function parseArgs(argv: readonly string[]): { file?: string; sizeMiB: number } {
-  let file: string | undefined;
-  let sizeMiB = 1024;
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--file') file = argv[++i];
-    else if (argv[i] === '--size-mib') sizeMiB = Number(argv[++i]);
-    else throw new Error(`unknown argument ${argv[i]}; usage: npm run bench -- [--file PATH] [--size-mib N]`);
-  }
-  if (!Number.isInteger(sizeMiB) || sizeMiB <= 0) throw new Error('--size-mib takes a positive integer');
-  return { file, sizeMiB };
+interface Options {
+  file?: string;
+  sizeMiB: number;
+  skip: Set<string>;
 }
 
-function main(): void {
-  const { file, sizeMiB } = parseArgs(process.argv.slice(2));
-  let path = file;
+function parseArgs(argv: readonly string[]): Options {
+  const options: Options = { sizeMiB: 1024, skip: new Set() };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--file') options.file = argv[++i];
+    else if (argv[i] === '--size-mib') options.sizeMiB = Number(argv[++i]);
+    else if (argv[i] === '--skip') for (const name of (argv[++i] ?? '').split(',')) options.skip.add(name);
+    else
+      throw new Error(
+        `unknown argument ${argv[i]}; usage: npm run bench -- [--file PATH] [--size-mib N] [--skip read,index,big,scroll]`,
+      );
+  }
+  if (!Number.isInteger(options.sizeMiB) || options.sizeMiB <= 0)
+    throw new Error('--size-mib takes a positive integer');
+  return options;
+}
+
+/** An 8× larger file made of copies of `path`, for time-to-first-lines on a big file. */
+function bigCopy(path: string, dir: string, times: number): string {
+  const big = join(dir, `big-${times}x-${statSync(path).size}.log`);
+  if (!existsSync(big) || statSync(big).size !== statSync(path).size * times) {
+    execFileSync('sh', ['-c', `for i in $(seq ${times}); do cat "$1"; done > "$2"`, 'sh', path, big]);
+  }
+  return big;
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const dir = join(tmpdir(), 'hexlog-bench');
+  mkdirSync(dir, { recursive: true });
+  let path = options.file;
   if (path === undefined) {
-    const dir = join(tmpdir(), 'hexlog-bench');
-    mkdirSync(dir, { recursive: true });
-    process.stderr.write(`bench: generating a ${sizeMiB} MiB log (once) in ${dir}\n`);
-    path = generateLog(join(dir, `log-${sizeMiB}m.log`), sizeMiB << 20);
+    process.stderr.write(`bench: generating a ${options.sizeMiB} MiB log (once) in ${dir}\n`);
+    path = generateLog(join(dir, `log-${options.sizeMiB}m.log`), options.sizeMiB << 20);
   }
   const size = statSync(path).size;
   process.stderr.write(`bench: ${path} (${size} bytes)\n`);
-  benchRead(path, size);
+  if (!options.skip.has('read')) benchRead(path, size);
+  if (!options.skip.has('index')) {
+    const big = options.skip.has('big') ? undefined : bigCopy(path, dir, 8);
+    await benchLineIndex(path, size, big);
+  }
+  if (!options.skip.has('scroll')) {
+    await benchScroll(generateManyLines(join(dir, 'lines-10m.log'), 10_000_000));
+  }
 }
 
-try {
-  main();
-} catch (error) {
+main().catch((error: unknown) => {
   process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
-}
+});

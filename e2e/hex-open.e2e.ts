@@ -112,6 +112,9 @@ describe('browser host: open a file and see its bytes', () => {
     writeFileSync(path, '');
     const page = await start(path);
     await expect.poll(() => page.locator('[data-testid=file-size]').getAttribute('data-bytes')).toBe('0');
+    await expect.poll(() => page.locator('[data-testid=text-view]').textContent()).toContain('no lines');
+    await expect.poll(() => page.locator('[data-testid=line-count]').getAttribute('data-lines')).toBe('0');
+    await page.locator('[data-testid=view-hex]').click();
     await expect.poll(() => page.locator('[data-testid=hex-view]').textContent()).toContain('empty');
   });
 
@@ -125,6 +128,8 @@ describe('browser host: open a file and see its bytes', () => {
     expect(await alert.textContent()).toContain('missing.log');
     await page.getByLabel('Open a file').selectOption({ label: 'good.txt' });
     await expect.poll(() => page.locator('[data-testid=file-name]').textContent()).toBe('good.txt');
+    await expect.poll(() => page.locator('[data-line="1"] [data-part=text]').textContent()).toBe('good');
+    await page.locator('[data-testid=view-hex]').click();
     await expect.poll(() => page.locator('[data-byte="0"]').textContent()).toBe('67');
   });
 

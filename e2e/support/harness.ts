@@ -58,6 +58,8 @@ export async function launchBrowser(): Promise<Browser> {
 
 export async function openPage(browser: Browser, url: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  // Locator calls auto-wait; keep that short so that expect.poll can retry instead of blocking.
+  page.setDefaultTimeout(5000);
   await page.goto(url);
   return page;
 }

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { createServices, type Services } from '../main/services';
+import { copyPathBeside } from '../main/services/copyPath';
 import type { EventName, Events } from '../shared/contract';
 import { err } from '../shared/result';
 import { decodeFrame, encodeFrame, type ClientMessage, type ServerMessage } from '../shared/wire';
@@ -41,8 +42,17 @@ const MAX_CLIENT_FRAME = 64 * 1024 * 1024;
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   const log = options.log ?? (() => undefined);
   const token = randomBytes(24).toString('hex');
+  const connections = new Map<string, WebSocket>();
+  const send = <E extends EventName>(ws: WebSocket, name: E, payload: Events[E]): void => {
+    if (ws.readyState === ws.OPEN) ws.send(encodeFrame({ kind: 'event', name, payload } satisfies ServerMessage));
+  };
   const services = createServices({
     info: { kind: 'browser', nativeOpenDialog: false, acceptsDroppedFiles: false },
+    chooseCopyPath: (_context, original) => Promise.resolve(copyPathBeside(original)),
+    emit: (owner, name, payload) => {
+      const ws = connections.get(owner);
+      if (ws !== undefined) send(ws, name, payload);
+    },
   });
   for (const file of options.files) services.offers.offer(file);
 
@@ -108,18 +118,20 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     sockets.handleUpgrade(request, socket, head, (ws) => onConnection(ws));
   });
 
-  const broadcast = <E extends EventName>(name: E, payload: Events[E]): void => {
-    const frame = encodeFrame({ kind: 'event', name, payload } satisfies ServerMessage);
-    for (const client of sockets.clients) client.send(frame);
-  };
-  const stopOffers = services.offers.onChange((offers) => broadcast('offersChanged', offers));
+  const stopOffers = services.offers.onChange((offers) => {
+    for (const ws of connections.values()) send(ws, 'offersChanged', offers);
+  });
 
   function onConnection(ws: WebSocket): void {
     const owner = `ws:${nextConnection++}`;
+    connections.set(owner, ws);
     ws.on('message', (data: RawData, isBinary: boolean) => {
       void answer(ws, owner, data, isBinary);
     });
-    ws.on('close', () => services.sessions.disposeOwner(owner));
+    ws.on('close', () => {
+      connections.delete(owner);
+      services.sessions.disposeOwner(owner);
+    });
     ws.on('error', (error) => log(`socket error: ${error.message}`));
   }
 

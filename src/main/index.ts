@@ -4,12 +4,23 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, shell, type WebContents } fr
 import { join } from 'node:path';
 import { ipcChannel, requestNames, type EventName, type Events } from '../shared/contract';
 import { createServices, type CallContext } from './services';
+import { copyPathBeside } from './services/copyPath';
 
 const ownerOf = (contents: WebContents): string => `window:${contents.id}`;
 const windows = new Map<string, BrowserWindow>();
 
 const services = createServices({
   info: { kind: 'electron', nativeOpenDialog: true, acceptsDroppedFiles: true },
+  emit: (owner, name, payload) => {
+    const window = windows.get(owner);
+    if (window) send(window.webContents, name, payload);
+  },
+  chooseCopyPath: async (context, original) => {
+    const parent = windows.get(context.owner);
+    const options = { title: 'Save a copy with the edits', defaultPath: copyPathBeside(original) };
+    const picked = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
+    return picked.canceled || !picked.filePath ? null : picked.filePath;
+  },
   showOpenDialog: async (context: CallContext) => {
     const parent = windows.get(context.owner);
     const options = { properties: ['openFile' as const], title: 'Open a file in hexlog' };
@@ -48,6 +59,18 @@ function createWindow(): BrowserWindow {
   window.webContents.setWindowOpenHandler(({ url }) => {
     if (/^https?:\/\//.test(url)) void shell.openExternal(url);
     return { action: 'deny' };
+  });
+  // The renderer blocks unloading while edits are pending; ask before they are lost.
+  window.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(window, {
+      type: 'question',
+      buttons: ['Discard edits and close', 'Cancel'],
+      defaultId: 1,
+      cancelId: 1,
+      message: 'This file has edits that are not committed.',
+      detail: 'Cancel, then commit them with Ctrl+S (or discard them), or close and lose them.',
+    });
+    if (choice === 0) event.preventDefault();
   });
   window.webContents.on('did-start-loading', () => services.sessions.disposeOwner(owner));
   const devServer = process.env['ELECTRON_RENDERER_URL'];

@@ -1,7 +1,7 @@
 // The one contract for every channel between the renderer and the main process. The Electron
 // adapter, the preload, the browser host and the renderer all derive their types from here.
 import type { Result } from './result';
-import type { ByteCount, ByteOffset, SessionId } from './units';
+import type { ByteCount, ByteOffset, LineCount, LineNumber, SessionId } from './units';
 
 /** An open file as the renderer knows it. */
 export interface FileInfo {
@@ -28,6 +28,92 @@ export interface FileStatus {
   readonly state: 'unchanged' | 'grown' | 'shrunk' | 'modified' | 'replaced' | 'vanished';
 }
 
+export type TextEncodingName = 'utf-8' | 'latin1' | 'utf-16le' | 'utf-16be';
+export const textEncodings: readonly TextEncodingName[] = ['utf-8', 'latin1', 'utf-16le', 'utf-16be'];
+/** 'auto' picks by byte-order mark, else UTF-8. */
+export type EncodingChoice = TextEncodingName | 'auto';
+
+/** Where the line index of a session stands. */
+export interface IndexStatus {
+  readonly session: SessionId;
+  readonly encoding: TextEncodingName;
+  /** Bytes of the file scanned from its start without a gap. */
+  readonly bytesScanned: ByteCount;
+  readonly totalBytes: ByteCount;
+  /** Lines whose number and extent are known (all lines once done). */
+  readonly linesKnown: LineCount;
+  readonly done: boolean;
+  readonly cancelled: boolean;
+  readonly error: { readonly code: string; readonly message: string } | null;
+  /** Whether the file is being followed as it grows. */
+  readonly following: boolean;
+}
+
+/** A viewport of lines: one buffer for all of them, never one message per line. */
+export interface TextLines {
+  readonly session: SessionId;
+  /** Bumped when the file is re-indexed (encoding change, reload, growth); caches key on it. */
+  readonly generation: number;
+  readonly first: LineNumber;
+  readonly count: number;
+  /** The lines' bytes (each capped at MAX_LINE_DISPLAY_BYTES), newline excluded, concatenated. */
+  readonly bytes: Uint8Array;
+  /** count + 1 entries: line i's bytes are bytes[textStarts[i], textStarts[i + 1]). */
+  readonly textStarts: Uint32Array;
+  /** File offset of each line's first byte. */
+  readonly fileOffsets: Float64Array;
+  /** Each line's full length in bytes, newline excluded; longer than its bytes when capped. */
+  readonly fullLengths: Float64Array;
+}
+
+/** A line longer than this shows truncated with a marker; the hex view shows it whole. */
+export const MAX_LINE_DISPLAY_BYTES = 64 * 1024;
+/** Most lines one readLines call may ask for. */
+export const MAX_LINES_PER_READ = 5000;
+/** Largest selection the copy command will put on the clipboard. */
+export const MAX_COPY_BYTES = 32 * 1024 * 1024;
+
+/** The file on disk changed and the session followed it (reload or follow mode). */
+export interface FileChange {
+  readonly info: FileInfo;
+  readonly kind: 'grown' | 'reloaded';
+  readonly reason: string;
+  readonly generation: number;
+}
+
+/** Pending edits of a session, as the toolbar and status bar need them. */
+export interface EditState {
+  readonly session: SessionId;
+  /** Bumped on every edit, undo, redo, discard and commit; byte and line caches key on it. */
+  readonly generation: number;
+  readonly canUndo: boolean;
+  readonly canRedo: boolean;
+  readonly modifiedBytes: number;
+}
+
+/** Bytes as the views show them: the file with pending edits laid over it. */
+export interface ByteView {
+  readonly bytes: Uint8Array;
+  /** Modified runs inside the view, as (offset, length) pairs. */
+  readonly modified: Float64Array;
+  readonly editGeneration: number;
+}
+
+/** A journal left beside the file by a commit that did not finish (a crash). */
+export interface JournalState {
+  readonly journal: string;
+  readonly state: 'applied' | 'old' | 'mixed' | 'unknown' | 'torn';
+  readonly entries: number;
+  readonly editedBytes: number;
+}
+export type JournalAction = 'rollback' | 'finish' | 'discard';
+
+export interface CommitOutcome {
+  readonly info: FileInfo;
+  readonly edit: EditState;
+  readonly bytesWritten: number;
+}
+
 export interface HostInfo {
   readonly kind: 'electron' | 'browser';
   /** Electron shows a native open dialog; the browser host offers only its command-line files. */
@@ -49,6 +135,31 @@ export interface Requests {
   closeFile: { args: [session: SessionId]; result: null };
   readBytes: { args: [session: SessionId, offset: ByteOffset, length: ByteCount]; result: Uint8Array };
   fileStatus: { args: [session: SessionId]; result: FileStatus };
+  /** Re-maps the file as it is on disk now (after it grew, shrank or was replaced). */
+  reloadFile: { args: [session: SessionId]; result: FileChange };
+  /** Starts indexing lines (again, if the encoding changes). */
+  openText: { args: [session: SessionId, encoding: EncodingChoice]; result: IndexStatus };
+  indexStatus: { args: [session: SessionId]; result: IndexStatus };
+  cancelIndex: { args: [session: SessionId]; result: IndexStatus };
+  readLines: { args: [session: SessionId, first: LineNumber, count: number]; result: TextLines };
+  lineAtOffset: { args: [session: SessionId, offset: ByteOffset]; result: LineNumber };
+  /** Bytes of whole lines first..last (inclusive), for the clipboard; ETOOBIG past MAX_COPY_BYTES. */
+  copyLines: { args: [session: SessionId, first: LineNumber, last: LineNumber]; result: Uint8Array };
+  setFollow: { args: [session: SessionId, follow: boolean]; result: IndexStatus };
+  /** Like readBytes, with pending edits laid over and the modified runs marked. */
+  readView: { args: [session: SessionId, offset: ByteOffset, length: ByteCount]; result: ByteView };
+  /** Overwrites bytes (same length: never past the end) as a pending edit; the file is untouched. */
+  editBytes: { args: [session: SessionId, offset: ByteOffset, bytes: Uint8Array]; result: EditState };
+  editState: { args: [session: SessionId]; result: EditState };
+  undoEdit: { args: [session: SessionId]; result: EditState };
+  redoEdit: { args: [session: SessionId]; result: EditState };
+  discardEdits: { args: [session: SessionId]; result: EditState };
+  /** Writes pending edits into the file in place, crash-safe (journal, write, flush). */
+  commitEdits: { args: [session: SessionId]; result: CommitOutcome };
+  /** A full copy of the file with the edits, at a path the host picks (dialog, or beside the file). */
+  saveCopy: { args: [session: SessionId]; result: { readonly path: string } | null };
+  journalStatus: { args: [session: SessionId]; result: JournalState | null };
+  resolveJournal: { args: [session: SessionId, action: JournalAction]; result: FileChange };
 }
 export type RequestName = keyof Requests;
 export type RequestArgs<K extends RequestName> = Requests[K]['args'];
@@ -63,6 +174,24 @@ export const requestNames: readonly RequestName[] = [
   'closeFile',
   'readBytes',
   'fileStatus',
+  'reloadFile',
+  'openText',
+  'indexStatus',
+  'cancelIndex',
+  'readLines',
+  'lineAtOffset',
+  'copyLines',
+  'setFollow',
+  'readView',
+  'editBytes',
+  'editState',
+  'undoEdit',
+  'redoEdit',
+  'discardEdits',
+  'commitEdits',
+  'saveCopy',
+  'journalStatus',
+  'resolveJournal',
 ];
 
 export type MenuCommand = 'open' | 'close';
@@ -71,9 +200,12 @@ export type MenuCommand = 'open' | 'close';
 export interface Events {
   offersChanged: readonly OfferedFile[];
   menuCommand: MenuCommand;
+  /** Indexing progress, at most ~10 times a second, and once when it ends. */
+  indexProgress: IndexStatus;
+  fileChanged: FileChange;
 }
 export type EventName = keyof Events;
-export const eventNames: readonly EventName[] = ['offersChanged', 'menuCommand'];
+export const eventNames: readonly EventName[] = ['offersChanged', 'menuCommand', 'indexProgress', 'fileChanged'];
 
 export type Unsubscribe = () => void;
 

@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'EUNSUPPORTED'
   | 'ETOOBIG'
   | 'ENATIVE'
+  | 'EJOURNAL'
+  | 'EPERM'
   | 'EIO'
   | 'EINTERNAL';
 
@@ -48,6 +50,8 @@ const knownCodes: ReadonlySet<string> = new Set<ErrorCode>([
   'EUNSUPPORTED',
   'ETOOBIG',
   'ENATIVE',
+  'EJOURNAL',
+  'EPERM',
   'EIO',
   'EINTERNAL',
 ]);

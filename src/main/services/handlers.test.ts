@@ -18,7 +18,11 @@ import type { Result } from '../../shared/result';
 import { seededRandom } from '../../shared/seededRandom';
 import { createServices, type HostPorts, type Services } from './index';
 
-const browserHost: HostPorts = { info: { kind: 'browser', nativeOpenDialog: false, acceptsDroppedFiles: false } };
+const browserHost: HostPorts = {
+  info: { kind: 'browser', nativeOpenDialog: false, acceptsDroppedFiles: false },
+  emit: () => undefined,
+  chooseCopyPath: () => Promise.resolve(null),
+};
 const alice = { owner: 'window:1' };
 const bob = { owner: 'window:2' };
 
@@ -229,6 +233,8 @@ describe('host ports', () => {
     let answer: string | null = path;
     const electronLike = createServices({
       info: { kind: 'electron', nativeOpenDialog: true, acceptsDroppedFiles: true },
+      emit: () => undefined,
+      chooseCopyPath: () => Promise.resolve(null),
       showOpenDialog: () => Promise.resolve(answer),
     });
     try {

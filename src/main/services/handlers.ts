@@ -1,14 +1,29 @@
 // Request handlers for every channel of the contract. Each validates its arguments before touching
 // a session or native code, and answers a Result; the dispatcher never throws.
 import {
+  MAX_LINES_PER_READ,
   MAX_READ_BYTES,
   isRequestName,
+  textEncodings,
+  type EncodingChoice,
+  type EventName,
+  type Events,
   type HostInfo,
+  type JournalAction,
   type RequestName,
   type RequestResult,
 } from '../../shared/contract';
 import { err, errFromThrown, ok, type Result } from '../../shared/result';
-import { byteCount, byteOffset, isNonNegativeSafeInteger, sessionId, type SessionId } from '../../shared/units';
+import {
+  byteCount,
+  byteOffset,
+  isNonNegativeSafeInteger,
+  lineNumber,
+  sessionId,
+  type LineNumber,
+  type SessionId,
+} from '../../shared/units';
+import type { FileSession } from './fileSession';
 import type { OfferList } from './offers';
 import type { SessionRegistry } from './sessionRegistry';
 
@@ -20,8 +35,12 @@ export interface CallContext {
 /** What differs between Electron and the browser host. */
 export interface HostPorts {
   readonly info: HostInfo;
+  /** Sends an event to one window or connection; a gone owner drops it. */
+  emit<E extends EventName>(owner: string, name: E, payload: Events[E]): void;
   /** Shows the platform's open dialog; resolves to the chosen path, or null if cancelled. */
   showOpenDialog?(context: CallContext): Promise<string | null>;
+  /** Picks where "Save a copy" writes: a save dialog, or a fresh name beside the file. Null if cancelled. */
+  chooseCopyPath(context: CallContext, original: string): Promise<string | null>;
 }
 
 export interface ServiceDeps {
@@ -54,6 +73,37 @@ function sessionArg(value: unknown): SessionId {
   return sessionId(integerArg(value, 'session id'));
 }
 
+function lineArg(value: unknown, what: string): LineNumber {
+  if (!isNonNegativeSafeInteger(value) || value < 1) {
+    throw new ArgumentError(`${what} must be a line number from 1, got ${describe(value)}`);
+  }
+  return lineNumber(value);
+}
+
+function bytesArg(value: unknown, what: string): Uint8Array {
+  if (!(value instanceof Uint8Array) || value.byteLength > MAX_READ_BYTES) {
+    throw new ArgumentError(`${what} must be a Uint8Array of at most ${MAX_READ_BYTES} bytes`);
+  }
+  return value;
+}
+
+function journalActionArg(value: unknown): JournalAction {
+  if (value === 'rollback' || value === 'finish' || value === 'discard') return value;
+  throw new ArgumentError(`journal action must be rollback, finish or discard; got ${describe(value)}`);
+}
+
+function booleanArg(value: unknown, what: string): boolean {
+  if (typeof value !== 'boolean') throw new ArgumentError(`${what} must be true or false, got ${describe(value)}`);
+  return value;
+}
+
+function encodingArg(value: unknown): EncodingChoice {
+  if (value === 'auto' || (typeof value === 'string' && (textEncodings as readonly string[]).includes(value))) {
+    return value as EncodingChoice;
+  }
+  throw new ArgumentError(`encoding must be one of auto, ${textEncodings.join(', ')}; got ${describe(value)}`);
+}
+
 function stringArg(value: unknown, what: string): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 4096 || value.includes('\0')) {
     throw new ArgumentError(`${what} must be a non-empty string`);
@@ -70,6 +120,18 @@ function describe(value: unknown): string {
 }
 
 export function createDispatch({ sessions, offers, host }: ServiceDeps): Dispatch {
+  /** Runs `act` on the caller's session, validated from the first argument. */
+  const withSession = <T>(
+    context: CallContext,
+    args: readonly unknown[],
+    count: number,
+    act: (session: FileSession) => Result<T>,
+  ): Result<T> => {
+    argCount(args, count);
+    const session = sessions.get(sessionArg(args[0]), context.owner);
+    return session.ok ? act(session.value) : session;
+  };
+
   const handlers: { [K in RequestName]: Handler<K> } = {
     hostInfo: (_context, args) => {
       argCount(args, 0);
@@ -114,16 +176,68 @@ export function createDispatch({ sessions, offers, host }: ServiceDeps): Dispatc
     },
     readBytes: (context, args) => {
       argCount(args, 3);
-      const id = sessionArg(args[0]);
       const offset = byteOffset(integerArg(args[1], 'offset'));
       const length = byteCount(integerArg(args[2], 'length', MAX_READ_BYTES));
-      const session = sessions.get(id, context.owner);
-      return session.ok ? session.value.readBytes(offset, length) : session;
+      return withSession(context, args, 3, (session) => session.readBytes(offset, length));
     },
-    fileStatus: (context, args) => {
-      argCount(args, 1);
-      const session = sessions.get(sessionArg(args[0]), context.owner);
-      return session.ok ? session.value.status() : session;
+    fileStatus: (context, args) => withSession(context, args, 1, (session) => session.status()),
+    reloadFile: (context, args) => withSession(context, args, 1, (session) => session.reload()),
+    openText: (context, args) => {
+      const encoding = encodingArg(args[1]);
+      return withSession(context, args, 2, (session) => session.openText(encoding));
+    },
+    indexStatus: (context, args) => withSession(context, args, 1, (session) => session.indexStatus()),
+    cancelIndex: (context, args) => withSession(context, args, 1, (session) => session.cancelIndex()),
+    readLines: (context, args) => {
+      argCount(args, 3);
+      const first = lineArg(args[1], 'first line');
+      const count = integerArg(args[2], 'line count', MAX_LINES_PER_READ);
+      return withSession(context, args, 3, (session) => session.readLines(first, count));
+    },
+    lineAtOffset: (context, args) => {
+      argCount(args, 2);
+      const offset = byteOffset(integerArg(args[1], 'offset'));
+      return withSession(context, args, 2, (session) => session.lineAtOffset(offset));
+    },
+    copyLines: (context, args) => {
+      argCount(args, 3);
+      const first = lineArg(args[1], 'first line');
+      const last = lineArg(args[2], 'last line');
+      return withSession(context, args, 3, (session) => session.copyLines(first, last));
+    },
+    readView: (context, args) => {
+      argCount(args, 3);
+      const offset = byteOffset(integerArg(args[1], 'offset'));
+      const length = byteCount(integerArg(args[2], 'length', MAX_READ_BYTES));
+      return withSession(context, args, 3, (session) => session.readView(offset, length));
+    },
+    editBytes: (context, args) => {
+      argCount(args, 3);
+      const offset = byteOffset(integerArg(args[1], 'offset'));
+      const bytes = bytesArg(args[2], 'bytes');
+      return withSession(context, args, 3, (session) => session.editBytes(offset, bytes));
+    },
+    editState: (context, args) => withSession(context, args, 1, (session) => ok(session.editState())),
+    undoEdit: (context, args) => withSession(context, args, 1, (session) => ok(session.undoEdit())),
+    redoEdit: (context, args) => withSession(context, args, 1, (session) => ok(session.redoEdit())),
+    discardEdits: (context, args) => withSession(context, args, 1, (session) => ok(session.discardEdits())),
+    commitEdits: (context, args) => withSession(context, args, 1, (session) => session.commit()),
+    saveCopy: async (context, args) => {
+      const session = withSession(context, args, 1, (found) => ok(found));
+      if (!session.ok) return session;
+      const dest = await host.chooseCopyPath(context, session.value.path);
+      return dest === null ? ok(null) : session.value.saveCopy(dest);
+    },
+    journalStatus: (context, args) => withSession(context, args, 1, (session) => session.journalStatus()),
+    resolveJournal: (context, args) => {
+      argCount(args, 2);
+      const action = journalActionArg(args[1]);
+      return withSession(context, args, 2, (session) => session.resolveJournal(action));
+    },
+    setFollow: (context, args) => {
+      argCount(args, 2);
+      const follow = booleanArg(args[1], 'follow');
+      return withSession(context, args, 2, (session) => session.setFollow(follow));
     },
   };
 

@@ -11,7 +11,7 @@ export interface Services extends Disposable {
 }
 
 export function createServices(host: HostPorts): Services {
-  const sessions = new SessionRegistry();
+  const sessions = new SessionRegistry((owner) => (name, payload) => host.emit(owner, name, payload));
   const offers = new OfferList();
   return {
     sessions,

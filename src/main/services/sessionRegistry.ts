@@ -4,11 +4,16 @@ import type { FileInfo } from '../../shared/contract';
 import type { Disposable } from '../../shared/disposable';
 import { err, errFromThrown, ok, type Result } from '../../shared/result';
 import { sessionId, type SessionId } from '../../shared/units';
-import { FileSession } from './fileSession';
+import { FileSession, type Emit } from './fileSession';
+
+/** Routes a session's events to its owner. */
+export type EmitTo = (owner: string) => Emit;
 
 export class SessionRegistry implements Disposable {
   private readonly sessions = new Map<SessionId, FileSession>();
   private nextId = 1;
+
+  constructor(private readonly emitTo: EmitTo) {}
 
   get openCount(): number {
     return this.sessions.size;
@@ -17,7 +22,7 @@ export class SessionRegistry implements Disposable {
   open(path: string, owner: string): Result<FileInfo> {
     const absolute = resolve(path);
     try {
-      const session = FileSession.open(sessionId(this.nextId++), owner, absolute);
+      const session = FileSession.open(sessionId(this.nextId++), owner, absolute, this.emitTo(owner));
       this.sessions.set(session.id, session);
       return ok(session.info);
     } catch (error) {

@@ -25,6 +25,8 @@ export interface VirtualRowsHandle {
   scrollToTop(row: number): void;
   firstVisibleRow(): number;
   visibleRowCount(): number;
+  /** The scrolling element, for horizontal scrolling. */
+  scrollElement(): HTMLElement | null;
 }
 
 export interface RowRenderProps {
@@ -61,38 +63,47 @@ export function VirtualRows<P extends object>(props: Props<P>): ReactElement {
   const [windowStart, setWindowStart] = useState(0);
   const [topRow, setTopRow] = useState(0);
   const [viewportHeight, setViewportHeight] = useState(0);
-  const pendingScrollTop = useRef<number | null>(null);
   const windowRows = Math.min(WINDOW_ROWS, Math.max(0, totalRows - windowStart));
   const visibleRows = Math.max(1, Math.floor(viewportHeight / rowHeight));
   const maxTop = Math.max(0, totalRows - visibleRows);
 
   const element = (): HTMLDivElement | null => listRef.current?.element ?? null;
 
+  // A scroll position we want but the list may not reach yet (its height follows a re-render, or
+  // a re-based window): applied now, after the next commit, and on a few frames until it holds.
+  const desiredScrollTop = useRef<number | null>(null);
+  const attempts = useRef(0);
+  const tryApplyScroll = useCallback(() => {
+    const want = desiredScrollTop.current;
+    if (want === null) return;
+    const el = listRef.current?.element;
+    if (el) {
+      el.scrollTop = want;
+      if (Math.abs(el.scrollTop - want) <= 1) {
+        desiredScrollTop.current = null;
+        return;
+      }
+    }
+    if (attempts.current++ < 30) requestAnimationFrame(tryApplyScroll);
+    else desiredScrollTop.current = null;
+  }, [listRef]);
+
   const applyTop = useCallback(
     (top: number, currentStart: number) => {
       const clampedTop = clamp(top, 0, Math.max(0, totalRows - visibleRows));
       const neededStart =
         totalRows <= WINDOW_ROWS ? 0 : clamp(Math.floor(clampedTop - WINDOW_ROWS / 2), 0, totalRows - WINDOW_ROWS);
-      const scrollTop = (clampedTop - neededStart) * rowHeight;
-      if (neededStart === currentStart) {
-        const el = listRef.current?.element;
-        if (el) el.scrollTop = scrollTop;
-      } else {
-        pendingScrollTop.current = scrollTop;
-        setWindowStart(neededStart);
-      }
+      desiredScrollTop.current = (clampedTop - neededStart) * rowHeight;
+      attempts.current = 0;
+      if (neededStart === currentStart) tryApplyScroll();
+      else setWindowStart(neededStart);
       setTopRow(clampedTop);
     },
-    [totalRows, visibleRows, rowHeight, listRef],
+    [totalRows, visibleRows, rowHeight, tryApplyScroll],
   );
 
-  // A re-based window keeps the same top row: restore the scroll position before paint.
   useLayoutEffect(() => {
-    const el = element();
-    if (pendingScrollTop.current !== null && el) {
-      el.scrollTop = pendingScrollTop.current;
-      pendingScrollTop.current = null;
-    }
+    tryApplyScroll();
   });
 
   // Shrinking files (or a new file) may leave the window past the end.
@@ -123,13 +134,14 @@ export function VirtualRows<P extends object>(props: Props<P>): ReactElement {
       scrollToTop: (row) => applyTop(row, windowStart),
       firstVisibleRow: () => Math.floor(topRow),
       visibleRowCount: () => visibleRows,
+      scrollElement: () => listRef.current?.element ?? null,
     }),
-    [applyTop, topRow, visibleRows, windowStart],
+    [applyTop, topRow, visibleRows, windowStart, listRef],
   );
 
   const onScroll = (): void => {
     const el = element();
-    if (!el || pendingScrollTop.current !== null) return;
+    if (!el || desiredScrollTop.current !== null) return;
     const top = windowStart + el.scrollTop / rowHeight;
     setTopRow(top);
     if (totalRows <= WINDOW_ROWS) return;

@@ -1,31 +1,60 @@
-// One store per open file: the view's position and cursor for that file.
+// One store per open file: positions, cursor and selection of its views.
 import { createContext, useContext } from 'react';
 import { createStore, useStore, type StoreApi } from 'zustand';
 import type { FileInfo } from '../../shared/contract';
+
+/** A position one view asks another to show when the user switches views. */
+export type Reveal =
+  { readonly kind: 'line'; readonly line: number } | { readonly kind: 'offset'; readonly offset: number };
 
 export interface FileViewState {
   readonly info: FileInfo;
   /** Byte offset of the cursor in the hex view. */
   cursor: number;
   bytesPerRow: number;
+  /** 1-based current line in the text view, and the other end of a line selection. */
+  currentLine: number;
+  anchorLine: number;
+  /** File offset of the current line's first byte, once known. */
+  currentLineOffset: number | null;
+  reveal: Reveal | null;
+  follow: boolean;
   setCursor(offset: number): void;
+  setCurrentLine(line: number, extendSelection: boolean, offset: number | null): void;
+  setReveal(reveal: Reveal | null): void;
+  setFollow(follow: boolean): void;
+  setInfo(info: FileInfo): void;
 }
 
 export type FileStore = StoreApi<FileViewState>;
 
 export function createFileStore(info: FileInfo): FileStore {
-  return createStore<FileViewState>()((set) => ({
+  return createStore<FileViewState>()((set, get) => ({
     info,
     cursor: 0,
     bytesPerRow: 16,
-    setCursor: (offset) => set({ cursor: Math.min(Math.max(0, offset), Math.max(0, info.size - 1)) }),
+    currentLine: 1,
+    anchorLine: 1,
+    currentLineOffset: 0,
+    reveal: null,
+    follow: false,
+    setCursor: (offset) => set({ cursor: Math.min(Math.max(0, offset), Math.max(0, get().info.size - 1)) }),
+    setCurrentLine: (line, extendSelection, offset) =>
+      set({ currentLine: line, anchorLine: extendSelection ? get().anchorLine : line, currentLineOffset: offset }),
+    setReveal: (reveal) => set({ reveal }),
+    setFollow: (follow) => set({ follow }),
+    setInfo: (next) => set({ info: next }),
   }));
 }
 
 export const FileStoreContext = createContext<FileStore | null>(null);
 
-export function useFileStore<T>(selector: (state: FileViewState) => T): T {
+export function useFileStoreApi(): FileStore {
   const store = useContext(FileStoreContext);
   if (store === null) throw new Error('useFileStore outside a FileStoreContext');
-  return useStore(store, selector);
+  return store;
+}
+
+export function useFileStore<T>(selector: (state: FileViewState) => T): T {
+  return useStore(useFileStoreApi(), selector);
 }

@@ -1,9 +1,17 @@
 // Hex + ASCII rows over the whole file, virtualized; bytes come from the page cache.
-import { useCallback, useMemo, useRef, useSyncExternalStore, type KeyboardEvent, type ReactElement } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useSyncExternalStore,
+  type KeyboardEvent,
+  type ReactElement,
+} from 'react';
 import { VirtualRows, type RowRenderProps, type VirtualRowsHandle } from '../../components/VirtualRows';
 import type { ByteCache } from '../../data/byteCache';
 import { asciiChar, byteHex, offsetHex, offsetWidth } from '../../format';
-import { useFileStore } from '../../state/fileStore';
+import { useFileStore, useFileStoreApi } from '../../state/fileStore';
 
 const ROW_HEIGHT = 20;
 
@@ -101,6 +109,17 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
     event.preventDefault();
     moveCursor(target);
   };
+
+  // A view switch asks us to show an offset (the text view's current line).
+  const store = useFileStoreApi();
+  useEffect(() => {
+    const reveal = store.getState().reveal;
+    if (reveal === null || reveal.kind !== 'offset' || size === 0) return;
+    store.getState().setReveal(null);
+    const offset = Math.min(reveal.offset, size - 1);
+    setCursor(offset);
+    rows.current?.scrollToRow(Math.floor(offset / bytesPerRow), 'center');
+  }, [store, size, bytesPerRow, setCursor]);
 
   const rowProps = useMemo<HexRowProps>(
     () => ({ cache, bytesPerRow, size, digits: offsetWidth(size), cursor, version, onPick: setCursor }),

@@ -1,0 +1,74 @@
+// Frame times while scrolling a 10M-line file in Chromium through the browser host.
+import { execFileSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchBrowser, openPage, startWebHost } from '../e2e/support/harness';
+import { percentile, report } from './report';
+
+/** "line 0000001 …\n" × count: short lines, the worst case for line count per byte. */
+export function generateManyLines(path: string, count: number): string {
+  const lineBytes = 24;
+  if (existsSync(path) && statSync(path).size === count * lineBytes) return path;
+  const fd = openSync(path, 'w');
+  const batch = 100_000;
+  try {
+    for (let first = 0; first < count; first += batch) {
+      let text = '';
+      for (let i = first; i < Math.min(count, first + batch); i++)
+        text += `line ${String(i + 1).padStart(10, '0')} abcdefgh\n`;
+      writeSync(fd, text);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return path;
+}
+
+export async function benchScroll(path: string): Promise<void> {
+  if (!existsSync(join(process.cwd(), 'out/renderer/index.html'))) {
+    execFileSync(join(process.cwd(), 'node_modules/.bin/electron-vite'), ['build'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  }
+  const host = await startWebHost([path]);
+  const browser = await launchBrowser();
+  try {
+    const page = await openPage(browser, host.url);
+    await page.locator('[data-testid=line-count][data-lines]').waitFor({ timeout: 120_000 });
+    await page.locator('[data-testid=text-view] [data-line="1"]').waitFor();
+    const view = page.locator('[data-testid=text-view] .vrows-list');
+    const box = (await view.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.evaluate(() => {
+      const times: number[] = [];
+      (window as unknown as { __frames: number[] }).__frames = times;
+      let last = performance.now();
+      const tick = (now: number): void => {
+        times.push(now - last);
+        last = now;
+        if (times.length < 100_000) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    // Wheel through the file, then jump far with the scrollbar, then wheel again.
+    for (let i = 0; i < 150; i++) await page.mouse.wheel(0, 400);
+    for (let i = 0; i < 5; i++) {
+      await page.keyboard.press('Control+End');
+      await page.keyboard.press('Control+Home');
+    }
+    for (let i = 0; i < 150; i++) await page.mouse.wheel(0, -200);
+    const frames = await page.evaluate(() => (window as unknown as { __frames: number[] }).__frames.slice(1));
+    frames.sort((a, b) => a - b);
+    report({
+      metric: 'scroll.frame.p95',
+      value: percentile(frames, 0.95),
+      unit: 'ms',
+      better: 'lower',
+      note: `${frames.length} frames`,
+    });
+    report({ metric: 'scroll.frame.median', value: percentile(frames, 0.5), unit: 'ms', better: 'lower' });
+  } finally {
+    await browser.close();
+    await host.stop();
+  }
+}

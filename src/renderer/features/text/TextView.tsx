@@ -1,0 +1,345 @@
+// Lines of the file, virtualized over any line count, with a line-number gutter, go to line,
+// selection and copy, and follow mode.
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type KeyboardEvent,
+  type ReactElement,
+} from 'react';
+import { MAX_COPY_BYTES } from '../../../shared/contract';
+import { byteOffset, lineNumber } from '../../../shared/units';
+import { VirtualRows, type RowRenderProps, type VirtualRowsHandle } from '../../components/VirtualRows';
+import { getApi } from '../../data/api';
+import type { LineCache } from '../../data/lineCache';
+import { useAppStore } from '../../state/appStore';
+import { useFileStore, useFileStoreApi } from '../../state/fileStore';
+import { clipboardText } from './decode';
+
+const ROW_HEIGHT = 20;
+
+interface TextRowProps {
+  cache: LineCache;
+  digits: number;
+  currentLine: number;
+  selectionStart: number;
+  selectionEnd: number;
+  version: number;
+  onPick: (line: number, extend: boolean, offset: number | null) => void;
+}
+
+function TextRow({
+  index,
+  style,
+  cache,
+  digits,
+  currentLine,
+  selectionStart,
+  selectionEnd,
+  onPick,
+}: RowRenderProps & TextRowProps) {
+  const line = cache.line(index);
+  const number = index + 1;
+  const selected = selectionStart !== selectionEnd && number >= selectionStart && number <= selectionEnd;
+  return (
+    <div
+      className={`text-row${number === currentLine ? ' current' : ''}${selected ? ' selected' : ''}`}
+      style={{ ...style, width: 'auto', minWidth: '100%' }}
+      data-line={number}
+      data-current={number === currentLine ? 'true' : undefined}
+      data-selected={selected ? 'true' : undefined}
+      onMouseDown={(event) => onPick(number, event.shiftKey, line?.fileOffset ?? null)}
+    >
+      <span className="gutter" style={{ width: `${digits + 2}ch` }}>
+        {number}
+      </span>
+      <span data-part="text" className={line === undefined ? 'pending' : undefined}>
+        {line?.text ?? ''}
+      </span>
+      {line !== undefined && line.hiddenBytes > 0 && (
+        <span className="truncated" data-testid="line-truncated">
+          {` … ${line.hiddenBytes.toLocaleString('en-US')} more bytes (line truncated; the hex view shows it whole)`}
+        </span>
+      )}
+    </div>
+  );
+}
+
+export function TextView({ cache }: { cache: LineCache }): ReactElement {
+  const store = useFileStoreApi();
+  const session = useFileStore((state) => state.info.session);
+  const currentLine = useFileStore((state) => state.currentLine);
+  const anchorLine = useFileStore((state) => state.anchorLine);
+  const follow = useFileStore((state) => state.follow);
+  const index = useAppStore((state) => state.index);
+  const version = useSyncExternalStore(cache.subscribe, cache.getVersion);
+  const rows = useRef<VirtualRowsHandle>(null);
+  const container = useRef<HTMLDivElement>(null);
+  const [goTo, setGoTo] = useState<string | null>(null);
+  const [pendingJump, setPendingJump] = useState<number | null>(null);
+  const atEnd = useRef(false);
+  const totalLines = index?.linesKnown ?? 0;
+  const done = index?.done === true;
+  cache.setKnownLines(totalLines);
+
+  const alert = (message: string): void => useAppStore.getState().showAlert(message);
+
+  const pick = useCallback(
+    (line: number, extend: boolean, offset: number | null) => store.getState().setCurrentLine(line, extend, offset),
+    [store],
+  );
+
+  const jumpTo = useCallback(
+    (line: number, extend = false) => {
+      const clamped = Math.min(Math.max(1, line), Math.max(1, totalLines));
+      store.getState().setCurrentLine(clamped, extend, cache.line(clamped - 1)?.fileOffset ?? null);
+      rows.current?.scrollToRow(clamped - 1, 'auto');
+    },
+    [store, totalLines, cache],
+  );
+
+  // Keep the current line's offset known once its block arrives (text → hex keeps the position).
+  useEffect(() => {
+    const state = store.getState();
+    const offset = cache.line(state.currentLine - 1)?.fileOffset ?? null;
+    if (offset !== state.currentLineOffset) store.setState({ currentLineOffset: offset });
+  }, [version, currentLine, cache, store]);
+
+  // A view switch asks us to show the line holding an offset.
+  useEffect(() => {
+    const reveal = store.getState().reveal;
+    if (reveal === null || reveal.kind !== 'offset' || totalLines === 0) return;
+    store.getState().setReveal(null);
+    void getApi()
+      .lineAtOffset(session, byteOffset(reveal.offset))
+      .then((result) => {
+        if (!result.ok) return;
+        store.getState().setCurrentLine(result.value, false, null);
+        rows.current?.scrollToRow(result.value - 1, 'center');
+      });
+  }, [store, session, totalLines]);
+
+  // Go to a line that indexing had not reached yet, once it has.
+  useEffect(() => {
+    if (pendingJump !== null && pendingJump <= totalLines) {
+      setPendingJump(null);
+      store.getState().setCurrentLine(pendingJump, false, null);
+      rows.current?.scrollToRow(pendingJump - 1, 'center');
+    }
+  }, [pendingJump, totalLines, store]);
+
+  // Follow mode: stay at the end as lines arrive (if the view was at the end before they came).
+  const linesSeen = useRef(totalLines);
+  useEffect(() => {
+    if (follow && atEnd.current && totalLines > 0) rows.current?.scrollToRow(totalLines - 1, 'end');
+    linesSeen.current = totalLines;
+  }, [follow, totalLines]);
+
+  useEffect(() => {
+    container.current?.focus();
+  }, []);
+
+  const submitGoTo = (text: string): void => {
+    const trimmed = text.trim();
+    if (!/^\d+$/.test(trimmed)) {
+      alert(`"${trimmed}" is not a line number: type a whole number from 1.`);
+      return;
+    }
+    const line = Number(trimmed);
+    if (line < 1 || !Number.isSafeInteger(line)) {
+      alert(`Line ${trimmed} is out of range: lines start at 1.`);
+      return;
+    }
+    if (line > totalLines) {
+      if (done) {
+        alert(
+          `Line ${line.toLocaleString('en-US')} is out of range: the file has ${totalLines.toLocaleString('en-US')} lines.`,
+        );
+        return;
+      }
+      setPendingJump(line);
+      setGoTo(null);
+      useAppStore.getState().showAlert(null);
+      return;
+    }
+    setGoTo(null);
+    useAppStore.getState().showAlert(null);
+    store.getState().setCurrentLine(line, false, null);
+    rows.current?.scrollToRow(line - 1, 'center');
+    container.current?.focus();
+  };
+
+  const copySelection = async (): Promise<void> => {
+    const { currentLine: current, anchorLine: anchor } = store.getState();
+    const first = Math.min(current, anchor);
+    const last = Math.max(current, anchor);
+    const result = await getApi().copyLines(session, lineNumber(first), lineNumber(last));
+    if (!result.ok) {
+      alert(result.code === 'ETOOBIG' ? result.message : `Copy failed: ${result.message}`);
+      return;
+    }
+    const encoding = useAppStore.getState().index?.encoding ?? 'utf-8';
+    const text = clipboardText(result.value, encoding, first === 1);
+    await writeClipboard(text).catch(() => alert('The clipboard refused the text.'));
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    if ((event.target as HTMLElement).tagName === 'INPUT' || (event.target as HTMLElement).tagName === 'SELECT') return;
+    const ctrl = event.ctrlKey || event.metaKey;
+    const page = rows.current?.visibleRowCount() ?? 1;
+    const scroller = rows.current?.scrollElement();
+    if (ctrl && event.key.toLowerCase() === 'g') {
+      event.preventDefault();
+      setGoTo('');
+      return;
+    }
+    if (ctrl && event.key.toLowerCase() === 'c') {
+      if (window.getSelection()?.toString()) return; // a text selection inside a line: the browser copies it
+      event.preventDefault();
+      void copySelection();
+      return;
+    }
+    if (!ctrl && !event.altKey && (event.key === 'f' || event.key === 'F')) {
+      event.preventDefault();
+      void toggleFollow();
+      return;
+    }
+    const moves: Record<string, number | undefined> = {
+      ArrowUp: currentLine - 1,
+      ArrowDown: currentLine + 1,
+      PageUp: currentLine - page,
+      PageDown: currentLine + page,
+      Home: ctrl ? 1 : undefined,
+      End: ctrl ? totalLines : undefined,
+    };
+    const target = moves[event.key];
+    if (target !== undefined) {
+      event.preventDefault();
+      jumpTo(target, event.shiftKey);
+      return;
+    }
+    if (scroller && ['Home', 'End', 'ArrowLeft', 'ArrowRight'].includes(event.key)) {
+      event.preventDefault();
+      if (event.key === 'Home') scroller.scrollLeft = 0;
+      else if (event.key === 'End') scroller.scrollLeft = scroller.scrollWidth;
+      else scroller.scrollLeft += event.key === 'ArrowLeft' ? -80 : 80;
+    }
+  };
+
+  const toggleFollow = async (): Promise<void> => {
+    const next = !store.getState().follow;
+    store.getState().setFollow(next);
+    await useAppStore.getState().setFollow(next);
+    if (next) {
+      atEnd.current = true;
+      const lines = useAppStore.getState().index?.linesKnown ?? 0;
+      if (lines > 0) rows.current?.scrollToRow(lines - 1, 'end');
+    }
+  };
+
+  // Judged against the lines the view had seen, so new lines arriving do not count as scrolling
+  // away; only moving up leaves the end (a viewport that shrinks under a notice does not).
+  const lastTop = useRef(0);
+  const onTopRowChange = useCallback((top: number, visible: number) => {
+    const reachesEnd = top + visible >= linesSeen.current - 1;
+    atEnd.current = top < lastTop.current ? reachesEnd : atEnd.current || reachesEnd;
+    lastTop.current = top;
+  }, []);
+
+  const selectionStart = Math.min(currentLine, anchorLine);
+  const selectionEnd = Math.max(currentLine, anchorLine);
+  const rowProps = useMemo<TextRowProps>(
+    () => ({
+      cache,
+      digits: String(Math.max(totalLines, 1)).length,
+      currentLine,
+      selectionStart,
+      selectionEnd,
+      version,
+      onPick: pick,
+    }),
+    [cache, totalLines, currentLine, selectionStart, selectionEnd, version, pick],
+  );
+
+  return (
+    <div className="text-view" data-testid="text-view" tabIndex={0} ref={container} onKeyDown={onKeyDown}>
+      <div className="view-bar">
+        <button
+          type="button"
+          aria-pressed={follow}
+          onClick={() => void toggleFollow()}
+          title="Follow the end of the file as it grows (F)"
+        >
+          Follow
+        </button>
+        {pendingJump !== null && (
+          <span className="pending-jump" role="status">
+            Waiting for line {pendingJump.toLocaleString('en-US')}: it is not indexed yet.
+            <button type="button" onClick={() => setPendingJump(null)}>
+              Cancel
+            </button>
+          </span>
+        )}
+        {goTo !== null && (
+          <form
+            className="goto"
+            onSubmit={(event) => {
+              event.preventDefault();
+              submitGoTo(goTo);
+            }}
+          >
+            <label>
+              Go to line
+              <input
+                autoFocus
+                aria-label="Go to line"
+                inputMode="numeric"
+                value={goTo}
+                onChange={(event) => setGoTo(event.target.value)}
+                onKeyDown={(event) => {
+                  if (event.key === 'Escape') {
+                    setGoTo(null);
+                    container.current?.focus();
+                  }
+                }}
+              />
+            </label>
+          </form>
+        )}
+      </div>
+      {totalLines === 0 && done ? (
+        <p className="empty-note">This file has no lines.</p>
+      ) : (
+        <VirtualRows
+          handleRef={rows}
+          totalRows={totalLines}
+          rowHeight={ROW_HEIGHT}
+          rowComponent={TextRow}
+          rowProps={rowProps}
+          onTopRowChange={onTopRowChange}
+          label="Text lines"
+        />
+      )}
+    </div>
+  );
+}
+
+async function writeClipboard(text: string): Promise<void> {
+  if (text.length > MAX_COPY_BYTES) throw new Error('too large');
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    const area = document.createElement('textarea');
+    area.value = text;
+    area.style.position = 'fixed';
+    area.style.opacity = '0';
+    document.body.appendChild(area);
+    area.select();
+    const copied = document.execCommand('copy');
+    area.remove();
+    if (!copied) throw new Error('copy refused');
+  }
+}
