@@ -1,5 +1,5 @@
 // The shell: toolbar, the open file's view, status bar, alerts, drag-and-drop.
-import { useEffect, useMemo, useState, type DragEvent, type ReactElement } from 'react';
+import { useEffect, useMemo, useRef, useState, type DragEvent, type ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { textEncodings, type FileInfo, type TextEncodingName } from '../shared/contract';
 import { getApi } from './data/api';
@@ -30,11 +30,36 @@ export function App(): ReactElement {
     void useAppStore.getState().init();
   }, []);
 
+  // Closing the window or tab with pending edits asks first (Electron shows its own dialog).
+  const pendingEdits = useAppStore((state) => state.edit?.modifiedBytes ?? 0);
+  useEffect(() => {
+    if (pendingEdits === 0) return;
+    const onBeforeUnload = (event: BeforeUnloadEvent): void => {
+      event.preventDefault();
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+  }, [pendingEdits]);
+
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
-      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'o') {
+      const ctrl = event.ctrlKey || event.metaKey;
+      if (!ctrl) return;
+      const key = event.key.toLowerCase();
+      const inInput = (event.target as HTMLElement | null)?.tagName === 'INPUT';
+      const state = useAppStore.getState();
+      if (key === 'o') {
         event.preventDefault();
-        void useAppStore.getState().openDialog();
+        void state.openDialog();
+      } else if (key === 's' && state.file !== null) {
+        event.preventDefault();
+        void (state.file.writable ? state.commitEdits() : state.saveCopy());
+      } else if (!inInput && key === 'z' && !event.shiftKey) {
+        event.preventDefault();
+        void state.undo();
+      } else if (!inInput && ((key === 'z' && event.shiftKey) || key === 'y')) {
+        event.preventDefault();
+        void state.redo();
       }
     };
     window.addEventListener('keydown', onKey);
@@ -99,6 +124,7 @@ export function App(): ReactElement {
           </>
         )}
       </header>
+      <Dialogs />
       {alert !== null && (
         <div className="alert" role="alert">
           <span>{alert}</span>
@@ -152,6 +178,16 @@ function OpenFile({ file }: { file: FileInfo }): ReactElement {
     return () => window.clearInterval(timer);
   }, [file.session]);
 
+  // Pending edits changed: both views fetch what they show again (keeping it on screen meanwhile).
+  const editGeneration = useAppStore((state) => state.edit?.generation ?? 0);
+  const seenEditGeneration = useRef(editGeneration);
+  useEffect(() => {
+    if (seenEditGeneration.current === editGeneration) return;
+    seenEditGeneration.current = editGeneration;
+    byteCache.invalidate();
+    lineCache?.invalidate();
+  }, [editGeneration, byteCache, lineCache]);
+
   const switchView = (next: ViewKind): void => {
     if (next === view) return;
     const state = store.getState();
@@ -191,6 +227,9 @@ function OpenFile({ file }: { file: FileInfo }): ReactElement {
             ))}
           </select>
         </label>
+        {view === 'hex' && <HexOptions />}
+        <span className="spacer" />
+        <EditBar />
       </div>
       <FileNotice />
       {view === 'text' && lineCache !== null ? <TextView cache={lineCache} /> : <HexView cache={byteCache} />}
@@ -241,6 +280,7 @@ function FileNotice(): ReactElement | null {
 
 function StatusBar(): ReactElement {
   const cursor = useFileStore((state) => state.cursor);
+  const selection = useFileStore((state) => Math.abs(state.cursor - state.selectionAnchor) + 1);
   const currentLine = useFileStore((state) => state.currentLine);
   const size = useFileStore((state) => state.info.size);
   const view = useAppStore((state) => state.view);
@@ -253,6 +293,11 @@ function StatusBar(): ReactElement {
       {view === 'hex' && size > 0 && (
         <span data-testid="cursor-offset" data-offset={cursor}>
           Offset 0x{cursor.toString(16).toUpperCase()} ({cursor.toLocaleString('en-US')})
+        </span>
+      )}
+      {view === 'hex' && selection > 1 && (
+        <span data-testid="selection-length" data-bytes={selection}>
+          Selected {selection.toLocaleString('en-US')} bytes
         </span>
       )}
       {view === 'text' && index !== null && index.linesKnown > 0 && (
@@ -293,4 +338,153 @@ function StatusBar(): ReactElement {
       <span>{formatSize(size)}</span>
     </footer>
   );
+}
+
+function HexOptions(): ReactElement {
+  const bytesPerRow = useFileStore((state) => state.bytesPerRow);
+  const offsetBase = useFileStore((state) => state.offsetBase);
+  const setBytesPerRow = useFileStore((state) => state.setBytesPerRow);
+  const setOffsetBase = useFileStore((state) => state.setOffsetBase);
+  return (
+    <>
+      <label className="encoding">
+        Row
+        <select
+          aria-label="Bytes per row"
+          value={bytesPerRow}
+          onChange={(event) => setBytesPerRow(Number(event.target.value))}
+        >
+          {[8, 16, 32].map((count) => (
+            <option key={count} value={count}>
+              {count} bytes
+            </option>
+          ))}
+        </select>
+      </label>
+      <button
+        type="button"
+        aria-label="Offsets in decimal"
+        aria-pressed={offsetBase === 'dec'}
+        onClick={() => setOffsetBase(offsetBase === 'hex' ? 'dec' : 'hex')}
+      >
+        {offsetBase === 'hex' ? 'Offsets: hex' : 'Offsets: dec'}
+      </button>
+    </>
+  );
+}
+
+function EditBar(): ReactElement | null {
+  const edit = useAppStore((state) => state.edit);
+  const writable = useAppStore((state) => state.file?.writable ?? false);
+  const committing = useAppStore((state) => state.committing);
+  const actions = useAppStore.getState();
+  if (edit === null) return null;
+  const pending = edit.modifiedBytes > 0;
+  return (
+    <div className="edit-bar">
+      {pending && (
+        <span className="pending-count" data-testid="pending-edits" data-bytes={edit.modifiedBytes}>
+          {edit.modifiedBytes.toLocaleString('en-US')} modified byte{edit.modifiedBytes === 1 ? '' : 's'}
+        </span>
+      )}
+      <button type="button" onClick={() => void actions.undo()} disabled={!edit.canUndo} title="Undo (Ctrl+Z)">
+        Undo
+      </button>
+      <button type="button" onClick={() => void actions.redo()} disabled={!edit.canRedo} title="Redo (Ctrl+Shift+Z)">
+        Redo
+      </button>
+      {writable ? (
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void actions.commitEdits()}
+          disabled={!pending || committing}
+          title="Write the edits into the file (Ctrl+S)"
+        >
+          Commit edits
+        </button>
+      ) : (
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void actions.saveCopy()}
+          disabled={!pending}
+          title="The file is read-only: write a copy with the edits (Ctrl+S)"
+        >
+          Save a copy…
+        </button>
+      )}
+      <button type="button" onClick={() => void actions.discardEdits()} disabled={!pending}>
+        Discard edits
+      </button>
+      {committing && (
+        <progress role="progressbar" aria-label="Committing edits" aria-valuemin={0} aria-valuemax={100} />
+      )}
+    </div>
+  );
+}
+
+function Dialogs(): ReactElement | null {
+  const confirm = useAppStore((state) => state.confirm);
+  const journal = useAppStore((state) => state.journal);
+  const info = useAppStore((state) => state.info);
+  const writable = useAppStore((state) => state.file?.writable ?? false);
+  const actions = useAppStore.getState();
+  if (confirm !== null) {
+    return (
+      <div className="dialog" role="dialog" aria-modal="true" aria-label="Pending edits">
+        <p>
+          This file has edits that are not committed. {confirm.action === 'close' ? 'Close it' : 'Open another file'}{' '}
+          after committing or discarding them?
+        </p>
+        {writable && (
+          <button type="button" className="primary" onClick={() => void actions.settleConfirm('commit')}>
+            Commit and continue
+          </button>
+        )}
+        <button type="button" onClick={() => void actions.settleConfirm('discard')}>
+          Discard and continue
+        </button>
+        <button type="button" onClick={() => void actions.settleConfirm('cancel')}>
+          Cancel
+        </button>
+      </div>
+    );
+  }
+  if (journal !== null) {
+    const torn = journal.state === 'torn';
+    return (
+      <div className="dialog" role="alertdialog" aria-label="Unfinished commit">
+        <p>
+          {torn
+            ? 'A commit to this file was interrupted before it wrote anything; its journal can be removed safely.'
+            : `A commit to this file did not finish (${journal.entries.toLocaleString('en-US')} edits, ${journal.editedBytes.toLocaleString('en-US')} bytes; the file is now ${journal.state === 'mixed' ? 'partly written' : journal.state === 'applied' ? 'fully written' : journal.state === 'old' ? 'as before the commit' : 'changed since'}). Roll it back to the old bytes, or finish it?`}
+        </p>
+        <button type="button" onClick={() => void actions.resolveJournal('rollback')}>
+          {torn ? 'Remove the journal' : 'Roll back'}
+        </button>
+        {!torn && journal.state !== 'unknown' && (
+          <button type="button" onClick={() => void actions.resolveJournal('finish')}>
+            Finish the commit
+          </button>
+        )}
+        {journal.state === 'unknown' && (
+          <button type="button" onClick={() => void actions.resolveJournal('discard')}>
+            Keep the file as it is
+          </button>
+        )}
+      </div>
+    );
+  }
+  if (info !== null) {
+    return (
+      <div className="info" role="status" data-testid="info">
+        <span>{info}</span>
+        <button type="button" aria-label="Dismiss" onClick={() => actions.showInfo(null)}>
+          ×
+        </button>
+      </div>
+    );
+  }
+  return null;
 }

@@ -64,6 +64,8 @@ export interface TextLines {
   readonly fileOffsets: Float64Array;
   /** Each line's full length in bytes, newline excluded; longer than its bytes when capped. */
   readonly fullLengths: Float64Array;
+  /** 1 for each line that holds pending (uncommitted) edits. */
+  readonly modifiedLines: Uint8Array;
 }
 
 /** A line longer than this shows truncated with a marker; the hex view shows it whole. */

@@ -28,6 +28,16 @@ describe('wire frames', () => {
     expect([...decoded.bytes]).toEqual([1, 2, 3]);
   });
 
+  it('a frame inside a larger Node Buffer decodes to blobs of their own length only', () => {
+    const frame = encodeFrame({ args: [1, 5, new Uint8Array([0xde])] });
+    const pool = Buffer.alloc(frame.byteLength + 64, 0x55);
+    pool.set(frame, 32);
+    const decoded = decodeFrame(pool.subarray(32, 32 + frame.byteLength)) as { args: [number, number, Uint8Array] };
+    expect(decoded.args[2].byteLength).toBe(1);
+    expect(decoded.args[2].buffer.byteLength).toBe(1);
+    expect(decoded.args[2][0]).toBe(0xde);
+  });
+
   it('truncated or garbled frames throw WireError, never crash', () => {
     const frame = encodeFrame({ bytes: new Uint8Array(100) });
     const random = seededRandom(11);

@@ -92,8 +92,9 @@ export function decodeFrame(frame: Uint8Array): unknown {
     const blob = blobs[marker.$blob];
     const ctor: TypedArrayConstructor | undefined = constructors[marker.$type as TypedArrayName];
     if (blob === undefined || ctor === undefined) throw new WireError('bad blob reference');
-    // slice() copies into a fresh, aligned buffer that the receiver owns.
-    const copy = blob.slice().buffer;
+    // Copy into a fresh, aligned buffer of exactly this length that the receiver owns. (Not
+    // blob.slice(): on a Node Buffer, slice shares memory, and .buffer would be the whole pool.)
+    const copy = new Uint8Array(blob).buffer;
     if (copy.byteLength % ctor.BYTES_PER_ELEMENT !== 0) {
       throw new WireError('blob length does not fit its type');
     }

@@ -335,12 +335,13 @@ export class FileSession implements Disposable {
     if (!text.ok) return text;
     try {
       const range = text.value.readLines(first - 1, count);
+      const modifiedLines = new Uint8Array(range.count);
       if (this.edits.modifiedByteCount() > 0) {
         for (let i = 0; i < range.count; i++) {
-          this.edits.overlay(
-            range.fileOffsets[i]!,
-            range.bytes.subarray(range.textStarts[i]!, range.textStarts[i + 1]!),
-          );
+          const start = range.fileOffsets[i]!;
+          this.edits.overlay(start, range.bytes.subarray(range.textStarts[i]!, range.textStarts[i + 1]!));
+          const touched = this.edits.modifiedRangesIn(start, start + range.fullLengths[i]! + 1);
+          modifiedLines[i] = touched.length > 0 ? 1 : 0;
         }
       }
       return ok({
@@ -352,6 +353,7 @@ export class FileSession implements Disposable {
         textStarts: range.textStarts,
         fileOffsets: range.fileOffsets,
         fullLengths: range.fullLengths,
+        modifiedLines,
       });
     } catch (error) {
       return errFromThrown(error);

@@ -1,16 +1,25 @@
-// Byte pages of one open file, fetched through the API a page at a time and kept in an LRU.
-// Views read synchronously what is cached and subscribe to hear when missing pages arrive.
+// Byte pages of one open file (pending edits laid over), fetched through the API a page at a time
+// and kept in an LRU. Views read synchronously what is cached and subscribe to hear when missing
+// pages arrive. After an edit the pages are stale: still shown, and fetched again.
 import type { HexlogApi } from '../../shared/contract';
 import { byteCount, byteOffset, type SessionId } from '../../shared/units';
 
 export const PAGE_SIZE = 64 * 1024;
 const MAX_PAGES = 256; // 16 MiB
 
+interface Page {
+  readonly bytes: Uint8Array;
+  /** Modified runs in the page as (offset, length) pairs, file offsets. */
+  readonly modified: Float64Array;
+  stale: boolean;
+}
+
 export class ByteCache {
-  private readonly pages = new Map<number, Uint8Array>();
+  private readonly pages = new Map<number, Page>();
   private readonly inFlight = new Set<number>();
   private readonly listeners = new Set<() => void>();
   private version = 0;
+  private epoch = 0;
   private lastError: string | undefined;
 
   constructor(
@@ -28,10 +37,12 @@ export class ByteCache {
     return () => this.listeners.delete(listener);
   };
 
-  /** The byte at `offset`, or undefined if its page is not loaded yet (and then it is requested). */
-  byteAt(offset: number): number | undefined {
-    const page = this.page(Math.floor(offset / PAGE_SIZE));
-    return page?.[offset % PAGE_SIZE];
+  /** Pending edits changed: keep showing what we have, fetch every page again when asked. */
+  invalidate(): void {
+    this.epoch++;
+    this.inFlight.clear();
+    for (const page of this.pages.values()) page.stale = true;
+    this.notify();
   }
 
   /** Bytes [start, end) if all loaded; missing pages are requested and undefined is returned. */
@@ -42,7 +53,7 @@ export class ByteCache {
     const lastPage = Math.floor((clampedEnd - 1) / PAGE_SIZE);
     if (firstPage === lastPage) {
       const page = this.page(firstPage);
-      return page?.subarray(start - firstPage * PAGE_SIZE, clampedEnd - firstPage * PAGE_SIZE);
+      return page?.bytes.subarray(start - firstPage * PAGE_SIZE, clampedEnd - firstPage * PAGE_SIZE);
     }
     const out = new Uint8Array(clampedEnd - start);
     let complete = true;
@@ -54,18 +65,30 @@ export class ByteCache {
       }
       const pageStart = index * PAGE_SIZE;
       const from = Math.max(start, pageStart) - pageStart;
-      const to = Math.min(clampedEnd, pageStart + page.byteLength) - pageStart;
-      out.set(page.subarray(from, to), pageStart + from - start);
+      const to = Math.min(clampedEnd, pageStart + page.bytes.byteLength) - pageStart;
+      out.set(page.bytes.subarray(from, to), pageStart + from - start);
     }
     return complete ? out : undefined;
   }
 
-  private page(index: number): Uint8Array | undefined {
+  /** Whether the byte at `offset` holds a pending edit (false while its page is not loaded). */
+  isModified(offset: number): boolean {
+    const page = this.pages.get(Math.floor(offset / PAGE_SIZE));
+    if (page === undefined) return false;
+    const runs = page.modified;
+    for (let i = 0; i < runs.length; i += 2) {
+      if (offset >= runs[i]! && offset < runs[i]! + runs[i + 1]!) return true;
+    }
+    return false;
+  }
+
+  private page(index: number): Page | undefined {
     const page = this.pages.get(index);
     if (page !== undefined) {
       // Refresh its place in the LRU order.
       this.pages.delete(index);
       this.pages.set(index, page);
+      if (page.stale) this.request(index);
       return page;
     }
     this.request(index);
@@ -75,21 +98,27 @@ export class ByteCache {
   private request(index: number): void {
     if (this.inFlight.has(index) || index * PAGE_SIZE >= this.size) return;
     this.inFlight.add(index);
-    void this.api.readBytes(this.session, byteOffset(index * PAGE_SIZE), byteCount(PAGE_SIZE)).then((result) => {
+    const epoch = this.epoch;
+    void this.api.readView(this.session, byteOffset(index * PAGE_SIZE), byteCount(PAGE_SIZE)).then((result) => {
+      if (epoch !== this.epoch) return; // an edit came in meanwhile; a newer request will follow
       this.inFlight.delete(index);
       if (!result.ok) {
         if (result.message !== this.lastError) this.onError(result.message);
         this.lastError = result.message;
         return;
       }
-      this.pages.set(index, result.value);
+      this.pages.set(index, { bytes: result.value.bytes, modified: result.value.modified, stale: false });
       while (this.pages.size > MAX_PAGES) {
         const oldest = this.pages.keys().next().value;
         if (oldest === undefined) break;
         this.pages.delete(oldest);
       }
-      this.version++;
-      for (const listener of this.listeners) listener();
+      this.notify();
     });
+  }
+
+  private notify(): void {
+    this.version++;
+    for (const listener of this.listeners) listener();
   }
 }

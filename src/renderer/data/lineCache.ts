@@ -13,10 +13,13 @@ export interface DisplayLine {
   readonly fullLength: number;
   /** Bytes not shown because the line is longer than the display cap. */
   readonly hiddenBytes: number;
+  /** The line holds pending (uncommitted) edits. */
+  readonly modified: boolean;
 }
 
 interface Block {
   readonly lines: DisplayLine[];
+  stale: boolean;
 }
 
 export class LineCache {
@@ -24,6 +27,7 @@ export class LineCache {
   private readonly inFlight = new Set<number>();
   private readonly listeners = new Set<() => void>();
   private version = 0;
+  private epoch = 0;
   private knownLines = 0;
 
   constructor(
@@ -40,6 +44,15 @@ export class LineCache {
     return () => this.listeners.delete(listener);
   };
 
+  /** Pending edits changed: keep showing the lines, fetch them again when asked. */
+  invalidate(): void {
+    this.epoch++;
+    this.inFlight.clear();
+    for (const block of this.blocks.values()) block.stale = true;
+    this.version++;
+    for (const listener of this.listeners) listener();
+  }
+
   /** How many lines the index knows now; blocks fetched short before are fetched again. */
   setKnownLines(count: number): void {
     this.knownLines = count;
@@ -55,6 +68,7 @@ export class LineCache {
       this.blocks.delete(blockIndex);
       this.blocks.set(blockIndex, block);
       const found = block.lines[inBlock];
+      if (block.stale) this.request(blockIndex);
       if (found !== undefined) return found;
     }
     this.request(blockIndex);
@@ -65,7 +79,9 @@ export class LineCache {
     if (this.inFlight.has(blockIndex)) return;
     this.inFlight.add(blockIndex);
     const first = blockIndex * BLOCK_LINES;
+    const epoch = this.epoch;
     void this.api.readLines(this.session, lineNumber(first + 1), BLOCK_LINES).then((result) => {
+      if (epoch !== this.epoch) return;
       this.inFlight.delete(blockIndex);
       if (!result.ok) {
         this.onError(result.message);
@@ -84,9 +100,10 @@ export class LineCache {
           fileOffset,
           fullLength,
           hiddenBytes: fullLength - shown,
+          modified: slice.modifiedLines[i] === 1,
         });
       }
-      this.blocks.set(blockIndex, { lines });
+      this.blocks.set(blockIndex, { lines, stale: false });
       while (this.blocks.size > MAX_BLOCKS) {
         const oldest = this.blocks.keys().next().value;
         if (oldest === undefined) break;

@@ -3,7 +3,10 @@
 // what the UI decides on.
 import { create } from 'zustand';
 import type {
+  EditState,
   EncodingChoice,
+  JournalAction,
+  JournalState,
   FileChange,
   FileInfo,
   FileStatus,
@@ -29,7 +32,14 @@ export interface AppState {
   change: FileChange | null;
   view: ViewKind;
   alert: string | null;
+  /** A passing confirmation (commit done, copy saved). */
+  info: string | null;
   opening: boolean;
+  edit: EditState | null;
+  journal: JournalState | null;
+  /** An action waiting for the user to commit or discard pending edits first. */
+  confirm: { readonly action: 'close' | 'open'; readonly proceed: () => Promise<void> } | null;
+  committing: boolean;
 }
 
 interface AppActions {
@@ -46,6 +56,15 @@ interface AppActions {
   setView(view: ViewKind): void;
   showAlert(message: string | null): void;
   dismissChange(): void;
+  editBytes(offset: number, bytes: Uint8Array): Promise<boolean>;
+  undo(): Promise<void>;
+  redo(): Promise<void>;
+  discardEdits(): Promise<void>;
+  commitEdits(): Promise<boolean>;
+  saveCopy(): Promise<void>;
+  resolveJournal(action: JournalAction): Promise<void>;
+  settleConfirm(choice: 'commit' | 'discard' | 'cancel'): Promise<void>;
+  showInfo(message: string | null): void;
 }
 
 let initStarted = false;
@@ -60,7 +79,16 @@ async function defaultView(info: FileInfo): Promise<ViewKind> {
 }
 
 export const useAppStore = create<AppState & AppActions>()((set, get) => {
-  const adopt = async (opening: Promise<Result<FileInfo | null>>): Promise<void> => {
+  /** Runs `action` now, or once the user has committed or discarded pending edits. */
+  const guardEdits = async (action: 'close' | 'open', proceed: () => Promise<void>): Promise<void> => {
+    if ((get().edit?.modifiedBytes ?? 0) > 0) set({ confirm: { action, proceed } });
+    else await proceed();
+  };
+
+  const adopt = async (opening: () => Promise<Result<FileInfo | null>>): Promise<void> =>
+    guardEdits('open', () => adoptNow(opening()));
+
+  const adoptNow = async (opening: Promise<Result<FileInfo | null>>): Promise<void> => {
     set({ opening: true });
     const result = await opening;
     if (!result.ok) {
@@ -74,8 +102,22 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
     const info = result.value;
     const previous = get().file;
     const view = await defaultView(info);
-    set({ opening: false, file: info, fileStatus: null, index: null, change: null, alert: null, view, generation: 0 });
+    set({
+      opening: false,
+      file: info,
+      fileStatus: null,
+      index: null,
+      change: null,
+      alert: null,
+      view,
+      generation: 0,
+      edit: null,
+      journal: null,
+    });
     if (previous !== null) await getApi().closeFile(previous.session);
+    const [edit, journal] = await Promise.all([getApi().editState(info.session), getApi().journalStatus(info.session)]);
+    if (get().file?.session !== info.session) return;
+    set({ edit: edit.ok ? edit.value : null, journal: journal.ok ? journal.value : null });
     const text = await getApi().openText(info.session, 'auto');
     if (get().file?.session !== info.session) return;
     if (text.ok) set({ index: text.value, generation: get().generation + 1 });
@@ -83,6 +125,15 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
   };
 
   const isCurrent = (session: number): boolean => get().file?.session === session;
+
+  const editCommand = async (command: (session: FileInfo['session']) => Promise<Result<EditState>>): Promise<void> => {
+    const file = get().file;
+    if (file === null) return;
+    const result = await command(file.session);
+    if (!isCurrent(file.session)) return;
+    if (result.ok) set({ edit: result.value });
+    else set({ alert: result.message });
+  };
 
   return {
     hostInfo: null,
@@ -94,7 +145,12 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
     change: null,
     view: 'hex',
     alert: null,
+    info: null,
     opening: false,
+    edit: null,
+    journal: null,
+    confirm: null,
+    committing: false,
 
     init: async () => {
       // StrictMode runs effects twice in development; subscribe and open only once.
@@ -126,16 +182,17 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
       const first = offers.value[0];
       if (first !== undefined) await get().openOffered(first.offerId);
     },
-    openOffered: (offerId) => adopt(getApi().openOffered(offerId)),
-    openDialog: () => adopt(getApi().openDialog()),
-    openDropped: (file) => adopt(getApi().openDropped(file)),
-    closeFile: async () => {
-      const file = get().file;
-      if (file === null) return;
-      set({ file: null, fileStatus: null, index: null, change: null });
-      const result = await getApi().closeFile(file.session);
-      if (!result.ok) set({ alert: result.message });
-    },
+    openOffered: (offerId) => adopt(() => getApi().openOffered(offerId)),
+    openDialog: () => adopt(() => getApi().openDialog()),
+    openDropped: (file) => adopt(() => getApi().openDropped(file)),
+    closeFile: () =>
+      guardEdits('close', async () => {
+        const file = get().file;
+        if (file === null) return;
+        set({ file: null, fileStatus: null, index: null, change: null, edit: null, journal: null });
+        const result = await getApi().closeFile(file.session);
+        if (!result.ok) set({ alert: result.message });
+      }),
     checkFile: async () => {
       const file = get().file;
       if (file === null) return;
@@ -177,5 +234,73 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
     setView: (view) => set({ view }),
     showAlert: (message) => set({ alert: message }),
     dismissChange: () => set({ change: null }),
+    showInfo: (message) => set({ info: message }),
+
+    editBytes: async (offset, bytes) => {
+      const file = get().file;
+      if (file === null) return false;
+      const result = await getApi().editBytes(file.session, byteOffset(offset), bytes);
+      if (!isCurrent(file.session)) return false;
+      if (!result.ok) {
+        set({ alert: result.message });
+        return false;
+      }
+      set({ edit: result.value });
+      return true;
+    },
+    undo: () => editCommand((session) => getApi().undoEdit(session)),
+    redo: () => editCommand((session) => getApi().redoEdit(session)),
+    discardEdits: () => editCommand((session) => getApi().discardEdits(session)),
+    commitEdits: async () => {
+      const file = get().file;
+      if (file === null || get().committing) return false;
+      if (!file.writable) {
+        set({ alert: `${file.name} is read-only: use "Save a copy…" to keep the edits in a new file.` });
+        return false;
+      }
+      set({ committing: true });
+      const result = await getApi().commitEdits(file.session);
+      set({ committing: false });
+      if (!isCurrent(file.session)) return false;
+      if (!result.ok) {
+        set({ alert: `Nothing was written: ${result.message}` });
+        return false;
+      }
+      set({
+        file: result.value.info,
+        edit: result.value.edit,
+        alert: null,
+        info: `Committed ${result.value.bytesWritten.toLocaleString('en-US')} byte(s) to ${file.name}.`,
+      });
+      const status = await getApi().indexStatus(file.session);
+      if (status.ok && isCurrent(file.session)) set({ index: status.value, generation: get().generation + 1 });
+      return true;
+    },
+    saveCopy: async () => {
+      const file = get().file;
+      if (file === null) return;
+      const result = await getApi().saveCopy(file.session);
+      if (!result.ok) return set({ alert: `The copy was not saved: ${result.message}` });
+      if (result.value !== null) set({ info: `Saved a copy with the edits to ${result.value.path}.` });
+    },
+    resolveJournal: async (action) => {
+      const file = get().file;
+      if (file === null) return;
+      const result = await getApi().resolveJournal(file.session, action);
+      if (!isCurrent(file.session)) return;
+      if (!result.ok) return set({ alert: result.message });
+      set({ journal: null, file: result.value.info, generation: get().generation + 1 });
+      const [edit, status] = await Promise.all([getApi().editState(file.session), getApi().indexStatus(file.session)]);
+      if (!isCurrent(file.session)) return;
+      set({ edit: edit.ok ? edit.value : get().edit, index: status.ok ? status.value : get().index });
+    },
+    settleConfirm: async (choice) => {
+      const pending = get().confirm;
+      set({ confirm: null });
+      if (pending === null || choice === 'cancel') return;
+      if (choice === 'commit' && !(await get().commitEdits())) return;
+      if (choice === 'discard') await get().discardEdits();
+      await pending.proceed();
+    },
   };
 });

@@ -9,9 +9,15 @@ export type Reveal =
 
 export interface FileViewState {
   readonly info: FileInfo;
-  /** Byte offset of the cursor in the hex view. */
+  /** Byte offset of the cursor in the hex view, and the other end of a byte selection. */
   cursor: number;
+  selectionAnchor: number;
+  /** Which pane types go to, and whether the cursor byte's high nibble was just typed. */
+  pane: 'hex' | 'ascii';
+  nibble: 'high' | 'low';
   bytesPerRow: number;
+  offsetBase: 'hex' | 'dec';
+  littleEndian: boolean;
   /** 1-based current line in the text view, and the other end of a line selection. */
   currentLine: number;
   anchorLine: number;
@@ -19,7 +25,12 @@ export interface FileViewState {
   currentLineOffset: number | null;
   reveal: Reveal | null;
   follow: boolean;
-  setCursor(offset: number): void;
+  setCursor(offset: number, extendSelection?: boolean): void;
+  setPane(pane: 'hex' | 'ascii'): void;
+  setNibble(nibble: 'high' | 'low'): void;
+  setBytesPerRow(bytesPerRow: number): void;
+  setOffsetBase(base: 'hex' | 'dec'): void;
+  setLittleEndian(littleEndian: boolean): void;
   setCurrentLine(line: number, extendSelection: boolean, offset: number | null): void;
   setReveal(reveal: Reveal | null): void;
   setFollow(follow: boolean): void;
@@ -32,13 +43,26 @@ export function createFileStore(info: FileInfo): FileStore {
   return createStore<FileViewState>()((set, get) => ({
     info,
     cursor: 0,
+    selectionAnchor: 0,
+    pane: 'hex',
+    nibble: 'high',
     bytesPerRow: 16,
+    offsetBase: 'hex',
+    littleEndian: true,
     currentLine: 1,
     anchorLine: 1,
     currentLineOffset: 0,
     reveal: null,
     follow: false,
-    setCursor: (offset) => set({ cursor: Math.min(Math.max(0, offset), Math.max(0, get().info.size - 1)) }),
+    setCursor: (offset, extendSelection = false) => {
+      const cursor = Math.min(Math.max(0, offset), Math.max(0, get().info.size - 1));
+      set({ cursor, nibble: 'high', selectionAnchor: extendSelection ? get().selectionAnchor : cursor });
+    },
+    setPane: (pane) => set({ pane, nibble: 'high' }),
+    setNibble: (nibble) => set({ nibble }),
+    setBytesPerRow: (bytesPerRow) => set({ bytesPerRow }),
+    setOffsetBase: (offsetBase) => set({ offsetBase }),
+    setLittleEndian: (littleEndian) => set({ littleEndian }),
     setCurrentLine: (line, extendSelection, offset) =>
       set({ currentLine: line, anchorLine: extendSelection ? get().anchorLine : line, currentLineOffset: offset }),
     setReveal: (reveal) => set({ reveal }),

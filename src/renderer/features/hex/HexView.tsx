@@ -1,17 +1,23 @@
-// Hex + ASCII rows over the whole file, virtualized; bytes come from the page cache.
+// Hex + ASCII rows over the whole file, virtualized; bytes (with pending edits) come from the page
+// cache. Overwrite-only editing: hex digits in the hex pane, characters in the ASCII pane, pasted hex.
 import {
   useCallback,
   useEffect,
   useMemo,
   useRef,
+  useState,
   useSyncExternalStore,
+  type ClipboardEvent,
   type KeyboardEvent,
   type ReactElement,
 } from 'react';
 import { VirtualRows, type RowRenderProps, type VirtualRowsHandle } from '../../components/VirtualRows';
 import type { ByteCache } from '../../data/byteCache';
 import { asciiChar, byteHex, offsetHex, offsetWidth } from '../../format';
+import { useAppStore } from '../../state/appStore';
 import { useFileStore, useFileStoreApi } from '../../state/fileStore';
+import { Inspector } from './Inspector';
+import { parseHexBytes, parseOffset } from './inspector';
 
 const ROW_HEIGHT = 20;
 
@@ -20,27 +26,37 @@ interface HexRowProps {
   bytesPerRow: number;
   size: number;
   digits: number;
+  decimal: boolean;
   cursor: number;
+  selectionStart: number;
+  selectionEnd: number;
+  pane: 'hex' | 'ascii';
   version: number;
-  onPick: (offset: number) => void;
+  onPick: (offset: number, pane: 'hex' | 'ascii', extend: boolean) => void;
 }
 
-function HexRow({ index, style, cache, bytesPerRow, size, digits, cursor, onPick }: RowRenderProps & HexRowProps) {
+function HexRow(props: RowRenderProps & HexRowProps) {
+  const {
+    index,
+    style,
+    cache,
+    bytesPerRow,
+    size,
+    digits,
+    decimal,
+    cursor,
+    selectionStart,
+    selectionEnd,
+    pane,
+    onPick,
+  } = props;
   const start = index * bytesPerRow;
   const end = Math.min(start + bytesPerRow, size);
   const bytes = cache.slice(start, end);
   const hexCells: ReactElement[] = [];
   const charCells: ReactElement[] = [];
   for (let offset = start; offset < start + bytesPerRow; offset++) {
-    const inFile = offset < end;
-    const value = inFile && bytes !== undefined ? bytes[offset - start] : undefined;
-    const isCursor = offset === cursor;
-    const common = {
-      className: `cell${isCursor ? ' cursor' : ''}${value === undefined ? ' pending' : ''}`,
-      'data-cursor': isCursor ? 'true' : undefined,
-      onMouseDown: inFile ? () => onPick(offset) : undefined,
-    };
-    if (!inFile) {
+    if (offset >= end) {
       hexCells.push(
         <span key={offset} className="cell void">
           {'  '}
@@ -53,47 +69,179 @@ function HexRow({ index, style, cache, bytesPerRow, size, digits, cursor, onPick
       );
       continue;
     }
+    const value = bytes?.[offset - start];
+    const isCursor = offset === cursor;
+    const selected = selectionStart !== selectionEnd && offset >= selectionStart && offset <= selectionEnd;
+    const modified = cache.isModified(offset);
+    const className = (which: 'hex' | 'ascii'): string =>
+      `cell${isCursor ? (which === pane ? ' cursor' : ' cursor-shadow') : ''}${selected ? ' selected' : ''}${
+        modified ? ' modified' : ''
+      }${value === undefined ? ' pending' : ''}`;
+    const common = {
+      'data-cursor': isCursor ? 'true' : undefined,
+      'data-modified': modified ? 'true' : undefined,
+    };
     hexCells.push(
-      <span key={offset} {...common} data-byte={offset}>
+      <span
+        key={offset}
+        {...common}
+        className={className('hex')}
+        data-byte={offset}
+        onMouseDown={(event) => onPick(offset, 'hex', event.shiftKey)}
+      >
         {value === undefined ? '··' : byteHex(value)}
       </span>,
     );
     charCells.push(
-      <span key={offset} {...common} data-char={offset}>
+      <span
+        key={offset}
+        {...common}
+        className={className('ascii')}
+        data-char={offset}
+        onMouseDown={(event) => onPick(offset, 'ascii', event.shiftKey)}
+      >
         {value === undefined ? '·' : asciiChar(value)}
       </span>,
     );
   }
   return (
     <div className="hex-row" style={style} data-offset={start}>
-      <span className="hex-offset">{offsetHex(start, digits)}</span>
+      <span className="hex-offset">{decimal ? String(start).padStart(digits + 2, ' ') : offsetHex(start, digits)}</span>
       <span className="hex-bytes">{hexCells}</span>
       <span className="hex-chars">{charCells}</span>
     </div>
   );
 }
 
+const refuseLengthChange =
+  'hexlog overwrites in place: inserting or deleting bytes would change the file’s length, so it is not allowed.';
+
 export function HexView({ cache }: { cache: ByteCache }): ReactElement {
+  const store = useFileStoreApi();
   const size = useFileStore((state) => state.info.size);
   const bytesPerRow = useFileStore((state) => state.bytesPerRow);
   const cursor = useFileStore((state) => state.cursor);
-  const setCursor = useFileStore((state) => state.setCursor);
+  const anchor = useFileStore((state) => state.selectionAnchor);
+  const pane = useFileStore((state) => state.pane);
+  const offsetBase = useFileStore((state) => state.offsetBase);
   const version = useSyncExternalStore(cache.subscribe, cache.getVersion);
   const rows = useRef<VirtualRowsHandle>(null);
+  const container = useRef<HTMLDivElement>(null);
+  const [goTo, setGoTo] = useState<string | null>(null);
   const totalRows = Math.ceil(size / bytesPerRow);
+  const app = useAppStore.getState;
 
   const moveCursor = useCallback(
-    (offset: number) => {
+    (offset: number, extend = false, align: 'auto' | 'center' = 'auto') => {
       const clamped = Math.min(Math.max(0, offset), size - 1);
-      setCursor(clamped);
-      rows.current?.scrollToRow(Math.floor(clamped / bytesPerRow), 'auto');
+      store.getState().setCursor(clamped, extend);
+      rows.current?.scrollToRow(Math.floor(clamped / bytesPerRow), align);
     },
-    [setCursor, size, bytesPerRow],
+    [store, size, bytesPerRow],
   );
 
+  const pick = useCallback(
+    (offset: number, which: 'hex' | 'ascii', extend: boolean) => {
+      store.getState().setPane(which);
+      store.getState().setCursor(offset, extend);
+    },
+    [store],
+  );
+
+  // A view switch asks us to show an offset (the text view's current line).
+  useEffect(() => {
+    const reveal = store.getState().reveal;
+    if (reveal === null || reveal.kind !== 'offset' || size === 0) return;
+    store.getState().setReveal(null);
+    const offset = Math.min(reveal.offset, size - 1);
+    store.getState().setCursor(offset);
+    rows.current?.scrollToRow(Math.floor(offset / bytesPerRow), 'center');
+  }, [store, size, bytesPerRow]);
+
+  // Keep the cursor in view when the row width changes.
+  useEffect(() => {
+    rows.current?.scrollToRow(Math.floor(store.getState().cursor / bytesPerRow), 'center');
+  }, [bytesPerRow, store]);
+
+  useEffect(() => {
+    container.current?.focus();
+  }, []);
+
+  // Keystrokes edit in the order typed, each after the previous edit has landed.
+  const typing = useRef<Promise<void>>(Promise.resolve());
+  const enqueue = (work: () => Promise<void>): void => {
+    typing.current = typing.current.then(work, work);
+  };
+  // The byte under the cursor once its high nibble is typed (the page cache may not show it yet).
+  const halfTyped = useRef<{ offset: number; value: number } | null>(null);
+
+  const typeHexDigit = async (digit: number): Promise<void> => {
+    const state = store.getState();
+    const half = halfTyped.current;
+    if (state.nibble === 'low' && half !== null && half.offset === state.cursor) {
+      halfTyped.current = null;
+      if (await app().editBytes(state.cursor, new Uint8Array([(half.value & 0xf0) | digit]))) {
+        if (state.cursor < size - 1) moveCursor(state.cursor + 1);
+        else store.getState().setNibble('high');
+      }
+      return;
+    }
+    const current = cache.slice(state.cursor, state.cursor + 1)?.[0];
+    if (current === undefined) return;
+    const value = (digit << 4) | (current & 0x0f);
+    if (await app().editBytes(state.cursor, new Uint8Array([value]))) {
+      halfTyped.current = { offset: state.cursor, value };
+      store.getState().setNibble('low');
+    }
+  };
+
+  const typeChar = async (char: string): Promise<void> => {
+    const state = store.getState();
+    if (await app().editBytes(state.cursor, new TextEncoder().encode(char).subarray(0, 1))) {
+      if (state.cursor < size - 1) moveCursor(state.cursor + 1);
+    }
+  };
+
+  const onPaste = (event: ClipboardEvent<HTMLDivElement>): void => {
+    if ((event.target as HTMLElement).tagName === 'INPUT') return;
+    event.preventDefault();
+    const text = event.clipboardData.getData('text/plain');
+    const state = store.getState();
+    const bytes = state.pane === 'hex' ? parseHexBytes(text) : new TextEncoder().encode(text);
+    if (typeof bytes === 'string') return app().showAlert(bytes);
+    if (state.cursor + bytes.length > size) {
+      app().showAlert(
+        `Pasting ${bytes.length} byte(s) at offset ${state.cursor} would pass the end of the file: ${refuseLengthChange}`,
+      );
+      return;
+    }
+    void app()
+      .editBytes(state.cursor, bytes)
+      .then((done) => {
+        if (done) moveCursor(Math.min(state.cursor + bytes.length, size - 1));
+      });
+  };
+
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    if ((event.target as HTMLElement).tagName === 'INPUT') return;
+    const ctrl = event.ctrlKey || event.metaKey;
     const page = (rows.current?.visibleRowCount() ?? 1) * bytesPerRow;
     const rowStart = cursor - (cursor % bytesPerRow);
+    if (ctrl && event.key.toLowerCase() === 'g') {
+      event.preventDefault();
+      setGoTo('');
+      return;
+    }
+    if (event.key === 'Tab') {
+      event.preventDefault();
+      store.getState().setPane(pane === 'hex' ? 'ascii' : 'hex');
+      return;
+    }
+    if (event.key === 'Backspace' || event.key === 'Delete' || event.key === 'Insert') {
+      event.preventDefault();
+      app().showAlert(refuseLengthChange);
+      return;
+    }
     const moves: Record<string, number | undefined> = {
       ArrowLeft: cursor - 1,
       ArrowRight: cursor + 1,
@@ -101,29 +249,66 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
       ArrowDown: cursor + bytesPerRow,
       PageUp: cursor - page,
       PageDown: cursor + page,
-      Home: event.ctrlKey || event.metaKey ? 0 : rowStart,
-      End: event.ctrlKey || event.metaKey ? size - 1 : rowStart + bytesPerRow - 1,
+      Home: ctrl ? 0 : rowStart,
+      End: ctrl ? size - 1 : rowStart + bytesPerRow - 1,
     };
     const target = moves[event.key];
-    if (target === undefined) return;
-    event.preventDefault();
-    moveCursor(target);
+    if (target !== undefined) {
+      event.preventDefault();
+      moveCursor(target, event.shiftKey);
+      return;
+    }
+    if (ctrl || event.altKey || event.key.length !== 1) return;
+    if (pane === 'hex') {
+      const digit = parseInt(event.key, 16);
+      if (!Number.isNaN(digit) && /^[0-9a-fA-F]$/.test(event.key)) {
+        event.preventDefault();
+        enqueue(() => typeHexDigit(digit));
+      }
+    } else if (event.key >= ' ' && event.key <= '~') {
+      event.preventDefault();
+      const char = event.key;
+      enqueue(() => typeChar(char));
+    }
   };
 
-  // A view switch asks us to show an offset (the text view's current line).
-  const store = useFileStoreApi();
-  useEffect(() => {
-    const reveal = store.getState().reveal;
-    if (reveal === null || reveal.kind !== 'offset' || size === 0) return;
-    store.getState().setReveal(null);
-    const offset = Math.min(reveal.offset, size - 1);
-    setCursor(offset);
-    rows.current?.scrollToRow(Math.floor(offset / bytesPerRow), 'center');
-  }, [store, size, bytesPerRow, setCursor]);
+  const submitGoTo = (text: string): void => {
+    const target = parseOffset(text, cursor);
+    if (typeof target === 'string') return app().showAlert(target);
+    if (target < 0 || target >= size) {
+      app().showAlert(
+        `Offset ${target.toLocaleString('en-US')} (0x${Math.max(0, target).toString(16).toUpperCase()}) is out of range: the file has ${size.toLocaleString('en-US')} bytes (0 to 0x${Math.max(
+          0,
+          size - 1,
+        )
+          .toString(16)
+          .toUpperCase()}).`,
+      );
+      return;
+    }
+    app().showAlert(null);
+    setGoTo(null);
+    moveCursor(target, false, 'center');
+    container.current?.focus();
+  };
 
+  const selectionStart = Math.min(cursor, anchor);
+  const selectionEnd = Math.max(cursor, anchor);
   const rowProps = useMemo<HexRowProps>(
-    () => ({ cache, bytesPerRow, size, digits: offsetWidth(size), cursor, version, onPick: setCursor }),
-    [cache, bytesPerRow, size, cursor, version, setCursor],
+    () => ({
+      cache,
+      bytesPerRow,
+      size,
+      digits: offsetBase === 'hex' ? offsetWidth(size) : String(size).length,
+      decimal: offsetBase === 'dec',
+      cursor,
+      selectionStart,
+      selectionEnd,
+      pane,
+      version,
+      onPick: pick,
+    }),
+    [cache, bytesPerRow, size, offsetBase, cursor, selectionStart, selectionEnd, pane, version, pick],
   );
 
   if (size === 0) {
@@ -134,15 +319,51 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
     );
   }
   return (
-    <div className="hex-view" data-testid="hex-view" tabIndex={0} onKeyDown={onKeyDown}>
-      <VirtualRows
-        handleRef={rows}
-        totalRows={totalRows}
-        rowHeight={ROW_HEIGHT}
-        rowComponent={HexRow}
-        rowProps={rowProps}
-        label="Hex rows"
-      />
+    <div className="hex-layout">
+      <div
+        className="hex-view"
+        data-testid="hex-view"
+        tabIndex={0}
+        ref={container}
+        onKeyDown={onKeyDown}
+        onPaste={onPaste}
+      >
+        {goTo !== null && (
+          <form
+            className="goto floating"
+            onSubmit={(event) => {
+              event.preventDefault();
+              submitGoTo(goTo);
+            }}
+          >
+            <label>
+              Go to offset
+              <input
+                autoFocus
+                aria-label="Go to offset"
+                placeholder="1234, 0x4D2, +16, -0x10"
+                value={goTo}
+                onChange={(event) => setGoTo(event.target.value)}
+                onKeyDown={(event) => {
+                  if (event.key === 'Escape') {
+                    setGoTo(null);
+                    container.current?.focus();
+                  }
+                }}
+              />
+            </label>
+          </form>
+        )}
+        <VirtualRows
+          handleRef={rows}
+          totalRows={totalRows}
+          rowHeight={ROW_HEIGHT}
+          rowComponent={HexRow}
+          rowProps={rowProps}
+          label="Hex rows"
+        />
+      </div>
+      <Inspector cache={cache} />
     </div>
   );
 }

@@ -46,11 +46,14 @@ function TextRow({
   const selected = selectionStart !== selectionEnd && number >= selectionStart && number <= selectionEnd;
   return (
     <div
-      className={`text-row${number === currentLine ? ' current' : ''}${selected ? ' selected' : ''}`}
+      className={`text-row${number === currentLine ? ' current' : ''}${selected ? ' selected' : ''}${
+        line?.modified === true ? ' modified' : ''
+      }`}
       style={{ ...style, width: 'auto', minWidth: '100%' }}
       data-line={number}
       data-current={number === currentLine ? 'true' : undefined}
       data-selected={selected ? 'true' : undefined}
+      data-modified={line?.modified === true ? 'true' : undefined}
       onMouseDown={(event) => onPick(number, event.shiftKey, line?.fileOffset ?? null)}
     >
       <span className="gutter" style={{ width: `${digits + 2}ch` }}>
