@@ -3,11 +3,14 @@
     {
       "target_name": "hexlog_native",
       "sources": [
+        "src/core/byte_search.cc",
         "src/core/line_index.cc",
         "src/core/mapped_file.cc",
         "src/core/newline_scan.cc",
+        "src/core/pattern_scan.cc",
         "src/core/status.cc",
         "src/napi/addon.cc",
+        "src/napi/byte_search_wrap.cc",
         "src/napi/errors.cc",
         "src/napi/line_index_wrap.cc",
         "src/napi/mapped_file_wrap.cc"

@@ -114,6 +114,9 @@ export interface LineSlice {
   readonly fullLengths: Float64Array;
 }
 
+/** A LineSlice of arbitrary lines: entry i is line `lines[i]`. */
+export type LineSliceAt = LineSlice & { readonly lines: Float64Array };
+
 export interface LineIndexOptions {
   /** Worker threads; default: hardware concurrency, at most 4. */
   readonly threads?: number;
@@ -133,6 +136,16 @@ export interface LineIndex {
   readLines(firstLine: number, count: number, maxBytesPerLine: number): LineSlice;
   /** The 0-based line containing the offset (offset == size: the last line); ERANGE past the scanned prefix. */
   lineAtOffset(offset: number): number;
+  /**
+   * lineAtOffset for many offsets in one call (one viewport of matches): -1 in each slot whose
+   * offset lies past the scanned prefix. At most maxLinesPerRead offsets.
+   */
+  linesAtOffsets(offsets: Float64Array): Float64Array;
+  /**
+   * readLines for arbitrary line numbers (any order): entry i is line `lines[i]`. Lines not known
+   * yet are skipped; firstLine is the first entry's line (0 if none).
+   */
+  readLinesAt(lines: Float64Array, maxBytesPerLine: number): LineSliceAt;
   /** The file grew: `grown` is a new MappedFile of the same file. Scans only the new bytes. */
   extend(grown: MappedFile): void;
   /** Stops scanning; what is known stays readable. */
@@ -186,6 +199,143 @@ export function createLineIndex(
   return new LineIndexHandle(file.path, encoding, handle);
 }
 
+/** Limits the addon enforces on searches; checked here first. */
+export const SEARCH_LIMITS = {
+  maxPatternBytes: 4096,
+  maxThreads: 64,
+  minChunkBytes: 1,
+  maxChunkBytes: 2 ** 30,
+  maxResultsPerRead: 2 ** 24,
+} as const;
+
+export interface SearchPattern {
+  /** 1 .. SEARCH_LIMITS.maxPatternBytes bytes, already encoded (UTF-8, UTF-16LE, ...). */
+  readonly bytes: Uint8Array;
+  /**
+   * One byte per pattern byte: a data byte d matches pattern byte b when (d & mask) == (b & mask),
+   * so 0x00 is a wildcard (`??` in a hex pattern) and 0xFF an exact byte. At least one non-zero.
+   */
+  readonly mask?: Uint8Array;
+  /** ASCII case folding of exact letters; other bytes (non-ASCII, 0x00) compare exactly. */
+  readonly caseInsensitive?: boolean;
+  /** The bytes before and after a match must not be ASCII [A-Za-z0-9_] (or be the file's ends). */
+  readonly wholeWord?: boolean;
+}
+
+export interface SearchProgress {
+  /** End of the contiguous scanned prefix (totalBytes once done). */
+  readonly bytesScanned: number;
+  readonly totalBytes: number;
+  /** Matches starting in that prefix: final, in file order, readable with results(). */
+  readonly matchesKnown: number;
+  readonly done: boolean;
+  readonly cancelled: boolean;
+  /** A fault while scanning (EFILECHANGED: the file shrank); terminal. */
+  readonly error: { readonly code: string; readonly message: string } | null;
+}
+
+export interface SearchOptions {
+  /** Worker threads; default: hardware concurrency, at most 2. */
+  readonly threads?: number;
+  /** Bytes per scanned chunk; default 4 MiB (raised so a file has at most 2^20 chunks). */
+  readonly chunkBytes?: number;
+}
+
+/**
+ * A search for a byte pattern, run progressively by worker threads over a mapped file: the
+ * non-overlapping occurrences, left to right (after a match at p the next may start at p + length).
+ * It holds its own reference to the mapping, so the MappedFile may be closed while it runs.
+ */
+export interface ByteSearch {
+  readonly patternLength: number;
+  /** Cheap; poll it. */
+  progress(): SearchProgress;
+  /** Offsets of matches [firstIndex, firstIndex + count) that lie below matchesKnown; fewer past it. */
+  results(firstIndex: number, count: number): Float64Array;
+  /** Index of the first known match whose offset is >= offset; matchesKnown if there is none (yet). */
+  indexAtOrAfter(offset: number): number;
+  /** Stops searching; what is known stays readable. */
+  cancel(): void;
+  /** Cancels and joins the threads; idempotent. Every other call after it fails with ECLOSED. */
+  dispose(): void;
+}
+
+/** Starts searching `file` for `pattern` at once. Throws NativeError (EINVAL for a bad pattern). */
+export function createSearch(file: MappedFile, pattern: SearchPattern, options: SearchOptions = {}): ByteSearch {
+  const native = MappedFileHandle.nativeOf(file);
+  if (native === undefined) throw invalid(`file must be a MappedFile from openMapped, got ${describe(file)}`);
+  if (typeof pattern !== 'object' || pattern === null) {
+    throw invalid(`pattern must be an object, got ${describe(pattern)}`, file.path);
+  }
+  const { bytes, mask, caseInsensitive, wholeWord } = pattern;
+  requireBytes('pattern.bytes', bytes, file.path);
+  if (bytes.length < 1 || bytes.length > SEARCH_LIMITS.maxPatternBytes) {
+    throw invalid(
+      `pattern.bytes must hold 1 to ${SEARCH_LIMITS.maxPatternBytes} bytes, got ${bytes.length}`,
+      file.path,
+    );
+  }
+  if (mask !== undefined) {
+    requireBytes('pattern.mask', mask, file.path);
+    if (mask.length !== bytes.length) {
+      throw invalid(
+        `pattern.mask must have the same length as pattern.bytes (${bytes.length}), got ${mask.length}`,
+        file.path,
+      );
+    }
+    if (mask.every((byte) => byte === 0)) {
+      throw invalid('pattern.mask is all wildcards: at least one byte must be matched', file.path);
+    }
+  }
+  if (caseInsensitive !== undefined && typeof caseInsensitive !== 'boolean') {
+    throw invalid(`pattern.caseInsensitive must be a boolean, got ${describe(caseInsensitive)}`, file.path);
+  }
+  if (wholeWord !== undefined && typeof wholeWord !== 'boolean') {
+    throw invalid(`pattern.wholeWord must be a boolean, got ${describe(wholeWord)}`, file.path);
+  }
+  if (typeof options !== 'object' || options === null) {
+    throw invalid(`options must be an object, got ${describe(options)}`, file.path);
+  }
+  const { threads, chunkBytes } = options;
+  if (
+    threads !== undefined &&
+    !(isNonNegativeSafeInteger(threads) && threads >= 1 && threads <= SEARCH_LIMITS.maxThreads)
+  ) {
+    throw invalid(
+      `threads must be an integer from 1 to ${SEARCH_LIMITS.maxThreads}, got ${describe(threads)}`,
+      file.path,
+    );
+  }
+  if (
+    chunkBytes !== undefined &&
+    !(
+      isNonNegativeSafeInteger(chunkBytes) &&
+      chunkBytes >= SEARCH_LIMITS.minChunkBytes &&
+      chunkBytes <= SEARCH_LIMITS.maxChunkBytes
+    )
+  ) {
+    throw invalid(
+      `chunkBytes must be an integer from ${SEARCH_LIMITS.minChunkBytes} to ${SEARCH_LIMITS.maxChunkBytes}, got ${describe(chunkBytes)}`,
+      file.path,
+    );
+  }
+  const binding = loadBinding();
+  const handle = callNative(
+    () =>
+      binding.ByteSearch.create(
+        native,
+        bytes,
+        mask ?? null,
+        caseInsensitive ?? false,
+        wholeWord ?? false,
+        threads ?? 0,
+        chunkBytes ?? 0,
+      ),
+    file.path,
+  );
+  return new ByteSearchHandle(file.path, handle);
+}
+
 export interface FaultGuardReport {
   readonly caughtOnCallingThread: boolean;
   readonly caughtOnOtherThread: boolean;
@@ -208,6 +358,15 @@ export const nativeTesting = {
   lineIndexWorkerThreads(): number {
     return loadBinding().__lineIndexWorkerThreads();
   },
+  /** Search worker threads alive in this process, over all searches. */
+  searchWorkerThreads(): number {
+    return loadBinding().__searchWorkerThreads();
+  },
+  /** Forces the search's scanning loop for the whole process ('auto': the best this CPU has). */
+  setSearchKernel(kernel: 'auto' | 'sse2' | 'scalar'): void {
+    const binding = loadBinding();
+    callNative(() => binding.__setSearchKernel(kernel), undefined);
+  },
 };
 
 // ---- Native binding -------------------------------------------------------------------------
@@ -226,9 +385,20 @@ interface NativeLineIndex {
   progress(): LineIndexProgress;
   readLines(firstLine: number, count: number, maxBytesPerLine: number): LineSlice;
   lineAtOffset(offset: number): number;
+  linesAtOffsets(offsets: Float64Array): Float64Array;
+  readLinesAt(lines: Float64Array, maxBytesPerLine: number): LineSliceAt;
   extend(grown: NativeMappedFile): void;
   cancel(): void;
   memoryBytes(): number;
+  dispose(): void;
+}
+
+interface NativeByteSearch {
+  patternLength(): number;
+  progress(): SearchProgress;
+  results(firstIndex: number, count: number): Float64Array;
+  indexAtOrAfter(offset: number): number;
+  cancel(): void;
   dispose(): void;
 }
 
@@ -237,8 +407,21 @@ interface NativeBinding {
   LineIndex: {
     create(file: NativeMappedFile, encoding: TextEncodingName, threads: number, chunkBytes: number): NativeLineIndex;
   };
+  ByteSearch: {
+    create(
+      file: NativeMappedFile,
+      bytes: Uint8Array,
+      mask: Uint8Array | null,
+      caseInsensitive: boolean,
+      wholeWord: boolean,
+      threads: number,
+      chunkBytes: number,
+    ): NativeByteSearch;
+  };
   __faultGuardSelfTest(): FaultGuardReport;
   __lineIndexWorkerThreads(): number;
+  __searchWorkerThreads(): number;
+  __setSearchKernel(kernel: string): void;
 }
 
 const ADDON_FILE = 'hexlog_native.node';
@@ -267,7 +450,7 @@ function loadBinding(): NativeBinding {
   if (!isNativeBinding(addonModule.exports)) {
     throw new NativeError(
       'ENATIVE',
-      `ENATIVE: ${file} is not the hexlog addon, or an outdated build (no MappedFile or LineIndex export); ${BUILD_HINT}`,
+      `ENATIVE: ${file} is not the hexlog addon, or an outdated build (no MappedFile, LineIndex or ByteSearch export); ${BUILD_HINT}`,
       file,
     );
   }
@@ -313,6 +496,9 @@ function isNativeBinding(value: unknown): value is NativeBinding {
     // An addon built before the line index: rebuilding fixes it.
     'LineIndex' in value &&
     typeof value.LineIndex === 'function' &&
+    // An addon built before search.
+    'ByteSearch' in value &&
+    typeof value.ByteSearch === 'function' &&
     '__faultGuardSelfTest' in value &&
     typeof value.__faultGuardSelfTest === 'function'
   );
@@ -401,6 +587,17 @@ class LineIndexHandle implements LineIndex {
     return callNative(() => this.#native.lineAtOffset(offset), this.#path);
   }
 
+  linesAtOffsets(offsets: Float64Array): Float64Array {
+    requireOffsetArray('offsets', offsets, this.#path);
+    return callNative(() => this.#native.linesAtOffsets(offsets), this.#path);
+  }
+
+  readLinesAt(lines: Float64Array, maxBytesPerLine: number): LineSliceAt {
+    requireOffsetArray('lines', lines, this.#path);
+    requireOffset('maxBytesPerLine', maxBytesPerLine, this.#path);
+    return callNative(() => this.#native.readLinesAt(lines, maxBytesPerLine), this.#path);
+  }
+
   extend(grown: MappedFile): void {
     const native = MappedFileHandle.nativeOf(grown);
     if (native === undefined) {
@@ -415,6 +612,41 @@ class LineIndexHandle implements LineIndex {
 
   memoryBytes(): number {
     return callNative(() => this.#native.memoryBytes(), this.#path);
+  }
+
+  dispose(): void {
+    this.#native.dispose();
+  }
+}
+
+class ByteSearchHandle implements ByteSearch {
+  readonly patternLength: number;
+  readonly #path: string;
+  readonly #native: NativeByteSearch;
+
+  constructor(path: string, native: NativeByteSearch) {
+    this.#path = path;
+    this.#native = native;
+    this.patternLength = native.patternLength();
+  }
+
+  progress(): SearchProgress {
+    return callNative(() => this.#native.progress(), this.#path);
+  }
+
+  results(firstIndex: number, count: number): Float64Array {
+    requireOffset('firstIndex', firstIndex, this.#path);
+    requireOffset('count', count, this.#path);
+    return callNative(() => this.#native.results(firstIndex, count), this.#path);
+  }
+
+  indexAtOrAfter(offset: number): number {
+    requireOffset('offset', offset, this.#path);
+    return callNative(() => this.#native.indexAtOrAfter(offset), this.#path);
+  }
+
+  cancel(): void {
+    callNative(() => this.#native.cancel(), this.#path);
   }
 
   dispose(): void {
@@ -438,7 +670,18 @@ function requireOffset(name: string, value: unknown, path: string): void {
   }
 }
 
-function requireBytes(name: string, value: unknown, path: string): void {
+function requireOffsetArray(name: string, value: unknown, path: string): void {
+  if (!types.isFloat64Array(value)) {
+    throw invalid(`${name} must be a Float64Array, got ${describe(value)}`, path);
+  }
+  for (let i = 0; i < value.length; i++) {
+    if (!isNonNegativeSafeInteger(value[i])) {
+      throw invalid(`${name}[${i}] must be a non-negative safe integer, got ${describe(value[i])}`, path);
+    }
+  }
+}
+
+function requireBytes(name: string, value: unknown, path: string): asserts value is Uint8Array {
   // types.isUint8Array also accepts Buffers and arrays from another realm (vm context, iframe).
   if (!types.isUint8Array(value)) {
     throw invalid(`${name} must be a Uint8Array, got ${describe(value)}`, path);

@@ -11,6 +11,7 @@ import {
   isNativeError,
   type LineIndex,
   type LineSlice,
+  type LineSliceAt,
   type MappedFile,
   NativeError,
   nativeTesting,
@@ -551,6 +552,134 @@ describe('progressive indexing', () => {
     const { linesKnown } = lineIndex.progress();
     expect(linesKnown).toBe(1_000_000);
     expect(lineIndex.memoryBytes() / linesKnown).toBeLessThanOrEqual(0.2);
+  });
+});
+
+describe('batched lookups: linesAtOffsets and readLinesAt', () => {
+  /** readLinesAt against the naive split: entry i is line `want[i]`. */
+  function expectSliceAt(
+    slice: LineSliceAt,
+    bytes: Uint8Array,
+    lines: readonly RefLine[],
+    want: readonly number[],
+    cap: number,
+  ): void {
+    expect(Array.from(slice.lines)).toEqual(want);
+    expect(slice.count).toBe(want.length);
+    expect(slice.firstLine).toBe(want.length > 0 ? want[0] : 0);
+    expect(slice.textStarts.length).toBe(want.length + 1);
+    expect(slice.bytes.length).toBe(slice.textStarts[want.length]);
+    want.forEach((number, i) => {
+      const line = lines[number]!;
+      expect({ line: number, offset: slice.fileOffsets[i], length: slice.fullLengths[i] }).toEqual({
+        line: number,
+        ...line,
+      });
+      const text = slice.bytes.subarray(slice.textStarts[i], slice.textStarts[i + 1]);
+      const expected = bytes.subarray(line.offset, line.offset + Math.min(line.length, cap));
+      expect(Buffer.compare(text, expected)).toBe(0);
+    });
+  }
+
+  for (const encoding of ['utf-8', 'utf-16le'] as const) {
+    for (const finalNewline of [true, false]) {
+      it(`${encoding}, final newline ${finalNewline}: random, unsorted and repeated offsets and lines match the naive split`, async () => {
+        const seed = 900 + (encoding === 'utf-8' ? 0 : 10) + (finalNewline ? 1 : 0);
+        const random = seededRandom(seed);
+        const bytes =
+          encoding === 'utf-8'
+            ? randomByteText(random, 300 * KiB, finalNewline)
+            : randomUtf16Text(random, 150 * KiB, encoding, { bom: true, finalNewline });
+        const lineIndex = await indexed(open(makeFile(`batched-${seed}.txt`, bytes)), encoding, {
+          threads: 2,
+          chunkBytes: 4 * KiB + 2,
+        });
+        const lines = referenceLines(bytes, encoding);
+
+        const offsets = [0, bytes.length, bytes.length + 1, bytes.length + 12_345, 7, 7];
+        for (let i = 0; i < 2000; i++) offsets.push(random.int(bytes.length + 1));
+        for (const line of lines.slice(0, 100)) offsets.push(line.offset + line.length, line.offset);
+        const got = lineIndex.linesAtOffsets(Float64Array.from(offsets));
+        expect(got).toBeInstanceOf(Float64Array);
+        const want = offsets.map((offset) => (offset > bytes.length ? -1 : referenceLineAt(lines, offset)));
+        expect(Array.from(got)).toEqual(want);
+        expect(lineIndex.linesAtOffsets(new Float64Array(0)).length).toBe(0);
+
+        for (const cap of [0, 5, 100, 4 * MiB]) {
+          const requested = [lines.length + 5, 0, lines.length - 1, 3, 3, lines.length];
+          for (let i = 0; i < 300; i++) requested.push(random.int(lines.length + 10));
+          const slice = lineIndex.readLinesAt(Float64Array.from(requested), cap);
+          expectSliceAt(
+            slice,
+            bytes,
+            lines,
+            requested.filter((line) => line < lines.length),
+            cap,
+          );
+        }
+        expectSliceAt(
+          lineIndex.readLinesAt(Float64Array.from([lines.length, lines.length + 1]), 10),
+          bytes,
+          lines,
+          [],
+          10,
+        );
+      });
+    }
+  }
+
+  it('an empty file: offset 0 is line 0, other offsets -1, and no line is known', async () => {
+    const lineIndex = await indexed(open(makeFile('batched-empty.txt', '')), 'utf-8');
+    expect(Array.from(lineIndex.linesAtOffsets(Float64Array.from([0, 1])))).toEqual([0, -1]);
+    expect(lineIndex.readLinesAt(Float64Array.from([0]), 10).count).toBe(0);
+  });
+
+  it('while indexing, offsets past the scanned prefix are -1 and lines not known yet are skipped', async () => {
+    const lineIndex = index(open(makeSparseFile('batched-sparse.bin', 512 * MiB)), 'utf-8', {
+      threads: 1,
+      chunkBytes: 64 * KiB,
+    });
+    while (lineIndex.progress().linesKnown < 2) await tick();
+    const lines = lineIndex.linesAtOffsets(Float64Array.from([0, 6, 512 * MiB - 1, 512 * MiB]));
+    expect(Array.from(lines.subarray(0, 2))).toEqual([0, 1]);
+    expect(Array.from(lines.subarray(2))).toEqual([-1, -1]);
+    const slice = lineIndex.readLinesAt(Float64Array.from([1, 5_000_000, 0]), 10);
+    expect(Array.from(slice.lines)).toEqual([1, 0]);
+    expect(Buffer.from(slice.bytes).toString()).toBe('secondfirst');
+    lineIndex.cancel();
+  });
+
+  it('a file truncated after indexing: EFILECHANGED past the new end, answers before it', async () => {
+    const bytes = randomByteText(seededRandom(71), 2 * MiB, true);
+    const name = makeFile('batched-truncated.txt', bytes);
+    const lineIndex = await indexed(open(name), 'utf-8', { chunkBytes: 64 * KiB });
+    const lines = referenceLines(bytes, 'utf-8');
+    fs.truncateSync(name, 100 * KiB);
+    expectNativeError(() => lineIndex.linesAtOffsets(Float64Array.from([0, bytes.length - 10])), 'EFILECHANGED');
+    expectNativeError(() => lineIndex.readLinesAt(Float64Array.from([0, lines.length - 2]), 100), 'EFILECHANGED');
+    expect(Array.from(lineIndex.linesAtOffsets(Float64Array.from([0, 10])))).toEqual([0, referenceLineAt(lines, 10)]);
+    expect(lineIndex.readLinesAt(Float64Array.from([1, 0]), 100).count).toBe(2);
+  });
+
+  it('bad arguments: EINVAL for anything but a Float64Array of non-negative safe integers; ERANGE above the limit', async () => {
+    const lineIndex = await indexed(open(makeFile('batched-args.txt', 'a\nb\n')), 'utf-8');
+    for (const bad of [
+      [0],
+      new Uint32Array(1),
+      Float64Array.from([-1]),
+      Float64Array.from([0.5]),
+      Float64Array.from([Number.NaN]),
+      Float64Array.from([2 ** 53]),
+      null,
+    ]) {
+      const value = bad as Float64Array;
+      expectNativeError(() => lineIndex.linesAtOffsets(value), 'EINVAL');
+      expectNativeError(() => lineIndex.readLinesAt(value, 10), 'EINVAL');
+    }
+    expectNativeError(() => lineIndex.readLinesAt(new Float64Array(1), -1), 'EINVAL');
+    expectNativeError(() => lineIndex.readLinesAt(new Float64Array(1), 256 * MiB + 1), 'ERANGE');
+    expectNativeError(() => lineIndex.linesAtOffsets(new Float64Array(2 ** 20 + 1)), 'ERANGE');
+    expectNativeError(() => lineIndex.readLinesAt(new Float64Array(2 ** 20 + 1), 1), 'ERANGE');
   });
 });
 

@@ -466,6 +466,186 @@ Status LineIndex::LineAtOffset(uint64_t offset, uint64_t* line) const {
   return Status::Ok();
 }
 
+Status LineIndex::LinesAtOffsets(const std::vector<uint64_t>& offsets,
+                                 std::vector<int64_t>* lines) const {
+  lines->assign(offsets.size(), -1);
+  if (offsets.size() > kMaxLinesPerRead) {
+    return Status::Fail(codes::kRange, "ERANGE: linesAtOffsets got " +
+                                           std::to_string(offsets.size()) +
+                                           " offsets, above the limit of " +
+                                           std::to_string(kMaxLinesPerRead) + " a call");
+  }
+  // Per offset: its chunk's checkpoint at or before it and the lines before that checkpoint.
+  std::vector<uint64_t> positions(offsets.size());
+  std::vector<uint64_t> lines_before(offsets.size());
+  std::vector<uint8_t> known(offsets.size(), 0);
+  std::shared_ptr<const FileMapping> file;
+  uint64_t lines_known = 0;
+  uint64_t highest = 0;
+  bool any_known = false;
+  bool done = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Status status = CheckUsableLocked();
+    if (!status.ok()) return status;
+    const uint64_t known_end = done_ ? size_ : KnownEndLocked();
+    for (size_t i = 0; i < offsets.size(); ++i) {
+      if (offsets[i] > known_end || offsets[i] > size_) continue;
+      SeekOffsetLocked(offsets[i], &positions[i], &lines_before[i]);
+      known[i] = 1;
+      any_known = true;
+      highest = std::max(highest, offsets[i]);
+    }
+    lines_known = LinesKnownLocked();
+    done = done_;
+    file = file_;
+  }
+  if (!any_known) return Status::Ok();
+
+  Status status = file->CheckFileCovers(highest);
+  if (!status.ok()) return status;
+  const uint8_t* base = Bytes(*file);
+  const TextEncoding encoding = encoding_;
+  const uint64_t width = NewlineWidth(encoding);
+  int64_t* out = lines->data();
+  const bool read = guarded([&] {
+    for (size_t i = 0; i < offsets.size(); ++i) {
+      if (known[i] == 0) continue;
+      // Newlines that end at or before the offset: fewer than kCheckpointInterval from there.
+      uint64_t newlines = 0;
+      const uint8_t* from = base + positions[i];
+      while (const uint8_t* newline = FindNewline(encoding, from, base + offsets[i])) {
+        ++newlines;
+        from = newline + width;
+      }
+      uint64_t line = lines_before[i] + newlines;
+      // Past the final newline (offset == size): the last line.
+      if (done && line >= lines_known) line = lines_known == 0 ? 0 : lines_known - 1;
+      out[i] = static_cast<int64_t>(line);
+    }
+  });
+  if (!read) {
+    lines->assign(offsets.size(), -1);
+    return file->FaultWhileAccessing();
+  }
+  return Status::Ok();
+}
+
+Status LineIndex::ReadLinesAt(const std::vector<uint64_t>& lines, uint64_t max_bytes_per_line,
+                              LineSlice* slice, std::vector<uint64_t>* line_numbers) const {
+  *slice = LineSlice();
+  slice->text_starts.push_back(0);
+  line_numbers->clear();
+
+  std::vector<uint64_t> positions;  // per known line: where the search for its start begins
+  std::vector<uint64_t> remaining;  // and how many newlines to pass from there
+  std::shared_ptr<const FileMapping> file;
+  uint64_t terminated = 0;
+  uint64_t search_end = 0;
+  uint64_t size = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Status status = CheckUsableLocked();
+    if (!status.ok()) return status;
+    if (lines.size() > kMaxLinesPerRead) {
+      return Status::Fail(codes::kRange, "ERANGE: readLinesAt got " + std::to_string(lines.size()) +
+                                             " lines, above the limit of " +
+                                             std::to_string(kMaxLinesPerRead) + " a call");
+    }
+    if (max_bytes_per_line > kMaxSliceBytes) {
+      return Status::Fail(
+          codes::kRange, "ERANGE: maxBytesPerLine " + std::to_string(max_bytes_per_line) +
+                             " is above the limit of " + std::to_string(kMaxSliceBytes) + " bytes");
+    }
+    const uint64_t known = LinesKnownLocked();
+    for (const uint64_t line : lines) {
+      if (line >= known) continue;
+      uint64_t position = 0;
+      uint64_t to_pass = 0;
+      if (line > 0) SeekNewlineLocked(line, &position, &to_pass);
+      line_numbers->push_back(line);
+      positions.push_back(position);
+      remaining.push_back(to_pass);
+    }
+    terminated = TerminatedLinesLocked();
+    search_end = KnownEndLocked();
+    size = size_;
+    file = file_;
+  }
+  const size_t line_count = line_numbers->size();
+  if (line_count == 0) return Status::Ok();
+  slice->first_line = line_numbers->front();
+
+  const uint8_t* base = Bytes(*file);
+  const TextEncoding encoding = encoding_;
+  const uint64_t width = NewlineWidth(encoding);
+  slice->file_offsets.resize(line_count);
+  slice->full_lengths.resize(line_count);
+  uint64_t* offsets = slice->file_offsets.data();
+  uint64_t* lengths = slice->full_lengths.data();
+  const uint64_t* numbers = line_numbers->data();
+  bool lines_moved = false;
+  // Pass 1: line boundaries. Writes only into vectors sized above, as the guard requires.
+  const bool read = guarded([&] {
+    for (size_t i = 0; i < line_count; ++i) {
+      uint64_t position = positions[i];
+      for (uint64_t left = remaining[i]; left > 0; --left) {
+        const uint8_t* newline = FindNewline(encoding, base + position, base + search_end);
+        if (newline == nullptr) {
+          lines_moved = true;
+          return;
+        }
+        position = static_cast<uint64_t>(newline - base) + width;
+      }
+      uint64_t end = size;
+      if (numbers[i] < terminated) {
+        const uint8_t* newline = FindNewline(encoding, base + position, base + search_end);
+        if (newline == nullptr) {
+          lines_moved = true;
+          return;
+        }
+        end = static_cast<uint64_t>(newline - base);
+      }
+      offsets[i] = position;
+      lengths[i] = end - position;
+    }
+  });
+  if (!read) return file->FaultWhileAccessing();
+  if (lines_moved) return ContentChanged(*file);
+
+  // Keep the answer within kMaxSliceBytes; the caller asks again for the rest.
+  uint64_t total_bytes = 0;
+  uint64_t highest_end = 0;
+  size_t kept = 0;
+  for (; kept < line_count; ++kept) {
+    const uint64_t capped = std::min(lengths[kept], max_bytes_per_line);
+    if (kept > 0 && total_bytes + capped > kMaxSliceBytes) break;
+    total_bytes += capped;
+    highest_end = std::max(highest_end, offsets[kept] + lengths[kept]);
+    slice->text_starts.push_back(static_cast<uint32_t>(total_bytes));
+  }
+  slice->file_offsets.resize(kept);
+  slice->full_lengths.resize(kept);
+  line_numbers->resize(kept);
+  slice->count = kept;
+
+  // The bytes just found may lie in a part of the page the file no longer covers (reads as zeros).
+  Status status = file->CheckFileCovers(highest_end);
+  if (!status.ok()) return status;
+
+  // Pass 2: the capped bytes.
+  slice->bytes.resize(static_cast<size_t>(total_bytes));
+  uint8_t* out = slice->bytes.data();
+  const uint32_t* starts = slice->text_starts.data();
+  const bool copied = guarded([&] {
+    for (size_t i = 0; i < kept; ++i) {
+      std::memcpy(out + starts[i], base + offsets[i], starts[i + 1] - starts[i]);
+    }
+  });
+  if (!copied) return file->FaultWhileAccessing();
+  return Status::Ok();
+}
+
 Status LineIndex::MemoryBytes(uint64_t* bytes) const {
   std::lock_guard<std::mutex> lock(mutex_);
   Status status = CheckUsableLocked();

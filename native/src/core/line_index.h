@@ -84,6 +84,14 @@ class LineIndex {
   // The 0-based line containing `offset`; offset == size is the last line (0 for an empty file).
   // ERANGE past the scanned prefix.
   Status LineAtOffset(uint64_t offset, uint64_t* line) const;
+  // LineAtOffset for each offset, under one lock: -1 for an offset past the scanned prefix (or
+  // the file). ERANGE for more than kMaxLinesPerRead offsets; EFILECHANGED if the file shrank.
+  Status LinesAtOffsets(const std::vector<uint64_t>& offsets, std::vector<int64_t>* lines) const;
+  // ReadLines for arbitrary line numbers (any order, repeats allowed): entry i of `slice` is line
+  // (*line_numbers)[i]. Lines not known yet are skipped; slice->first_line is the first entry's
+  // line (0 when there is none). Same limits and errors as ReadLines.
+  Status ReadLinesAt(const std::vector<uint64_t>& lines, uint64_t max_bytes_per_line,
+                     LineSlice* slice, std::vector<uint64_t>* line_numbers) const;
   // The file grew: `grown` maps the same file (same device and inode), at least as long. Keeps
   // every result, scans only the new bytes, and reads through `grown` from now on.
   Status Extend(std::shared_ptr<const FileMapping> grown);

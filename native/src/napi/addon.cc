@@ -1,11 +1,15 @@
-// Module entry: exports the MappedFile and LineIndex classes and test-only probes.
+// Module entry: exports the MappedFile, LineIndex and ByteSearch classes and test-only probes.
 #include <napi.h>
 
 #include <string>
 
+#include "core/byte_search.h"
 #include "core/fault_guard.h"
 #include "core/line_index.h"
+#include "core/pattern_scan.h"
 #include "napi/addon_data.h"
+#include "napi/byte_search_wrap.h"
+#include "napi/errors.h"
 #include "napi/line_index_wrap.h"
 #include "napi/mapped_file_wrap.h"
 
@@ -38,20 +42,45 @@ Napi::Value LineIndexWorkerThreads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), core::LineIndex::LiveWorkerThreadsForTest());
 }
 
+// Test only: search worker threads alive in this process (0 once every search is disposed).
+Napi::Value SearchWorkerThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), core::ByteSearch::LiveWorkerThreadsForTest());
+}
+
+// Test only: forces the search kernel ('auto', 'sse2' or 'scalar') for the whole process.
+void SetSearchKernel(const Napi::CallbackInfo& info) {
+  const std::string name = RequireString(info, 0, "kernel");
+  core::ScanKernel kernel = core::ScanKernel::kAuto;
+  if (name == "sse2") {
+    kernel = core::ScanKernel::kSse2;
+  } else if (name == "scalar") {
+    kernel = core::ScanKernel::kScalar;
+  } else if (name != "auto") {
+    ThrowInvalidArgument(info.Env(),
+                         "kernel must be 'auto', 'sse2' or 'scalar', got '" + name + "'");
+  }
+  core::SetScanKernelForTest(kernel);
+}
+
 }  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Napi::Function mapped_file = MappedFileWrap::Define(env);
   Napi::Function line_index = LineIndexWrap::Define(env);
+  Napi::Function byte_search = ByteSearchWrap::Define(env);
   AddonData* data = new AddonData();
   data->mapped_file_constructor = Napi::Persistent(mapped_file);
   data->line_index_constructor = Napi::Persistent(line_index);
+  data->byte_search_constructor = Napi::Persistent(byte_search);
   env.SetInstanceData(data);  // deleted by Node when the environment goes away
   exports.Set("MappedFile", mapped_file);
   exports.Set("LineIndex", line_index);
+  exports.Set("ByteSearch", byte_search);
   exports.Set("__faultGuardSelfTest", Napi::Function::New<FaultGuardSelfTest>(env));
   exports.Set("__triggerUnguardedFault", Napi::Function::New<TriggerUnguardedFault>(env));
   exports.Set("__lineIndexWorkerThreads", Napi::Function::New<LineIndexWorkerThreads>(env));
+  exports.Set("__searchWorkerThreads", Napi::Function::New<SearchWorkerThreads>(env));
+  exports.Set("__setSearchKernel", Napi::Function::New<SetSearchKernel>(env));
   return exports;
 }
 

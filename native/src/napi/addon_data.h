@@ -9,6 +9,7 @@ namespace hexlog::napi {
 struct AddonData {
   Napi::FunctionReference mapped_file_constructor;
   Napi::FunctionReference line_index_constructor;
+  Napi::FunctionReference byte_search_constructor;
 };
 
 }  // namespace hexlog::napi

@@ -27,7 +27,7 @@ std::string Describe(const Napi::Value& value) {
     case napi_bigint:
       return "a bigint";
     default:
-      return value.IsTypedArray() ? "a typed array other than Uint8Array" : "an object";
+      return value.IsTypedArray() ? "a typed array of another type" : "an object";
   }
 }
 
@@ -67,6 +67,39 @@ std::string RequireString(const Napi::CallbackInfo& info, size_t index, const ch
                          std::string(name) + " must be a string, got " + Describe(value));
   }
   return value.As<Napi::String>().Utf8Value();
+}
+
+bool RequireBoolean(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  const Napi::Value value = info[index];
+  if (!value.IsBoolean()) {
+    ThrowInvalidArgument(info.Env(),
+                         std::string(name) + " must be a boolean, got " + Describe(value));
+  }
+  return value.As<Napi::Boolean>().Value();
+}
+
+std::vector<uint64_t> RequireOffsetArray(const Napi::CallbackInfo& info, size_t index,
+                                         const char* name) {
+  const Napi::Value value = info[index];
+  if (!value.IsTypedArray() ||
+      value.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+    ThrowInvalidArgument(info.Env(),
+                         std::string(name) + " must be a Float64Array, got " + Describe(value));
+  }
+  const Napi::Float64Array array = value.As<Napi::Float64Array>();
+  const double* numbers = array.Data();
+  std::vector<uint64_t> result(array.ElementLength());
+  for (size_t i = 0; i < result.size(); ++i) {
+    const double number = numbers[i];
+    if (!(std::isfinite(number) && number >= 0 && number <= kMaxSafeInteger &&
+          std::trunc(number) == number)) {
+      ThrowInvalidArgument(info.Env(), std::string(name) + "[" + std::to_string(i) +
+                                           "] must be a non-negative safe integer, got " +
+                                           std::to_string(number));
+    }
+    result[i] = static_cast<uint64_t>(number);
+  }
+  return result;
 }
 
 Napi::Uint8Array RequireUint8Array(const Napi::CallbackInfo& info, size_t index, const char* name) {

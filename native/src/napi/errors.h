@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 
@@ -21,6 +22,10 @@ namespace hexlog::napi {
 // A non-negative safe integer (0 .. 2^53 - 1) arriving as a JS number.
 uint64_t RequireOffset(const Napi::CallbackInfo& info, size_t index, const char* name);
 std::string RequireString(const Napi::CallbackInfo& info, size_t index, const char* name);
+bool RequireBoolean(const Napi::CallbackInfo& info, size_t index, const char* name);
+// A Float64Array whose every element is a non-negative safe integer, copied out.
+std::vector<uint64_t> RequireOffsetArray(const Napi::CallbackInfo& info, size_t index,
+                                         const char* name);
 // A Uint8Array (a Buffer is one); its bytes belong to JS.
 Napi::Uint8Array RequireUint8Array(const Napi::CallbackInfo& info, size_t index, const char* name);
 

@@ -1,43 +1,14 @@
 #include "napi/line_index_wrap.h"
 
-#include <cstring>
 #include <utility>
+#include <vector>
 
 #include "napi/addon_data.h"
 #include "napi/errors.h"
 #include "napi/mapped_file_wrap.h"
+#include "napi/typed_arrays.h"
 
 namespace hexlog::napi {
-
-namespace {
-
-// Copies into a buffer V8 allocates: never an external buffer (Electron's memory cage).
-template <typename Element, typename Source>
-Napi::TypedArrayOf<Element> CopyToTypedArray(Napi::Env env, const std::vector<Source>& values) {
-  Napi::TypedArrayOf<Element> array = Napi::TypedArrayOf<Element>::New(env, values.size());
-  Element* out = array.Data();
-  for (size_t i = 0; i < values.size(); ++i) out[i] = static_cast<Element>(values[i]);
-  return array;
-}
-
-// The open mapping of a JS MappedFile argument; EINVAL if it is not one, ECLOSED if closed.
-std::shared_ptr<const core::FileMapping> RequireMapping(const Napi::CallbackInfo& info,
-                                                        size_t index, const char* name) {
-  MappedFileWrap* wrap = MappedFileWrap::FromValue(info.Env(), info[index]);
-  if (wrap == nullptr) {
-    ThrowInvalidArgument(info.Env(), std::string(name) + " must be a MappedFile");
-  }
-  std::shared_ptr<const core::FileMapping> mapping = wrap->file().shared_mapping();
-  if (mapping == nullptr) {
-    ThrowStatus(
-        info.Env(),
-        core::Status::Fail(core::codes::kClosed, "ECLOSED: file is closed: " + wrap->file().path()),
-        wrap->file().path());
-  }
-  return mapping;
-}
-
-}  // namespace
 
 Napi::Function LineIndexWrap::Define(Napi::Env env) {
   return DefineClass(env, "LineIndex",
@@ -46,6 +17,8 @@ Napi::Function LineIndexWrap::Define(Napi::Env env) {
                          InstanceMethod<&LineIndexWrap::Progress>("progress"),
                          InstanceMethod<&LineIndexWrap::ReadLines>("readLines"),
                          InstanceMethod<&LineIndexWrap::LineAtOffset>("lineAtOffset"),
+                         InstanceMethod<&LineIndexWrap::LinesAtOffsets>("linesAtOffsets"),
+                         InstanceMethod<&LineIndexWrap::ReadLinesAt>("readLinesAt"),
                          InstanceMethod<&LineIndexWrap::Extend>("extend"),
                          InstanceMethod<&LineIndexWrap::Cancel>("cancel"),
                          InstanceMethod<&LineIndexWrap::MemoryBytes>("memoryBytes"),
@@ -56,7 +29,8 @@ Napi::Function LineIndexWrap::Define(Napi::Env env) {
 LineIndexWrap::LineIndexWrap(const Napi::CallbackInfo& info)
     : Napi::ObjectWrap<LineIndexWrap>(info) {
   Napi::Env env = info.Env();
-  std::shared_ptr<const core::FileMapping> mapping = RequireMapping(info, 0, "file");
+  std::shared_ptr<const core::FileMapping> mapping =
+      MappedFileWrap::RequireMapping(info, 0, "file");
   const std::string encoding_text = RequireString(info, 1, "encoding");
   core::TextEncoding encoding;
   if (!core::ParseTextEncoding(encoding_text, &encoding)) {
@@ -116,15 +90,38 @@ Napi::Value LineIndexWrap::ReadLines(const Napi::CallbackInfo& info) {
   const core::Status status = index_->ReadLines(first_line, count, max_bytes_per_line, &slice);
   if (!status.ok()) ThrowStatus(env, status, path_);
 
+  return SliceToObject(env, slice);
+}
+
+Napi::Object LineIndexWrap::SliceToObject(Napi::Env env, const core::LineSlice& slice) {
   Napi::Object result = Napi::Object::New(env);
   result.Set("firstLine", Napi::Number::New(env, static_cast<double>(slice.first_line)));
   result.Set("count", Napi::Number::New(env, static_cast<double>(slice.count)));
-  Napi::Uint8Array bytes = Napi::Uint8Array::New(env, slice.bytes.size());
-  if (!slice.bytes.empty()) std::memcpy(bytes.Data(), slice.bytes.data(), slice.bytes.size());
-  result.Set("bytes", bytes);
+  result.Set("bytes", CopyToUint8Array(env, slice.bytes));
   result.Set("textStarts", CopyToTypedArray<uint32_t>(env, slice.text_starts));
   result.Set("fileOffsets", CopyToTypedArray<double>(env, slice.file_offsets));
   result.Set("fullLengths", CopyToTypedArray<double>(env, slice.full_lengths));
+  return result;
+}
+
+Napi::Value LineIndexWrap::LinesAtOffsets(const Napi::CallbackInfo& info) {
+  const std::vector<uint64_t> offsets = RequireOffsetArray(info, 0, "offsets");
+  std::vector<int64_t> lines;
+  const core::Status status = index_->LinesAtOffsets(offsets, &lines);
+  if (!status.ok()) ThrowStatus(info.Env(), status, path_);
+  return CopyToTypedArray<double>(info.Env(), lines);
+}
+
+Napi::Value LineIndexWrap::ReadLinesAt(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::vector<uint64_t> lines = RequireOffsetArray(info, 0, "lines");
+  const uint64_t max_bytes_per_line = RequireOffset(info, 1, "maxBytesPerLine");
+  core::LineSlice slice;
+  std::vector<uint64_t> line_numbers;
+  const core::Status status = index_->ReadLinesAt(lines, max_bytes_per_line, &slice, &line_numbers);
+  if (!status.ok()) ThrowStatus(env, status, path_);
+  Napi::Object result = SliceToObject(env, slice);
+  result.Set("lines", CopyToTypedArray<double>(env, line_numbers));
   return result;
 }
 
@@ -137,7 +134,7 @@ Napi::Value LineIndexWrap::LineAtOffset(const Napi::CallbackInfo& info) {
 }
 
 void LineIndexWrap::Extend(const Napi::CallbackInfo& info) {
-  std::shared_ptr<const core::FileMapping> grown = RequireMapping(info, 0, "grown");
+  std::shared_ptr<const core::FileMapping> grown = MappedFileWrap::RequireMapping(info, 0, "grown");
   const core::Status status = index_->Extend(std::move(grown));
   if (!status.ok()) ThrowStatus(info.Env(), status, path_);
 }

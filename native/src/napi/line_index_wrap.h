@@ -25,10 +25,13 @@ class LineIndexWrap : public Napi::ObjectWrap<LineIndexWrap> {
 
  private:
   static Napi::Value Create(const Napi::CallbackInfo& info);
+  static Napi::Object SliceToObject(Napi::Env env, const core::LineSlice& slice);
 
   Napi::Value Progress(const Napi::CallbackInfo& info);
   Napi::Value ReadLines(const Napi::CallbackInfo& info);
   Napi::Value LineAtOffset(const Napi::CallbackInfo& info);
+  Napi::Value LinesAtOffsets(const Napi::CallbackInfo& info);
+  Napi::Value ReadLinesAt(const Napi::CallbackInfo& info);
   void Extend(const Napi::CallbackInfo& info);
   void Cancel(const Napi::CallbackInfo& info);
   Napi::Value MemoryBytes(const Napi::CallbackInfo& info);

@@ -47,6 +47,22 @@ MappedFileWrap* MappedFileWrap::FromValue(Napi::Env env, const Napi::Value& valu
   return MappedFileWrap::Unwrap(value.As<Napi::Object>());
 }
 
+std::shared_ptr<const core::FileMapping> MappedFileWrap::RequireMapping(
+    const Napi::CallbackInfo& info, size_t index, const char* name) {
+  MappedFileWrap* wrap = FromValue(info.Env(), info[index]);
+  if (wrap == nullptr) {
+    ThrowInvalidArgument(info.Env(), std::string(name) + " must be a MappedFile");
+  }
+  std::shared_ptr<const core::FileMapping> mapping = wrap->file().shared_mapping();
+  if (mapping == nullptr) {
+    ThrowStatus(
+        info.Env(),
+        core::Status::Fail(core::codes::kClosed, "ECLOSED: file is closed: " + wrap->file().path()),
+        wrap->file().path());
+  }
+  return mapping;
+}
+
 Napi::Value MappedFileWrap::Size(const Napi::CallbackInfo& info) {
   uint64_t size = 0;
   const core::Status status = file_.Size(&size);

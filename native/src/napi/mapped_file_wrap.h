@@ -4,6 +4,8 @@
 
 #include <napi.h>
 
+#include <memory>
+
 #include "core/mapped_file.h"
 
 namespace hexlog::napi {
@@ -20,6 +22,10 @@ class MappedFileWrap : public Napi::ObjectWrap<MappedFileWrap> {
 
   // The MappedFile behind a JS value, or nullptr if it is not one of ours.
   static MappedFileWrap* FromValue(Napi::Env env, const Napi::Value& value);
+  // The open mapping of argument `index`: throws EINVAL if it is not a MappedFile, ECLOSED if it
+  // is closed.
+  static std::shared_ptr<const core::FileMapping> RequireMapping(const Napi::CallbackInfo& info,
+                                                                 size_t index, const char* name);
   const core::MappedFile& file() const { return file_; }
 
  private:
