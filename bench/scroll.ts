@@ -68,6 +68,9 @@ export async function benchScroll(path: string): Promise<void> {
       note: `${frames.length} frames`,
     });
     report({ metric: 'scroll.frame.median', value: percentile(frames, 0.5), unit: 'ms', better: 'lower' });
+    // At 60 Hz every frame is ~16.7 ms; a frame over 20 ms is a dropped one.
+    const dropped = frames.filter((ms) => ms > 20).length / Math.max(1, frames.length);
+    report({ metric: 'scroll.frame.dropped.share', value: dropped, unit: 'fraction', better: 'lower' });
   } finally {
     await browser.close();
     await host.stop();

@@ -1,45 +1,32 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../src/shared/seededRandom';
-import { launchBrowser, openPage, startWebHost, tempDir, type HostProcess } from './support/harness';
+import { browserSuite } from './support/suite';
 
 const xxd = (path: string): string => execFileSync('xxd', [path], { encoding: 'utf8' });
 
 describe('hex view editing through the browser host', () => {
-  const dir = tempDir('hexlog-edit-');
-  let browser: Browser;
-  const hosts: HostProcess[] = [];
+  const suite = browserSuite('hexlog-edit-');
 
   /** A binary file (NUL bytes, so it opens in the hex view) with known bytes at the start. */
   const makeFile = (name: string): { path: string; content: Buffer } => {
     const content = Buffer.from(seededRandom(77).bytes(50_000));
     content.set([0x78, 0x56, 0x34, 0x12, 0x00, 0x00, 0x80, 0x3f], 0);
-    const path = join(dir.path, name);
+    const path = join(suite.dir, name);
     writeFileSync(path, content);
     return { path, content };
   };
 
   const start = async (path: string): Promise<Page> => {
-    const host = await startWebHost([path]);
-    hosts.push(host);
-    const page = await openPage(browser, host.url);
+    const page = await suite.start(path);
     await expect.poll(() => page.locator('[data-byte="0"]').textContent()).toBe('78');
     return page;
   };
 
   const clickByte = (page: Page, offset: number) => page.locator(`[data-byte="${offset}"]`).click();
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await Promise.all(hosts.map((host) => host.stop()));
-    dir.dispose();
-  });
 
   it('typed bytes are marked modified while the file on disk is unchanged; commit writes exactly them', async () => {
     const { path, content } = makeFile('edit.bin');
@@ -70,6 +57,7 @@ describe('hex view editing through the browser host', () => {
   it('undo and redo with the keyboard', async () => {
     const { path } = makeFile('undo.bin');
     const page = await start(path);
+    await expect.poll(() => page.locator('[data-byte="5"]').textContent()).not.toBe('··');
     const original = await page.locator('[data-byte="5"]').textContent();
     await clickByte(page, 5);
     await page.keyboard.type('ab');

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, openSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../src/shared/seededRandom';
-import { launchBrowser, openPage, startWebHost, tempDir, type HostProcess } from './support/harness';
+import { browserSuite } from './support/suite';
 
 /** Bytes and ASCII column of the first `length` bytes, as xxd prints them. */
 function xxdRows(path: string, length: number): { offset: number; hex: string[]; ascii: string }[] {
@@ -31,30 +31,14 @@ async function renderedRow(page: Page, offset: number): Promise<{ hex: string[];
 }
 
 describe('browser host: open a file and see its bytes', () => {
-  const dir = tempDir('hexlog-e2e-');
-  let browser: Browser;
-  const hosts: HostProcess[] = [];
-
-  const start = async (...files: string[]): Promise<Page> => {
-    const host = await startWebHost(files);
-    hosts.push(host);
-    return openPage(browser, host.url);
-  };
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await Promise.all(hosts.map((host) => host.stop()));
-    dir.dispose();
-  });
+  const suite = browserSuite('hexlog-e2e-');
+  const start = suite.start;
 
   it('shows name, exact size and the first screen exactly as xxd prints it', async () => {
     const random = seededRandom(2024);
     const content = random.bytes(70_000);
     content.set(new TextEncoder().encode('hexlog says hello, world!\n'), 16);
-    const path = join(dir.path, 'sample.bin');
+    const path = join(suite.dir, 'sample.bin');
     writeFileSync(path, content);
     const page = await start(path);
 
@@ -79,7 +63,7 @@ describe('browser host: open a file and see its bytes', () => {
   });
 
   it('drags the scrollbar to the bottom of a 1 GiB sparse file and sees its last bytes', async () => {
-    const path = join(dir.path, 'sparse.bin');
+    const path = join(suite.dir, 'sparse.bin');
     const size = 2 ** 30 + 5;
     const fd = openSync(path, 'w');
     ftruncateSync(fd, size);
@@ -108,7 +92,7 @@ describe('browser host: open a file and see its bytes', () => {
   });
 
   it('an empty file opens and says it is empty', async () => {
-    const path = join(dir.path, 'empty.log');
+    const path = join(suite.dir, 'empty.log');
     writeFileSync(path, '');
     const page = await start(path);
     await expect.poll(() => page.locator('[data-testid=file-size]').getAttribute('data-bytes')).toBe('0');
@@ -119,9 +103,9 @@ describe('browser host: open a file and see its bytes', () => {
   });
 
   it('a missing file shows a clear alert naming it, and other files stay usable', async () => {
-    const good = join(dir.path, 'good.txt');
+    const good = join(suite.dir, 'good.txt');
     writeFileSync(good, 'good');
-    const missing = join(dir.path, 'missing.log');
+    const missing = join(suite.dir, 'missing.log');
     const page = await start(missing, good);
     const alert = page.locator('[role=alert]');
     await alert.waitFor();
@@ -134,21 +118,20 @@ describe('browser host: open a file and see its bytes', () => {
   });
 
   it('a directory named on the command line is refused with a message', async () => {
-    const page = await start(dir.path);
+    const page = await start(suite.dir);
     await expect.poll(() => page.locator('[role=alert]').textContent()).toMatch(/directory|EISDIR/i);
   });
 
   it('the page and the socket refuse a request without the token', async () => {
-    const path = join(dir.path, 'a.txt');
+    const path = join(suite.dir, 'a.txt');
     writeFileSync(path, 'a');
-    const host = await startWebHost([path]);
-    hosts.push(host);
+    const host = await suite.host(path);
     const bare = host.url.replace(/\?token=.*$/, '');
     const response = await fetch(bare);
     expect(response.status).toBe(403);
     const wrong = await fetch(`${bare}?token=${'0'.repeat(48)}`);
     expect(wrong.status).toBe(403);
-    const page = await browser.newPage();
+    const page = await suite.browser().newPage();
     await page.goto(host.url);
     const refused = await page.evaluate(
       (wsUrl) =>

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generateLog } from '../bench/generate';
-import { launchBrowser, openPage, startWebHost, tempDir, type HostProcess } from './support/harness';
+import { browserSuite } from './support/suite';
 
 const sedLine = (path: string, line: number): string =>
   execFileSync('sed', ['-n', `${line}p`, path], { encoding: 'utf8' }).replace(/\r?\n$/, '');
@@ -20,25 +20,12 @@ async function waitForLineCount(page: Page): Promise<number> {
 }
 
 describe('text view through the browser host', () => {
-  const dir = tempDir('hexlog-text-');
-  const log = join(dir.path, 'app.log');
-  let browser: Browser;
-  const hosts: HostProcess[] = [];
+  const suite = browserSuite('hexlog-text-');
+  const log = join(suite.dir, 'app.log');
+  const start = suite.start;
 
-  const start = async (...files: string[]): Promise<Page> => {
-    const host = await startWebHost(files);
-    hosts.push(host);
-    return openPage(browser, host.url);
-  };
-
-  beforeAll(async () => {
+  beforeAll(() => {
     generateLog(log, 40 << 20, 3); // ~40 MiB, ~330k lines, no final newline guaranteed
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await Promise.all(hosts.map((host) => host.stop()));
-    dir.dispose();
   });
 
   it('shows line 1, counts lines like wc -l, jumps with Ctrl+G, and drags to the last line', async () => {
@@ -99,7 +86,7 @@ describe('text view through the browser host', () => {
   });
 
   it('follow mode shows appended lines', async () => {
-    const growing = join(dir.path, 'growing.log');
+    const growing = join(suite.dir, 'growing.log');
     writeFileSync(growing, Array.from({ length: 50 }, (_, i) => `first batch line ${i + 1}`).join('\n') + '\n');
     const page = await start(growing);
     expect(await waitForLineCount(page)).toBe(50);
@@ -112,7 +99,7 @@ describe('text view through the browser host', () => {
   });
 
   it('CRLF lines show without the CR, a UTF-16 file with a BOM is decoded, controls are visible', async () => {
-    const crlf = join(dir.path, 'crlf.txt');
+    const crlf = join(suite.dir, 'crlf.txt');
     writeFileSync(crlf, 'alpha\r\nbeta\r\ngamma\u0001\u0000end');
     let page = await start(crlf);
     await page.locator('[data-testid=view-text]').click(); // the NUL byte opens it in the hex view
@@ -120,7 +107,7 @@ describe('text view through the browser host', () => {
     await expect.poll(() => lineText(page, 3).textContent()).toBe('gamma\u2401\u2400end');
     expect(await waitForLineCount(page)).toBe(3);
 
-    const utf16 = join(dir.path, 'utf16.txt');
+    const utf16 = join(suite.dir, 'utf16.txt');
     writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('héllo\nwörld\n', 'utf16le')]));
     page = await start(utf16);
     await expect.poll(() => lineText(page, 1).textContent()).toBe('héllo');

@@ -1,14 +1,17 @@
 // The shell: toolbar, the open file's view, status bar, alerts, drag-and-drop.
-import { useEffect, useMemo, useRef, useState, type DragEvent, type ReactElement } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { textEncodings, type FileInfo, type TextEncodingName } from '../shared/contract';
 import { getApi } from './data/api';
 import { ByteCache } from './data/byteCache';
 import { LineCache } from './data/lineCache';
+import { FindBar } from './features/find/FindBar';
+import { MatchesPane } from './features/find/MatchesPane';
 import { HexView } from './features/hex/HexView';
 import { TextView } from './features/text/TextView';
 import { formatSize } from './format';
 import { useAppStore, type ViewKind } from './state/appStore';
+import { useFindStore } from './state/findStore';
 import { createFileStore, FileStoreContext, useFileStore } from './state/fileStore';
 
 const STATUS_POLL_MS = 2000;
@@ -28,6 +31,7 @@ export function App(): ReactElement {
 
   useEffect(() => {
     void useAppStore.getState().init();
+    return getApi().on('findProgress', (status) => useFindStore.getState().onProgress(status));
   }, []);
 
   // Closing the window or tab with pending edits asks first (Electron shows its own dialog).
@@ -156,14 +160,15 @@ export function App(): ReactElement {
 function OpenFile({ file }: { file: FileInfo }): ReactElement {
   const [store] = useState(() => createFileStore(file));
   const generation = useAppStore((state) => state.generation);
+  const mapGeneration = useAppStore((state) => state.mapGeneration);
   const view = useAppStore((state) => state.view);
   const encoding = useAppStore((state) => state.index?.encoding ?? null);
   useEffect(() => store.getState().setInfo(file), [store, file]);
   const byteCache = useMemo(
     () => new ByteCache(getApi(), file.session, file.size, (message) => useAppStore.getState().showAlert(message)),
-    // A new generation means the file was re-mapped: cached pages may be stale.
+    // A new map generation means the file was re-mapped: cached pages may be stale.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [file.session, file.size, generation],
+    [file.session, file.size, mapGeneration],
   );
   const lineCache = useMemo(
     () =>
@@ -188,6 +193,41 @@ function OpenFile({ file }: { file: FileInfo }): ReactElement {
     lineCache?.invalidate();
   }, [editGeneration, byteCache, lineCache]);
 
+  const [paneOpen, setPaneOpen] = useState(false);
+  // A new file starts with no search results (the query stays, as in an editor).
+  useEffect(() => useFindStore.getState().reset(), [file.session]);
+  const findOpen = useFindStore((state) => state.open);
+  const reveal = useCallback((offset: number) => store.getState().setReveal({ kind: 'offset', offset }), [store]);
+
+  // Ctrl+F opens the find bar; F3 / Shift+F3 go to the next / previous match from anywhere.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent): void => {
+      const find = useFindStore.getState();
+      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'f') {
+        event.preventDefault();
+        find.setOpen(true);
+        (document.querySelector('input[aria-label="Find"]') as HTMLInputElement | null)?.select();
+      } else if (event.key === 'F3') {
+        event.preventDefault();
+        void find.step(event.shiftKey ? -1 : 1).then((match) => {
+          if (match !== null) reveal(match.offset);
+        });
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [reveal]);
+
+  // Next / previous start from where the user is.
+  useEffect(
+    () =>
+      store.subscribe((state) => {
+        const origin = useAppStore.getState().view === 'hex' ? state.cursor : (state.currentLineOffset ?? 0);
+        if (useFindStore.getState().current === null) useFindStore.getState().setOrigin(origin);
+      }),
+    [store],
+  );
+
   const switchView = (next: ViewKind): void => {
     if (next === view) return;
     const state = store.getState();
@@ -209,7 +249,13 @@ function OpenFile({ file }: { file: FileInfo }): ReactElement {
           >
             Text
           </button>
-          <button type="button" data-testid="view-hex" aria-pressed={view === 'hex'} onClick={() => switchView('hex')}>
+          <button
+            type="button"
+            data-testid="view-hex"
+            aria-label="Show as bytes"
+            aria-pressed={view === 'hex'}
+            onClick={() => switchView('hex')}
+          >
             Hex
           </button>
         </div>
@@ -232,7 +278,11 @@ function OpenFile({ file }: { file: FileInfo }): ReactElement {
         <EditBar />
       </div>
       <FileNotice />
-      {view === 'text' && lineCache !== null ? <TextView cache={lineCache} /> : <HexView cache={byteCache} />}
+      <FindBar onReveal={reveal} paneOpen={paneOpen} onTogglePane={() => setPaneOpen(!paneOpen)} />
+      <div className="view-area">
+        {view === 'text' && lineCache !== null ? <TextView cache={lineCache} /> : <HexView cache={byteCache} />}
+      </div>
+      {paneOpen && findOpen && <MatchesPane onReveal={reveal} />}
       <StatusBar />
     </FileStoreContext.Provider>
   );

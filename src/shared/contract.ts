@@ -116,6 +116,50 @@ export interface CommitOutcome {
   readonly bytesWritten: number;
 }
 
+export type FindMode = 'text' | 'regex' | 'hex';
+export interface FindQuery {
+  readonly mode: FindMode;
+  readonly pattern: string;
+  readonly matchCase: boolean;
+  readonly wholeWord: boolean;
+}
+
+export interface FindStatus {
+  readonly session: SessionId;
+  /** Identifies one search; a new query starts a new one and cancels the old. */
+  readonly searchId: number;
+  readonly query: FindQuery;
+  readonly bytesScanned: ByteCount;
+  readonly totalBytes: ByteCount;
+  /** Non-overlapping occurrences, left to right, found so far (all of them once done). */
+  readonly matchCount: number;
+  readonly done: boolean;
+  readonly cancelled: boolean;
+  readonly error: { readonly code: string; readonly message: string } | null;
+}
+
+/** Matches [first, first + count) of a search, in file order. */
+export interface MatchPage {
+  readonly searchId: number;
+  readonly first: number;
+  readonly offsets: Float64Array;
+  readonly lengths: Float64Array;
+}
+
+/** Rows of the matches pane: each match with its 1-based line and that line's text. */
+export interface MatchRows extends MatchPage {
+  /** 1-based line of each match (0 if its line is not indexed yet). */
+  readonly lines: Float64Array;
+  /** Each match's line bytes (capped), concatenated; count + 1 starts. */
+  readonly lineBytes: Uint8Array;
+  readonly lineStarts: Uint32Array;
+  /** File offset of each match's line. */
+  readonly lineOffsets: Float64Array;
+}
+
+/** Most matches one page or range request answers. */
+export const MAX_MATCHES_PER_PAGE = 10_000;
+
 export interface HostInfo {
   readonly kind: 'electron' | 'browser';
   /** Electron shows a native open dialog; the browser host offers only its command-line files. */
@@ -162,6 +206,24 @@ export interface Requests {
   saveCopy: { args: [session: SessionId]; result: { readonly path: string } | null };
   journalStatus: { args: [session: SessionId]; result: JournalState | null };
   resolveJournal: { args: [session: SessionId, action: JournalAction]; result: FileChange };
+  /** Starts a search in the background (cancelling the session's previous one). */
+  startFind: { args: [session: SessionId, query: FindQuery]; result: FindStatus };
+  findStatus: { args: [session: SessionId]; result: FindStatus | null };
+  cancelFind: { args: [session: SessionId]; result: FindStatus | null };
+  findMatches: { args: [session: SessionId, searchId: number, first: number, count: number]; result: MatchPage };
+  /** Matches that start in [start, end): for highlighting the rows in view. */
+  matchesInRange: {
+    args: [session: SessionId, searchId: number, start: ByteOffset, end: ByteOffset];
+    result: MatchPage;
+  };
+  /** Index of the first match at or after `offset` (the match count if none). */
+  matchIndexAt: { args: [session: SessionId, searchId: number, offset: ByteOffset]; result: number };
+  matchRows: { args: [session: SessionId, searchId: number, first: number, count: number]; result: MatchRows };
+  /** Same-length replacement of one match (index) or all of them, as pending edits. */
+  replaceMatches: {
+    args: [session: SessionId, searchId: number, which: number | 'all', replacement: string];
+    result: EditState;
+  };
 }
 export type RequestName = keyof Requests;
 export type RequestArgs<K extends RequestName> = Requests[K]['args'];
@@ -194,6 +256,14 @@ export const requestNames: readonly RequestName[] = [
   'saveCopy',
   'journalStatus',
   'resolveJournal',
+  'startFind',
+  'findStatus',
+  'cancelFind',
+  'findMatches',
+  'matchesInRange',
+  'matchIndexAt',
+  'matchRows',
+  'replaceMatches',
 ];
 
 export type MenuCommand = 'open' | 'close';
@@ -205,9 +275,17 @@ export interface Events {
   /** Indexing progress, at most ~10 times a second, and once when it ends. */
   indexProgress: IndexStatus;
   fileChanged: FileChange;
+  /** Search progress, at most ~10 times a second, and once when it ends. */
+  findProgress: FindStatus;
 }
 export type EventName = keyof Events;
-export const eventNames: readonly EventName[] = ['offersChanged', 'menuCommand', 'indexProgress', 'fileChanged'];
+export const eventNames: readonly EventName[] = [
+  'offersChanged',
+  'menuCommand',
+  'indexProgress',
+  'fileChanged',
+  'findProgress',
+];
 
 export type Unsubscribe = () => void;
 

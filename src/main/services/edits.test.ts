@@ -1,36 +1,22 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ByteView, CommitOutcome, EditState, FileInfo, TextLines } from '../../shared/contract';
-import type { Result } from '../../shared/result';
 import { seededRandom } from '../../shared/seededRandom';
-import { createServices, type Services } from './index';
+import type { Services } from './index';
+import { createServiceHarness, testOwner, type ServiceHarness } from './testing/serviceHarness';
 
-const owner = { owner: 'window:1' };
+const owner = testOwner;
+let harness: ServiceHarness;
 let dir: string;
 let services: Services;
-let copyDest: string | null;
+let call: ServiceHarness['call'];
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'hexlog-edits-'));
-  copyDest = null;
-  services = createServices({
-    info: { kind: 'browser', nativeOpenDialog: false, acceptsDroppedFiles: false },
-    emit: () => undefined,
-    chooseCopyPath: () => Promise.resolve(copyDest),
-  });
+  harness = createServiceHarness('hexlog-edits-');
+  ({ dir, services, call } = harness);
 });
-afterEach(() => {
-  services.dispose();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function call<T>(name: string, ...args: unknown[]): Promise<T> {
-  const result = (await services.dispatch(owner, name, args)) as Result<T>;
-  if (!result.ok) throw new Error(`${result.code}: ${result.message}`);
-  return result.value;
-}
+afterEach(() => harness.dispose());
 
 async function open(content: Uint8Array | string): Promise<{ info: FileInfo; path: string }> {
   const path = join(dir, 'f.bin');
@@ -112,11 +98,11 @@ describe('pending edits', () => {
   it('save a copy writes the edits to the new path and leaves the original', async () => {
     const { info, path } = await open('original');
     await call('editBytes', info.session, 0, new Uint8Array(Buffer.from('O')));
-    copyDest = join(dir, 'copy.bin');
-    expect(await call('saveCopy', info.session)).toEqual({ path: copyDest });
-    expect(readFileSync(copyDest, 'utf8')).toBe('Original');
+    harness.copyDest = join(dir, 'copy.bin');
+    expect(await call('saveCopy', info.session)).toEqual({ path: harness.copyDest });
+    expect(readFileSync(harness.copyDest, 'utf8')).toBe('Original');
     expect(readFileSync(path, 'utf8')).toBe('original');
-    copyDest = null;
+    harness.copyDest = null;
     expect(await call('saveCopy', info.session)).toBeNull();
   });
 

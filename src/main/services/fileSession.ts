@@ -31,6 +31,7 @@ import {
 } from '../../shared/units';
 import { EditModel } from '../../shared/editModel';
 import { commitEdits, discardJournal, finishJournal, inspectJournal, rollbackJournal, saveCopy } from './commit';
+import { FindController } from './find/findController';
 import { detectEncoding, TextIndex } from './textIndex';
 
 /** Sends an event to the window (or connection) that owns the session. */
@@ -46,6 +47,7 @@ export class FileSession implements Disposable {
   private edits: EditModel;
   /** Edit generations of earlier models, so a new model after a commit keeps counting up. */
   private editBase = 0;
+  readonly find: FindController;
 
   private constructor(
     readonly id: SessionId,
@@ -56,6 +58,51 @@ export class FileSession implements Disposable {
   ) {
     this.opened = file.stat();
     this.edits = new EditModel(file.size());
+    this.find = new FindController({
+      session: id,
+      path,
+      file: () => this.file,
+      encoding: () => this.text?.encoding ?? 'utf-8',
+      text: () => this.text,
+      emit: (status) => this.emit('findProgress', status),
+      applyEdits: (edits) => this.applyEdits(edits),
+    });
+  }
+
+  /** Same-length overwrites as one undo step (replace-all); originals read a window at a time. */
+  private applyEdits(edits: readonly { offset: number; bytes: Uint8Array }[]): Result<EditState> {
+    if (edits.length === 0) return ok(this.editState());
+    const size = this.size;
+    const WINDOW = 1 << 20;
+    const withOriginals: { offset: number; bytes: Uint8Array; original: Uint8Array }[] = [];
+    try {
+      for (let i = 0; i < edits.length;) {
+        const windowStart = edits[i]!.offset;
+        let j = i;
+        let windowEnd = windowStart;
+        while (j < edits.length && edits[j]!.offset + edits[j]!.bytes.byteLength - windowStart <= WINDOW) {
+          windowEnd = Math.max(windowEnd, edits[j]!.offset + edits[j]!.bytes.byteLength);
+          j++;
+        }
+        if (j === i) {
+          windowEnd = windowStart + edits[i]!.bytes.byteLength;
+          j = i + 1;
+        }
+        if (windowEnd > size) return err('ERANGE', 'a replacement would pass the end of the file');
+        const window = new Uint8Array(windowEnd - windowStart);
+        this.file.readInto(windowStart, window);
+        for (let k = i; k < j; k++) {
+          const edit = edits[k]!;
+          const at = edit.offset - windowStart;
+          withOriginals.push({ ...edit, original: window.slice(at, at + edit.bytes.byteLength) });
+        }
+        i = j;
+      }
+      this.edits.applyMany(withOriginals);
+    } catch (error) {
+      return errFromThrown(error);
+    }
+    return ok(this.editState());
   }
 
   /** Maps `path` read-only; throws the addon's coded error when it cannot. */
@@ -421,6 +468,7 @@ export class FileSession implements Disposable {
   }
 
   dispose(): void {
+    this.find.dispose();
     if (this.followTimer !== undefined) clearInterval(this.followTimer);
     this.followTimer = undefined;
     this.text?.dispose();

@@ -2,12 +2,14 @@
 // a session or native code, and answers a Result; the dispatcher never throws.
 import {
   MAX_LINES_PER_READ,
+  MAX_MATCHES_PER_PAGE,
   MAX_READ_BYTES,
   isRequestName,
   textEncodings,
   type EncodingChoice,
   type EventName,
   type Events,
+  type FindQuery,
   type HostInfo,
   type JournalAction,
   type RequestName,
@@ -90,6 +92,23 @@ function bytesArg(value: unknown, what: string): Uint8Array {
 function journalActionArg(value: unknown): JournalAction {
   if (value === 'rollback' || value === 'finish' || value === 'discard') return value;
   throw new ArgumentError(`journal action must be rollback, finish or discard; got ${describe(value)}`);
+}
+
+function queryArg(value: unknown): FindQuery {
+  if (typeof value !== 'object' || value === null) throw new ArgumentError('query must be an object');
+  const candidate = value as Partial<Record<keyof FindQuery, unknown>>;
+  if (candidate.mode !== 'text' && candidate.mode !== 'regex' && candidate.mode !== 'hex') {
+    throw new ArgumentError(`query mode must be text, regex or hex; got ${describe(candidate.mode)}`);
+  }
+  if (typeof candidate.pattern !== 'string' || candidate.pattern.length > 16_384) {
+    throw new ArgumentError('query pattern must be a string of at most 16384 characters');
+  }
+  return {
+    mode: candidate.mode,
+    pattern: candidate.pattern,
+    matchCase: booleanArg(candidate.matchCase, 'matchCase'),
+    wholeWord: booleanArg(candidate.wholeWord, 'wholeWord'),
+  };
 }
 
 function booleanArg(value: unknown, what: string): boolean {
@@ -233,6 +252,56 @@ export function createDispatch({ sessions, offers, host }: ServiceDeps): Dispatc
       argCount(args, 2);
       const action = journalActionArg(args[1]);
       return withSession(context, args, 2, (session) => session.resolveJournal(action));
+    },
+    startFind: (context, args) => {
+      argCount(args, 2);
+      const query = queryArg(args[1]);
+      return withSession(context, args, 2, (session) => session.find.start(query));
+    },
+    findStatus: (context, args) => withSession(context, args, 1, (session) => ok(session.find.status())),
+    cancelFind: (context, args) => withSession(context, args, 1, (session) => ok(session.find.cancel())),
+    findMatches: (context, args) => {
+      argCount(args, 4);
+      const searchId = integerArg(args[1], 'search id');
+      const first = integerArg(args[2], 'first match');
+      const count = integerArg(args[3], 'match count', MAX_MATCHES_PER_PAGE);
+      return withSession(context, args, 4, (session) => session.find.matches(searchId, first, count));
+    },
+    matchesInRange: (context, args) => {
+      argCount(args, 4);
+      const searchId = integerArg(args[1], 'search id');
+      const start = integerArg(args[2], 'start offset');
+      const end = integerArg(args[3], 'end offset');
+      if (end < start) throw new ArgumentError('end offset is before start offset');
+      return withSession(context, args, 4, (session) =>
+        session.find.inRange(searchId, start, end, MAX_MATCHES_PER_PAGE),
+      );
+    },
+    matchIndexAt: (context, args) => {
+      argCount(args, 3);
+      const searchId = integerArg(args[1], 'search id');
+      const offset = integerArg(args[2], 'offset');
+      return withSession(context, args, 3, (session) => session.find.indexAt(searchId, offset));
+    },
+    matchRows: (context, args) => {
+      argCount(args, 4);
+      const searchId = integerArg(args[1], 'search id');
+      const first = integerArg(args[2], 'first match');
+      const count = integerArg(args[3], 'match count', 1000);
+      return withSession(context, args, 4, (session) => session.find.rows(searchId, first, count));
+    },
+    replaceMatches: (context, args) => {
+      argCount(args, 4);
+      const searchId = integerArg(args[1], 'search id');
+      const which = args[2] === 'all' ? 'all' : integerArg(args[2], 'match index');
+      if (typeof args[3] !== 'string' || args[3].length > 16_384) {
+        throw new ArgumentError('replacement must be a string of at most 16384 characters');
+      }
+      const replacement = args[3];
+      return withSession(context, args, 4, (session) => {
+        const replaced = session.find.replace(searchId, which, replacement);
+        return replaced.ok ? ok(session.editState()) : replaced;
+      });
     },
     setFollow: (context, args) => {
       argCount(args, 2);

@@ -1,39 +1,23 @@
-import { appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EventName, Events, FileChange, FileInfo, IndexStatus, TextLines } from '../../shared/contract';
-import type { Result } from '../../shared/result';
+import type { FileChange, FileInfo, IndexStatus, TextLines } from '../../shared/contract';
 import { seededRandom } from '../../shared/seededRandom';
-import { createServices, type Services } from './index';
+import { createServiceHarness, testOwner, type ServiceHarness } from './testing/serviceHarness';
 
-const owner = { owner: 'window:1' };
+const owner = testOwner;
+
+let harness: ServiceHarness;
 let dir: string;
-let services: Services;
-let events: { name: EventName; payload: unknown }[];
+let call: ServiceHarness['call'];
+let events: ServiceHarness['events'];
+let services: ServiceHarness['services'];
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'hexlog-text-'));
-  events = [];
-  services = createServices({
-    info: { kind: 'browser', nativeOpenDialog: false, acceptsDroppedFiles: false },
-    emit: <E extends EventName>(_owner: string, name: E, payload: Events[E]) => events.push({ name, payload }),
-    chooseCopyPath: () => Promise.resolve(null),
-  });
+  harness = createServiceHarness('hexlog-text-');
+  ({ dir, call, events, services } = harness);
 });
-afterEach(() => {
-  services.dispose();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function value<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`${result.code}: ${result.message}`);
-  return result.value as T;
-}
-
-async function call<T>(name: string, ...args: unknown[]): Promise<T> {
-  return value<T>(await services.dispatch(owner, name, args));
-}
+afterEach(() => harness.dispose());
 
 async function openText(content: string | Uint8Array, encoding = 'auto'): Promise<{ info: FileInfo; path: string }> {
   const path = join(dir, `f${Math.random().toString(36).slice(2)}.log`);

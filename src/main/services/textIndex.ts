@@ -67,6 +67,16 @@ export class TextIndex implements Disposable {
     return this.index.lineAtOffset(offset);
   }
 
+  /** 0-based lines of many offsets in one call (-1 where not indexed yet). */
+  linesAtOffsets(offsets: Float64Array): Float64Array {
+    return this.index.linesAtOffsets(offsets);
+  }
+
+  /** Arbitrary 0-based lines in one call; `lines` names the line of each entry. */
+  readLinesAt(lines: Float64Array, maxBytesPerLine: number): LineRange & { readonly lines: Float64Array } {
+    return this.index.readLinesAt(lines, maxBytesPerLine);
+  }
+
   /** The file grew: index only the appended bytes, reading through the new mapping. */
   extend(grown: MappedFile): void {
     this.index.extend(grown);

@@ -3,6 +3,7 @@
 // pages arrive. After an edit the pages are stale: still shown, and fetched again.
 import type { HexlogApi } from '../../shared/contract';
 import { byteCount, byteOffset, type SessionId } from '../../shared/units';
+import { Notifier } from './notifier';
 
 export const PAGE_SIZE = 64 * 1024;
 const MAX_PAGES = 256; // 16 MiB
@@ -14,11 +15,9 @@ interface Page {
   stale: boolean;
 }
 
-export class ByteCache {
+export class ByteCache extends Notifier {
   private readonly pages = new Map<number, Page>();
   private readonly inFlight = new Set<number>();
-  private readonly listeners = new Set<() => void>();
-  private version = 0;
   private epoch = 0;
   private lastError: string | undefined;
 
@@ -27,15 +26,9 @@ export class ByteCache {
     private readonly session: SessionId,
     readonly size: number,
     private readonly onError: (message: string) => void,
-  ) {}
-
-  /** Bumped whenever a page arrives; part of React's snapshot. */
-  getVersion = (): number => this.version;
-
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  ) {
+    super();
+  }
 
   /** Pending edits changed: keep showing what we have, fetch every page again when asked. */
   invalidate(): void {
@@ -115,10 +108,5 @@ export class ByteCache {
       }
       this.notify();
     });
-  }
-
-  private notify(): void {
-    this.version++;
-    for (const listener of this.listeners) listener();
   }
 }

@@ -2,7 +2,17 @@
 // one per line) and kept in an LRU keyed by the file's index generation.
 import type { HexlogApi, TextEncodingName } from '../../shared/contract';
 import { lineNumber, type SessionId } from '../../shared/units';
-import { lineText } from '../features/text/decode';
+import { decodeText, lineText } from '../features/text/decode';
+import { Notifier } from './notifier';
+
+/** Characters of `line`'s text before byte `byteInLine` (for highlighting a match). */
+export function charIndex(line: DisplayLine, byteInLine: number, encoding: TextEncodingName): number {
+  const clamped = Math.max(0, Math.min(byteInLine, line.bytes.byteLength));
+  if (line.bytes.byteLength === line.text.length && line.fileOffset !== 0) return Math.min(clamped, line.text.length);
+  let chars = decodeText(line.bytes.subarray(0, clamped), encoding).length;
+  if (line.fileOffset === 0 && decodeText(line.bytes.subarray(0, 4), encoding).charCodeAt(0) === 0xfeff) chars -= 1;
+  return Math.max(0, Math.min(chars, line.text.length));
+}
 
 export const BLOCK_LINES = 256;
 const MAX_BLOCKS = 256;
@@ -15,6 +25,8 @@ export interface DisplayLine {
   readonly hiddenBytes: number;
   /** The line holds pending (uncommitted) edits. */
   readonly modified: boolean;
+  /** The shown bytes, to map byte offsets (matches) to characters. */
+  readonly bytes: Uint8Array;
 }
 
 interface Block {
@@ -22,11 +34,9 @@ interface Block {
   stale: boolean;
 }
 
-export class LineCache {
+export class LineCache extends Notifier {
   private readonly blocks = new Map<number, Block>();
   private readonly inFlight = new Set<number>();
-  private readonly listeners = new Set<() => void>();
-  private version = 0;
   private epoch = 0;
   private knownLines = 0;
 
@@ -35,22 +45,16 @@ export class LineCache {
     private readonly session: SessionId,
     readonly encoding: TextEncodingName,
     private readonly onError: (message: string) => void,
-  ) {}
-
-  getVersion = (): number => this.version;
-
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  ) {
+    super();
+  }
 
   /** Pending edits changed: keep showing the lines, fetch them again when asked. */
   invalidate(): void {
     this.epoch++;
     this.inFlight.clear();
     for (const block of this.blocks.values()) block.stale = true;
-    this.version++;
-    for (const listener of this.listeners) listener();
+    this.notify();
   }
 
   /** How many lines the index knows now; blocks fetched short before are fetched again. */
@@ -101,6 +105,7 @@ export class LineCache {
           fullLength,
           hiddenBytes: fullLength - shown,
           modified: slice.modifiedLines[i] === 1,
+          bytes: slice.bytes.subarray(start, end),
         });
       }
       this.blocks.set(blockIndex, { lines, stale: false });
@@ -109,8 +114,7 @@ export class LineCache {
         if (oldest === undefined) break;
         this.blocks.delete(oldest);
       }
-      this.version++;
-      for (const listener of this.listeners) listener();
+      this.notify();
     });
   }
 }

@@ -25,8 +25,10 @@ export interface AppState {
   offers: readonly OfferedFile[];
   file: FileInfo | null;
   fileStatus: FileStatus | null;
-  /** Bumped when the open file is re-mapped or re-indexed; caches key on it. */
+  /** Bumped when the open file is re-mapped or re-indexed; line caches key on it. */
   generation: number;
+  /** Bumped only when the open file is re-mapped (its bytes may differ); byte caches key on it. */
+  mapGeneration: number;
   index: IndexStatus | null;
   /** The last change followed on disk, shown as a notice until dismissed. */
   change: FileChange | null;
@@ -141,6 +143,7 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
     file: null,
     fileStatus: null,
     generation: 0,
+    mapGeneration: 0,
     index: null,
     change: null,
     view: 'hex',
@@ -173,6 +176,7 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
           change: change.kind === 'grown' ? get().change : change,
           fileStatus: null,
           generation: get().generation + 1,
+          mapGeneration: get().mapGeneration + 1,
         });
       });
       const [info, offers] = await Promise.all([api.hostInfo(), api.listOffered()]);
@@ -205,7 +209,13 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
       const result = await getApi().reloadFile(file.session);
       if (!isCurrent(file.session)) return;
       if (!result.ok) return set({ alert: result.message });
-      set({ file: result.value.info, change: result.value, fileStatus: null, generation: get().generation + 1 });
+      set({
+        file: result.value.info,
+        change: result.value,
+        fileStatus: null,
+        generation: get().generation + 1,
+        mapGeneration: get().mapGeneration + 1,
+      });
       const status = await getApi().indexStatus(file.session);
       if (status.ok && isCurrent(file.session)) set({ index: status.value });
     },
@@ -289,7 +299,12 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
       const result = await getApi().resolveJournal(file.session, action);
       if (!isCurrent(file.session)) return;
       if (!result.ok) return set({ alert: result.message });
-      set({ journal: null, file: result.value.info, generation: get().generation + 1 });
+      set({
+        journal: null,
+        file: result.value.info,
+        generation: get().generation + 1,
+        mapGeneration: get().mapGeneration + 1,
+      });
       const [edit, status] = await Promise.all([getApi().editState(file.session), getApi().indexStatus(file.session)]);
       if (!isCurrent(file.session)) return;
       set({ edit: edit.ok ? edit.value : get().edit, index: status.ok ? status.value : get().index });

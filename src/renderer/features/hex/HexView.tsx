@@ -11,11 +11,13 @@ import {
   type KeyboardEvent,
   type ReactElement,
 } from 'react';
+import { GoToInput } from '../../components/GoToInput';
 import { VirtualRows, type RowRenderProps, type VirtualRowsHandle } from '../../components/VirtualRows';
 import type { ByteCache } from '../../data/byteCache';
 import { asciiChar, byteHex, offsetHex, offsetWidth } from '../../format';
 import { useAppStore } from '../../state/appStore';
 import { useFileStore, useFileStoreApi } from '../../state/fileStore';
+import { matchAt, useMatchesInRange, type VisibleMatches } from '../find/useMatches';
 import { Inspector } from './Inspector';
 import { parseHexBytes, parseOffset } from './inspector';
 
@@ -23,6 +25,7 @@ const ROW_HEIGHT = 20;
 
 interface HexRowProps {
   cache: ByteCache;
+  matches: VisibleMatches;
   bytesPerRow: number;
   size: number;
   digits: number;
@@ -40,6 +43,7 @@ function HexRow(props: RowRenderProps & HexRowProps) {
     index,
     style,
     cache,
+    matches,
     bytesPerRow,
     size,
     digits,
@@ -76,10 +80,12 @@ function HexRow(props: RowRenderProps & HexRowProps) {
     const className = (which: 'hex' | 'ascii'): string =>
       `cell${isCursor ? (which === pane ? ' cursor' : ' cursor-shadow') : ''}${selected ? ' selected' : ''}${
         modified ? ' modified' : ''
-      }${value === undefined ? ' pending' : ''}`;
+      }${value === undefined ? ' pending' : ''}${inMatch === 2 ? ' match current-match' : inMatch === 1 ? ' match' : ''}`;
+    const inMatch = matchAt(matches, offset);
     const common = {
       'data-cursor': isCursor ? 'true' : undefined,
       'data-modified': modified ? 'true' : undefined,
+      'data-match': inMatch === 2 ? 'current' : inMatch === 1 ? 'true' : undefined,
     };
     hexCells.push(
       <span
@@ -148,15 +154,22 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
     [store],
   );
 
-  // A view switch asks us to show an offset (the text view's current line).
+  // A view switch or a found match asks us to show an offset.
+  const reveal = useFileStore((state) => state.reveal);
   useEffect(() => {
-    const reveal = store.getState().reveal;
     if (reveal === null || reveal.kind !== 'offset' || size === 0) return;
     store.getState().setReveal(null);
     const offset = Math.min(reveal.offset, size - 1);
     store.getState().setCursor(offset);
     rows.current?.scrollToRow(Math.floor(offset / bytesPerRow), 'center');
-  }, [store, size, bytesPerRow]);
+  }, [reveal, store, size, bytesPerRow]);
+
+  const [viewport, setViewport] = useState({ top: 0, visible: 0 });
+  const onTopRowChange = useCallback((top: number, visible: number) => setViewport({ top, visible }), []);
+  const matches = useMatchesInRange(
+    Math.max(0, viewport.top - 4) * bytesPerRow,
+    Math.min(size, (viewport.top + viewport.visible + 4) * bytesPerRow),
+  );
 
   // Keep the cursor in view when the row width changes.
   useEffect(() => {
@@ -297,6 +310,7 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
   const rowProps = useMemo<HexRowProps>(
     () => ({
       cache,
+      matches,
       bytesPerRow,
       size,
       digits: offsetBase === 'hex' ? offsetWidth(size) : String(size).length,
@@ -308,7 +322,7 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
       version,
       onPick: pick,
     }),
-    [cache, bytesPerRow, size, offsetBase, cursor, selectionStart, selectionEnd, pane, version, pick],
+    [cache, matches, bytesPerRow, size, offsetBase, cursor, selectionStart, selectionEnd, pane, version, pick],
   );
 
   if (size === 0) {
@@ -329,30 +343,18 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
         onPaste={onPaste}
       >
         {goTo !== null && (
-          <form
-            className="goto floating"
-            onSubmit={(event) => {
-              event.preventDefault();
-              submitGoTo(goTo);
+          <GoToInput
+            label="Go to offset"
+            className="floating"
+            placeholder="1234, 0x4D2, +16, -0x10"
+            value={goTo}
+            onChange={setGoTo}
+            onSubmit={submitGoTo}
+            onClose={() => {
+              setGoTo(null);
+              container.current?.focus();
             }}
-          >
-            <label>
-              Go to offset
-              <input
-                autoFocus
-                aria-label="Go to offset"
-                placeholder="1234, 0x4D2, +16, -0x10"
-                value={goTo}
-                onChange={(event) => setGoTo(event.target.value)}
-                onKeyDown={(event) => {
-                  if (event.key === 'Escape') {
-                    setGoTo(null);
-                    container.current?.focus();
-                  }
-                }}
-              />
-            </label>
-          </form>
+          />
         )}
         <VirtualRows
           handleRef={rows}
@@ -360,6 +362,7 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
           rowHeight={ROW_HEIGHT}
           rowComponent={HexRow}
           rowProps={rowProps}
+          onTopRowChange={onTopRowChange}
           label="Hex rows"
         />
       </div>

@@ -19,7 +19,8 @@ describe('inspector values', () => {
     const random = seededRandom(31);
     for (let i = 0; i < 2000; i++) {
       const kind = inspectorKinds[random.int(inspectorKinds.length)]!;
-      if (kind === 'utf8' || kind === 'float32' || kind === 'float64' || kind === 'time32' || kind === 'time64') continue;
+      if (kind === 'utf8' || kind === 'float32' || kind === 'float64' || kind === 'time32' || kind === 'time64')
+        continue;
       const littleEndian = random.int(2) === 0;
       const bytes = random.bytes(kindWidth[kind]);
       const text = readKind(kind, bytes, littleEndian)!;

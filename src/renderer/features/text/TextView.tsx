@@ -9,12 +9,15 @@ import {
   useSyncExternalStore,
   type KeyboardEvent,
   type ReactElement,
+  type ReactNode,
 } from 'react';
-import { MAX_COPY_BYTES } from '../../../shared/contract';
+import { MAX_COPY_BYTES, type TextEncodingName } from '../../../shared/contract';
 import { byteOffset, lineNumber } from '../../../shared/units';
+import { GoToInput } from '../../components/GoToInput';
 import { VirtualRows, type RowRenderProps, type VirtualRowsHandle } from '../../components/VirtualRows';
 import { getApi } from '../../data/api';
-import type { LineCache } from '../../data/lineCache';
+import { charIndex, type DisplayLine, type LineCache } from '../../data/lineCache';
+import { matchSpans, useMatchesInRange, type VisibleMatches } from '../find/useMatches';
 import { useAppStore } from '../../state/appStore';
 import { useFileStore, useFileStoreApi } from '../../state/fileStore';
 import { clipboardText } from './decode';
@@ -23,6 +26,7 @@ const ROW_HEIGHT = 20;
 
 interface TextRowProps {
   cache: LineCache;
+  matches: VisibleMatches;
   digits: number;
   currentLine: number;
   selectionStart: number;
@@ -31,10 +35,33 @@ interface TextRowProps {
   onPick: (line: number, extend: boolean, offset: number | null) => void;
 }
 
+/** The line's text with its matches wrapped in <mark>. */
+function highlighted(line: DisplayLine, matches: VisibleMatches, encoding: TextEncodingName): ReactNode {
+  if (matches.offsets.length === 0) return line.text;
+  const spans = matchSpans(matches, line.fileOffset, line.fileOffset + line.bytes.byteLength);
+  if (spans.length === 0) return line.text;
+  const parts: ReactNode[] = [];
+  let at = 0;
+  for (const [from, to, isCurrent] of spans) {
+    const start = charIndex(line, from - line.fileOffset, encoding);
+    const end = Math.max(start + 1, charIndex(line, to - line.fileOffset, encoding));
+    if (start > at) parts.push(line.text.slice(at, start));
+    parts.push(
+      <mark key={from} data-match={isCurrent ? 'current' : 'true'} className={isCurrent ? 'current' : undefined}>
+        {line.text.slice(start, end)}
+      </mark>,
+    );
+    at = end;
+  }
+  if (at < line.text.length) parts.push(line.text.slice(at));
+  return parts;
+}
+
 function TextRow({
   index,
   style,
   cache,
+  matches,
   digits,
   currentLine,
   selectionStart,
@@ -60,7 +87,7 @@ function TextRow({
         {number}
       </span>
       <span data-part="text" className={line === undefined ? 'pending' : undefined}>
-        {line?.text ?? ''}
+        {line === undefined ? '' : highlighted(line, matches, cache.encoding)}
       </span>
       {line !== undefined && line.hiddenBytes > 0 && (
         <span className="truncated" data-testid="line-truncated">
@@ -111,9 +138,9 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
     if (offset !== state.currentLineOffset) store.setState({ currentLineOffset: offset });
   }, [version, currentLine, cache, store]);
 
-  // A view switch asks us to show the line holding an offset.
+  // A view switch or a found match asks us to show the line holding an offset.
+  const reveal = useFileStore((state) => state.reveal);
   useEffect(() => {
-    const reveal = store.getState().reveal;
     if (reveal === null || reveal.kind !== 'offset' || totalLines === 0) return;
     store.getState().setReveal(null);
     void getApi()
@@ -123,7 +150,7 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
         store.getState().setCurrentLine(result.value, false, null);
         rows.current?.scrollToRow(result.value - 1, 'center');
       });
-  }, [store, session, totalLines]);
+  }, [reveal, store, session, totalLines]);
 
   // Go to a line that indexing had not reached yet, once it has.
   useEffect(() => {
@@ -246,17 +273,27 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
   // Judged against the lines the view had seen, so new lines arriving do not count as scrolling
   // away; only moving up leaves the end (a viewport that shrinks under a notice does not).
   const lastTop = useRef(0);
+  const [viewport, setViewport] = useState({ top: 0, visible: 0 });
   const onTopRowChange = useCallback((top: number, visible: number) => {
     const reachesEnd = top + visible >= linesSeen.current - 1;
     atEnd.current = top < lastTop.current ? reachesEnd : atEnd.current || reachesEnd;
     lastTop.current = top;
+    setViewport({ top, visible });
   }, []);
+
+  // The byte range of the lines on screen (with a margin), for match highlights.
+  const firstShown = cache.line(Math.max(0, viewport.top - 4));
+  const lastShown = cache.line(Math.min(totalLines - 1, viewport.top + viewport.visible + 4));
+  const rangeStart = firstShown?.fileOffset ?? 0;
+  const rangeEnd = lastShown === undefined ? rangeStart : lastShown.fileOffset + lastShown.fullLength + 1;
+  const matches = useMatchesInRange(rangeStart, rangeEnd);
 
   const selectionStart = Math.min(currentLine, anchorLine);
   const selectionEnd = Math.max(currentLine, anchorLine);
   const rowProps = useMemo<TextRowProps>(
     () => ({
       cache,
+      matches,
       digits: String(Math.max(totalLines, 1)).length,
       currentLine,
       selectionStart,
@@ -264,7 +301,7 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
       version,
       onPick: pick,
     }),
-    [cache, totalLines, currentLine, selectionStart, selectionEnd, version, pick],
+    [cache, matches, totalLines, currentLine, selectionStart, selectionEnd, version, pick],
   );
 
   return (
@@ -287,30 +324,16 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
           </span>
         )}
         {goTo !== null && (
-          <form
-            className="goto"
-            onSubmit={(event) => {
-              event.preventDefault();
-              submitGoTo(goTo);
+          <GoToInput
+            label="Go to line"
+            value={goTo}
+            onChange={setGoTo}
+            onSubmit={submitGoTo}
+            onClose={() => {
+              setGoTo(null);
+              container.current?.focus();
             }}
-          >
-            <label>
-              Go to line
-              <input
-                autoFocus
-                aria-label="Go to line"
-                inputMode="numeric"
-                value={goTo}
-                onChange={(event) => setGoTo(event.target.value)}
-                onKeyDown={(event) => {
-                  if (event.key === 'Escape') {
-                    setGoTo(null);
-                    container.current?.focus();
-                  }
-                }}
-              />
-            </label>
-          </form>
+          />
         )}
       </div>
       {totalLines === 0 && done ? (

@@ -1,0 +1,145 @@
+// Search metrics on the same file as ripgrep and grep, in the same run.
+import type { FileInfo, FindQuery, FindStatus, MatchPage } from '../src/shared/contract';
+import type { Result } from '../src/shared/result';
+import { createServices } from '../src/main/services';
+import { timePeer } from './peers';
+import { nowMs, report } from './report';
+
+const owner = { owner: 'bench' };
+
+interface Case {
+  readonly name: string;
+  readonly query: FindQuery;
+  readonly rg: readonly string[];
+  readonly grep: readonly string[];
+}
+
+const cases: readonly Case[] = [
+  {
+    name: 'literal.rare',
+    query: q('text', 'query=31337 '),
+    rg: ['-c', '-F', 'query=31337 '],
+    grep: ['-c', '-F', 'query=31337 '],
+  },
+  { name: 'literal.common', query: q('text', 'ERROR'), rg: ['-c', '-F', 'ERROR'], grep: ['-c', '-F', 'ERROR'] },
+  {
+    name: 'literal.ignorecase',
+    query: q('text', 'timeout=1234', false),
+    rg: ['-c', '-i', '-F', 'timeout=1234'],
+    grep: ['-c', '-i', '-F', 'timeout=1234'],
+  },
+  {
+    name: 'regex.literal',
+    query: q('regex', 'ERROR \\[worker-1[0-5]\\]'),
+    rg: ['-c', 'ERROR \\[worker-1[0-5]\\]'],
+    grep: ['-c', '-E', 'ERROR \\[worker-1[0-5]\\]'],
+  },
+  {
+    name: 'regex.noliteral',
+    query: q('regex', '[a-z]+=9[0-9]{4}$'),
+    rg: ['-c', '[a-z]+=9[0-9]{4}$'],
+    grep: ['-c', '-E', '[a-z]+=9[0-9]{4}$'],
+  },
+];
+
+function q(mode: FindQuery['mode'], pattern: string, matchCase = true): FindQuery {
+  return { mode, pattern, matchCase, wholeWord: false };
+}
+
+function value<T>(result: Result<unknown>): T {
+  if (!result.ok) throw new Error(`${result.code}: ${result.message}`);
+  return result.value as T;
+}
+
+export async function benchFind(path: string): Promise<void> {
+  const services = createServices({
+    info: { kind: 'browser', nativeOpenDialog: false, acceptsDroppedFiles: false },
+    emit: () => undefined,
+    chooseCopyPath: () => Promise.resolve(null),
+  });
+  const call = async <T>(name: string, ...args: unknown[]): Promise<T> =>
+    value<T>(await services.dispatch(owner, name, args));
+  try {
+    const info = await call<FileInfo>('openOffered', services.offers.offer(path).offerId);
+    await call('openText', info.session, 'utf-8');
+    while (!(await call<{ done: boolean }>('indexStatus', info.session)).done) await sleep(5);
+
+    const run = async (query: FindQuery): Promise<{ ms: number; status: FindStatus }> => {
+      const start = nowMs();
+      await call('startFind', info.session, query);
+      for (;;) {
+        const status = (await call<FindStatus>('findStatus', info.session))!;
+        if (status.done || status.error !== null) return { ms: nowMs() - start, status };
+        await sleep(1);
+      }
+    };
+
+    for (const item of cases) {
+      timePeer('rg', [...item.rg, path], 1); // warm
+      const rg = timePeer('rg', [...item.rg, path]);
+      const grep = timePeer('grep', [...item.grep, path], 1);
+      let best = await run(item.query);
+      for (let i = 0; i < 2; i++) {
+        const again = await run(item.query);
+        if (again.ms < best.ms) best = again;
+      }
+      const note = `${best.status.matchCount} matches (peers count lines)`;
+      report({
+        metric: `find.${item.name}.count`,
+        value: best.ms,
+        unit: 'ms',
+        ...(rg ? { peer: 'rg -c', peerValue: rg.ms } : {}),
+        better: 'lower',
+        note,
+      });
+      if (grep)
+        report({
+          metric: `find.${item.name}.count.vs_grep`,
+          value: best.ms,
+          unit: 'ms',
+          peer: 'grep -c',
+          peerValue: grep.ms,
+          better: 'lower',
+        });
+    }
+
+    // Matching lines with line numbers, for every match (what the matches pane needs).
+    const listed = await run(q('text', 'ERROR'));
+    const start = nowMs();
+    let lines = 0;
+    for (let first = 0; first < listed.status.matchCount; first += 1000) {
+      const rows = await call<MatchPage & { lines: Float64Array }>(
+        'matchRows',
+        info.session,
+        listed.status.searchId,
+        first,
+        1000,
+      );
+      lines += rows.lines.length;
+    }
+    const listMs = listed.ms + (nowMs() - start);
+    const rgList = timePeer('sh', ['-c', `rg -n -F ERROR "$1" | wc -l`, 'sh', path]);
+    report({
+      metric: 'find.list.lines',
+      value: listMs,
+      unit: 'ms',
+      ...(rgList ? { peer: 'rg -n | wc -l', peerValue: rgList.ms } : {}),
+      better: 'lower',
+      note: `${lines} rows`,
+    });
+
+    // Time to the first match when one occurs in the first MB.
+    const firstStart = nowMs();
+    await call('startFind', info.session, q('text', 'INFO'));
+    for (;;) {
+      const status = (await call<FindStatus>('findStatus', info.session))!;
+      if (status.matchCount > 0) break;
+      await sleep(0);
+    }
+    report({ metric: 'find.first_match.latency', value: nowMs() - firstStart, unit: 'ms', better: 'lower' });
+  } finally {
+    services.dispose();
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

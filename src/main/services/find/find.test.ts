@@ -1,0 +1,178 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ByteView, FileInfo, FindQuery, FindStatus, MatchPage, MatchRows } from '../../../shared/contract';
+import { seededRandom } from '../../../shared/seededRandom';
+import type { Services } from '../index';
+import { createServiceHarness, testOwner, type ServiceHarness } from '../testing/serviceHarness';
+
+const owner = testOwner;
+let harness: ServiceHarness;
+let dir: string;
+let services: Services;
+let call: ServiceHarness['call'];
+
+beforeEach(() => {
+  harness = createServiceHarness('hexlog-find-');
+  ({ dir, services, call } = harness);
+});
+afterEach(() => harness.dispose());
+
+/** Opens a file and waits until its lines are indexed (match rows need line numbers). */
+async function open(content: string | Uint8Array): Promise<FileInfo> {
+  const path = join(dir, 'f.log');
+  writeFileSync(path, content);
+  const info = await call<FileInfo>('openOffered', services.offers.offer(path).offerId);
+  await call('openText', info.session, 'auto');
+  for (let i = 0; i < 1000 && !(await call<{ done: boolean }>('indexStatus', info.session)).done; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return info;
+}
+
+const query = (pattern: string, mode: FindQuery['mode'] = 'text', matchCase = true, wholeWord = false): FindQuery => ({
+  mode,
+  pattern,
+  matchCase,
+  wholeWord,
+});
+
+async function finish(info: FileInfo): Promise<FindStatus> {
+  for (let i = 0; i < 1000; i++) {
+    const status = await call<FindStatus | null>('findStatus', info.session);
+    if (status !== null && (status.done || status.error !== null || status.cancelled)) return status;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('search did not finish');
+}
+
+async function allOffsets(info: FileInfo, status: FindStatus): Promise<number[]> {
+  const page = await call<MatchPage>('findMatches', info.session, status.searchId, 0, 10_000);
+  return [...page.offsets];
+}
+
+/** Non-overlapping occurrences, left to right, as grep -o counts them. */
+function naive(haystack: string, needle: string): number[] {
+  const found: number[] = [];
+  for (let at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + needle.length)) found.push(at);
+  return found;
+}
+
+describe('find services', () => {
+  it('a literal finds what a naive scan finds, non-overlapping, on seeded random text', async () => {
+    const random = seededRandom(4);
+    const text = Array.from({ length: 20_000 }, () => 'ab\n'[random.int(3)]).join('');
+    const info = await open(text);
+    for (const needle of ['ab', 'aa', 'aba', 'b\na']) {
+      await call('startFind', info.session, query(needle));
+      const status = await finish(info);
+      expect(await allOffsets(info, status)).toEqual(naive(text, needle));
+    }
+  });
+
+  it('a regex runs per line: ^ and $ anchor at line ends; matches carry their lengths', async () => {
+    const info = await open('ERROR one\nok ERROR\r\nERRORS three\n');
+    await call('startFind', info.session, query('^ERROR\\w*', 'regex'));
+    const status = await finish(info);
+    const page = await call<MatchPage>('findMatches', info.session, status.searchId, 0, 10);
+    expect([...page.offsets]).toEqual([0, 20]);
+    expect([...page.lengths]).toEqual([5, 6]);
+    await call('startFind', info.session, query('error$', 'regex', false));
+    const second = await finish(info);
+    expect(second.matchCount).toBe(1);
+  });
+
+  it('a regex with a required literal (prefiltered natively) finds what a per-line scan finds', async () => {
+    const random = seededRandom(12);
+    const words = ['ab1c', 'AB22C', 'xab', 'c', 'ab', 'abc', 'ab333c'];
+    const lines = Array.from({ length: 4000 }, () =>
+      Array.from({ length: 1 + random.int(6) }, () => words[random.int(words.length)]).join(' '),
+    );
+    const text = lines.join('\n') + '\n';
+    const info = await open(text);
+    for (const [pattern, matchCase] of [
+      ['ab[0-9]+c', true],
+      ['ab[0-9]+c', false],
+      ['xab$', true],
+    ] as const) {
+      await call('startFind', info.session, query(pattern, 'regex', matchCase));
+      const status = await finish(info);
+      const expected: number[] = [];
+      let offset = 0;
+      for (const line of lines) {
+        for (const match of line.matchAll(new RegExp(pattern, matchCase ? 'g' : 'gi')))
+          expected.push(offset + match.index);
+        offset += line.length + 1;
+      }
+      expect(await allOffsets(info, status)).toEqual(expected);
+    }
+  });
+
+  it('invalid patterns answer EINVAL with a message and start nothing', async () => {
+    const info = await open('abc');
+    expect(await services.dispatch(owner, 'startFind', [info.session, query('(unclosed', 'regex')])).toMatchObject({
+      ok: false,
+      code: 'EINVAL',
+    });
+    expect(await services.dispatch(owner, 'startFind', [info.session, query('DE AD XY', 'hex')])).toMatchObject({
+      code: 'EINVAL',
+    });
+    expect(await services.dispatch(owner, 'startFind', [info.session, query('')])).toMatchObject({ code: 'EINVAL' });
+    expect(await services.dispatch(owner, 'startFind', [info.session, { mode: 'sql', pattern: 'x' }])).toMatchObject({
+      code: 'EINVAL',
+    });
+  });
+
+  it('a catastrophic regex can be cancelled and nothing hangs', async () => {
+    const info = await open(`${'a'.repeat(40)}!\n`.repeat(50));
+    await call('startFind', info.session, query('(a+)+$', 'regex'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const status = await call<FindStatus>('cancelFind', info.session);
+    expect(status.cancelled || status.done).toBe(true);
+    // The service still answers at once.
+    expect(await call('indexStatus', info.session)).toMatchObject({ session: info.session });
+  });
+
+  it('hex patterns with wildcards find known bytes', async () => {
+    const bytes = new Uint8Array(5000);
+    bytes.set([0xde, 0xad, 0x00, 0xef], 1234);
+    bytes.set([0xde, 0xad, 0x77, 0xef], 4990);
+    const info = await open(bytes);
+    await call('startFind', info.session, query('DE AD ?? EF', 'hex'));
+    const status = await finish(info);
+    expect(await allOffsets(info, status)).toEqual([1234, 4990]);
+  });
+
+  it('matchRows gives each match its line and text; matchesInRange answers a viewport', async () => {
+    const info = await open('zero\nfind me\nnothing\nfind me too\n');
+    await call('startFind', info.session, query('find'));
+    const status = await finish(info);
+    const rows = await call<MatchRows>('matchRows', info.session, status.searchId, 0, 10);
+    expect([...rows.lines]).toEqual([2, 4]);
+    expect(Buffer.from(rows.lineBytes.subarray(rows.lineStarts[1]!, rows.lineStarts[2]!)).toString()).toBe(
+      'find me too',
+    );
+    const between = await call<MatchPage>('matchesInRange', info.session, status.searchId, 10, 20);
+    expect([...between.offsets]).toEqual([]);
+    // A match that starts before the range but reaches into it is highlighted too.
+    const covering = await call<MatchPage>('matchesInRange', info.session, status.searchId, 7, 22);
+    expect([...covering.offsets]).toEqual([5, 21]);
+    expect(await call('matchIndexAt', info.session, status.searchId, 6)).toBe(1);
+  });
+
+  it('replace all of a same-length word is a pending edit; another length is refused', async () => {
+    const info = await open('cat dog cat\ncat\n');
+    await call('startFind', info.session, query('cat'));
+    const status = await finish(info);
+    expect(
+      await services.dispatch(owner, 'replaceMatches', [info.session, status.searchId, 'all', 'mouse']),
+    ).toMatchObject({ code: 'EINVAL' });
+    await call('replaceMatches', info.session, status.searchId, 'all', 'cow');
+    const view = await call<ByteView>('readView', info.session, 0, 100);
+    expect(Buffer.from(view.bytes).toString()).toBe('cow dog cow\ncow\n');
+    expect(readFileSync(join(dir, 'f.log'), 'utf8')).toBe('cat dog cat\ncat\n');
+    await call('undoEdit', info.session);
+    const undone = await call<ByteView>('readView', info.session, 0, 100);
+    expect(Buffer.from(undone.bytes).toString()).toBe('cat dog cat\ncat\n');
+  });
+});

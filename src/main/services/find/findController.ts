@@ -1,0 +1,270 @@
+// The search of one file session: starts, cancels and pages through results, pumps progress
+// events, and turns replacements into pending edits.
+import type { MappedFile } from '../../../../native/index';
+import {
+  type FindQuery,
+  type FindStatus,
+  type MatchPage,
+  type MatchRows,
+  type TextEncodingName,
+} from '../../../shared/contract';
+import type { Disposable } from '../../../shared/disposable';
+import { err, errFromThrown, ok, type Result } from '../../../shared/result';
+import { byteCount, type SessionId } from '../../../shared/units';
+import type { TextIndex } from '../textIndex';
+import { NativeSearch } from './nativeSearch';
+import { encodeText, planSearch, type RegexPlan } from './query';
+import { RegexSearch, type LineRanges } from './regexSearch';
+import type { SearchRun } from './searchRun';
+
+const PROGRESS_INTERVAL_MS = 100;
+/** Line text shown per row of the matches pane. */
+const MATCH_ROW_BYTES = 1024;
+/** Replace-all turns matches into edits this many at a time (bounded memory). */
+const REPLACE_BATCH = 100_000;
+
+export interface FindHost {
+  readonly session: SessionId;
+  readonly path: string;
+  file(): MappedFile;
+  encoding(): TextEncodingName;
+  text(): TextIndex | null;
+  emit(status: FindStatus): void;
+  /** Applies same-length overwrites as one undo step. */
+  applyEdits(edits: readonly { offset: number; bytes: Uint8Array }[]): Result<unknown>;
+}
+
+export class FindController implements Disposable {
+  private run: SearchRun | null = null;
+  private query: FindQuery | null = null;
+  private nextId = 1;
+  private pump: ReturnType<typeof setInterval> | undefined;
+
+  constructor(private readonly host: FindHost) {}
+
+  start(query: FindQuery): Result<FindStatus> {
+    const plan = planSearch(query, this.host.encoding());
+    if (!plan.ok) return plan;
+    this.stop();
+    const id = this.nextId++;
+    const file = this.host.file();
+    try {
+      const encoding = this.host.encoding();
+      this.run =
+        plan.value.kind === 'bytes'
+          ? new NativeSearch(id, file, plan.value)
+          : new RegexSearch(
+              id,
+              this.host.path,
+              file.size(),
+              plan.value.source,
+              plan.value.flags,
+              encoding,
+              this.candidateLines(id, file, plan.value),
+            );
+    } catch (error) {
+      return errFromThrown(error);
+    }
+    this.query = query;
+    this.pump = setInterval(() => this.tick(), PROGRESS_INTERVAL_MS);
+    this.pump.unref?.();
+    return ok(this.status()!);
+  }
+
+  /**
+   * The lines that contain the regex's required literal, found by the native search and mapped to
+   * lines by the index; null (scan everything) when there is no literal or no complete index.
+   */
+  private async candidateLines(id: number, file: MappedFile, plan: RegexPlan): Promise<LineRanges | null> {
+    const text = this.host.text();
+    const encoding = this.host.encoding();
+    const caseInsensitive = plan.flags.includes('i');
+    if (plan.literal === null || text === null || !text.status().done) return null;
+    if (encoding !== 'utf-8' && encoding !== 'latin1') return null;
+    // eslint-disable-next-line no-control-regex
+    if (caseInsensitive && /[^\u0000-\u007f]/.test(plan.literal)) return null;
+    const bytes = encodeText(plan.literal, encoding);
+    if (!bytes.ok) return null;
+    const literal = new NativeSearch(id, file, {
+      kind: 'bytes',
+      bytes: bytes.value,
+      mask: undefined,
+      caseInsensitive,
+      wholeWord: false,
+    });
+    try {
+      for (;;) {
+        const progress = literal.progress();
+        if (progress.error !== null || progress.cancelled) return null;
+        if (progress.done) break;
+        if (this.run?.id !== id) return null;
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      const count = literal.progress().matchCount;
+      const lines: number[] = [];
+      for (let first = 0; first < count; first += 1 << 20) {
+        const numbers = text.linesAtOffsets(literal.page(first, 1 << 20).offsets);
+        for (const line of numbers) if (line >= 0 && line !== lines[lines.length - 1]) lines.push(line);
+      }
+      const extents = text.readLinesAt(Float64Array.from(lines), 0);
+      return { rangeStarts: extents.fileOffsets, rangeLengths: extents.fullLengths };
+    } finally {
+      literal.dispose();
+    }
+  }
+
+  private tick(): void {
+    const status = this.status();
+    if (status === null) return;
+    this.host.emit(status);
+    if ((status.done || status.cancelled || status.error !== null) && this.pump !== undefined) {
+      clearInterval(this.pump);
+      this.pump = undefined;
+    }
+  }
+
+  status(): FindStatus | null {
+    if (this.run === null || this.query === null) return null;
+    const progress = this.run.progress();
+    return {
+      session: this.host.session,
+      searchId: this.run.id,
+      query: this.query,
+      bytesScanned: byteCount(progress.bytesScanned),
+      totalBytes: byteCount(progress.totalBytes),
+      matchCount: progress.matchCount,
+      done: progress.done,
+      cancelled: progress.cancelled,
+      error: progress.error,
+    };
+  }
+
+  cancel(): FindStatus | null {
+    this.run?.cancel();
+    const status = this.status();
+    if (status !== null) this.host.emit(status);
+    return status;
+  }
+
+  private current(searchId: number): Result<SearchRun> {
+    if (this.run === null || this.run.id !== searchId) {
+      return err('ENOTFOUND', `search ${searchId} is no longer current (a newer search replaced it)`);
+    }
+    return ok(this.run);
+  }
+
+  matches(searchId: number, first: number, count: number): Result<MatchPage> {
+    const run = this.current(searchId);
+    if (!run.ok) return run;
+    return ok({ searchId, first, ...run.value.page(first, count) });
+  }
+
+  inRange(searchId: number, start: number, end: number, limit: number): Result<MatchPage> {
+    const run = this.current(searchId);
+    if (!run.ok) return run;
+    // A match that starts before the range may still cover its first bytes: start one back.
+    const first = Math.max(0, run.value.indexAtOrAfter(start) - 1);
+    const page = run.value.page(first, limit);
+    let keep = 0;
+    while (keep < page.offsets.length && page.offsets[keep]! < end) keep++;
+    let skip = 0;
+    while (skip < keep && page.offsets[skip]! + page.lengths[skip]! <= start) skip++;
+    return ok({
+      searchId,
+      first: first + skip,
+      offsets: page.offsets.slice(skip, keep),
+      lengths: page.lengths.slice(skip, keep),
+    });
+  }
+
+  indexAt(searchId: number, offset: number): Result<number> {
+    const run = this.current(searchId);
+    return run.ok ? ok(run.value.indexAtOrAfter(offset)) : run;
+  }
+
+  rows(searchId: number, first: number, count: number): Result<MatchRows> {
+    const page = this.matches(searchId, first, count);
+    if (!page.ok) return page;
+    const { offsets } = page.value;
+    const text = this.host.text();
+    const lines = new Float64Array(offsets.length);
+    let lineBytes = new Uint8Array(0);
+    let lineStarts = new Uint32Array(offsets.length + 1);
+    const lineOffsets = new Float64Array(offsets.length);
+    try {
+      if (text !== null && offsets.length > 0) {
+        const zeroBased = text.linesAtOffsets(offsets);
+        const known = zeroBased.filter((line) => line >= 0);
+        const slice = text.readLinesAt(known, MATCH_ROW_BYTES);
+        const byLine = new Map<number, number>();
+        slice.lines.forEach((line, i) => byLine.set(line, i));
+        const parts: Uint8Array[] = [];
+        let total = 0;
+        for (let i = 0; i < offsets.length; i++) {
+          const line = zeroBased[i]!;
+          const entry = line >= 0 ? byLine.get(line) : undefined;
+          lines[i] = line >= 0 ? line + 1 : 0;
+          lineStarts[i] = total;
+          if (entry === undefined) continue;
+          lineOffsets[i] = slice.fileOffsets[entry]!;
+          const bytes = slice.bytes.subarray(slice.textStarts[entry]!, slice.textStarts[entry + 1]!);
+          parts.push(bytes);
+          total += bytes.byteLength;
+        }
+        lineStarts[offsets.length] = total;
+        lineBytes = new Uint8Array(total);
+        let at = 0;
+        for (const part of parts) {
+          lineBytes.set(part, at);
+          at += part.byteLength;
+        }
+      } else {
+        lineStarts = new Uint32Array(offsets.length + 1);
+      }
+    } catch (error) {
+      return errFromThrown(error);
+    }
+    return ok({ ...page.value, lines, lineBytes, lineStarts, lineOffsets });
+  }
+
+  /** Replaces one match (by index) or all matches with `replacement`, which must be as long as each. */
+  replace(searchId: number, which: number | 'all', replacement: string): Result<unknown> {
+    const run = this.current(searchId);
+    if (!run.ok) return run;
+    const encoded = encodeText(replacement, this.host.encoding());
+    if (!encoded.ok) return encoded;
+    const bytes = encoded.value;
+    const progress = run.value.progress();
+    if (which === 'all' && !progress.done) return err('EINVAL', 'Wait for the search to finish before replacing all.');
+    const first = which === 'all' ? 0 : which;
+    const count = which === 'all' ? progress.matchCount : 1;
+    if (which !== 'all' && (which < 0 || which >= progress.matchCount)) {
+      return err('ERANGE', `there is no match ${which + 1}`);
+    }
+    const edits: { offset: number; bytes: Uint8Array }[] = [];
+    for (let start = first; start < first + count; start += REPLACE_BATCH) {
+      const page = run.value.page(start, Math.min(REPLACE_BATCH, first + count - start));
+      for (let i = 0; i < page.offsets.length; i++) {
+        if (page.lengths[i] !== bytes.byteLength) {
+          return err(
+            'EINVAL',
+            `The replacement is ${bytes.byteLength} byte(s) but the match at offset ${page.offsets[i]} is ${page.lengths[i]}: hexlog only replaces with the same length, so the file never changes size.`,
+          );
+        }
+        edits.push({ offset: page.offsets[i]!, bytes });
+      }
+    }
+    return this.host.applyEdits(edits);
+  }
+
+  private stop(): void {
+    if (this.pump !== undefined) clearInterval(this.pump);
+    this.pump = undefined;
+    this.run?.dispose();
+    this.run = null;
+  }
+
+  dispose(): void {
+    this.stop();
+  }
+}

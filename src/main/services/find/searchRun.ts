@@ -1,0 +1,21 @@
+// One running (or finished) search of a session, whatever engine runs it.
+import type { Disposable } from '../../../shared/disposable';
+
+export interface SearchProgressState {
+  readonly bytesScanned: number;
+  readonly totalBytes: number;
+  readonly matchCount: number;
+  readonly done: boolean;
+  readonly cancelled: boolean;
+  readonly error: { readonly code: string; readonly message: string } | null;
+}
+
+export interface SearchRun extends Disposable {
+  readonly id: number;
+  progress(): SearchProgressState;
+  /** Matches [first, first + count) known so far, in file order. */
+  page(first: number, count: number): { offsets: Float64Array; lengths: Float64Array };
+  /** Index of the first known match at or after `offset`. */
+  indexAtOrAfter(offset: number): number;
+  cancel(): void;
+}

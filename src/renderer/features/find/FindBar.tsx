@@ -1,0 +1,182 @@
+// The find bar (Ctrl+F): text, regex or hex patterns, the match count with progress, next and
+// previous, same-length replace, and the matches pane toggle.
+import { useEffect, useRef, type ReactElement } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useFindStore } from '../../state/findStore';
+
+export interface FindBarProps {
+  /** Shows a match the find store just made current. */
+  onReveal(offset: number, length: number): void;
+  paneOpen: boolean;
+  onTogglePane(): void;
+}
+
+export function FindBar({ onReveal, paneOpen, onTogglePane }: FindBarProps): ReactElement | null {
+  const find = useFindStore(
+    useShallow((state) => ({
+      open: state.open,
+      pattern: state.pattern,
+      mode: state.mode,
+      matchCase: state.matchCase,
+      wholeWord: state.wholeWord,
+      replacement: state.replacement,
+      status: state.status,
+      problem: state.problem,
+      current: state.current,
+    })),
+  );
+  const actions = useFindStore.getState();
+  const input = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (find.open) input.current?.focus();
+  }, [find.open]);
+
+  if (!find.open) return null;
+
+  const go = async (direction: 1 | -1): Promise<void> => {
+    const state = useFindStore.getState();
+    const status = state.status;
+    const sameQuery =
+      status !== null &&
+      status.query.pattern === state.pattern &&
+      status.query.mode === state.mode &&
+      status.query.matchCase === state.matchCase &&
+      status.query.wholeWord === state.wholeWord;
+    if (!sameQuery) {
+      await state.run();
+      // The first match shows as soon as the search has found it.
+      for (let tries = 0; tries < 100; tries++) {
+        const now = useFindStore.getState().status;
+        if (now === null || now.matchCount > 0 || now.done || now.error !== null || now.cancelled) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+    const match = await useFindStore.getState().step(direction);
+    if (match !== null) onReveal(match.offset, match.length);
+  };
+
+  const status = find.status;
+  const percent =
+    status === null || status.totalBytes === 0 ? 100 : Math.floor((status.bytesScanned / status.totalBytes) * 100);
+  const running = status !== null && !status.done && !status.cancelled && status.error === null;
+
+  return (
+    <div className="find-bar" role="search">
+      <input
+        ref={input}
+        aria-label="Find"
+        placeholder={find.mode === 'hex' ? 'DE AD ?? EF' : find.mode === 'regex' ? 'regular expression' : 'Find'}
+        value={find.pattern}
+        onChange={(event) => actions.setPattern(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') {
+            event.preventDefault();
+            void go(event.shiftKey ? -1 : 1);
+          } else if (event.key === 'Escape') {
+            event.preventDefault();
+            if (running) void actions.cancel();
+            else actions.setOpen(false);
+          }
+        }}
+      />
+      <Toggle
+        label="Regex"
+        pressed={find.mode === 'regex'}
+        onClick={() => actions.setMode(find.mode === 'regex' ? 'text' : 'regex')}
+      />
+      <Toggle
+        label="Match case"
+        pressed={find.matchCase}
+        onClick={() => actions.toggleCase()}
+        disabled={find.mode === 'hex'}
+      />
+      <Toggle
+        label="Whole word"
+        pressed={find.wholeWord}
+        onClick={() => actions.toggleWholeWord()}
+        disabled={find.mode === 'hex'}
+      />
+      <Toggle
+        label="Hex"
+        pressed={find.mode === 'hex'}
+        onClick={() => actions.setMode(find.mode === 'hex' ? 'text' : 'hex')}
+      />
+      <button type="button" onClick={() => void go(-1)} title="Previous match (Shift+Enter, Shift+F3)">
+        ↑
+      </button>
+      <button type="button" onClick={() => void go(1)} title="Next match (Enter, F3)">
+        ↓
+      </button>
+      {status !== null && (
+        <span
+          className="match-count"
+          data-testid="match-count"
+          data-count={status.matchCount}
+          data-done={status.done ? 'true' : 'false'}
+        >
+          {find.current !== null ? `${(find.current.index + 1).toLocaleString('en-US')} of ` : ''}
+          {status.matchCount.toLocaleString('en-US')} match{status.matchCount === 1 ? '' : 'es'}
+          {status.cancelled ? ' (cancelled)' : ''}
+        </span>
+      )}
+      {running && (
+        <>
+          <progress
+            role="progressbar"
+            aria-label="Searching"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={percent}
+            max={100}
+            value={percent}
+          />
+          <button type="button" onClick={() => void actions.cancel()}>
+            Cancel search
+          </button>
+        </>
+      )}
+      {find.problem !== null && (
+        <span className="find-problem" role="alert">
+          {find.problem}
+        </span>
+      )}
+      {status?.error != null && (
+        <span className="find-problem" role="alert">
+          {status.error.message}
+        </span>
+      )}
+      <span className="spacer" />
+      <input
+        aria-label="Replace"
+        placeholder="Replace (same length)"
+        value={find.replacement}
+        onChange={(event) => actions.setReplacement(event.target.value)}
+      />
+      <button type="button" onClick={() => void actions.replace('current')} disabled={status === null}>
+        Replace
+      </button>
+      <button type="button" onClick={() => void actions.replace('all')} disabled={status === null || !status.done}>
+        Replace all
+      </button>
+      <Toggle label="Matches" pressed={paneOpen} onClick={onTogglePane} />
+      <button type="button" aria-label="Close the search bar" onClick={() => actions.setOpen(false)}>
+        ×
+      </button>
+    </div>
+  );
+}
+
+function Toggle(props: { label: string; pressed: boolean; onClick: () => void; disabled?: boolean }): ReactElement {
+  return (
+    <button
+      type="button"
+      aria-label={props.label}
+      aria-pressed={props.pressed}
+      onClick={props.onClick}
+      disabled={props.disabled}
+    >
+      {props.label}
+    </button>
+  );
+}
