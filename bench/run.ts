@@ -1,10 +1,11 @@
 // `npm run bench [-- --file PATH] [--size-mib N] [--skip NAME,...]`: one JSON object per metric line.
-// Groups: read, index, find, scroll. Peers (wc, grep, rg) run on the same file in the same run.
+// Groups: read, index, find, commit, scroll. Peers (wc, grep, rg) run on the same file in the same run.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateLog } from './generate';
+import { benchCommit } from './commit';
 import { benchFind } from './find';
 import { benchLineIndex } from './lineIndex';
 import { benchRead } from './read';
@@ -24,7 +25,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (argv[i] === '--skip') for (const name of (argv[++i] ?? '').split(',')) options.skip.add(name);
     else
       throw new Error(
-        `unknown argument ${argv[i]}; usage: npm run bench -- [--file PATH] [--size-mib N] [--skip read,index,big,find,scroll]`,
+        `unknown argument ${argv[i]}; usage: npm run bench -- [--file PATH] [--size-mib N] [--skip read,index,big,find,commit,scroll]`,
       );
   }
   if (!Number.isInteger(options.sizeMiB) || options.sizeMiB <= 0)
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
     await benchLineIndex(path, size, big);
   }
   if (!options.skip.has('find')) await benchFind(path);
+  if (!options.skip.has('commit')) await benchCommit(dir);
   if (!options.skip.has('scroll')) {
     await benchScroll(generateManyLines(join(dir, 'lines-10m.log'), 10_000_000));
   }

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from './support/harness';
 
 function electronBinary(): string | undefined {
+  const fromEnv = process.env['ELECTRON_EXEC_PATH'];
+  if (fromEnv !== undefined && existsSync(fromEnv)) return fromEnv;
   const packageDir = join(process.cwd(), 'node_modules/electron');
   const pathFile = join(packageDir, 'path.txt');
   if (!existsSync(pathFile)) return undefined;
@@ -17,7 +19,7 @@ function electronBinary(): string | undefined {
 const binary = electronBinary();
 if (binary === undefined) {
   console.log(
-    'electron.e2e: skipped: no Electron binary installed (run `npm run electron:install` where it can be downloaded)',
+    'electron.e2e: skipped: no Electron binary installed (`npm run electron:install` fetches it where it can be downloaded, or set ELECTRON_EXEC_PATH)',
   );
 }
 
