@@ -1,8 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { commitFixture } from '../src/main/services/testing/commitFixture';
 import { seededRandom } from '../src/shared/seededRandom';
 import { browserSuite } from './support/suite';
 
@@ -100,6 +101,44 @@ describe('hex view editing through the browser host', () => {
     await expect.poll(() => page.locator('[role=alert]').textContent()).toContain('out of range');
     expect(await page.locator('[data-testid=cursor-offset]').getAttribute('data-offset')).toBe('45056');
   });
+
+  it.each(['Roll back', 'Finish the commit'] as const)(
+    'a commit killed mid-way leaves a journal; opening the file offers to %s, and it does',
+    async (choice) => {
+      const path = join(suite.dir, `crashed-${choice.length}.bin`);
+      const fixture = commitFixture(5, 200_000, 100);
+      writeFileSync(path, fixture.oldFile);
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', 'src/main/services/testing/commitChild.ts', path, '5', '200000', '100'],
+        { env: { ...process.env, HEXLOG_COMMIT_PAUSE: 'edit-written:50' }, stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          if (chunk.toString().includes('paused')) resolve();
+        });
+        child.once('exit', (code) => reject(new Error(`commit child exited early (${code})`)));
+      });
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      const half = readFileSync(path);
+      expect(half.equals(Buffer.from(fixture.oldFile)) || half.equals(Buffer.from(fixture.newFile))).toBe(false);
+
+      const page = await suite.start(path);
+      const dialog = page.getByRole('alertdialog', { name: 'Unfinished commit' });
+      await dialog.waitFor();
+      expect(await dialog.textContent()).toContain('partly written');
+      await dialog.getByRole('button', { name: choice }).click();
+      await expect.poll(() => dialog.count()).toBe(0);
+      const expected = choice === 'Roll back' ? fixture.oldFile : fixture.newFile;
+      expect(readFileSync(path).equals(Buffer.from(expected))).toBe(true);
+      const first = fixture.edits[0]!;
+      const hex = (byte: number): string => byte.toString(16).toUpperCase().padStart(2, '0');
+      await expect
+        .poll(() => page.locator(`[data-byte="${first.offset}"]`).textContent())
+        .toBe(hex(expected[first.offset]!));
+    },
+  );
 
   it('deleting or inserting is refused with a message, and closing with edits asks first', async () => {
     const { path, content } = makeFile('refuse.bin');

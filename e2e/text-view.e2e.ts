@@ -116,6 +116,18 @@ describe('text view through the browser host', () => {
     expect(await page.getByLabel('Encoding').inputValue()).toBe('utf-16le');
   });
 
+  it('click and shift+click select lines; Ctrl+C copies exactly them', async () => {
+    const small = join(suite.dir, 'copy.log');
+    writeFileSync(small, 'alpha\nbeta\r\ngamma\ndelta\n');
+    const page = await start(small);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.locator('[data-line="2"] .gutter').click();
+    await page.locator('[data-line="3"] .gutter').click({ modifiers: ['Shift'] });
+    expect(await page.locator('[data-selected=true]').count()).toBe(2);
+    await page.keyboard.press('Control+c');
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe('beta\r\ngamma');
+  });
+
   it('a binary file in the text view shows replacement symbols and stays usable', async () => {
     const page = await start(process.execPath);
     await page.locator('[data-testid=view-text]').click();

@@ -80,6 +80,10 @@ describe('pending edits', () => {
   it('readLines lays pending edits over the lines', async () => {
     const { info } = await open('first\nsecond\n');
     await call('openText', info.session, 'utf-8');
+    // Lines are served once indexed; wait for that rather than race it.
+    for (let i = 0; i < 1000 && !(await call<{ done: boolean }>('indexStatus', info.session)).done; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     await call('editBytes', info.session, 6, new Uint8Array(Buffer.from('S')));
     const lines = await call<TextLines>('readLines', info.session, 2, 1);
     expect(Buffer.from(lines.bytes).toString()).toBe('Second');
