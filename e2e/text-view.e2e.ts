@@ -128,6 +128,27 @@ describe('text view through the browser host', () => {
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe('beta\r\ngamma');
   });
 
+  it('wrap shows a long line on several rows, and go to line still lands on the line', async () => {
+    const page = await start(log);
+    await page.locator('[data-testid=text-view] [data-line="1"]').waitFor();
+    await waitForLineCount(page);
+    await page.getByRole('button', { name: 'Wrap' }).click();
+    const tallest = async (): Promise<number> =>
+      Math.max(
+        ...(await page
+          .locator('[data-testid=text-view] [data-line]')
+          .evaluateAll((rows) => rows.map((row) => row.getBoundingClientRect().height))),
+      );
+    await expect.poll(tallest).toBeGreaterThan(30);
+    await page.locator('[data-testid=text-view]').focus();
+    await page.keyboard.press('Control+g');
+    await page.getByLabel('Go to line').fill('200000');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.locator('[data-line="200000"][data-current=true] [data-part=text]').textContent())
+      .toBe(sedLine(log, 200000));
+  });
+
   it('a binary file in the text view shows replacement symbols and stays usable', async () => {
     const page = await start(process.execPath);
     await page.locator('[data-testid=view-text]').click();

@@ -12,7 +12,7 @@ import {
   type Ref,
   type PointerEvent as ReactPointerEvent,
 } from 'react';
-import { List, useListRef, type RowComponentProps } from 'react-window';
+import { List, useDynamicRowHeight, useListRef, type RowComponentProps } from 'react-window';
 
 export const WINDOW_ROWS = 100_000;
 
@@ -32,6 +32,8 @@ export interface VirtualRowsHandle {
 export interface RowRenderProps {
   index: number;
   style: CSSProperties;
+  /** Spread on the row element: variable-height (wrapped) rows are measured through it. */
+  ariaAttributes?: { 'aria-posinset': number; 'aria-setsize': number; role: 'listitem' };
 }
 
 interface Props<P extends object> {
@@ -43,6 +45,8 @@ interface Props<P extends object> {
   onTopRowChange?: (topRow: number, visibleRows: number) => void;
   className?: string;
   label: string;
+  /** Rows of varying height (wrapped lines): measured as they render; positions go by row, not pixel. */
+  wrap?: boolean;
 }
 
 interface WindowRowProps {
@@ -51,20 +55,33 @@ interface WindowRowProps {
   renderProps: object;
 }
 
-function WindowRow({ index, style, windowStart, render, renderProps }: RowComponentProps<WindowRowProps>) {
-  return render({ ...renderProps, index: windowStart + index, style });
+function WindowRow({
+  index,
+  style,
+  ariaAttributes,
+  windowStart,
+  render,
+  renderProps,
+}: RowComponentProps<WindowRowProps>) {
+  return render({ ...renderProps, index: windowStart + index, style, ariaAttributes });
 }
 
 const clamp = (value: number, low: number, high: number): number => Math.min(Math.max(value, low), high);
 
 export function VirtualRows<P extends object>(props: Props<P>): ReactElement {
   const { totalRows, rowHeight, handleRef, onTopRowChange } = props;
+  const wrap = props.wrap === true;
   const listRef = useListRef(null);
   const [windowStart, setWindowStart] = useState(0);
   const [topRow, setTopRow] = useState(0);
   const [viewportHeight, setViewportHeight] = useState(0);
+  const [renderedVisible, setRenderedVisible] = useState(0);
+  const dynamicHeights = useDynamicRowHeight({ defaultRowHeight: rowHeight, key: `${windowStart}` });
   const windowRows = Math.min(WINDOW_ROWS, Math.max(0, totalRows - windowStart));
-  const visibleRows = Math.max(1, Math.floor(viewportHeight / rowHeight));
+  const visibleRows = Math.max(
+    1,
+    wrap && renderedVisible > 0 ? renderedVisible : Math.floor(viewportHeight / rowHeight),
+  );
   const maxTop = Math.max(0, totalRows - visibleRows);
 
   const element = (): HTMLDivElement | null => listRef.current?.element ?? null;
@@ -72,8 +89,25 @@ export function VirtualRows<P extends object>(props: Props<P>): ReactElement {
   // A scroll position we want but the list may not reach yet (its height follows a re-render, or
   // a re-based window): applied now, after the next commit, and on a few frames until it holds.
   const desiredScrollTop = useRef<number | null>(null);
+  // Wrapped rows have no fixed height: the row we want at the top, applied by the list itself.
+  const desiredIndex = useRef<{ index: number; align: 'start' | 'center' | 'end' } | null>(null);
   const attempts = useRef(0);
   const tryApplyScroll = useCallback(() => {
+    const wanted = desiredIndex.current;
+    if (wanted !== null) {
+      const list = listRef.current;
+      if (list?.element) {
+        try {
+          list.scrollToRow({ index: wanted.index, align: wanted.align, behavior: 'instant' });
+        } catch {
+          // The window is being re-based; the next frame tries again.
+        }
+      }
+      // Heights are measured as rows render: apply again for a few frames until it settles.
+      if (attempts.current++ < 4) requestAnimationFrame(tryApplyScroll);
+      else desiredIndex.current = null;
+      return;
+    }
     const want = desiredScrollTop.current;
     if (want === null) return;
     const el = listRef.current?.element;
@@ -89,17 +123,19 @@ export function VirtualRows<P extends object>(props: Props<P>): ReactElement {
   }, [listRef]);
 
   const applyTop = useCallback(
-    (top: number, currentStart: number) => {
+    (top: number, currentStart: number, align: 'start' | 'center' | 'end' = 'start', row = top) => {
       const clampedTop = clamp(top, 0, Math.max(0, totalRows - visibleRows));
       const neededStart =
         totalRows <= WINDOW_ROWS ? 0 : clamp(Math.floor(clampedTop - WINDOW_ROWS / 2), 0, totalRows - WINDOW_ROWS);
-      desiredScrollTop.current = (clampedTop - neededStart) * rowHeight;
+      // Wrapped rows: let the list align the row itself, since only it knows the measured heights.
+      if (wrap) desiredIndex.current = { index: clamp(Math.floor(row), 0, totalRows - 1) - neededStart, align };
+      else desiredScrollTop.current = (clampedTop - neededStart) * rowHeight;
       attempts.current = 0;
       if (neededStart === currentStart) tryApplyScroll();
       else setWindowStart(neededStart);
       setTopRow(clampedTop);
     },
-    [totalRows, visibleRows, rowHeight, tryApplyScroll],
+    [totalRows, visibleRows, rowHeight, tryApplyScroll, wrap],
   );
 
   useLayoutEffect(() => {
@@ -129,7 +165,8 @@ export function VirtualRows<P extends object>(props: Props<P>): ReactElement {
         else if (row < first) top = row;
         else if (row >= first + visibleRows) top = row - visibleRows + 1;
         else return;
-        applyTop(top, windowStart);
+        const nativeAlign = align === 'center' || align === 'end' ? align : row < first ? 'start' : 'end';
+        applyTop(top, windowStart, align === 'start' ? 'start' : nativeAlign, row);
       },
       scrollToTop: (row) => applyTop(row, windowStart),
       firstVisibleRow: () => Math.floor(topRow),
@@ -139,9 +176,23 @@ export function VirtualRows<P extends object>(props: Props<P>): ReactElement {
     [applyTop, topRow, visibleRows, windowStart, listRef],
   );
 
+  // Wrapped rows: the top row comes from what the list rendered, not from pixels.
+  const onRowsRendered = (visible: { startIndex: number; stopIndex: number }): void => {
+    if (!wrap) return;
+    setRenderedVisible(Math.max(1, visible.stopIndex - visible.startIndex));
+    if (desiredIndex.current !== null) return;
+    const top = windowStart + visible.startIndex;
+    setTopRow(top);
+    if (totalRows <= WINDOW_ROWS) return;
+    const span = Math.max(1, visible.stopIndex - visible.startIndex);
+    const nearStart = windowStart > 0 && visible.startIndex < span * 2;
+    const nearEnd = windowStart + windowRows < totalRows && visible.stopIndex > windowRows - span * 3;
+    if (nearStart || nearEnd) applyTop(top, windowStart);
+  };
+
   const onScroll = (): void => {
     const el = element();
-    if (!el || desiredScrollTop.current !== null) return;
+    if (wrap || !el || desiredScrollTop.current !== null) return;
     const top = windowStart + el.scrollTop / rowHeight;
     setTopRow(top);
     if (totalRows <= WINDOW_ROWS) return;
@@ -203,8 +254,9 @@ export function VirtualRows<P extends object>(props: Props<P>): ReactElement {
         className="vrows-list"
         rowComponent={WindowRow}
         rowCount={windowRows}
-        rowHeight={rowHeight}
+        rowHeight={wrap ? dynamicHeights : rowHeight}
         overscanCount={4}
+        onRowsRendered={onRowsRendered}
         rowProps={{
           windowStart,
           render: props.rowComponent as WindowRowProps['render'],

@@ -25,6 +25,7 @@ import { clipboardText } from './decode';
 const ROW_HEIGHT = 20;
 
 interface TextRowProps {
+  wrap: boolean;
   cache: LineCache;
   matches: VisibleMatches;
   digits: number;
@@ -60,6 +61,8 @@ function highlighted(line: DisplayLine, matches: VisibleMatches, encoding: TextE
 function TextRow({
   index,
   style,
+  ariaAttributes,
+  wrap,
   cache,
   matches,
   digits,
@@ -73,10 +76,11 @@ function TextRow({
   const selected = selectionStart !== selectionEnd && number >= selectionStart && number <= selectionEnd;
   return (
     <div
-      className={`text-row${number === currentLine ? ' current' : ''}${selected ? ' selected' : ''}${
+      {...ariaAttributes}
+      className={`text-row${wrap ? ' wrap' : ''}${number === currentLine ? ' current' : ''}${selected ? ' selected' : ''}${
         line?.modified === true ? ' modified' : ''
       }`}
-      style={{ ...style, width: 'auto', minWidth: '100%' }}
+      style={wrap ? style : { ...style, width: 'auto', minWidth: '100%' }}
       data-line={number}
       data-current={number === currentLine ? 'true' : undefined}
       data-selected={selected ? 'true' : undefined}
@@ -109,6 +113,7 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
   const rows = useRef<VirtualRowsHandle>(null);
   const container = useRef<HTMLDivElement>(null);
   const [goTo, setGoTo] = useState<string | null>(null);
+  const [wrap, setWrap] = useState(false);
   const [pendingJump, setPendingJump] = useState<number | null>(null);
   const atEnd = useRef(false);
   const totalLines = index?.linesKnown ?? 0;
@@ -232,6 +237,11 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
       void copySelection();
       return;
     }
+    if (!ctrl && !event.altKey && (event.key === 'w' || event.key === 'W')) {
+      event.preventDefault();
+      setWrap(!wrap);
+      return;
+    }
     if (!ctrl && !event.altKey && (event.key === 'f' || event.key === 'F')) {
       event.preventDefault();
       void toggleFollow();
@@ -292,6 +302,7 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
   const selectionEnd = Math.max(currentLine, anchorLine);
   const rowProps = useMemo<TextRowProps>(
     () => ({
+      wrap,
       cache,
       matches,
       digits: String(Math.max(totalLines, 1)).length,
@@ -301,7 +312,7 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
       version,
       onPick: pick,
     }),
-    [cache, matches, totalLines, currentLine, selectionStart, selectionEnd, version, pick],
+    [wrap, cache, matches, totalLines, currentLine, selectionStart, selectionEnd, version, pick],
   );
 
   return (
@@ -314,6 +325,18 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
           title="Follow the end of the file as it grows (F)"
         >
           Follow
+        </button>
+        <button
+          type="button"
+          aria-pressed={wrap}
+          onClick={() => {
+            const top = rows.current?.firstVisibleRow() ?? 0;
+            setWrap(!wrap);
+            requestAnimationFrame(() => rows.current?.scrollToRow(top, 'start'));
+          }}
+          title="Wrap long lines (W)"
+        >
+          Wrap
         </button>
         {pendingJump !== null && (
           <span className="pending-jump" role="status">
@@ -347,6 +370,7 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
           rowProps={rowProps}
           onTopRowChange={onTopRowChange}
           label="Text lines"
+          wrap={wrap}
         />
       )}
     </div>
