@@ -97,6 +97,8 @@ describe('find services', () => {
     ] as const) {
       await call('startFind', info.session, query(pattern, 'regex', matchCase));
       const status = await finish(info);
+      const session = services.sessions.get(info.session, owner.owner);
+      expect(session.ok && session.value.find.engine()).toBe('regex-candidate-lines');
       const expected: number[] = [];
       let offset = 0;
       for (const line of lines) {

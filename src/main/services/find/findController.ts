@@ -14,7 +14,7 @@ import { byteCount, type SessionId } from '../../../shared/units';
 import type { TextIndex } from '../textIndex';
 import { NativeSearch } from './nativeSearch';
 import { encodeText, planSearch, type RegexPlan } from './query';
-import { RegexSearch, type LineRanges } from './regexSearch';
+import { RegexSearch, type Candidates } from './regexSearch';
 import type { SearchRun } from './searchRun';
 
 const PROGRESS_INTERVAL_MS = 100;
@@ -72,15 +72,13 @@ export class FindController implements Disposable {
   }
 
   /**
-   * The lines that contain the regex's required literal, found by the native search and mapped to
-   * lines by the index; null (scan everything) when there is no literal or no complete index.
+   * Offsets of the regex's required literal, found by the native search: the worker then runs the
+   * regex only on their lines. Null (scan every line) when there is no literal to rely on.
    */
-  private async candidateLines(id: number, file: MappedFile, plan: RegexPlan): Promise<LineRanges | null> {
-    const text = this.host.text();
+  private async candidateLines(id: number, file: MappedFile, plan: RegexPlan): Promise<Candidates | null> {
     const encoding = this.host.encoding();
     const caseInsensitive = plan.flags.includes('i');
-    if (plan.literal === null || text === null || !text.status().done) return null;
-    if (encoding !== 'utf-8' && encoding !== 'latin1') return null;
+    if (plan.literal === null || (encoding !== 'utf-8' && encoding !== 'latin1')) return null;
     // eslint-disable-next-line no-control-regex
     if (caseInsensitive && /[^\u0000-\u007f]/.test(plan.literal)) return null;
     const bytes = encodeText(plan.literal, encoding);
@@ -97,17 +95,15 @@ export class FindController implements Disposable {
         const progress = literal.progress();
         if (progress.error !== null || progress.cancelled) return null;
         if (progress.done) break;
-        if (this.run?.id !== id) return null;
         await new Promise((resolve) => setTimeout(resolve, 2));
+        // A newer search replaced this one meanwhile (this.run is set once this method has begun).
+        if (this.run?.id !== id) return null;
       }
       const count = literal.progress().matchCount;
-      const lines: number[] = [];
-      for (let first = 0; first < count; first += 1 << 20) {
-        const numbers = text.linesAtOffsets(literal.page(first, 1 << 20).offsets);
-        for (const line of numbers) if (line >= 0 && line !== lines[lines.length - 1]) lines.push(line);
-      }
-      const extents = text.readLinesAt(Float64Array.from(lines), 0);
-      return { rangeStarts: extents.fileOffsets, rangeLengths: extents.fullLengths };
+      const candidates = new Float64Array(count);
+      const PAGE = 1 << 24;
+      for (let first = 0; first < count; first += PAGE) candidates.set(literal.page(first, PAGE).offsets, first);
+      return { candidates };
     } finally {
       literal.dispose();
     }
@@ -144,6 +140,12 @@ export class FindController implements Disposable {
     const status = this.status();
     if (status !== null) this.host.emit(status);
     return status;
+  }
+
+  /** Which engine runs the current search (for tests and diagnostics). */
+  engine(): string | null {
+    if (this.run === null) return null;
+    return this.run instanceof RegexSearch ? `regex-${this.run.scope}` : 'native';
   }
 
   private current(searchId: number): Result<SearchRun> {

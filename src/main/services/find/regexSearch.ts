@@ -8,7 +8,7 @@ import type { SearchProgressState, SearchRun } from './searchRun';
 const workerSource = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
-const { path, source, flags, size, encoding, rangeStarts, rangeLengths } = workerData;
+const { path, source, flags, size, encoding, candidates } = workerData;
 const CHUNK = 4 * 1024 * 1024;
 const unit = encoding === 'utf-16le' || encoding === 'utf-16be' ? 2 : 1;
 const decoder = encoding === 'utf-8' || encoding === 'latin1' ? null : new TextDecoder(encoding);
@@ -65,26 +65,21 @@ function readAt(target, length, position) {
   }
   return done;
 }
-if (rangeStarts) {
-  // Prefiltered: only the lines that hold the required literal, read in batches of nearby lines.
-  let i = 0;
-  while (i < rangeStarts.length) {
-    const batchStart = rangeStarts[i];
-    let j = i;
-    while (j < rangeStarts.length && rangeStarts[j] + rangeLengths[j] - batchStart <= CHUNK) j++;
-    if (j === i) j = i + 1;
-    const batchEnd = rangeStarts[j - 1] + rangeLengths[j - 1];
-    if (batchEnd - batchStart > buffer.length) buffer = Buffer.alloc(batchEnd - batchStart);
-    const read = readAt(0, batchEnd - batchStart, batchStart);
-    for (let k = i; k < j; k++) {
-      const from = rangeStarts[k] - batchStart;
-      const to = Math.min(read, from + rangeLengths[k]);
-      if (from < to) scanLine(from, to, rangeStarts[k]);
-    }
-    i = j;
-    flush(batchEnd);
+let nextCandidate = 0;
+/** Prefiltered: scan only the lines (in buffer[0, end)) that hold a candidate offset. */
+function scanCandidateLines(position, end) {
+  let lastLine = -1;
+  while (nextCandidate < candidates.length && candidates[nextCandidate] < position + end) {
+    const at = candidates[nextCandidate++] - position;
+    if (at < 0) continue;
+    const lineStart = at === 0 ? 0 : buffer.lastIndexOf(10, at - 1) + 1;
+    if (lineStart === lastLine) continue;
+    lastLine = lineStart;
+    const newline = buffer.indexOf(10, at);
+    scanLine(lineStart, newline >= 0 && newline < end ? newline : end, position + lineStart);
   }
-} else {
+}
+{
   let position = 0;
   while (position < size) {
     let read = readAt(0, Math.min(CHUNK, size - position), position);
@@ -102,13 +97,18 @@ if (rangeStarts) {
       }
       end = last < 0 ? read : last + unit;
     }
-    let lineStart = 0;
-    for (let at = nextNewline(0, end); at >= 0; at = nextNewline(lineStart, end)) {
-      scanLine(lineStart, at, position + lineStart);
-      lineStart = at + unit;
+    if (candidates) {
+      scanCandidateLines(position, end);
+    } else {
+      let lineStart = 0;
+      for (let at = nextNewline(0, end); at >= 0; at = nextNewline(lineStart, end)) {
+        scanLine(lineStart, at, position + lineStart);
+        lineStart = at + unit;
+      }
+      if (lineStart < end) scanLine(lineStart, end, position + lineStart);
     }
-    if (lineStart < end) scanLine(lineStart, end, position + lineStart);
     position += end;
+    if (candidates && nextCandidate >= candidates.length) { flush(size); break; }
     flush(position);
   }
 }
@@ -116,9 +116,9 @@ fs.closeSync(fd);
 parentPort.postMessage({ done: true, scanned: size });
 `;
 
-export interface LineRanges {
-  readonly rangeStarts: Float64Array;
-  readonly rangeLengths: Float64Array;
+/** Offsets of a literal every match must contain, ascending: only their lines are scanned. */
+export interface Candidates {
+  readonly candidates: Float64Array;
 }
 
 interface WorkerMessage {
@@ -137,10 +137,12 @@ export class RegexSearch implements SearchRun {
   private cancelled = false;
   private error: { code: string; message: string } | null = null;
   private worker: Worker | null = null;
+  /** Whether the regex runs on every line, or only on the lines that hold its required literal. */
+  scope: 'pending' | 'all-lines' | 'candidate-lines' = 'pending';
 
   /**
-   * `lines`, when given, resolves to the only lines that can match (start offsets and lengths, in
-   * file order), or to null to scan the whole file.
+   * `lines`, when given, resolves to offsets of a literal that every match contains (only their
+   * lines are scanned), or to null to scan every line.
    */
   constructor(
     readonly id: number,
@@ -149,10 +151,13 @@ export class RegexSearch implements SearchRun {
     source: string,
     flags: string,
     encoding: TextEncodingName,
-    lines: Promise<LineRanges | null> = Promise.resolve(null),
+    lines: Promise<Candidates | null> = Promise.resolve(null),
   ) {
     void lines.then(
-      (ranges) => this.startWorker({ path, source, flags, size, encoding, ...(ranges ?? {}) }),
+      (ranges) => {
+        this.scope = ranges === null ? 'all-lines' : 'candidate-lines';
+        this.startWorker({ path, source, flags, size, encoding, ...(ranges ?? {}) });
+      },
       (error: unknown) => {
         this.error = { code: 'EIO', message: `The search stopped: ${String(error)}` };
       },
