@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type
 import { useShallow } from 'zustand/react/shallow';
 import { textEncodings, type FileInfo, type TextEncodingName } from '../shared/contract';
 import { getApi } from './data/api';
+import { Progress } from './components/Progress';
 import { ByteCache } from './data/byteCache';
 import { LineCache } from './data/lineCache';
 import { FindBar } from './features/find/FindBar';
@@ -368,15 +369,7 @@ function StatusBar(): ReactElement {
       )}
       {indexing && (
         <span className="indexing">
-          <progress
-            role="progressbar"
-            aria-label="Indexing lines"
-            aria-valuemin={0}
-            aria-valuemax={100}
-            aria-valuenow={percent}
-            max={100}
-            value={percent}
-          />
+          <Progress label="Indexing lines" percent={percent} />
           <span>indexing {percent}%</span>
           <button type="button" onClick={() => void useAppStore.getState().cancelIndex()}>
             Cancel indexing
@@ -467,9 +460,7 @@ function EditBar(): ReactElement | null {
       <button type="button" onClick={() => void actions.discardEdits()} disabled={!pending}>
         Discard edits
       </button>
-      {committing && (
-        <progress role="progressbar" aria-label="Committing edits" aria-valuemin={0} aria-valuemax={100} />
-      )}
+      {committing && <Progress label="Committing edits" />}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 // The line index of one file session: wraps the native index, pumps progress events at a bounded
 // rate, and answers viewport reads in the contract's shape.
-import { createLineIndex, type LineIndex, type MappedFile } from '../../../native/index';
+import { createLineIndex, type LineIndex, type LineSlice, type MappedFile } from '../../../native/index';
 import type { IndexStatus, TextEncodingName } from '../../shared/contract';
 import { MAX_LINE_DISPLAY_BYTES } from '../../shared/contract';
 import type { Disposable } from '../../shared/disposable';
@@ -8,14 +8,8 @@ import { byteCount, lineCount, type SessionId } from '../../shared/units';
 
 const PROGRESS_INTERVAL_MS = 100;
 
-export interface LineRange {
-  readonly firstLine: number;
-  readonly count: number;
-  readonly bytes: Uint8Array;
-  readonly textStarts: Uint32Array;
-  readonly fileOffsets: Float64Array;
-  readonly fullLengths: Float64Array;
-}
+/** Lines of one viewport, as the addon answers them. */
+export type LineRange = LineSlice;
 
 /** Picks an encoding from a byte-order mark at the start of the file; UTF-8 otherwise. */
 export function detectEncoding(file: MappedFile): TextEncodingName {

@@ -2,6 +2,7 @@
 // previous, same-length replace, and the matches pane toggle.
 import { useEffect, useRef, type ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { Progress } from '../../components/Progress';
 import { useFindStore } from '../../state/findStore';
 
 export interface FindBarProps {
@@ -122,15 +123,7 @@ export function FindBar({ onReveal, paneOpen, onTogglePane }: FindBarProps): Rea
       )}
       {running && (
         <>
-          <progress
-            role="progressbar"
-            aria-label="Searching"
-            aria-valuemin={0}
-            aria-valuemax={100}
-            aria-valuenow={percent}
-            max={100}
-            value={percent}
-          />
+          <Progress label="Searching" percent={percent} />
           <button type="button" onClick={() => void actions.cancel()}>
             Cancel search
           </button>
