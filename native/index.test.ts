@@ -1,29 +1,18 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { isNativeError, type MapMode, type MappedFile, NativeError, nativeTesting, openMapped } from './index';
+import { type MapMode, type MappedFile, nativeTesting, openMapped } from './index';
+import { expectNativeError, GiB, KiB, MiB, runChildNode as runChildNodeIn, tempDirForFile } from './testSupport';
 
-const KiB = 1024;
-const MiB = 1024 * KiB;
-const GiB = 1024 * MiB;
-
-let workDir = '';
+const temp = tempDirForFile('hexlog-native-');
+const makeFile = temp.makeFile;
 const openFiles: MappedFile[] = [];
-
-beforeAll(() => {
-  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hexlog-native-'));
-});
 
 afterEach(() => {
   for (const file of openFiles.splice(0)) file.close();
-});
-
-afterAll(() => {
-  fs.rmSync(workDir, { recursive: true, force: true });
 });
 
 /** Small seeded PRNG so every run reads the same offsets. */
@@ -48,44 +37,15 @@ function randomInt(random: () => number, maxInclusive: number): number {
   return Math.floor(random() * (maxInclusive + 1));
 }
 
-function makeFile(name: string, contents: Uint8Array | string): string {
-  const file = path.join(workDir, name);
-  fs.writeFileSync(file, contents);
-  return file;
-}
-
 function open(file: string, mode: MapMode): MappedFile {
   const mapped = openMapped(file, mode);
   openFiles.push(mapped);
   return mapped;
 }
 
-/** Runs `action`, expects a NativeError with `code`, and returns it for further checks. */
-function expectNativeError(action: () => unknown, code: string): NativeError {
-  try {
-    action();
-  } catch (error) {
-    expect(isNativeError(error), `expected a NativeError, got ${String(error)}`).toBe(true);
-    const nativeError = error as NativeError;
-    expect(nativeError.code).toBe(code);
-    expect(nativeError.message.startsWith(`${code}: `)).toBe(true);
-    return nativeError;
-  }
-  throw new Error(`expected ${code}, but nothing was thrown`);
-}
-
 /** Runs a script in a fresh node process that loads the addon directly. */
-function runChildNode(script: string, env: Record<string, string>): ReturnType<typeof spawnSync> {
-  const prelude =
-    'const addon = { exports: {} };' +
-    'process.dlopen(addon, process.env.HEXLOG_NATIVE_PATH);' +
-    'const native = addon.exports;';
-  return spawnSync(process.execPath, ['-e', prelude + script], {
-    cwd: workDir, // a core dump, if the system writes one, lands in the temp dir
-    env: { ...process.env, HEXLOG_NATIVE_PATH: nativeTesting.addonPath(), ...env },
-    encoding: 'utf8',
-    timeout: 15_000,
-  });
+function runChildNode(script: string, env: Record<string, string>): ReturnType<typeof runChildNodeIn> {
+  return runChildNodeIn(script, { cwd: temp.path, env });
 }
 
 describe('reading', () => {
@@ -159,7 +119,7 @@ describe('reading', () => {
 
 describe('open errors', () => {
   it('a missing file fails with ENOENT and a message naming the path', () => {
-    const missing = path.join(workDir, 'no', 'such', 'file.log');
+    const missing = path.join(temp.path, 'no', 'such', 'file.log');
     const error = expectNativeError(() => openMapped(missing, 'readonly'), 'ENOENT');
     expect(error.message).toBe(`ENOENT: no such file: ${missing}`);
     expect(error.path).toBe(missing);
@@ -176,12 +136,12 @@ describe('open errors', () => {
   });
 
   it('a directory fails with EISDIR', () => {
-    const error = expectNativeError(() => openMapped(workDir, 'readonly'), 'EISDIR');
-    expect(error.message).toBe(`EISDIR: is a directory: ${workDir}`);
+    const error = expectNativeError(() => openMapped(temp.path, 'readonly'), 'EISDIR');
+    expect(error.message).toBe(`EISDIR: is a directory: ${temp.path}`);
   });
 
   it('a FIFO fails with ENOTREG at once instead of waiting for a writer', () => {
-    const fifo = path.join(workDir, 'pipe');
+    const fifo = path.join(temp.path, 'pipe');
     execFileSync('mkfifo', [fifo]);
     // In a child first: if open ever blocked on the FIFO, only the child would hang (and time out).
     const child = runChildNode(
@@ -207,7 +167,7 @@ describe('open errors', () => {
   });
 
   it('a missing addon fails with ENATIVE telling to run npm run build:native', async () => {
-    vi.stubEnv('HEXLOG_NATIVE_PATH', path.join(workDir, 'missing', 'hexlog_native.node'));
+    vi.stubEnv('HEXLOG_NATIVE_PATH', path.join(temp.path, 'missing', 'hexlog_native.node'));
     vi.resetModules();
     try {
       const fresh = await import('./index');
@@ -228,7 +188,7 @@ describe('files beyond 4 GiB', () => {
   let sparseFile = '';
 
   beforeAll(() => {
-    sparseFile = path.join(workDir, 'sparse-6g.bin');
+    sparseFile = path.join(temp.path, 'sparse-6g.bin');
     const fd = fs.openSync(sparseFile, 'w');
     try {
       fs.ftruncateSync(fd, sparseSize);
@@ -359,14 +319,8 @@ describe('close', () => {
   });
   it('a handle that JS drops without close() releases its descriptor and mapping when collected', () => {
     const file = makeFile('forgotten.txt', 'never closed');
-    const child = spawnSync(
-      process.execPath,
-      [
-        '--expose-gc',
-        '-e',
-        `const addon = { exports: {} };
-         process.dlopen(addon, process.env.HEXLOG_NATIVE_PATH);
-         const fs = require('node:fs');
+    const child = runChildNodeIn(
+      `const fs = require('node:fs');
          const descriptors = () => fs.readdirSync('/proc/self/fd').length;
          const mappings = () => fs.readFileSync('/proc/self/maps', 'utf8').split('\\n')
            .filter((line) => line.endsWith(process.env.FILE)).length;
@@ -378,13 +332,7 @@ describe('close', () => {
            const afterGc = { descriptors: descriptors() - before, mappings: mappings() };
            console.log(JSON.stringify({ whileOpen, afterGc }));
          })();`,
-      ],
-      {
-        cwd: workDir,
-        env: { ...process.env, HEXLOG_NATIVE_PATH: nativeTesting.addonPath(), FILE: file },
-        encoding: 'utf8',
-        timeout: 15_000,
-      },
+      { cwd: temp.path, env: { FILE: file }, nodeArgs: ['--expose-gc'] },
     );
     expect(child.status, String(child.stderr)).toBe(0);
     expect(JSON.parse(String(child.stdout))).toEqual({

@@ -1,34 +1,33 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { type SeededRandom, seededRandom } from '../src/shared/seededRandom';
 import {
   createLineIndex,
-  isNativeError,
   type LineIndex,
   type LineSlice,
   type LineSliceAt,
   type MappedFile,
-  NativeError,
   nativeTesting,
   openMapped,
   type TextEncodingName,
 } from './index';
+import {
+  expectDroppedScansReleased,
+  expectNativeError,
+  KiB,
+  MiB,
+  runChildNode,
+  settleScan,
+  tick,
+  tempDirForFile,
+} from './testSupport';
 
-const KiB = 1024;
-const MiB = 1024 * KiB;
-
-let workDir = '';
+const temp = tempDirForFile('hexlog-line-index-');
+const makeFile = temp.makeFile;
 const openFiles: MappedFile[] = [];
 const indexes: LineIndex[] = [];
-
-beforeAll(() => {
-  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hexlog-line-index-'));
-});
 
 afterEach(() => {
   for (const index of indexes.splice(0)) index.dispose();
@@ -36,17 +35,7 @@ afterEach(() => {
   expect(nativeTesting.lineIndexWorkerThreads()).toBe(0);
 });
 
-afterAll(() => {
-  fs.rmSync(workDir, { recursive: true, force: true });
-});
-
 // ---- Files and the naive reference ----------------------------------------------------------
-
-function makeFile(name: string, contents: Uint8Array | string): string {
-  const file = path.join(workDir, name);
-  fs.writeFileSync(file, contents);
-  return file;
-}
 
 function open(file: string): MappedFile {
   const mapped = openMapped(file, 'readonly');
@@ -60,17 +49,9 @@ function index(file: MappedFile, encoding: TextEncodingName, options?: { threads
   return created;
 }
 
-const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 1));
-
 /** Polls until the scan is done, failed or cancelled. */
-async function settle(lineIndex: LineIndex, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const progress = lineIndex.progress();
-    if (progress.done || progress.error !== null || progress.cancelled) return;
-    if (Date.now() > deadline) throw new Error(`index did not settle: ${JSON.stringify(progress)}`);
-    await tick();
-  }
+function settle(lineIndex: LineIndex, timeoutMs?: number): Promise<void> {
+  return settleScan(lineIndex, 'index', timeoutMs);
 }
 
 async function indexed(
@@ -202,19 +183,6 @@ function expectMatchesReference(
   expectNativeError(() => lineIndex.lineAtOffset(bytes.length + 1), 'ERANGE');
 }
 
-function expectNativeError(action: () => unknown, code: string): NativeError {
-  try {
-    action();
-  } catch (error) {
-    expect(isNativeError(error), `expected a NativeError, got ${String(error)}`).toBe(true);
-    const nativeError = error as NativeError;
-    expect(nativeError.code).toBe(code);
-    expect(nativeError.message.startsWith(`${code}: `)).toBe(true);
-    return nativeError;
-  }
-  throw new Error(`expected ${code}, but nothing was thrown`);
-}
-
 /** Random lines: empty, short, long (spanning many chunks), some CRLF, any byte but LF. */
 function randomByteText(random: SeededRandom, targetBytes: number, finalNewline: boolean): Uint8Array {
   const out = new Uint8Array(targetBytes + 70 * KiB);
@@ -288,15 +256,7 @@ function lineTexts(lineIndex: LineIndex, encoding: TextEncodingName): string[] {
 
 /** A sparse file: scanning it takes long enough to cancel, close or dispose mid-scan. */
 function makeSparseFile(name: string, size: number): string {
-  const file = path.join(workDir, name);
-  const fd = fs.openSync(file, 'w');
-  try {
-    fs.ftruncateSync(fd, size);
-    fs.writeSync(fd, Buffer.from('first\nsecond\n'), 0, 13, 0);
-  } finally {
-    fs.closeSync(fd);
-  }
-  return file;
+  return temp.makeSparseFile(name, size, 'first\nsecond\n', 0);
 }
 
 // ---- Tests ----------------------------------------------------------------------------------
@@ -476,7 +436,7 @@ describe('progressive indexing', () => {
   beforeAll(() => {
     block = randomByteText(seededRandom(64), MiB - 4 * KiB, true);
     blockLines = referenceLines(block, 'utf-8');
-    bigFile = path.join(workDir, 'big.log');
+    bigFile = temp.pathFor('big.log');
     const fd = fs.openSync(bigFile, 'w');
     try {
       for (let i = 0; i < blockCount; i++) fs.writeSync(fd, block);
@@ -735,39 +695,12 @@ describe('cancel, dispose and close', () => {
 
   it('an index JS drops without dispose() joins its threads and releases the mapping when collected', () => {
     const file = makeSparseFile('sparse-gc.bin', 1024 * MiB);
-    const child = spawnSync(
-      process.execPath,
-      [
-        '--expose-gc',
-        '-e',
-        `const addon = { exports: {} };
-         process.dlopen(addon, process.env.HEXLOG_NATIVE_PATH);
-         const native = addon.exports;
-         const fs = require('node:fs');
-         const mappings = () => fs.readFileSync('/proc/self/maps', 'utf8').split('\\n')
-           .filter((line) => line.endsWith(process.env.FILE)).length;
-         (async () => {
-           const file = native.MappedFile.open(process.env.FILE, 'readonly');
-           for (let i = 0; i < 3; i++) native.LineIndex.create(file, 'utf-8', 1, 65536);
-           file.close();
-           const whileScanning = { mappings: mappings() };
-           for (let i = 0; i < 10; i++) { gc(); await new Promise((done) => setImmediate(done)); }
-           const afterGc = { threads: native.__lineIndexWorkerThreads(), mappings: mappings() };
-           console.log(JSON.stringify({ whileScanning, afterGc }));
-         })();`,
-      ],
-      {
-        cwd: workDir,
-        env: { ...process.env, HEXLOG_NATIVE_PATH: nativeTesting.addonPath(), FILE: file },
-        encoding: 'utf8',
-        timeout: 30_000,
-      },
+    expectDroppedScansReleased(
+      temp.path,
+      file,
+      "native.LineIndex.create(file, 'utf-8', 1, 65536)",
+      'native.__lineIndexWorkerThreads()',
     );
-    expect(child.status, String(child.stderr)).toBe(0);
-    expect(JSON.parse(String(child.stdout))).toEqual({
-      whileScanning: { mappings: 1 },
-      afterGc: { threads: 0, mappings: 0 },
-    });
   });
 });
 
@@ -906,14 +839,8 @@ describe('arguments', () => {
   });
 
   it('the raw binding checks its arguments too', () => {
-    const child = spawnSync(
-      process.execPath,
-      [
-        '-e',
-        `const addon = { exports: {} };
-         process.dlopen(addon, process.env.HEXLOG_NATIVE_PATH);
-         const native = addon.exports;
-         const results = [];
+    const child = runChildNode(
+      `const results = [];
          const attempt = (f) => { try { f(); results.push('no error'); }
            catch (e) { results.push(e.code); } };
          const file = native.MappedFile.open(process.env.FILE, 'readonly');
@@ -928,17 +855,7 @@ describe('arguments', () => {
          attempt(() => index.extend({}));
          index.dispose();
          console.log(JSON.stringify(results));`,
-      ],
-      {
-        cwd: workDir,
-        env: {
-          ...process.env,
-          HEXLOG_NATIVE_PATH: nativeTesting.addonPath(),
-          FILE: makeFile('raw-args.txt', 'raw\n'),
-        },
-        encoding: 'utf8',
-        timeout: 15_000,
-      },
+      { cwd: temp.path, env: { FILE: makeFile('raw-args.txt', 'raw\n') } },
     );
     expect(child.status, String(child.stderr)).toBe(0);
     expect(JSON.parse(String(child.stdout))).toEqual(Array(8).fill('EINVAL'));

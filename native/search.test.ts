@@ -1,7 +1,4 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
@@ -9,26 +6,27 @@ import { type SeededRandom, seededRandom } from '../src/shared/seededRandom';
 import {
   type ByteSearch,
   createSearch,
-  isNativeError,
   type MappedFile,
-  NativeError,
   nativeTesting,
   openMapped,
   type SearchOptions,
   type SearchPattern,
 } from './index';
+import {
+  expectDroppedScansReleased,
+  expectNativeError,
+  KiB,
+  MiB,
+  runChildNode,
+  settleScan,
+  tick,
+  tempDirForFile,
+} from './testSupport';
 
-const KiB = 1024;
-const MiB = 1024 * KiB;
-
-let workDir = '';
-let fileCounter = 0;
+const temp = tempDirForFile('hexlog-search-', { uniqueNames: true });
+const makeFile = temp.makeFile;
 const openFiles: MappedFile[] = [];
 const searches: ByteSearch[] = [];
-
-beforeAll(() => {
-  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hexlog-search-'));
-});
 
 afterEach(() => {
   for (const search of searches.splice(0)) search.dispose();
@@ -36,17 +34,7 @@ afterEach(() => {
   expect(nativeTesting.searchWorkerThreads()).toBe(0);
 });
 
-afterAll(() => {
-  fs.rmSync(workDir, { recursive: true, force: true });
-});
-
 // ---- Files, searches and the naive reference ------------------------------------------------
-
-function makeFile(name: string, contents: Uint8Array | string): string {
-  const file = path.join(workDir, `${fileCounter++}-${name}`);
-  fs.writeFileSync(file, contents);
-  return file;
-}
 
 function open(file: string): MappedFile {
   const mapped = openMapped(file, 'readonly');
@@ -60,17 +48,9 @@ function search(file: MappedFile, pattern: SearchPattern, options?: SearchOption
   return created;
 }
 
-const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 1));
-
 /** Polls until the search is done, failed or cancelled. */
-async function settle(byteSearch: ByteSearch, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const progress = byteSearch.progress();
-    if (progress.done || progress.error !== null || progress.cancelled) return;
-    if (Date.now() > deadline) throw new Error(`search did not settle: ${JSON.stringify(progress)}`);
-    await tick();
-  }
+function settle(byteSearch: ByteSearch, timeoutMs?: number): Promise<void> {
+  return settleScan(byteSearch, 'search', timeoutMs);
 }
 
 async function searched(bytes: Uint8Array, pattern: SearchPattern, options?: SearchOptions): Promise<ByteSearch> {
@@ -163,30 +143,9 @@ function expectMatchesReference(byteSearch: ByteSearch, data: Uint8Array, patter
   }
 }
 
-function expectNativeError(action: () => unknown, code: string): NativeError {
-  try {
-    action();
-  } catch (error) {
-    expect(isNativeError(error), `expected a NativeError, got ${String(error)}`).toBe(true);
-    const nativeError = error as NativeError;
-    expect(nativeError.code).toBe(code);
-    expect(nativeError.message.startsWith(`${code}: `)).toBe(true);
-    return nativeError;
-  }
-  throw new Error(`expected ${code}, but nothing was thrown`);
-}
-
 /** A sparse file of zeros with a few matches: long enough to cancel, close or dispose mid-scan. */
 function makeSparseFile(name: string, size: number): string {
-  const file = path.join(workDir, `${fileCounter++}-${name}`);
-  const fd = fs.openSync(file, 'w');
-  try {
-    fs.ftruncateSync(fd, size);
-    fs.writeSync(fd, Buffer.from('needle'), 0, 6, 10);
-  } finally {
-    fs.closeSync(fd);
-  }
-  return file;
+  return temp.makeSparseFile(name, size, 'needle', 10);
 }
 
 // ---- Tests ----------------------------------------------------------------------------------
@@ -421,7 +380,7 @@ describe('progressive search', () => {
       const expected = new Set<number>();
       while (expected.size < 2000) expected.add(random.int(size / 8) * 8);
       const offsets = [...expected].sort((a, b) => a - b);
-      const name = path.join(workDir, `${fileCounter++}-progressive.bin`);
+      const name = temp.pathFor('progressive.bin');
       const fd = fs.openSync(name, 'w');
       try {
         fs.ftruncateSync(fd, size);
@@ -537,40 +496,12 @@ describe('cancel, dispose and close', () => {
 
   it('a search JS drops without dispose() joins its threads and releases the mapping when collected', () => {
     const file = makeSparseFile('sparse-gc.bin', 1024 * MiB);
-    const child = spawnSync(
-      process.execPath,
-      [
-        '--expose-gc',
-        '-e',
-        `const addon = { exports: {} };
-         process.dlopen(addon, process.env.HEXLOG_NATIVE_PATH);
-         const native = addon.exports;
-         const fs = require('node:fs');
-         const mappings = () => fs.readFileSync('/proc/self/maps', 'utf8').split('\\n')
-           .filter((line) => line.endsWith(process.env.FILE)).length;
-         (async () => {
-           const file = native.MappedFile.open(process.env.FILE, 'readonly');
-           const needle = new Uint8Array([0x6e, 0x65]);
-           for (let i = 0; i < 3; i++) native.ByteSearch.create(file, needle, null, false, false, 1, 65536);
-           file.close();
-           const whileScanning = { mappings: mappings() };
-           for (let i = 0; i < 10; i++) { gc(); await new Promise((done) => setImmediate(done)); }
-           const afterGc = { threads: native.__searchWorkerThreads(), mappings: mappings() };
-           console.log(JSON.stringify({ whileScanning, afterGc }));
-         })();`,
-      ],
-      {
-        cwd: workDir,
-        env: { ...process.env, HEXLOG_NATIVE_PATH: nativeTesting.addonPath(), FILE: file },
-        encoding: 'utf8',
-        timeout: 30_000,
-      },
+    expectDroppedScansReleased(
+      temp.path,
+      file,
+      'native.ByteSearch.create(file, new Uint8Array([0x6e, 0x65]), null, false, false, 1, 65536)',
+      'native.__searchWorkerThreads()',
     );
-    expect(child.status, String(child.stderr)).toBe(0);
-    expect(JSON.parse(String(child.stdout))).toEqual({
-      whileScanning: { mappings: 1 },
-      afterGc: { threads: 0, mappings: 0 },
-    });
   });
 });
 
@@ -654,14 +585,8 @@ describe('arguments', () => {
   });
 
   it('the raw binding checks its arguments too', () => {
-    const child = spawnSync(
-      process.execPath,
-      [
-        '-e',
-        `const addon = { exports: {} };
-         process.dlopen(addon, process.env.HEXLOG_NATIVE_PATH);
-         const native = addon.exports;
-         const results = [];
+    const child = runChildNode(
+      `const results = [];
          const attempt = (f) => { try { f(); results.push('no error'); }
            catch (e) { results.push(e.code); } };
          const file = native.MappedFile.open(process.env.FILE, 'readonly');
@@ -680,17 +605,7 @@ describe('arguments', () => {
          attempt(() => search.indexAtOrAfter(0.5));
          search.dispose();
          console.log(JSON.stringify(results));`,
-      ],
-      {
-        cwd: workDir,
-        env: {
-          ...process.env,
-          HEXLOG_NATIVE_PATH: nativeTesting.addonPath(),
-          FILE: makeFile('raw-args.txt', 'raw\n'),
-        },
-        encoding: 'utf8',
-        timeout: 15_000,
-      },
+      { cwd: temp.path, env: { FILE: makeFile('raw-args.txt', 'raw\n') } },
     );
     expect(child.status, String(child.stderr)).toBe(0);
     expect(JSON.parse(String(child.stdout))).toEqual(Array(11).fill('EINVAL'));

@@ -3,33 +3,25 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
-#include <system_error>
 #include <utility>
 
 #include "core/fault_guard.h"
+#include "core/scan_workers.h"
 
 namespace hexlog::core {
 
 namespace {
 
-// One guarded scan between checks of the stop flag: ~0.1 ms of work, so cancel is prompt.
-constexpr uint64_t kScanBlock = 1ULL << 20;
+using scan::Bytes;
+using scan::Invalid;
+using scan::kScanBlock;
+
 // Matches one guarded scan may report before it returns to store them (it may not allocate).
 constexpr size_t kScratchMatches = 16384;
 // More chunks than this and the chunk size is raised: the bookkeeping stays small.
 constexpr uint64_t kMaxChunks = 1ULL << 20;
 
 std::atomic<int> g_live_workers{0};
-
-unsigned DefaultThreadCount() {
-  const unsigned hardware = std::thread::hardware_concurrency();
-  if (hardware == 0) return 2;
-  return std::min(hardware, 2u);
-}
-
-const uint8_t* Bytes(const FileMapping& file) {
-  return reinterpret_cast<const uint8_t*>(file.data());
-}
 
 // A few spread-out windows of the file (all of a small one), so the search filters on bytes that
 // are rare in this file: digits and '=' are rare in prose but not in most logs. Empty if the file
@@ -55,10 +47,6 @@ std::vector<uint8_t> SampleBytes(const FileMapping& file) {
   return sample;
 }
 
-Status Invalid(const std::string& message) {
-  return Status::Fail(codes::kInvalid, "EINVAL: " + message);
-}
-
 }  // namespace
 
 Status ByteSearch::Create(std::shared_ptr<const FileMapping> file, const PatternSpec& pattern,
@@ -69,11 +57,9 @@ Status ByteSearch::Create(std::shared_ptr<const FileMapping> file, const Pattern
   if (!CompiledPattern::Compile(pattern, {}, &compiled, &error)) {
     return Invalid(error);
   }
-  const unsigned threads = options.threads == 0 ? DefaultThreadCount() : options.threads;
-  if (threads > kMaxThreads) {
-    return Invalid("threads must be from 1 to " + std::to_string(kMaxThreads) + ", got " +
-                   std::to_string(threads));
-  }
+  const unsigned threads = options.threads == 0 ? scan::DefaultThreadCount(2) : options.threads;
+  Status threads_ok = scan::CheckThreadCount(threads, kMaxThreads);
+  if (!threads_ok.ok()) return threads_ok;
   uint64_t chunk_bytes = options.chunk_bytes == 0 ? kDefaultChunkBytes : options.chunk_bytes;
   if (chunk_bytes < kMinChunkBytes || chunk_bytes > kMaxChunkBytes) {
     return Invalid("chunkBytes must be from " + std::to_string(kMinChunkBytes) + " to " +
@@ -140,8 +126,7 @@ void ByteSearch::WorkerMain(bool first) {
 
     lock.lock();
     if (!status.ok()) {
-      if (error_.ok()) error_ = status;
-      stop_.store(true);
+      scan::RecordErrorLocked(status, &error_, &stop_);
       break;
     }
     if (!finished || stop_.load()) break;
@@ -217,10 +202,7 @@ void ByteSearch::AdvancePrefixLocked(std::unique_lock<std::mutex>* lock,
       own = std::vector<uint64_t>();
       file.reset();
       lock->lock();
-      if (!status.ok()) {
-        if (error_.ok()) error_ = status;
-        stop_.store(true);
-      }
+      if (!status.ok()) scan::RecordErrorLocked(status, &error_, &stop_);
       if (!finished || stop_.load()) break;
       chunk.matches = std::move(merged);
     }
@@ -247,16 +229,12 @@ void ByteSearch::FinishLocked() {
 void ByteSearch::StartWorkersLocked(size_t count) {
   const size_t wanted = std::min(chunks_.size() - std::min(chunks_.size(), next_job_), count);
   for (size_t i = 0; i < wanted; ++i) {
-    // Counted from before it starts, so the count never reads 0 while a worker is on its way.
-    g_live_workers.fetch_add(1);
     const bool first = threads_.empty();
-    try {
-      threads_.emplace_back(&ByteSearch::WorkerMain, this, first);
-    } catch (const std::system_error& error) {
-      g_live_workers.fetch_sub(1);
+    const Status started = scan::StartCountedWorker(&g_live_workers, &threads_, "search", path_,
+                                                    [this, first] { WorkerMain(first); });
+    if (!started.ok()) {
       if (first) {
-        error_ = Status::Fail("EAGAIN", std::string("EAGAIN: could not start a thread to search ") +
-                                            path_ + ": " + error.what());
+        error_ = started;
         stop_.store(true);
       }
       break;

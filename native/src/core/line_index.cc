@@ -3,33 +3,20 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
-#include <system_error>
 #include <utility>
 
 #include "core/fault_guard.h"
+#include "core/scan_workers.h"
 
 namespace hexlog::core {
 
 namespace {
 
-// One guarded scan between checks of the stop flag: ~0.1 ms of work, so cancel is prompt.
-constexpr uint64_t kScanBlock = 1ULL << 20;
+using scan::Bytes;
+using scan::Invalid;
+using scan::kScanBlock;
 
 std::atomic<int> g_live_workers{0};
-
-unsigned DefaultThreadCount() {
-  const unsigned hardware = std::thread::hardware_concurrency();
-  if (hardware == 0) return 2;
-  return std::min(hardware, 4u);
-}
-
-const uint8_t* Bytes(const FileMapping& file) {
-  return reinterpret_cast<const uint8_t*>(file.data());
-}
-
-Status Invalid(const std::string& message) {
-  return Status::Fail(codes::kInvalid, "EINVAL: " + message);
-}
 
 // A newline the index counted is no longer there: the file was rewritten under the mapping.
 Status ContentChanged(const FileMapping& file) {
@@ -37,16 +24,107 @@ Status ContentChanged(const FileMapping& file) {
                                                " no longer has the lines it was indexed with");
 }
 
+// Newlines that end in [from, to). Reads the mapping: call it inside the guard.
+uint64_t NewlinesBetween(TextEncoding encoding, const uint8_t* from, const uint8_t* to) {
+  const uint64_t width = NewlineWidth(encoding);
+  uint64_t newlines = 0;
+  while (const uint8_t* newline = FindNewline(encoding, from, to)) {
+    ++newlines;
+    from = newline + width;
+  }
+  return newlines;
+}
+
+// Finds line boundaries in the scanned prefix for the first pass of ReadLines and ReadLinesAt.
+// Reads the mapping: use it inside the guard. Each call is false when a newline the index
+// counted is no longer there.
+struct LineWalker {
+  TextEncoding encoding;
+  const uint8_t* base;
+  uint64_t search_end;  // end of the scanned prefix
+  uint64_t size;        // where an unterminated last line ends
+
+  // Moves *position past `count` newlines.
+  bool Skip(uint64_t count, uint64_t* position) const {
+    for (; count > 0; --count) {
+      const uint8_t* newline = FindNewline(encoding, base + *position, base + search_end);
+      if (newline == nullptr) return false;
+      *position = static_cast<uint64_t>(newline - base) + NewlineWidth(encoding);
+    }
+    return true;
+  }
+
+  // The end of the line starting at `position`: its newline if `terminated`, else `size`.
+  bool LineEnd(uint64_t position, bool terminated, uint64_t* end) const {
+    *end = size;
+    if (!terminated) return true;
+    const uint8_t* newline = FindNewline(encoding, base + position, base + search_end);
+    if (newline == nullptr) return false;
+    *end = static_cast<uint64_t>(newline - base);
+    return true;
+  }
+};
+
+// Keeps the leading lines of `slice` (file_offsets and full_lengths set) whose capped bytes fit
+// in kMaxSliceBytes, at least one; the caller asks again for the rest. Fills text_starts and
+// count, and returns the furthest end in the file of a kept line.
+uint64_t KeepWithinSliceLimit(uint64_t max_bytes_per_line, LineSlice* slice) {
+  const size_t line_count = slice->file_offsets.size();
+  uint64_t total_bytes = 0;
+  uint64_t highest_end = 0;
+  size_t kept = 0;
+  for (; kept < line_count; ++kept) {
+    const uint64_t length = slice->full_lengths[kept];
+    const uint64_t capped = std::min(length, max_bytes_per_line);
+    if (kept > 0 && total_bytes + capped > LineIndex::kMaxSliceBytes) break;
+    total_bytes += capped;
+    highest_end = std::max(highest_end, slice->file_offsets[kept] + length);
+    slice->text_starts.push_back(static_cast<uint32_t>(total_bytes));
+  }
+  slice->file_offsets.resize(kept);
+  slice->full_lengths.resize(kept);
+  slice->count = kept;
+  return highest_end;
+}
+
+// Copies the capped bytes of the kept lines of `slice` into slice->bytes, once the file still
+// covers `covered_end`: the lines just found may lie in a part of the page the file no longer
+// covers (which reads as zeros).
+Status CopySliceBytes(const FileMapping& file, uint64_t covered_end, LineSlice* slice) {
+  Status status = file.CheckFileCovers(covered_end);
+  if (!status.ok()) return status;
+  const uint8_t* base = Bytes(file);
+  slice->bytes.resize(static_cast<size_t>(slice->text_starts.back()));
+  uint8_t* out = slice->bytes.data();
+  const uint32_t* starts = slice->text_starts.data();
+  const uint64_t* offsets = slice->file_offsets.data();
+  const size_t kept = slice->file_offsets.size();
+  const bool copied = guarded([&] {
+    for (size_t i = 0; i < kept; ++i) {
+      std::memcpy(out + starts[i], base + offsets[i], starts[i + 1] - starts[i]);
+    }
+  });
+  if (!copied) return file.FaultWhileAccessing();
+  return Status::Ok();
+}
+
+// The limits ReadLines and ReadLinesAt share for the bytes of one line.
+Status CheckMaxBytesPerLine(uint64_t max_bytes_per_line) {
+  if (max_bytes_per_line <= LineIndex::kMaxSliceBytes) return Status::Ok();
+  return Status::Fail(codes::kRange, "ERANGE: maxBytesPerLine " +
+                                         std::to_string(max_bytes_per_line) +
+                                         " is above the limit of " +
+                                         std::to_string(LineIndex::kMaxSliceBytes) + " bytes");
+}
+
 }  // namespace
 
 Status LineIndex::Create(std::shared_ptr<const FileMapping> file, TextEncoding encoding,
                          const LineIndexOptions& options, std::unique_ptr<LineIndex>* out) {
   if (file == nullptr) return Invalid("the file is not open");
-  const unsigned threads = options.threads == 0 ? DefaultThreadCount() : options.threads;
-  if (threads > kMaxThreads) {
-    return Invalid("threads must be from 1 to " + std::to_string(kMaxThreads) + ", got " +
-                   std::to_string(threads));
-  }
+  const unsigned threads = options.threads == 0 ? scan::DefaultThreadCount(4) : options.threads;
+  Status threads_ok = scan::CheckThreadCount(threads, kMaxThreads);
+  if (!threads_ok.ok()) return threads_ok;
   const uint64_t chunk_bytes = options.chunk_bytes == 0 ? kDefaultChunkBytes : options.chunk_bytes;
   if (chunk_bytes < kMinChunkBytes || chunk_bytes > kMaxChunkBytes || chunk_bytes % 2 != 0) {
     return Invalid("chunkBytes must be an even number from " + std::to_string(kMinChunkBytes) +
@@ -107,8 +185,7 @@ void LineIndex::WorkerMain() {
 
     lock.lock();
     if (!status.ok()) {
-      if (error_.ok()) error_ = status;
-      stop_.store(true);
+      scan::RecordErrorLocked(status, &error_, &stop_);
       break;
     }
     if (!finished || stop_.load()) break;
@@ -222,20 +299,16 @@ void LineIndex::StartWorkersLocked(std::unique_lock<std::mutex>* lock) {
                           : 0;
   const size_t wanted = std::min(pending, idle);
   for (size_t i = 0; i < wanted; ++i) {
-    // Counted from before it starts, so the count never reads 0 while a worker is on its way.
-    g_live_workers.fetch_add(1);
-    try {
-      threads_.emplace_back(&LineIndex::WorkerMain, this);
-      ++running_;  // before the new worker can take the lock
-    } catch (const std::system_error& error) {
-      g_live_workers.fetch_sub(1);
+    const Status started = scan::StartCountedWorker(&g_live_workers, &threads_, "index", path_,
+                                                    [this] { WorkerMain(); });
+    if (!started.ok()) {
       if (running_ == 0) {
-        error_ = Status::Fail("EAGAIN", std::string("EAGAIN: could not start a thread to index ") +
-                                            path_ + ": " + error.what());
+        error_ = started;
         stop_.store(true);
       }
       break;
     }
+    ++running_;  // before the new worker can take the lock (it is held here)
   }
 }
 
@@ -332,11 +405,8 @@ Status LineIndex::ReadLines(uint64_t first_line, uint64_t count, uint64_t max_by
                                              " is above the limit of " +
                                              std::to_string(kMaxLinesPerRead) + " lines a call");
     }
-    if (max_bytes_per_line > kMaxSliceBytes) {
-      return Status::Fail(
-          codes::kRange, "ERANGE: maxBytesPerLine " + std::to_string(max_bytes_per_line) +
-                             " is above the limit of " + std::to_string(kMaxSliceBytes) + " bytes");
-    }
+    status = CheckMaxBytesPerLine(max_bytes_per_line);
+    if (!status.ok()) return status;
     const uint64_t known = LinesKnownLocked();
     if (first_line >= known || count == 0) return Status::Ok();
     line_count = std::min(count, known - first_line);
@@ -356,24 +426,17 @@ Status LineIndex::ReadLines(uint64_t first_line, uint64_t count, uint64_t max_by
   uint64_t* lengths = slice->full_lengths.data();
   bool lines_moved = false;
   // Pass 1: line boundaries. Writes only into vectors sized above, as the guard requires.
+  const LineWalker walker{encoding, base, search_end, size};
   const bool read = guarded([&] {
-    for (; remaining > 0; --remaining) {
-      const uint8_t* newline = FindNewline(encoding, base + position, base + search_end);
-      if (newline == nullptr) {
-        lines_moved = true;
-        return;
-      }
-      position = static_cast<uint64_t>(newline - base) + width;
+    if (!walker.Skip(remaining, &position)) {
+      lines_moved = true;
+      return;
     }
     for (uint64_t i = 0; i < line_count; ++i) {
-      uint64_t end = size;
-      if (first_line + i < terminated) {
-        const uint8_t* newline = FindNewline(encoding, base + position, base + search_end);
-        if (newline == nullptr) {
-          lines_moved = true;
-          return;
-        }
-        end = static_cast<uint64_t>(newline - base);
+      uint64_t end = 0;
+      if (!walker.LineEnd(position, first_line + i < terminated, &end)) {
+        lines_moved = true;
+        return;
       }
       offsets[i] = position;
       lengths[i] = end - position;
@@ -383,35 +446,9 @@ Status LineIndex::ReadLines(uint64_t first_line, uint64_t count, uint64_t max_by
   if (!read) return file->FaultWhileAccessing();
   if (lines_moved) return ContentChanged(*file);
 
-  // Keep the answer within kMaxSliceBytes; the caller asks again for the rest.
-  uint64_t total_bytes = 0;
-  uint64_t kept = 0;
-  for (; kept < line_count; ++kept) {
-    const uint64_t capped = std::min(lengths[kept], max_bytes_per_line);
-    if (kept > 0 && total_bytes + capped > kMaxSliceBytes) break;
-    total_bytes += capped;
-    slice->text_starts.push_back(static_cast<uint32_t>(total_bytes));
-  }
-  slice->file_offsets.resize(static_cast<size_t>(kept));
-  slice->full_lengths.resize(static_cast<size_t>(kept));
-  slice->count = kept;
-
-  // The bytes just found may lie in a part of the page the file no longer covers (reads as zeros).
-  const uint64_t last_end = slice->file_offsets.back() + slice->full_lengths.back();
-  Status status = file->CheckFileCovers(last_end);
-  if (!status.ok()) return status;
-
-  // Pass 2: the capped bytes.
-  slice->bytes.resize(static_cast<size_t>(total_bytes));
-  uint8_t* out = slice->bytes.data();
-  const uint32_t* starts = slice->text_starts.data();
-  const bool copied = guarded([&] {
-    for (uint64_t i = 0; i < kept; ++i) {
-      std::memcpy(out + starts[i], base + offsets[i], starts[i + 1] - starts[i]);
-    }
-  });
-  if (!copied) return file->FaultWhileAccessing();
-  return Status::Ok();
+  // Pass 2: the capped bytes of the lines that fit in one answer.
+  const uint64_t highest_end = KeepWithinSliceLimit(max_bytes_per_line, slice);
+  return CopySliceBytes(*file, highest_end, slice);
 }
 
 Status LineIndex::LineAtOffset(uint64_t offset, uint64_t* line) const {
@@ -450,15 +487,9 @@ Status LineIndex::LineAtOffset(uint64_t offset, uint64_t* line) const {
   // Newlines that end at or before the offset: fewer than kCheckpointInterval from the checkpoint.
   const uint8_t* base = Bytes(*file);
   const TextEncoding encoding = encoding_;
-  const uint64_t width = NewlineWidth(encoding);
   uint64_t newlines = 0;
-  const bool read = guarded([&] {
-    const uint8_t* from = base + position;
-    while (const uint8_t* newline = FindNewline(encoding, from, base + offset)) {
-      ++newlines;
-      from = newline + width;
-    }
-  });
+  const bool read =
+      guarded([&] { newlines = NewlinesBetween(encoding, base + position, base + offset); });
   if (!read) return file->FaultWhileAccessing();
   *line = lines_before + newlines;
   // Past the final newline (offset == size): the last line.
@@ -506,19 +537,13 @@ Status LineIndex::LinesAtOffsets(const std::vector<uint64_t>& offsets,
   if (!status.ok()) return status;
   const uint8_t* base = Bytes(*file);
   const TextEncoding encoding = encoding_;
-  const uint64_t width = NewlineWidth(encoding);
   int64_t* out = lines->data();
   const bool read = guarded([&] {
     for (size_t i = 0; i < offsets.size(); ++i) {
       if (known[i] == 0) continue;
       // Newlines that end at or before the offset: fewer than kCheckpointInterval from there.
-      uint64_t newlines = 0;
-      const uint8_t* from = base + positions[i];
-      while (const uint8_t* newline = FindNewline(encoding, from, base + offsets[i])) {
-        ++newlines;
-        from = newline + width;
-      }
-      uint64_t line = lines_before[i] + newlines;
+      uint64_t line =
+          lines_before[i] + NewlinesBetween(encoding, base + positions[i], base + offsets[i]);
       // Past the final newline (offset == size): the last line.
       if (done && line >= lines_known) line = lines_known == 0 ? 0 : lines_known - 1;
       out[i] = static_cast<int64_t>(line);
@@ -552,11 +577,8 @@ Status LineIndex::ReadLinesAt(const std::vector<uint64_t>& lines, uint64_t max_b
                                              " lines, above the limit of " +
                                              std::to_string(kMaxLinesPerRead) + " a call");
     }
-    if (max_bytes_per_line > kMaxSliceBytes) {
-      return Status::Fail(
-          codes::kRange, "ERANGE: maxBytesPerLine " + std::to_string(max_bytes_per_line) +
-                             " is above the limit of " + std::to_string(kMaxSliceBytes) + " bytes");
-    }
+    status = CheckMaxBytesPerLine(max_bytes_per_line);
+    if (!status.ok()) return status;
     const uint64_t known = LinesKnownLocked();
     for (const uint64_t line : lines) {
       if (line >= known) continue;
@@ -578,7 +600,6 @@ Status LineIndex::ReadLinesAt(const std::vector<uint64_t>& lines, uint64_t max_b
 
   const uint8_t* base = Bytes(*file);
   const TextEncoding encoding = encoding_;
-  const uint64_t width = NewlineWidth(encoding);
   slice->file_offsets.resize(line_count);
   slice->full_lengths.resize(line_count);
   uint64_t* offsets = slice->file_offsets.data();
@@ -586,25 +607,15 @@ Status LineIndex::ReadLinesAt(const std::vector<uint64_t>& lines, uint64_t max_b
   const uint64_t* numbers = line_numbers->data();
   bool lines_moved = false;
   // Pass 1: line boundaries. Writes only into vectors sized above, as the guard requires.
+  const LineWalker walker{encoding, base, search_end, size};
   const bool read = guarded([&] {
     for (size_t i = 0; i < line_count; ++i) {
       uint64_t position = positions[i];
-      for (uint64_t left = remaining[i]; left > 0; --left) {
-        const uint8_t* newline = FindNewline(encoding, base + position, base + search_end);
-        if (newline == nullptr) {
-          lines_moved = true;
-          return;
-        }
-        position = static_cast<uint64_t>(newline - base) + width;
-      }
-      uint64_t end = size;
-      if (numbers[i] < terminated) {
-        const uint8_t* newline = FindNewline(encoding, base + position, base + search_end);
-        if (newline == nullptr) {
-          lines_moved = true;
-          return;
-        }
-        end = static_cast<uint64_t>(newline - base);
+      uint64_t end = 0;
+      if (!walker.Skip(remaining[i], &position) ||
+          !walker.LineEnd(position, numbers[i] < terminated, &end)) {
+        lines_moved = true;
+        return;
       }
       offsets[i] = position;
       lengths[i] = end - position;
@@ -613,37 +624,10 @@ Status LineIndex::ReadLinesAt(const std::vector<uint64_t>& lines, uint64_t max_b
   if (!read) return file->FaultWhileAccessing();
   if (lines_moved) return ContentChanged(*file);
 
-  // Keep the answer within kMaxSliceBytes; the caller asks again for the rest.
-  uint64_t total_bytes = 0;
-  uint64_t highest_end = 0;
-  size_t kept = 0;
-  for (; kept < line_count; ++kept) {
-    const uint64_t capped = std::min(lengths[kept], max_bytes_per_line);
-    if (kept > 0 && total_bytes + capped > kMaxSliceBytes) break;
-    total_bytes += capped;
-    highest_end = std::max(highest_end, offsets[kept] + lengths[kept]);
-    slice->text_starts.push_back(static_cast<uint32_t>(total_bytes));
-  }
-  slice->file_offsets.resize(kept);
-  slice->full_lengths.resize(kept);
-  line_numbers->resize(kept);
-  slice->count = kept;
-
-  // The bytes just found may lie in a part of the page the file no longer covers (reads as zeros).
-  Status status = file->CheckFileCovers(highest_end);
-  if (!status.ok()) return status;
-
-  // Pass 2: the capped bytes.
-  slice->bytes.resize(static_cast<size_t>(total_bytes));
-  uint8_t* out = slice->bytes.data();
-  const uint32_t* starts = slice->text_starts.data();
-  const bool copied = guarded([&] {
-    for (size_t i = 0; i < kept; ++i) {
-      std::memcpy(out + starts[i], base + offsets[i], starts[i + 1] - starts[i]);
-    }
-  });
-  if (!copied) return file->FaultWhileAccessing();
-  return Status::Ok();
+  // Pass 2: the capped bytes of the lines that fit in one answer.
+  const uint64_t highest_end = KeepWithinSliceLimit(max_bytes_per_line, slice);
+  line_numbers->resize(slice->file_offsets.size());
+  return CopySliceBytes(*file, highest_end, slice);
 }
 
 Status LineIndex::MemoryBytes(uint64_t* bytes) const {

@@ -84,6 +84,40 @@ uint64_t Commonness(const std::array<uint64_t, 256>& weights, uint8_t and_mask, 
 
 int CountTrailingZeros(uint64_t mask) { return __builtin_ctzll(mask); }
 
+#if defined(HEXLOG_PATTERN_AVX2) || defined(HEXLOG_PATTERN_SSE2)
+// One vector step's candidates (bit i: a match may start at position + i), verified left to
+// right: each match goes to out[(*count)++] and drops the candidates it covers. False when `out`
+// is full (*resume is then the end of that match); otherwise *next is where the next step starts:
+// position + step, or the end of a match that reaches past the step.
+inline bool VerifyCandidates(const CompiledPattern& pattern, const uint8_t* base, uint64_t size,
+                             uint64_t position, uint64_t step, uint64_t candidates, uint64_t* out,
+                             size_t capacity, size_t* count, uint64_t* last_end, uint64_t* next,
+                             uint64_t* resume) {
+  const size_t length = pattern.length();
+  *next = position + step;
+  while (candidates != 0) {
+    const uint64_t candidate = position + static_cast<uint64_t>(CountTrailingZeros(candidates));
+    if (!pattern.MatchesAt(base, size, candidate)) {
+      candidates &= candidates - 1;
+      continue;
+    }
+    out[(*count)++] = candidate;
+    const uint64_t match_end = candidate + length;
+    *last_end = match_end;
+    if (*count == capacity) {
+      *resume = match_end;
+      return false;
+    }
+    if (match_end >= position + step) {
+      *next = match_end;
+      break;
+    }
+    candidates &= ~uint64_t{0} << (match_end - position);  // no overlap with this match
+  }
+  return true;
+}
+#endif
+
 std::atomic<ScanKernel> g_kernel{ScanKernel::kAuto};
 
 #if defined(HEXLOG_PATTERN_AVX2)
@@ -130,7 +164,6 @@ __attribute__((target("avx2"))) size_t FindAvx2(const CompiledPattern& pattern, 
   constexpr uint64_t kStep = 64;
   const CompiledPattern::Anchor& first_anchor = pattern.anchor(0);
   const CompiledPattern::Anchor& second_anchor = pattern.anchor(1);
-  const size_t length = pattern.length();
   const uint8_t* first = base + first_anchor.offset;
   const uint8_t* second = base + second_anchor.offset;
   const __m256i first_mask = _mm256_set1_epi8(static_cast<char>(first_anchor.and_mask));
@@ -149,25 +182,10 @@ __attribute__((target("avx2"))) size_t FindAvx2(const CompiledPattern& pattern, 
       continue;
     }
     if (limit - position < kStep) candidates &= (uint64_t{1} << (limit - position)) - 1;
-    uint64_t next = position + kStep;
-    while (candidates != 0) {
-      const uint64_t candidate = position + static_cast<uint64_t>(CountTrailingZeros(candidates));
-      if (!pattern.MatchesAt(base, size, candidate)) {
-        candidates &= candidates - 1;
-        continue;
-      }
-      out[count++] = candidate;
-      const uint64_t match_end = candidate + length;
-      last_end = match_end;
-      if (count == capacity) {
-        *resume = match_end;
-        return count;
-      }
-      if (match_end >= position + kStep) {
-        next = match_end;
-        break;
-      }
-      candidates &= ~uint64_t{0} << (match_end - position);
+    uint64_t next = 0;
+    if (!VerifyCandidates(pattern, base, size, position, kStep, candidates, out, capacity, &count,
+                          &last_end, &next, resume)) {
+      return count;
     }
     position = next;
   }
@@ -444,25 +462,10 @@ size_t CompiledPattern::FindSse2(const uint8_t* base, uint64_t size, uint64_t fr
       continue;
     }
     if (limit - position < kStep) candidates &= (uint64_t{1} << (limit - position)) - 1;
-    uint64_t next = position + kStep;
-    while (candidates != 0) {
-      const uint64_t candidate = position + static_cast<uint64_t>(CountTrailingZeros(candidates));
-      if (!MatchesAt(base, size, candidate)) {
-        candidates &= candidates - 1;
-        continue;
-      }
-      out[count++] = candidate;
-      const uint64_t match_end = candidate + length_;
-      last_end = match_end;
-      if (count == capacity) {
-        *resume = match_end;
-        return count;
-      }
-      if (match_end >= position + kStep) {
-        next = match_end;
-        break;
-      }
-      candidates &= ~uint64_t{0} << (match_end - position);  // no overlap with this match
+    uint64_t next = 0;
+    if (!VerifyCandidates(*this, base, size, position, kStep, candidates, out, capacity, &count,
+                          &last_end, &next, resume)) {
+      return count;
     }
     position = next;
   }

@@ -6,6 +6,7 @@
 #include "napi/addon_data.h"
 #include "napi/errors.h"
 #include "napi/mapped_file_wrap.h"
+#include "napi/scan_wrap_support.h"
 #include "napi/typed_arrays.h"
 
 namespace hexlog::napi {
@@ -49,16 +50,8 @@ ByteSearchWrap::ByteSearchWrap(const Napi::CallbackInfo& info)
   }
   pattern.case_insensitive = RequireBoolean(info, 3, "caseInsensitive");
   pattern.whole_word = RequireBoolean(info, 4, "wholeWord");
-  const uint64_t threads = RequireOffset(info, 5, "threads");
-  const uint64_t chunk_bytes = RequireOffset(info, 6, "chunkBytes");
-  if (threads > core::ByteSearch::kMaxThreads) {
-    ThrowInvalidArgument(env, "threads must be from 1 to " +
-                                  std::to_string(core::ByteSearch::kMaxThreads) + ", got " +
-                                  std::to_string(threads));
-  }
-  core::ByteSearchOptions options;
-  options.threads = static_cast<unsigned>(threads);
-  options.chunk_bytes = chunk_bytes;
+  const core::ByteSearchOptions options =
+      RequireScanOptions<core::ByteSearchOptions>(info, 5, core::ByteSearch::kMaxThreads);
   path_ = mapping->path();
   const core::Status status =
       core::ByteSearch::Create(std::move(mapping), pattern, options, &search_);
@@ -80,21 +73,7 @@ Napi::Value ByteSearchWrap::Progress(const Napi::CallbackInfo& info) {
   core::ByteSearchProgress progress;
   const core::Status status = search_->Progress(&progress);
   if (!status.ok()) ThrowStatus(env, status, path_);
-  Napi::Object result = Napi::Object::New(env);
-  result.Set("bytesScanned", Napi::Number::New(env, static_cast<double>(progress.bytes_scanned)));
-  result.Set("totalBytes", Napi::Number::New(env, static_cast<double>(progress.total_bytes)));
-  result.Set("matchesKnown", Napi::Number::New(env, static_cast<double>(progress.matches_known)));
-  result.Set("done", Napi::Boolean::New(env, progress.done));
-  result.Set("cancelled", Napi::Boolean::New(env, progress.cancelled));
-  if (progress.error.ok()) {
-    result.Set("error", env.Null());
-  } else {
-    Napi::Object error = Napi::Object::New(env);
-    error.Set("code", Napi::String::New(env, progress.error.code()));
-    error.Set("message", Napi::String::New(env, progress.error.message()));
-    result.Set("error", error);
-  }
-  return result;
+  return ProgressToObject(env, progress, "matchesKnown", progress.matches_known);
 }
 
 Napi::Value ByteSearchWrap::Results(const Napi::CallbackInfo& info) {

@@ -6,6 +6,7 @@
 #include "napi/addon_data.h"
 #include "napi/errors.h"
 #include "napi/mapped_file_wrap.h"
+#include "napi/scan_wrap_support.h"
 #include "napi/typed_arrays.h"
 
 namespace hexlog::napi {
@@ -38,16 +39,8 @@ LineIndexWrap::LineIndexWrap(const Napi::CallbackInfo& info)
         env, "encoding must be 'utf-8', 'latin1', 'utf-16le' or 'utf-16be', got '" + encoding_text +
                  "'");
   }
-  const uint64_t threads = RequireOffset(info, 2, "threads");
-  const uint64_t chunk_bytes = RequireOffset(info, 3, "chunkBytes");
-  if (threads > core::LineIndex::kMaxThreads) {
-    ThrowInvalidArgument(env, "threads must be from 1 to " +
-                                  std::to_string(core::LineIndex::kMaxThreads) + ", got " +
-                                  std::to_string(threads));
-  }
-  core::LineIndexOptions options;
-  options.threads = static_cast<unsigned>(threads);
-  options.chunk_bytes = chunk_bytes;
+  const core::LineIndexOptions options =
+      RequireScanOptions<core::LineIndexOptions>(info, 2, core::LineIndex::kMaxThreads);
   path_ = mapping->path();
   const core::Status status =
       core::LineIndex::Create(std::move(mapping), encoding, options, &index_);
@@ -64,21 +57,7 @@ Napi::Value LineIndexWrap::Progress(const Napi::CallbackInfo& info) {
   core::LineIndexProgress progress;
   const core::Status status = index_->Progress(&progress);
   if (!status.ok()) ThrowStatus(env, status, path_);
-  Napi::Object result = Napi::Object::New(env);
-  result.Set("bytesScanned", Napi::Number::New(env, static_cast<double>(progress.bytes_scanned)));
-  result.Set("totalBytes", Napi::Number::New(env, static_cast<double>(progress.total_bytes)));
-  result.Set("linesKnown", Napi::Number::New(env, static_cast<double>(progress.lines_known)));
-  result.Set("done", Napi::Boolean::New(env, progress.done));
-  result.Set("cancelled", Napi::Boolean::New(env, progress.cancelled));
-  if (progress.error.ok()) {
-    result.Set("error", env.Null());
-  } else {
-    Napi::Object error = Napi::Object::New(env);
-    error.Set("code", Napi::String::New(env, progress.error.code()));
-    error.Set("message", Napi::String::New(env, progress.error.message()));
-    result.Set("error", error);
-  }
-  return result;
+  return ProgressToObject(env, progress, "linesKnown", progress.lines_known);
 }
 
 Napi::Value LineIndexWrap::ReadLines(const Napi::CallbackInfo& info) {
