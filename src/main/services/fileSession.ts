@@ -107,7 +107,13 @@ export class FileSession implements Disposable {
 
   /** Maps `path` read-only; throws the addon's coded error when it cannot. */
   static open(id: SessionId, owner: string, path: string, emit: Emit): FileSession {
-    return new FileSession(id, owner, path, openMapped(path, 'readonly'), emit);
+    const file = openMapped(path, 'readonly');
+    try {
+      return new FileSession(id, owner, path, file, emit);
+    } catch (error) {
+      file.close();
+      throw error;
+    }
   }
 
   get size(): ByteCount {
