@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -147,6 +147,19 @@ describe('text view through the browser host', () => {
     await expect
       .poll(() => page.locator('[data-line="200000"][data-current=true] [data-part=text]').textContent())
       .toBe(sedLine(log, 200000));
+  });
+
+  it('a file deleted while open shows a notice and stays readable', async () => {
+    const doomed = join(suite.dir, 'doomed.log');
+    writeFileSync(doomed, 'still here\nsecond line\n');
+    const page = await start(doomed);
+    await expect.poll(() => lineText(page, 1).textContent()).toBe('still here');
+    unlinkSync(doomed);
+    const notice = page.locator('[data-testid=file-notice][data-state=vanished]');
+    await notice.waitFor({ timeout: 10_000 });
+    expect(await notice.textContent()).toMatch(/deleted or moved/);
+    await page.locator('[data-testid=view-hex]').click();
+    await expect.poll(() => page.locator('[data-byte="0"]').textContent()).toBe('73');
   });
 
   it('a binary file in the text view shows replacement symbols and stays usable', async () => {
