@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'EJOURNAL'
   | 'EPERM'
   | 'EIO'
+  | 'ELOCKED'
+  | 'ELIMIT'
   | 'EINTERNAL';
 
 export interface Ok<T> {
@@ -53,6 +55,8 @@ const knownCodes: ReadonlySet<string> = new Set<ErrorCode>([
   'EJOURNAL',
   'EPERM',
   'EIO',
+  'ELOCKED',
+  'ELIMIT',
   'EINTERNAL',
 ]);
 
