@@ -136,6 +136,8 @@ export interface FindStatus {
   readonly done: boolean;
   readonly cancelled: boolean;
   readonly error: { readonly code: string; readonly message: string } | null;
+  /** Something to know about the results (a limit the search met, waiting for a place), or null. */
+  readonly notice: string | null;
 }
 
 /** Matches [first, first + count) of a search, in file order. */

@@ -32,6 +32,7 @@ import {
 import { EditModel } from '../../shared/editModel';
 import { commitEdits, discardJournal, finishJournal, inspectJournal, rollbackJournal, saveCopy } from './commit';
 import { FindController } from './find/findController';
+import type { ByteReader } from './find/lineFeeder';
 import { detectEncoding, TextIndex } from './textIndex';
 
 /** Sends an event to the window (or connection) that owns the session. */
@@ -60,13 +61,38 @@ export class FileSession implements Disposable {
     this.edits = new EditModel(file.size());
     this.find = new FindController({
       session: id,
-      path,
+      owner,
       file: () => this.file,
+      reader: () => this.reader(),
+      hasPendingEdits: () => this.edits.modifiedByteCount() > 0,
       encoding: () => this.text?.encoding ?? 'utf-8',
       text: () => this.text,
       emit: (status) => this.emit('findProgress', status),
       applyEdits: (edits) => this.applyEdits(edits),
     });
+  }
+
+  /**
+   * Reads the file as this session shows it now: the current mapping with pending edits laid over.
+   * Once the session re-maps the file (reload, rotation), reads through this reader fail with
+   * EFILECHANGED instead of mixing two files.
+   */
+  private reader(): ByteReader {
+    const file = this.file;
+    const edits = this.edits;
+    return {
+      size: file.size(),
+      read: (offset, target) => {
+        if (this.file !== file || file.closed) {
+          throw Object.assign(new Error(`${this.path} was opened again (it changed on disk)`), {
+            code: 'EFILECHANGED',
+          });
+        }
+        const copied = file.readInto(offset, target);
+        edits.overlay(offset, target.subarray(0, copied));
+        return copied;
+      },
+    };
   }
 
   /** Same-length overwrites as one undo step (replace-all); originals read a window at a time. */

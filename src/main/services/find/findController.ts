@@ -14,8 +14,9 @@ import { byteCount, type SessionId } from '../../../shared/units';
 import type { TextIndex } from '../textIndex';
 import { NativeSearch } from './nativeSearch';
 import { encodeText, planSearch, type RegexPlan } from './query';
-import { RegexSearch, type Candidates } from './regexSearch';
-import type { SearchRun } from './searchRun';
+import type { ByteReader, CandidateSource } from './lineFeeder';
+import { RegexSearch } from './regexSearch';
+import { PooledSearch, searchPool, type SearchPool } from './searchPool';
 
 const PROGRESS_INTERVAL_MS = 100;
 /** Line text shown per row of the matches pane. */
@@ -25,8 +26,12 @@ const REPLACE_BATCH = 100_000;
 
 export interface FindHost {
   readonly session: SessionId;
-  readonly path: string;
+  /** The window or connection that owns the session: its searches share one quota of the pool. */
+  readonly owner: string;
   file(): MappedFile;
+  /** Reads the file as the session shows it (current mapping, pending edits laid over). */
+  reader(): ByteReader;
+  hasPendingEdits(): boolean;
   encoding(): TextEncodingName;
   text(): TextIndex | null;
   emit(status: FindStatus): void;
@@ -35,36 +40,34 @@ export interface FindHost {
 }
 
 export class FindController implements Disposable {
-  private run: SearchRun | null = null;
+  private run: PooledSearch | null = null;
   private query: FindQuery | null = null;
   private nextId = 1;
   private pump: ReturnType<typeof setInterval> | undefined;
 
-  constructor(private readonly host: FindHost) {}
+  constructor(
+    private readonly host: FindHost,
+    private readonly pool: SearchPool = searchPool,
+  ) {}
 
   start(query: FindQuery): Result<FindStatus> {
-    const plan = planSearch(query, this.host.encoding());
+    const encoding = this.host.encoding();
+    const plan = planSearch(query, encoding);
     if (!plan.ok) return plan;
     this.stop();
     const id = this.nextId++;
-    const file = this.host.file();
+    let started: Result<PooledSearch>;
     try {
-      const encoding = this.host.encoding();
-      this.run =
-        plan.value.kind === 'bytes'
-          ? new NativeSearch(id, file, plan.value)
-          : new RegexSearch(
-              id,
-              this.host.path,
-              file.size(),
-              plan.value.source,
-              plan.value.flags,
-              encoding,
-              this.candidateLines(id, file, plan.value),
-            );
+      const file = this.host.file();
+      const searchPlan = plan.value;
+      started = PooledSearch.start(this.pool, this.host.owner, id, file.size(), () =>
+        searchPlan.kind === 'bytes' ? new NativeSearch(id, file, searchPlan) : this.startRegex(id, file, searchPlan),
+      );
     } catch (error) {
       return errFromThrown(error);
     }
+    if (!started.ok) return started;
+    this.run = started.value;
     this.query = query;
     this.pump = setInterval(() => this.tick(), PROGRESS_INTERVAL_MS);
     this.pump.unref?.();
@@ -72,40 +75,36 @@ export class FindController implements Disposable {
   }
 
   /**
-   * Offsets of the regex's required literal, found by the native search: the worker then runs the
-   * regex only on their lines. Null (scan every line) when there is no literal to rely on.
+   * A regex run over the session's reader. When the regex has a required literal (and no edits are
+   * pending, which the native search cannot see), the native search finds the literal's offsets
+   * while the regex runs only on their lines, taking them as they are found.
    */
-  private async candidateLines(id: number, file: MappedFile, plan: RegexPlan): Promise<Candidates | null> {
+  private startRegex(id: number, file: MappedFile, plan: RegexPlan): RegexSearch {
     const encoding = this.host.encoding();
-    const caseInsensitive = plan.flags.includes('i');
-    if (plan.literal === null || (encoding !== 'utf-8' && encoding !== 'latin1')) return null;
-    // eslint-disable-next-line no-control-regex
-    if (caseInsensitive && /[^\u0000-\u007f]/.test(plan.literal)) return null;
-    const bytes = encodeText(plan.literal, encoding);
-    if (!bytes.ok) return null;
-    const literal = new NativeSearch(id, file, {
-      kind: 'bytes',
-      bytes: bytes.value,
-      mask: undefined,
-      caseInsensitive,
-      wholeWord: false,
-    });
+    const literal = this.host.hasPendingEdits() ? null : literalSearch(id, file, plan, encoding);
+    const candidates: CandidateSource | null =
+      literal === null
+        ? null
+        : {
+            known: () => {
+              const progress = literal.progress();
+              if (progress.error !== null) throw Object.assign(new Error(progress.error.message), progress.error);
+              return { count: progress.matchCount, done: progress.done };
+            },
+            page: (first, count) => literal.page(first, count).offsets,
+          };
     try {
-      for (;;) {
-        const progress = literal.progress();
-        if (progress.error !== null || progress.cancelled) return null;
-        if (progress.done) break;
-        await new Promise((resolve) => setTimeout(resolve, 2));
-        // A newer search replaced this one meanwhile (this.run is set once this method has begun).
-        if (this.run?.id !== id) return null;
-      }
-      const count = literal.progress().matchCount;
-      const candidates = new Float64Array(count);
-      const PAGE = 1 << 24;
-      for (let first = 0; first < count; first += PAGE) candidates.set(literal.page(first, PAGE).offsets, first);
-      return { candidates };
-    } finally {
-      literal.dispose();
+      return new RegexSearch(id, {
+        source: plan.source,
+        flags: plan.flags,
+        encoding,
+        reader: this.host.reader(),
+        candidates,
+        onEnd: () => literal?.dispose(),
+      });
+    } catch (error) {
+      literal?.dispose();
+      throw error;
     }
   }
 
@@ -132,6 +131,7 @@ export class FindController implements Disposable {
       done: progress.done,
       cancelled: progress.cancelled,
       error: progress.error,
+      notice: progress.notice,
     };
   }
 
@@ -145,10 +145,12 @@ export class FindController implements Disposable {
   /** Which engine runs the current search (for tests and diagnostics). */
   engine(): string | null {
     if (this.run === null) return null;
-    return this.run instanceof RegexSearch ? `regex-${this.run.scope}` : 'native';
+    const engine = this.run.engine;
+    if (engine === null) return 'waiting';
+    return engine instanceof RegexSearch ? `regex-${engine.scope}` : 'native';
   }
 
-  private current(searchId: number): Result<SearchRun> {
+  private current(searchId: number): Result<PooledSearch> {
     if (this.run === null || this.run.id !== searchId) {
       return err('ENOTFOUND', `search ${searchId} is no longer current (a newer search replaced it)`);
     }
@@ -269,4 +271,22 @@ export class FindController implements Disposable {
   dispose(): void {
     this.stop();
   }
+}
+
+/** The native search for the regex's required literal, or null when there is none to rely on. */
+function literalSearch(id: number, file: MappedFile, plan: RegexPlan, encoding: TextEncodingName): NativeSearch | null {
+  const caseInsensitive = plan.flags.includes('i');
+  if (plan.literal === null || (encoding !== 'utf-8' && encoding !== 'latin1')) return null;
+  // Case-insensitive native matching is ASCII only.
+  // eslint-disable-next-line no-control-regex
+  if (caseInsensitive && /[^\u0000-\u007f]/.test(plan.literal)) return null;
+  const bytes = encodeText(plan.literal, encoding);
+  if (!bytes.ok) return null;
+  return new NativeSearch(id, file, {
+    kind: 'bytes',
+    bytes: bytes.value,
+    mask: undefined,
+    caseInsensitive,
+    wholeWord: false,
+  });
 }

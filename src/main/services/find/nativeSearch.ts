@@ -28,6 +28,7 @@ export class NativeSearch implements SearchRun {
       done: progress.done,
       cancelled: progress.cancelled,
       error: progress.error,
+      notice: null,
     };
   }
 

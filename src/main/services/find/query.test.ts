@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../shared/seededRandom';
 import { parseHexPattern, requiredLiteral } from './query';
 
 describe('requiredLiteral', () => {
@@ -13,6 +14,22 @@ describe('requiredLiteral', () => {
     ['[a-z]+=9[0-9]{4}$', '=9'],
     ['\\d+\\.\\d+', null],
     ['x', null],
+    ['\\x41BC', 'ABC'],
+    ['A\\x42C', 'ABC'],
+    ['\\cIAB', '\tAB'],
+    ['\\u0041BC', 'ABC'],
+    ['\\u{41}BC', 'BC'],
+    ['ab\\0cd', 'ab\0cd'],
+    ['ab\\01', 'ab'],
+    ['ab\\bcde', 'cde'],
+    ['ab\\dcde', 'cde'],
+    ['x\\.yz', 'x.yz'],
+    ['ab{0}cd', 'cd'],
+    ['ab{2,}cde', 'cde'],
+    ['abc{', 'abc'],
+    ['abc+?d', 'abc'],
+    ['(?=abc)xy', 'xy'],
+    ['(a)b\\1cd', 'cd'],
   ])('%s → %s', (pattern, literal) => {
     expect(requiredLiteral(pattern)).toBe(literal);
   });
@@ -25,6 +42,80 @@ describe('requiredLiteral', () => {
         for (const match of sample.matchAll(new RegExp(pattern, 'g'))) expect(match[0]).toContain(literal);
       }
     }
+  });
+});
+
+describe('requiredLiteral on generated patterns', () => {
+  // Pieces of patterns, escapes of every form among them.
+  const pieces = [
+    'a',
+    'b',
+    'c',
+    'AB',
+    ' ',
+    '=',
+    '\\x41',
+    '\\x62',
+    '\\u0063',
+    '\\u{2}',
+    '\\cA',
+    '\\0',
+    '\\t',
+    '\\.',
+    '\\[',
+    '\\d',
+    '\\w',
+    '\\s',
+    '\\b',
+    '\\B',
+    '[abc]',
+    '[^a]',
+    '.',
+    '(a|b)',
+    '(?:ab)',
+    '(?=a)',
+    '(?!b)',
+    '\\1',
+    '^',
+    '$',
+    '*',
+    '+',
+    '?',
+    '{0}',
+    '{1}',
+    '{2,3}',
+    '{',
+    '}',
+    '*?',
+    '|',
+  ];
+  const alphabet = 'abcAB =.[\t\0\u0001\u0002';
+
+  it('every match of a seeded random pattern contains its literal (plain RegExp scan)', () => {
+    const random = seededRandom(2024);
+    let checked = 0;
+    for (let trial = 0; trial < 4000; trial++) {
+      const pattern = Array.from({ length: 1 + random.int(8) }, () => pieces[random.int(pieces.length)]!).join('');
+      let regex: RegExp;
+      try {
+        regex = new RegExp(pattern, random.int(2) === 0 ? 'g' : 'gi');
+      } catch {
+        continue; // not a valid pattern: the find bar says so before any search
+      }
+      const literal = requiredLiteral(pattern);
+      if (literal === null) continue;
+      for (let sample = 0; sample < 20; sample++) {
+        const text = Array.from({ length: random.int(30) }, () => alphabet[random.int(alphabet.length)]!).join('');
+        for (const match of text.matchAll(regex)) {
+          const haystack = regex.ignoreCase ? match[0].toLowerCase() : match[0];
+          expect(haystack, `${pattern} on ${JSON.stringify(text)}`).toContain(
+            regex.ignoreCase ? literal.toLowerCase() : literal,
+          );
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
   });
 });
 

@@ -22,66 +22,116 @@ export interface RegexPlan {
   readonly literal: string | null;
 }
 
-const quantifierStart = /^(?:[?*]|\{0)/;
+/** One piece of a pattern: a character it must match, or anything else (class, group, assertion…). */
+type Atom = { readonly char: string; readonly end: number } | { readonly char: null; readonly end: number };
+
+const isHex = (text: string): boolean => /^[0-9A-Fa-f]+$/.test(text);
+
+/** Where the class starting at pattern[start] === '[' ends (index after its ']'). */
+function classEnd(pattern: string, start: number): number {
+  let i = start + 1;
+  if (pattern[i] === '^') i++;
+  for (; i < pattern.length && pattern[i] !== ']'; i++) if (pattern[i] === '\\') i++;
+  return i + 1;
+}
+
+/** Where the group starting at pattern[start] === '(' ends (index after its ')'). */
+function groupEnd(pattern: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < pattern.length; i++) {
+    const char = pattern[i];
+    if (char === '\\') i++;
+    else if (char === '[') i = classEnd(pattern, i) - 1;
+    else if (char === '(') depth++;
+    else if (char === ')' && --depth === 0) return i + 1;
+  }
+  return pattern.length;
+}
+
+/** The escape at pattern[start] === '\\' as the one character it always matches, or null. */
+function escapeAtom(pattern: string, start: number): Atom {
+  const next = pattern[start + 1] ?? '';
+  const simple: Record<string, string> = { t: '\t', n: '\n', v: '\v', f: '\f', r: '\r' };
+  if (next in simple) return { char: simple[next]!, end: start + 2 };
+  if (next === 'x') {
+    const hex = pattern.slice(start + 2, start + 4);
+    return hex.length === 2 && isHex(hex)
+      ? { char: String.fromCharCode(parseInt(hex, 16)), end: start + 4 }
+      : { char: null, end: start + 2 };
+  }
+  if (next === 'u') {
+    // Without the u flag, \u{…} is not a code point escape; only \uHHHH is.
+    const hex = pattern.slice(start + 2, start + 6);
+    return hex.length === 4 && isHex(hex)
+      ? { char: String.fromCharCode(parseInt(hex, 16)), end: start + 6 }
+      : { char: null, end: start + 2 };
+  }
+  if (next === 'c') {
+    const letter = pattern[start + 2] ?? '';
+    return /^[A-Za-z]$/.test(letter)
+      ? { char: String.fromCharCode(letter.charCodeAt(0) % 32), end: start + 3 }
+      : { char: null, end: start + 2 };
+  }
+  if (next === '0' && !/^[0-9]$/.test(pattern[start + 2] ?? '')) return { char: '\0', end: start + 2 };
+  // Classes (\d \w \s …), assertions (\b \B), back-references, \k<…>, \p{…} and identity escapes of
+  // letters or digits: not a literal we can rely on.
+  if (next === '' || /[A-Za-z0-9]/.test(next)) return { char: null, end: start + 2 };
+  return { char: next, end: start + 2 };
+}
+
+/** The quantifier at pattern[start], if any: whether it lets the atom be absent, and where it ends. */
+function quantifierAt(pattern: string, start: number): { optional: boolean; end: number } | null {
+  const char = pattern[start];
+  let end: number;
+  let optional: boolean;
+  if (char === '*' || char === '?') {
+    optional = true;
+    end = start + 1;
+  } else if (char === '+') {
+    optional = false;
+    end = start + 1;
+  } else if (char === '{') {
+    const match = /^\{(\d+)(?:,\d*)?\}/.exec(pattern.slice(start));
+    if (match === null) return null;
+    optional = Number(match[1]) === 0;
+    end = start + match[0].length;
+  } else {
+    return null;
+  }
+  if (pattern[end] === '?') end++; // lazy
+  return { optional, end };
+}
 
 /**
- * The longest literal that every match of a JavaScript regex must contain, or null when there is
- * none we can be sure of (alternation at the top level, or only classes and escapes). Conservative:
- * only runs of plain characters outside groups and classes, minus any that a quantifier makes optional.
+ * The longest literal that every match of a JavaScript regex (no u flag) must contain, or null when
+ * there is none we can be sure of (alternation at the top level, only classes and escapes). Runs of
+ * characters outside groups and classes, escapes decoded (\xHH, \uHHHH, \cX, \0, \t…); a quantifier
+ * that allows zero drops its atom, one that allows more ends the run after it.
  */
 export function requiredLiteral(pattern: string): string | null {
-  let depth = 0;
   let best = '';
   let run = '';
   const endRun = (): void => {
     if (run.length > best.length) best = run;
     run = '';
   };
-  for (let i = 0; i < pattern.length; i++) {
+  for (let i = 0; i < pattern.length;) {
     const char = pattern[i]!;
-    const rest = pattern.slice(i + 1);
-    if (char === '\\') {
-      const next = pattern[i + 1] ?? '';
-      i++;
-      if (depth === 0 && /[^A-Za-z0-9]/.test(next) && next !== '') {
-        if (quantifierStart.test(pattern.slice(i + 1))) endRun();
-        else run += next;
-      } else {
-        endRun();
-        if (/[1-9kpPu]/.test(next)) return best.length > 0 ? best : null;
-      }
-      continue;
-    }
-    if (char === '[') {
-      endRun();
-      for (i++; i < pattern.length && pattern[i] !== ']'; i++) if (pattern[i] === '\\') i++;
-      continue;
-    }
-    if (char === '(') {
-      endRun();
-      depth++;
-      continue;
-    }
-    if (char === ')') {
-      depth = Math.max(0, depth - 1);
+    if (char === '|') return null;
+    let atom: Atom;
+    if (char === '\\') atom = escapeAtom(pattern, i);
+    else if (char === '[') atom = { char: null, end: classEnd(pattern, i) };
+    else if (char === '(') atom = { char: null, end: groupEnd(pattern, i) };
+    else if ('.^$)]{}*+?'.includes(char)) atom = { char: null, end: i + 1 };
+    else atom = { char, end: i + 1 };
+    const quantifier = quantifierAt(pattern, atom.end);
+    i = quantifier?.end ?? atom.end;
+    if (atom.char === null || quantifier?.optional === true) {
       endRun();
       continue;
     }
-    if (char === '|') {
-      if (depth === 0) return null;
-      continue;
-    }
-    if (depth > 0) continue;
-    if ('.^$*+?{}'.includes(char)) {
-      endRun();
-      continue;
-    }
-    if (quantifierStart.test(rest)) {
-      endRun();
-      continue;
-    }
-    run += char;
-    if (rest.startsWith('+')) endRun();
+    run += atom.char;
+    if (quantifier !== null) endRun();
   }
   endRun();
   return best.length >= 2 ? best : null;

@@ -8,6 +8,8 @@ export interface SearchProgressState {
   readonly done: boolean;
   readonly cancelled: boolean;
   readonly error: { readonly code: string; readonly message: string } | null;
+  /** Something the user should know about this search's results (a limit it met), or null. */
+  readonly notice: string | null;
 }
 
 export interface SearchRun extends Disposable {
@@ -19,3 +21,7 @@ export interface SearchRun extends Disposable {
   indexAtOrAfter(offset: number): number;
   cancel(): void;
 }
+
+/** Whether a search has stopped for good (finished, cancelled or failed). */
+export const hasEnded = (progress: SearchProgressState): boolean =>
+  progress.done || progress.cancelled || progress.error !== null;

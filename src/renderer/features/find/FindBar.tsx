@@ -134,6 +134,11 @@ export function FindBar({ onReveal, paneOpen, onTogglePane }: FindBarProps): Rea
           {find.problem}
         </span>
       )}
+      {status?.notice != null && status.error === null && (
+        <span className="find-notice" data-testid="find-notice" role="status" title={status.notice}>
+          ⚠ {status.notice}
+        </span>
+      )}
       {status?.error != null && (
         <span className="find-problem" role="alert">
           {status.error.message}
