@@ -1,8 +1,8 @@
-// One open file: owns its mapping, its line index and its follow timer, and answers reads and
-// status checks as values.
-import { accessSync, constants, statSync } from 'node:fs';
+// One open file: composes the edited file (mapping + pending edits), its line index, its search and
+// its follow watcher, all owned by one DisposableStore, and answers reads and status checks as values.
 import { basename } from 'node:path';
-import { openMapped, type FileIdentity, type MappedFile } from '../../../native/index';
+import { accessSync, constants } from 'node:fs';
+import { openMapped, type MappedFile } from '../../../native/index';
 import {
   MAX_COPY_BYTES,
   type ByteView,
@@ -19,7 +19,7 @@ import {
   type JournalState,
   type TextLines,
 } from '../../shared/contract';
-import type { Disposable } from '../../shared/disposable';
+import { DisposableStore, toDisposable, type Disposable } from '../../shared/disposable';
 import { err, errFromThrown, ok, type Result } from '../../shared/result';
 import {
   byteCount,
@@ -29,121 +29,75 @@ import {
   type LineNumber,
   type SessionId,
 } from '../../shared/units';
-import { EditModel } from '../../shared/editModel';
 import { commitEdits, discardJournal, finishJournal, inspectJournal, rollbackJournal, saveCopy } from './commit';
+import { EditedFile } from './editedFile';
+import { compareIdentity, identityAt, sameFile, type FileIdentity } from './fileIdentity';
 import { FindController } from './find/findController';
-import type { ByteReader } from './find/lineFeeder';
+import { FollowWatcher } from './followWatcher';
 import { detectEncoding, TextIndex } from './textIndex';
 
 /** Sends an event to the window (or connection) that owns the session. */
 export type Emit = <E extends EventName>(name: E, payload: Events[E]) => void;
 
-const FOLLOW_POLL_MS = 250;
-
 export class FileSession implements Disposable {
+  /** What was opened (or last re-mapped or committed): status and commit compare the disk with it. */
   private opened: FileIdentity;
   private text: TextIndex | null = null;
-  private followTimer: ReturnType<typeof setInterval> | undefined;
+  private follow: FollowWatcher | null = null;
+  /** Bumped whenever lines may have moved (re-index, reload); line caches key on it. */
   private generation = 0;
-  private edits: EditModel;
-  /** Edit generations of earlier models, so a new model after a commit keeps counting up. */
-  private editBase = 0;
+  private readonly store = new DisposableStore();
   readonly find: FindController;
 
   private constructor(
     readonly id: SessionId,
     readonly owner: string,
     readonly path: string,
-    private file: MappedFile,
+    private readonly edited: EditedFile,
     private readonly emit: Emit,
   ) {
-    this.opened = file.stat();
-    this.edits = new EditModel(file.size());
-    this.find = new FindController({
-      session: id,
-      owner,
-      file: () => this.file,
-      reader: () => this.reader(),
-      hasPendingEdits: () => this.edits.modifiedByteCount() > 0,
-      encoding: () => this.text?.encoding ?? 'utf-8',
-      text: () => this.text,
-      emit: (status) => this.emit('findProgress', status),
-      applyEdits: (edits) => this.applyEdits(edits),
-    });
-  }
-
-  /**
-   * Reads the file as this session shows it now: the current mapping with pending edits laid over.
-   * Once the session re-maps the file (reload, rotation), reads through this reader fail with
-   * EFILECHANGED instead of mixing two files.
-   */
-  private reader(): ByteReader {
-    const file = this.file;
-    const edits = this.edits;
-    return {
-      size: file.size(),
-      read: (offset, target) => {
-        if (this.file !== file || file.closed) {
-          throw Object.assign(new Error(`${this.path} was opened again (it changed on disk)`), {
-            code: 'EFILECHANGED',
-          });
-        }
-        const copied = file.readInto(offset, target);
-        edits.overlay(offset, target.subarray(0, copied));
-        return copied;
-      },
-    };
-  }
-
-  /** Same-length overwrites as one undo step (replace-all); originals read a window at a time. */
-  private applyEdits(edits: readonly { offset: number; bytes: Uint8Array }[]): Result<EditState> {
-    if (edits.length === 0) return ok(this.editState());
-    const size = this.size;
-    const WINDOW = 1 << 20;
-    const withOriginals: { offset: number; bytes: Uint8Array; original: Uint8Array }[] = [];
-    try {
-      for (let i = 0; i < edits.length;) {
-        const windowStart = edits[i]!.offset;
-        let j = i;
-        let windowEnd = windowStart;
-        while (j < edits.length && edits[j]!.offset + edits[j]!.bytes.byteLength - windowStart <= WINDOW) {
-          windowEnd = Math.max(windowEnd, edits[j]!.offset + edits[j]!.bytes.byteLength);
-          j++;
-        }
-        if (j === i) {
-          windowEnd = windowStart + edits[i]!.bytes.byteLength;
-          j = i + 1;
-        }
-        if (windowEnd > size) return err('ERANGE', 'a replacement would pass the end of the file');
-        const window = new Uint8Array(windowEnd - windowStart);
-        this.file.readInto(windowStart, window);
-        for (let k = i; k < j; k++) {
-          const edit = edits[k]!;
-          const at = edit.offset - windowStart;
-          withOriginals.push({ ...edit, original: window.slice(at, at + edit.bytes.byteLength) });
-        }
-        i = j;
-      }
-      this.edits.applyMany(withOriginals);
-    } catch (error) {
-      return errFromThrown(error);
-    }
-    return ok(this.editState());
+    this.store.add(edited);
+    this.opened = edited.stat();
+    // Disposed newest first: the search and the index stop before the mapping closes.
+    this.store.add(
+      toDisposable(() => {
+        this.text?.dispose();
+        this.text = null;
+        this.follow?.dispose();
+        this.follow = null;
+      }),
+    );
+    this.find = this.store.add(
+      new FindController({
+        session: id,
+        owner,
+        file: () => this.edited.file,
+        reader: () => this.edited.reader(),
+        hasPendingEdits: () => this.edited.hasPendingEdits,
+        encoding: () => this.text?.encoding ?? 'utf-8',
+        text: () => this.text,
+        emit: (status) => this.emit('findProgress', status),
+        applyEdits: (edits) => {
+          const applied = this.edited.editMany(edits);
+          return applied.ok ? ok(this.editState()) : applied;
+        },
+      }),
+    );
   }
 
   /** Maps `path` read-only; throws the addon's coded error when it cannot. */
   static open(id: SessionId, owner: string, path: string, emit: Emit): FileSession {
-    const file = openMapped(path, 'readonly');
+    const edited = EditedFile.open(path);
     try {
-      return new FileSession(id, owner, path, file, emit);
+      return new FileSession(id, owner, path, edited, emit);
     } catch (error) {
-      file.close();
+      edited.dispose();
       throw error;
     }
   }
 
   get size(): ByteCount {
-    return byteCount(this.file.size());
+    return byteCount(this.edited.size);
   }
 
   get info(): FileInfo {
@@ -156,86 +110,43 @@ export class FileSession implements Disposable {
     };
   }
 
-  /** Copies up to `length` bytes from `offset` into a fresh buffer; shorter at the end of the file. */
+  /** Copies up to `length` bytes from `offset` into a fresh buffer, edits laid over; shorter at the end. */
   readBytes(offset: ByteOffset, length: ByteCount): Result<Uint8Array> {
-    const size = this.size;
-    if (offset > size) return err('ERANGE', `offset ${offset} is past the end of ${this.path} (${size} bytes)`);
-    const target = new Uint8Array(Math.min(length, size - offset));
-    if (target.byteLength === 0) return ok(target);
-    try {
-      const copied = this.file.readInto(offset, target);
-      const bytes = copied === target.byteLength ? target : target.subarray(0, copied);
-      this.edits.overlay(offset, bytes);
-      return ok(bytes);
-    } catch (error) {
-      return errFromThrown(error);
-    }
+    return this.edited.readBytes(offset, length);
   }
 
   readView(offset: ByteOffset, length: ByteCount): Result<ByteView> {
-    const bytes = this.readBytes(offset, length);
-    if (!bytes.ok) return bytes;
-    const runs = this.edits.modifiedRangesIn(offset, offset + bytes.value.byteLength);
-    const modified = new Float64Array(runs.length * 2);
-    runs.forEach((run, i) => {
-      modified[2 * i] = run.offset;
-      modified[2 * i + 1] = run.length;
-    });
-    return ok({ bytes: bytes.value, modified, editGeneration: this.editGeneration });
-  }
-
-  private get editGeneration(): number {
-    return this.editBase + this.edits.generation;
+    return this.edited.readView(offset, length);
   }
 
   editState(): EditState {
-    return {
-      session: this.id,
-      generation: this.editGeneration,
-      canUndo: this.edits.canUndo,
-      canRedo: this.edits.canRedo,
-      modifiedBytes: this.edits.modifiedByteCount(),
-    };
+    return this.edited.editState(this.id);
   }
 
   /** A same-length overwrite as a pending edit: the file itself is not touched. */
   editBytes(offset: ByteOffset, bytes: Uint8Array): Result<EditState> {
-    const size = this.size;
-    if (bytes.byteLength === 0) return ok(this.editState());
-    if (offset + bytes.byteLength > size) {
-      return err(
-        'ERANGE',
-        `Writing ${bytes.byteLength} byte(s) at offset ${offset} would pass the end of the file (${size} bytes): hexlog only overwrites, it never changes a file's length.`,
-      );
-    }
-    const original = new Uint8Array(bytes.byteLength);
-    try {
-      this.file.readInto(offset, original);
-    } catch (error) {
-      return errFromThrown(error);
-    }
-    this.edits.apply(offset, bytes, original);
-    return ok(this.editState());
+    const edited = this.edited.edit(offset, bytes);
+    return edited.ok ? ok(this.editState()) : edited;
   }
 
   undoEdit(): EditState {
-    this.edits.undo();
+    this.edited.undo();
     return this.editState();
   }
 
   redoEdit(): EditState {
-    this.edits.redo();
+    this.edited.redo();
     return this.editState();
   }
 
   discardEdits(): EditState {
-    this.edits.discardAll();
+    this.edited.discardAll();
     return this.editState();
   }
 
   /** Commits pending edits in place; refuses if the file changed on disk since it was opened. */
   commit(): Result<CommitOutcome> {
-    const pending = this.edits.pendingEdits();
+    const pending = this.edited.pendingEdits();
     const bytesWritten = pending.reduce((sum, edit) => sum + edit.newBytes.byteLength, 0);
     if (pending.length > 0) {
       const committed = commitEdits(this.path, pending, this.opened);
@@ -244,8 +155,7 @@ export class FileSession implements Disposable {
     }
     // The read-only shared mapping already shows the new bytes; only a changed newline moves lines.
     const touchesNewlines = pending.some((edit) => edit.oldBytes.includes(0x0a) || edit.newBytes.includes(0x0a));
-    this.editBase = this.editGeneration + 1;
-    this.edits = new EditModel(this.file.size());
+    this.edited.settleEdits();
     if (touchesNewlines && this.text !== null) {
       const encoding = this.text.encoding;
       this.text.dispose();
@@ -256,7 +166,7 @@ export class FileSession implements Disposable {
   }
 
   saveCopy(dest: string): Result<{ readonly path: string }> {
-    const saved = saveCopy(this.path, this.edits.pendingEdits(), dest);
+    const saved = saveCopy(this.path, this.edited.pendingEdits(), dest);
     return saved.ok ? ok({ path: dest }) : saved;
   }
 
@@ -283,24 +193,14 @@ export class FileSession implements Disposable {
   status(): Result<FileStatus> {
     const mappedSize = this.size;
     const base = { session: this.id, mappedSize };
-    let onDisk: { size: number; ino: number; dev: number; mtimeMs: number };
-    try {
-      onDisk = statSync(this.path);
-    } catch {
-      return ok({ ...base, currentSize: -1, state: 'vanished' });
-    }
-    if (onDisk.ino !== this.opened.ino || onDisk.dev !== this.opened.dev) {
-      return ok({ ...base, currentSize: onDisk.size, state: 'replaced' });
-    }
-    const state =
-      onDisk.size < mappedSize
-        ? 'shrunk'
-        : onDisk.size > mappedSize
-          ? 'grown'
-          : onDisk.mtimeMs !== this.opened.mtimeMs
-            ? 'modified'
-            : 'unchanged';
-    return ok({ ...base, currentSize: onDisk.size, state });
+    const onDisk = identityAt(this.path);
+    if (onDisk === null) return ok({ ...base, currentSize: -1, state: 'vanished' });
+    return ok({ ...base, currentSize: onDisk.size, state: compareIdentity(this.shownIdentity(), onDisk) });
+  }
+
+  /** The identity of the file as shown: what was opened, at the size mapped now. */
+  private shownIdentity(): FileIdentity {
+    return { ...this.opened, size: this.edited.size };
   }
 
   /**
@@ -314,21 +214,14 @@ export class FileSession implements Disposable {
     } catch (error) {
       return errFromThrown(error);
     }
-    const before = this.opened;
+    const before = this.shownIdentity();
     const now = fresh.stat();
-    const sameFile = now.ino === before.ino && now.dev === before.dev;
-    const grew = !forceReindex && sameFile && now.size > this.file.size();
-    const previous = this.file;
-    this.file = fresh;
+    const change = compareIdentity(before, now);
+    const grew = !forceReindex && change === 'grown';
     this.opened = now;
     this.generation++;
-    if (!grew || this.edits.modifiedByteCount() === 0) {
-      // Pending edits were made against the old bytes; a different file cannot keep them.
-      this.editBase = this.editGeneration + 1;
-      this.edits = new EditModel(fresh.size());
-    } else {
-      this.edits.grow(fresh.size());
-    }
+    // Pending edits were made against the old bytes; a different file cannot keep them.
+    this.edited.replaceMapping(fresh, grew);
     let kind: FileChange['kind'] = 'reloaded';
     let reason: string;
     if (grew) {
@@ -352,9 +245,9 @@ export class FileSession implements Disposable {
         }
       }
     } else {
-      reason = !sameFile
+      reason = !sameFile(before, now)
         ? 'The file was replaced on disk (e.g. log rotation) and was opened again.'
-        : now.size < previous.size()
+        : now.size < before.size
           ? `The file shrank to ${now.size.toLocaleString('en-US')} bytes and was indexed again.`
           : 'The file changed on disk and was read again.';
       if (this.text !== null) {
@@ -363,13 +256,12 @@ export class FileSession implements Disposable {
         this.text = this.createIndex(encoding);
       }
     }
-    previous.close();
     return ok({ info: this.info, kind, reason, generation: this.generation });
   }
 
   openText(choice: EncodingChoice): Result<IndexStatus> {
     try {
-      const encoding = choice === 'auto' ? detectEncoding(this.file) : choice;
+      const encoding = choice === 'auto' ? detectEncoding(this.edited.file) : choice;
       if (this.text === null || this.text.encoding !== encoding) {
         this.text?.dispose();
         this.generation++;
@@ -383,11 +275,11 @@ export class FileSession implements Disposable {
 
   private createIndex(encoding: IndexStatus['encoding']): TextIndex {
     return new TextIndex(
-      this.file,
+      this.edited.file,
       encoding,
       this.id,
       (status) => this.emit('indexProgress', status),
-      () => this.followTimer !== undefined,
+      () => this.follow !== null,
     );
   }
 
@@ -415,12 +307,11 @@ export class FileSession implements Disposable {
     try {
       const range = text.value.readLines(first - 1, count);
       const modifiedLines = new Uint8Array(range.count);
-      if (this.edits.modifiedByteCount() > 0) {
+      if (this.edited.hasPendingEdits) {
         for (let i = 0; i < range.count; i++) {
           const start = range.fileOffsets[i]!;
-          this.edits.overlay(start, range.bytes.subarray(range.textStarts[i]!, range.textStarts[i + 1]!));
-          const touched = this.edits.modifiedRangesIn(start, start + range.fullLengths[i]! + 1);
-          modifiedLines[i] = touched.length > 0 ? 1 : 0;
+          this.edited.overlay(start, range.bytes.subarray(range.textStarts[i]!, range.textStarts[i + 1]!));
+          modifiedLines[i] = this.edited.isModifiedIn(start, start + range.fullLengths[i]! + 1) ? 1 : 0;
         }
       }
       return ok({
@@ -475,37 +366,24 @@ export class FileSession implements Disposable {
   }
 
   setFollow(follow: boolean): Result<IndexStatus> {
-    if (follow && this.followTimer === undefined) {
-      this.followTimer = setInterval(() => this.followTick(), FOLLOW_POLL_MS);
-      this.followTimer.unref?.();
-    } else if (!follow && this.followTimer !== undefined) {
-      clearInterval(this.followTimer);
-      this.followTimer = undefined;
+    if (follow && this.follow === null) {
+      this.follow = new FollowWatcher(
+        this.path,
+        () => this.shownIdentity(),
+        () => {
+          const change = this.reload();
+          if (change.ok) this.emit('fileChanged', change.value);
+        },
+      );
+    } else if (!follow && this.follow !== null) {
+      this.follow.dispose();
+      this.follow = null;
     }
     return this.indexStatus();
   }
 
-  private followTick(): void {
-    let onDisk: { size: number; ino: number; dev: number; mtimeMs: number };
-    try {
-      onDisk = statSync(this.path);
-    } catch {
-      return; // vanished: the status poll tells the user; keep showing what was mapped
-    }
-    const changed =
-      onDisk.size !== this.file.size() || onDisk.ino !== this.opened.ino || onDisk.dev !== this.opened.dev;
-    if (!changed) return;
-    const change = this.reload();
-    if (change.ok) this.emit('fileChanged', change.value);
-  }
-
   dispose(): void {
-    this.find.dispose();
-    if (this.followTimer !== undefined) clearInterval(this.followTimer);
-    this.followTimer = undefined;
-    this.text?.dispose();
-    this.text = null;
-    this.file.close();
+    this.store.dispose();
   }
 }
 
