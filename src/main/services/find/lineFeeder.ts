@@ -33,7 +33,6 @@ export const MAX_REGEX_LINE_BYTES = 4 * 1024 * 1024;
 /** A window read around sparse candidates. */
 const WINDOW_BYTES = 64 * 1024;
 const CANDIDATE_PAGE = 65_536;
-const MAX_BATCH_LINES = 16_384;
 
 export class LineFeeder {
   private position = 0;
@@ -46,8 +45,6 @@ export class LineFeeder {
   private candidateIndex = 0;
   private candidatePage: Float64Array = new Float64Array(0);
   private candidatePageFirst = 0;
-  private window = new Uint8Array(0);
-  private windowStart = 0;
 
   constructor(
     private readonly reader: ByteReader,
@@ -94,48 +91,79 @@ export class LineFeeder {
     };
   }
 
+  /**
+   * A chunk read from the line holding the next candidate (jumping over lines without one), with a
+   * region for each line in it that holds a candidate: lines are found with indexOf in the chunk,
+   * never copied one by one.
+   */
   private nextCandidates(source: CandidateSource): LineBatch | 'wait' | null {
     const size = this.reader.size;
-    const parts: Uint8Array[] = [];
+    let candidate = this.peekCandidate(source);
+    while (typeof candidate === 'number' && candidate < this.position) {
+      this.candidateIndex++; // on a line already handed out
+      candidate = this.peekCandidate(source);
+    }
+    if (candidate === 'wait') return 'wait';
+    if (candidate === null) {
+      this.position = size;
+      return null;
+    }
+    // Sparse candidates: start at the candidate's line and read a small window first.
+    const jumped = candidate - this.position > WINDOW_BYTES;
+    const start = jumped ? this.lineStartBefore(candidate) : this.position;
+    let length = Math.min(jumped ? WINDOW_BYTES : MAX_REGEX_LINE_BYTES, size - start);
+    let bytes = this.readChunk(start, length);
+    let last = start + length < size ? this.lastNewline(bytes, length) : length - this.unit;
+    if (jumped && start + length < size && start + last < candidate) {
+      // The candidate's line goes on past the window: read a whole chunk.
+      length = Math.min(MAX_REGEX_LINE_BYTES, size - start);
+      bytes = this.readChunk(start, length);
+      last = start + length < size ? this.lastNewline(bytes, length) : length - this.unit;
+    }
+    let end: number;
+    if (start + length >= size) {
+      end = length;
+    } else if (last < 0) {
+      end = this.pieceEnd(bytes, length); // a piece of a line longer than a chunk
+      this.longLines++;
+    } else {
+      end = last + this.unit;
+    }
     const regions: number[] = [];
     const positions: number[] = [];
-    let total = 0;
-    while (total < MAX_REGEX_LINE_BYTES && positions.length < MAX_BATCH_LINES) {
-      const candidate = this.nextCandidate(source);
-      if (candidate === 'wait') {
-        if (positions.length > 0) break;
-        return 'wait';
-      }
-      if (candidate === null) {
-        this.position = size;
-        break;
-      }
-      if (candidate < this.position) continue; // on a line already handed out
-      const [start, end] = this.lineAround(candidate);
-      const bytes = new Uint8Array(end - start);
-      if (bytes.byteLength > 0 && this.reader.read(start, bytes) < bytes.byteLength) throw fileChanged(start);
-      regions.push(total, total + bytes.byteLength);
-      positions.push(start);
-      parts.push(bytes);
-      total += bytes.byteLength;
-      this.position = Math.min(size, end + this.unit);
+    let regionEnd = 0;
+    for (;;) {
+      const next = this.peekCandidate(source);
+      if (typeof next !== 'number' || next >= start + end) break;
+      this.candidateIndex++;
+      const at = next - start;
+      if (at < regionEnd) continue;
+      const lineStart = at === 0 ? 0 : this.lastNewline(bytes, at) + this.unit;
+      const lineStartClamped = Math.max(lineStart, regionEnd, 0);
+      let lineEnd = this.firstNewline(bytes, at, end);
+      if (lineEnd < 0) lineEnd = end;
+      regions.push(lineStartClamped, lineEnd);
+      positions.push(start + lineStartClamped);
+      regionEnd = Math.min(end, lineEnd + this.unit);
     }
-    if (positions.length === 0) return null;
-    const bytes = new Uint8Array(total);
-    let at = 0;
-    for (const part of parts) {
-      bytes.set(part, at);
-      at += part.byteLength;
-    }
+    this.position = start + end;
     return {
-      bytes,
+      bytes: bytes.subarray(0, end),
       regions: Uint32Array.from(regions),
       positions: Float64Array.from(positions),
       scannedTo: this.position,
     };
   }
 
-  private nextCandidate(source: CandidateSource): number | 'wait' | null {
+  private readChunk(start: number, length: number): Uint8Array<ArrayBuffer> {
+    const bytes = new Uint8Array(length);
+    const read = this.reader.read(start, bytes);
+    if (read < length) throw fileChanged(start + read);
+    return bytes;
+  }
+
+  /** The next candidate without taking it: an offset, 'wait' while the literal search runs, or null. */
+  private peekCandidate(source: CandidateSource): number | 'wait' | null {
     const index = this.candidateIndex;
     if (index >= this.candidatePageFirst + this.candidatePage.length) {
       const known = source.known();
@@ -143,82 +171,38 @@ export class LineFeeder {
       this.candidatePage = source.page(index, Math.min(CANDIDATE_PAGE, known.count - index));
       this.candidatePageFirst = index;
     }
-    this.candidateIndex++;
     return this.candidatePage[index - this.candidatePageFirst]!;
   }
 
   /**
-   * The line holding `offset` as [start, end), newline excluded, never starting before the lines
-   * already handed out, and at most MAX_REGEX_LINE_BYTES on either side of the candidate.
+   * Where the line holding `offset` starts, looking back at most MAX_REGEX_LINE_BYTES (a longer line
+   * is searched from there) and never before what was handed out already.
    */
-  private lineAround(offset: number): [number, number] {
+  private lineStartBefore(offset: number): number {
     const floor = this.position;
-    let start = floor;
     for (let back = WINDOW_BYTES; ; back *= 2) {
       const from = Math.max(floor, offset - back);
-      const found = this.lastNewlineIn(from, offset);
-      if (found >= 0) {
-        start = found + this.unit;
-        break;
-      }
-      if (from === floor) break;
+      // Whole units from the file's start.
+      const aligned = from + ((this.unit - (from % this.unit)) % this.unit);
+      if (offset <= aligned) return aligned;
+      const window = this.readChunk(aligned, offset - aligned);
+      const found = this.lastNewline(window, window.byteLength);
+      if (found >= 0) return aligned + found + this.unit;
+      if (from === floor) return aligned;
       if (back >= MAX_REGEX_LINE_BYTES) {
-        start = from;
         this.longLines++;
-        break;
+        return aligned;
       }
     }
-    const size = this.reader.size;
-    let end = size;
-    for (let ahead = WINDOW_BYTES; ; ahead *= 2) {
-      const to = Math.min(size, offset + ahead);
-      const found = this.firstNewlineIn(offset, to);
-      if (found >= 0) {
-        end = found;
-        break;
-      }
-      if (to === size) break;
-      if (ahead >= MAX_REGEX_LINE_BYTES) {
-        end = to;
-        this.longLines++;
-        break;
-      }
-    }
-    return [start, end];
   }
 
-  /** Reads [from, to) into the window buffer (or reuses it) and returns it with its start. */
-  private windowFor(from: number, to: number): Uint8Array {
-    if (from >= this.windowStart && to <= this.windowStart + this.window.byteLength) {
-      return this.window.subarray(from - this.windowStart, to - this.windowStart);
-    }
-    const start = from;
-    const end = Math.min(this.reader.size, Math.max(to, from + WINDOW_BYTES));
-    const bytes = new Uint8Array(end - start);
-    if (this.reader.read(start, bytes) < bytes.byteLength) throw fileChanged(start);
-    this.window = bytes;
-    this.windowStart = start;
-    return bytes.subarray(0, to - from);
-  }
-
-  private lastNewlineIn(from: number, to: number): number {
-    // Align to whole units from the file's start.
-    const alignedFrom = from + ((this.unit - (from % this.unit)) % this.unit);
-    if (to <= alignedFrom) return -1;
-    const bytes = this.windowFor(alignedFrom, to);
-    const at = this.lastNewline(bytes, bytes.byteLength);
-    return at < 0 ? -1 : alignedFrom + at;
-  }
-
-  private firstNewlineIn(from: number, to: number): number {
-    const alignedFrom = from - (from % this.unit);
-    if (to <= alignedFrom) return -1;
-    const bytes = this.windowFor(alignedFrom, to);
+  /** First line end in bytes[from, end), -1 if none. */
+  private firstNewline(bytes: Uint8Array, from: number, end: number): number {
     if (this.unit === 1) {
-      const at = bytes.indexOf(0x0a);
-      return at < 0 ? -1 : alignedFrom + at;
+      const at = bytes.indexOf(0x0a, from);
+      return at >= 0 && at < end ? at : -1;
     }
-    for (let at = 0; at + 1 < bytes.byteLength; at += 2) if (this.isNewline(bytes, at)) return alignedFrom + at;
+    for (let at = from - (from % 2); at + 1 < end; at += 2) if (this.isNewline(bytes, at)) return at;
     return -1;
   }
 

@@ -190,6 +190,29 @@ describe('regex search over bytes', () => {
     expect([...page.offsets]).toEqual([4]);
   });
 
+  it('sparse candidates far apart, on short and on 100 KB lines, find what a plain scan finds', async () => {
+    const random = seededRandom(99);
+    const lines: string[] = [];
+    for (let i = 0; i < 60_000; i++) {
+      const long = random.int(2000) === 0;
+      let line = 'x'.repeat(long ? 100_000 + random.int(50_000) : 20 + random.int(80));
+      if (random.int(800) === 0 || (long && random.int(2) === 0)) {
+        const at = random.int(line.length);
+        line = `${line.slice(0, at)}ERROR${random.int(10)}${line.slice(at)}`;
+      }
+      lines.push(line);
+    }
+    const text = lines.join('\n');
+    const info = await open(text);
+    const { status, page } = await search(info, 'ERROR\\d', 'regex');
+    const expected = [...text.matchAll(/ERROR\d/g)].map((match) => match.index);
+    expect(expected.length).toBeGreaterThan(20);
+    expect([...page.offsets]).toEqual(expected);
+    const session = services.sessions.get(info.session, testOwner.owner);
+    expect(session.ok && session.value.find.engine()).toBe('regex-candidate-lines');
+    expect(status.notice).toBeNull();
+  });
+
   it('a file with no newline is searched in bounded pieces, with a notice', async () => {
     const size = 3 * MAX_REGEX_LINE_BYTES + 12345;
     const bytes = Buffer.alloc(size, 'x');
