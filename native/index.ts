@@ -58,7 +58,22 @@ export interface MappedFile {
   write(offset: number, bytes: Uint8Array): number;
   /** Shared mode only: writes the range (default: whole file) to disk and fsyncs. */
   flush(offset?: number, length?: number): void;
-  /** Idempotent. */
+  /**
+   * flush on a worker thread: settles once the range is on disk. Rejects (never throws) with the
+   * NativeError flush would throw (EBADMODE, ERANGE, ECLOSED, EINVAL, EIO, ...). The pending flush
+   * holds its own reference to the mapping, so close() meanwhile is safe.
+   */
+  flushAsync(offset?: number, length?: number): Promise<void>;
+  /**
+   * Takes an advisory exclusive lock (flock LOCK_EX | LOCK_NB) on this mapping's descriptor, in any
+   * mode, without waiting: true when held (again) by this file, false when another open of the file
+   * holds it (another MappedFile, another process). Only other lockers see it; reads and writes of
+   * the file are not stopped.
+   */
+  tryLock(): boolean;
+  /** Releases the lock; a no-op when this file does not hold it. */
+  unlock(): void;
+  /** Idempotent; releases the lock. */
   close(): void;
 }
 
@@ -377,6 +392,9 @@ interface NativeMappedFile {
   readInto(offset: number, target: Uint8Array): number;
   write(offset: number, source: Uint8Array): number;
   flush(offset: number, length: number): void;
+  flushAsync(offset: number, length: number): Promise<void>;
+  tryLock(): boolean;
+  unlock(): void;
   close(): void;
   isClosed(): boolean;
 }
@@ -553,6 +571,28 @@ class MappedFileHandle implements MappedFile {
     // Past-the-end offsets go through so the addon reports ERANGE.
     const byteLength = length ?? (offset <= size ? size - offset : 0);
     callNative(() => this.#native.flush(offset, byteLength), this.path);
+  }
+
+  async flushAsync(offset = 0, length?: number): Promise<void> {
+    // async: a failed check or a synchronous throw of the binding becomes a rejection too.
+    requireOffset('offset', offset, this.path);
+    if (length !== undefined) requireOffset('length', length, this.path);
+    const size = this.size();
+    const byteLength = length ?? (offset <= size ? size - offset : 0);
+    const pending = callNative(() => this.#native.flushAsync(offset, byteLength), this.path);
+    try {
+      await pending;
+    } catch (error) {
+      throw toNativeError(error, this.path);
+    }
+  }
+
+  tryLock(): boolean {
+    return callNative(() => this.#native.tryLock(), this.path);
+  }
+
+  unlock(): void {
+    callNative(() => this.#native.unlock(), this.path);
   }
 
   close(): void {

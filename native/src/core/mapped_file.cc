@@ -109,6 +109,12 @@ Status FileMapping::SyncRange(uint64_t offset, uint64_t length) const {
   return platform::SyncRange(handle_, mapping_, path_, offset, length);
 }
 
+Status FileMapping::TryLock(bool* taken) const {
+  return platform::TryLockFile(handle_, path_, taken);
+}
+
+Status FileMapping::Unlock() const { return platform::UnlockFile(handle_, path_); }
+
 MappedFile::~MappedFile() { Close(); }
 
 Status MappedFile::Open(const std::string& path, MapMode mode) {
@@ -192,6 +198,14 @@ Status MappedFile::Write(uint64_t offset, const void* src, uint64_t length, uint
 }
 
 Status MappedFile::Flush(uint64_t offset, uint64_t length) {
+  std::shared_ptr<const FileMapping> mapping;
+  Status status = PrepareFlush(offset, length, &mapping);
+  if (!status.ok()) return status;
+  return mapping->SyncRange(offset, length);
+}
+
+Status MappedFile::PrepareFlush(uint64_t offset, uint64_t length,
+                                std::shared_ptr<const FileMapping>* mapping) const {
   Status status = CheckOpen();
   if (!status.ok()) return status;
   if (mode_ == MapMode::kPrivate) {
@@ -210,10 +224,33 @@ Status MappedFile::Flush(uint64_t offset, uint64_t length) {
                                            std::to_string(offset) + " goes past the end of " +
                                            path_ + " (" + Bytes(size) + ")");
   }
-  return file_->SyncRange(offset, length);
+  *mapping = file_;
+  return Status::Ok();
 }
 
-void MappedFile::Close() { file_.reset(); }
+Status MappedFile::TryLock(bool* taken) {
+  *taken = false;
+  Status status = CheckOpen();
+  if (!status.ok()) return status;
+  status = file_->TryLock(taken);
+  if (status.ok() && *taken) locked_ = true;
+  return status;
+}
+
+Status MappedFile::Unlock() {
+  Status status = CheckOpen();
+  if (!status.ok() || !locked_) return status;
+  status = file_->Unlock();
+  if (status.ok()) locked_ = false;
+  return status;
+}
+
+void MappedFile::Close() {
+  // flock(LOCK_UN) cannot fail on a valid descriptor; closing must not report errors anyway.
+  if (file_ != nullptr && locked_) file_->Unlock();
+  locked_ = false;
+  file_.reset();
+}
 
 Status MappedFile::CheckOpen() const {
   if (!is_closed()) return Status::Ok();

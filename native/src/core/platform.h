@@ -62,6 +62,12 @@ Status MapFile(const FileHandle& handle, const std::string& path, uint64_t lengt
 Status SyncRange(const FileHandle& handle, const Mapping& mapping, const std::string& path,
                  uint64_t offset, uint64_t length);
 
+// Advisory exclusive lock on the open file description (flock on POSIX), never waiting: *taken is
+// false when another open file description holds a lock on the file.
+Status TryLockFile(const FileHandle& handle, const std::string& path, bool* taken);
+// Releases this description's lock; a no-op when it holds none.
+Status UnlockFile(const FileHandle& handle, const std::string& path);
+
 void UnmapFile(Mapping* mapping);
 void CloseFile(FileHandle* handle);
 

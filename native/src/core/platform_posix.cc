@@ -1,9 +1,10 @@
 // POSIX implementation of platform.h and fault_guard.h: the only file in core that makes system
-// calls (open, fstat, mmap, msync, munmap, ftruncate, sigaction). A Windows build swaps this file
-// for one built on CreateFileMapping and structured exception handling.
+// calls (open, fstat, fstatfs, mmap, msync, flock, munmap, ftruncate, sigaction). A Windows build
+// swaps this file for one built on CreateFileMapping, LockFileEx and structured exception handling.
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -148,6 +149,29 @@ Status SyncRange(const FileHandle& handle, const Mapping& mapping, const std::st
   int result;
   do {
     result = fsync(Descriptor(handle));
+  } while (result != 0 && errno == EINTR);
+  if (result != 0) return ErrnoStatus(errno, path);
+  return Status::Ok();
+}
+
+Status TryLockFile(const FileHandle& handle, const std::string& path, bool* taken) {
+  *taken = false;
+  int result;
+  do {
+    result = flock(Descriptor(handle), LOCK_EX | LOCK_NB);
+  } while (result != 0 && errno == EINTR);
+  if (result == 0) {
+    *taken = true;
+    return Status::Ok();
+  }
+  if (errno == EWOULDBLOCK) return Status::Ok();
+  return ErrnoStatus(errno, path);
+}
+
+Status UnlockFile(const FileHandle& handle, const std::string& path) {
+  int result;
+  do {
+    result = flock(Descriptor(handle), LOCK_UN);
   } while (result != 0 && errno == EINTR);
   if (result != 0) return ErrnoStatus(errno, path);
   return Status::Ok();
