@@ -215,6 +215,49 @@ describe('open errors', () => {
     expect(error.message).toBe('ENOTREG: not a regular file (character device): /dev/null');
   });
 
+  describe('files without a fixed size (/proc, /sys)', () => {
+    const pseudoFiles = ['/proc/self/status', '/proc/cpuinfo', '/sys/kernel/mm/transparent_hugepage/enabled'];
+    const pseudoMessage = (file: string): string =>
+      `ENOTREG: ${file} is not a mappable file: files under /proc and /sys have no fixed size ` +
+      '(they read as 0 bytes); copy it to a regular file first';
+
+    for (const file of pseudoFiles) {
+      it(`${file} fails with ENOTREG in every mode instead of opening empty`, (context) => {
+        if (!fs.existsSync(file)) context.skip(`${file} does not exist here`);
+        for (const mode of ['readonly', 'private', 'shared'] as const) {
+          const error = expectNativeError(() => openMapped(file, mode), 'ENOTREG');
+          expect(error.message).toBe(pseudoMessage(file));
+          expect(error.path).toBe(file);
+        }
+      });
+    }
+
+    it('a 0-byte file that reads data fails with ENOTREG even on a file system not on the list', () => {
+      // /proc/self/status stands in for such a file (a FUSE export of /proc, say): the type check
+      // is switched off, so only the 1-byte read can find it.
+      nativeTesting.setFileSystemTypeCheck(false);
+      try {
+        expect(fs.statSync('/proc/self/status').size).toBe(0);
+        const error = expectNativeError(() => openMapped('/proc/self/status', 'readonly'), 'ENOTREG');
+        expect(error.message).toBe(
+          'ENOTREG: /proc/self/status is not a mappable file: it has no fixed size (it says 0 bytes ' +
+            'but reads data, like files under /proc and /sys); copy it to a regular file first',
+        );
+      } finally {
+        nativeTesting.setFileSystemTypeCheck(true);
+      }
+    });
+
+    it('a real empty file still opens with size 0 in every mode', () => {
+      const file = makeFile('really-empty.txt', '');
+      for (const mode of ['readonly', 'private', 'shared'] as const) {
+        const mapped = open(file, mode);
+        expect(mapped.size()).toBe(0);
+        expect(mapped.readInto(0, new Uint8Array(1))).toBe(0);
+      }
+    });
+  });
+
   it('a missing addon fails with ENATIVE telling to run npm run build:native', async () => {
     vi.stubEnv('HEXLOG_NATIVE_PATH', path.join(temp.path, 'missing', 'hexlog_native.node'));
     vi.resetModules();

@@ -382,6 +382,14 @@ export const nativeTesting = {
     const binding = loadBinding();
     callNative(() => binding.__setSearchKernel(kernel), undefined);
   },
+  /**
+   * false: openMapped skips the file-system type check (procfs, sysfs, ...) for the whole process,
+   * so the check for a 0-byte file that reads data can be tried on a /proc file.
+   */
+  setFileSystemTypeCheck(enabled: boolean): void {
+    const binding = loadBinding();
+    callNative(() => binding.__setFileSystemTypeCheck(enabled), undefined);
+  },
 };
 
 // ---- Native binding -------------------------------------------------------------------------
@@ -440,6 +448,7 @@ interface NativeBinding {
   __lineIndexWorkerThreads(): number;
   __searchWorkerThreads(): number;
   __setSearchKernel(kernel: string): void;
+  __setFileSystemTypeCheck(enabled: boolean): void;
 }
 
 const ADDON_FILE = 'hexlog_native.node';

@@ -13,11 +13,31 @@ std::string Bytes(uint64_t count) {
   return std::to_string(count) + (count == 1 ? " byte" : " bytes");
 }
 
+// ENOTREG for a regular file whose size says nothing about its contents.
+Status RequireFixedSize(const platform::FileInfo& info, const std::string& path) {
+  switch (info.size_problem) {
+    case platform::SizeProblem::kNone:
+      return Status::Ok();
+    case platform::SizeProblem::kPseudoFileSystem:
+      return Status::Fail(codes::kNotRegular,
+                          "ENOTREG: " + path +
+                              " is not a mappable file: files under /proc and /sys have no fixed "
+                              "size (they read as 0 bytes); copy it to a regular file first");
+    case platform::SizeProblem::kDataPastSize:
+      break;
+  }
+  return Status::Fail(codes::kNotRegular,
+                      "ENOTREG: " + path +
+                          " is not a mappable file: it has no fixed size (it says 0 bytes but "
+                          "reads data, like files under /proc and /sys); copy it to a regular "
+                          "file first");
+}
+
 // EISDIR / ENOTREG for anything we must not map.
 Status RequireRegularFile(const platform::FileInfo& info, const std::string& path) {
   switch (info.kind) {
     case platform::FileKind::kRegular:
-      return Status::Ok();
+      return RequireFixedSize(info, path);
     case platform::FileKind::kDirectory:
       return Status::Fail(codes::kIsDirectory, "EISDIR: is a directory: " + path);
     default:

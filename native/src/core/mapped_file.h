@@ -29,7 +29,8 @@ bool ParseMapMode(const std::string& text, MapMode* mode);
 // touch an unmapped region. Immutable after Open, so its const methods are thread-safe.
 class FileMapping {
  public:
-  // ENOENT, EACCES, EISDIR, ENOTREG (FIFO, device, socket; never opened, so never blocks), ...
+  // ENOENT, EACCES, EISDIR, ENOTREG (FIFO, device, socket: never opened, so never blocks; a file
+  // without a fixed size, such as one under /proc or /sys), ...
   static Status Open(const std::string& path, MapMode mode, std::shared_ptr<FileMapping>* out);
   ~FileMapping();
   FileMapping(const FileMapping&) = delete;
@@ -76,7 +77,7 @@ class MappedFile {
   MappedFile(const MappedFile&) = delete;
   MappedFile& operator=(const MappedFile&) = delete;
 
-  // ENOENT, EACCES, EISDIR, ENOTREG (FIFO, device, socket; never opened, so never blocks), ...
+  // ENOENT, EACCES, EISDIR, ENOTREG (FIFO, device, socket, /proc and /sys files), ...
   Status Open(const std::string& path, MapMode mode);
 
   // The mapped length: the file's size when it was opened.
