@@ -243,6 +243,11 @@ export interface SearchProgress {
   readonly totalBytes: number;
   /** Matches starting in that prefix: final, in file order, readable with results(). */
   readonly matchesKnown: number;
+  /**
+   * Bytes held by the stored matches of every finished chunk (allocated capacity, so what the
+   * results cost in memory): 4 per match (uint32 offsets from each chunk's start).
+   */
+  readonly resultBytes: number;
   readonly done: boolean;
   readonly cancelled: boolean;
   /** A fault while scanning (EFILECHANGED: the file shrank); terminal. */
