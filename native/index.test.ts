@@ -1,11 +1,19 @@
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { type MapMode, type MappedFile, nativeTesting, openMapped } from './index';
-import { expectNativeError, GiB, KiB, MiB, runChildNode as runChildNodeIn, tempDirForFile } from './testSupport';
+import { createLineIndex, type MapMode, type MappedFile, nativeTesting, openMapped } from './index';
+import {
+  expectNativeError,
+  expectNativeRejection,
+  GiB,
+  KiB,
+  MiB,
+  runChildNode as runChildNodeIn,
+  tempDirForFile,
+} from './testSupport';
 
 const temp = tempDirForFile('hexlog-native-');
 const makeFile = temp.makeFile;
@@ -41,6 +49,47 @@ function open(file: string, mode: MapMode): MappedFile {
   const mapped = openMapped(file, mode);
   openFiles.push(mapped);
   return mapped;
+}
+
+/** Mappings of `file` in this process, from /proc/self/maps. */
+function mappingsOf(file: string): number {
+  return fs
+    .readFileSync('/proc/self/maps', 'utf8')
+    .split('\n')
+    .filter((line) => line.endsWith(file)).length;
+}
+
+/**
+ * Starts a process that takes a lock and prints "locked" (or anything else: the test fails), then
+ * holds it until its stdin ends. Resolves once it printed.
+ */
+async function startLockHolder(command: string, args: readonly string[], env: Record<string, string> = {}) {
+  const child = spawn(command, args, { cwd: temp.path, env: { ...process.env, ...env }, stdio: 'pipe' });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`lock holder said nothing in time: ${output}`)), 10_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('\n')) {
+        clearTimeout(timer);
+        if (output.trim() === 'locked') resolve();
+        else reject(new Error(`lock holder could not lock: ${output}`));
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', () => reject(new Error(`lock holder exited early: ${output}`)));
+  });
+  return child;
+}
+
+/** Ends the holder's stdin, so it exits and its lock goes away; resolves once it has exited. */
+function stopLockHolder(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.on('exit', () => resolve());
+    child.stdin?.end();
+  });
 }
 
 /** Runs a script in a fresh node process that loads the addon directly. */
@@ -164,6 +213,49 @@ describe('open errors', () => {
   it('/dev/null fails with ENOTREG naming it a character device', () => {
     const error = expectNativeError(() => openMapped('/dev/null', 'readonly'), 'ENOTREG');
     expect(error.message).toBe('ENOTREG: not a regular file (character device): /dev/null');
+  });
+
+  describe('files without a fixed size (/proc, /sys)', () => {
+    const pseudoFiles = ['/proc/self/status', '/proc/cpuinfo', '/sys/kernel/mm/transparent_hugepage/enabled'];
+    const pseudoMessage = (file: string): string =>
+      `ENOTREG: ${file} is not a mappable file: files under /proc and /sys have no fixed size ` +
+      '(they read as 0 bytes); copy it to a regular file first';
+
+    for (const file of pseudoFiles) {
+      it(`${file} fails with ENOTREG in every mode instead of opening empty`, (context) => {
+        if (!fs.existsSync(file)) context.skip(`${file} does not exist here`);
+        for (const mode of ['readonly', 'private', 'shared'] as const) {
+          const error = expectNativeError(() => openMapped(file, mode), 'ENOTREG');
+          expect(error.message).toBe(pseudoMessage(file));
+          expect(error.path).toBe(file);
+        }
+      });
+    }
+
+    it('a 0-byte file that reads data fails with ENOTREG even on a file system not on the list', () => {
+      // /proc/self/status stands in for such a file (a FUSE export of /proc, say): the type check
+      // is switched off, so only the 1-byte read can find it.
+      nativeTesting.setFileSystemTypeCheck(false);
+      try {
+        expect(fs.statSync('/proc/self/status').size).toBe(0);
+        const error = expectNativeError(() => openMapped('/proc/self/status', 'readonly'), 'ENOTREG');
+        expect(error.message).toBe(
+          'ENOTREG: /proc/self/status is not a mappable file: it has no fixed size (it says 0 bytes ' +
+            'but reads data, like files under /proc and /sys); copy it to a regular file first',
+        );
+      } finally {
+        nativeTesting.setFileSystemTypeCheck(true);
+      }
+    });
+
+    it('a real empty file still opens with size 0 in every mode', () => {
+      const file = makeFile('really-empty.txt', '');
+      for (const mode of ['readonly', 'private', 'shared'] as const) {
+        const mapped = open(file, mode);
+        expect(mapped.size()).toBe(0);
+        expect(mapped.readInto(0, new Uint8Array(1))).toBe(0);
+      }
+    });
   });
 
   it('a missing addon fails with ENATIVE telling to run npm run build:native', async () => {
@@ -290,6 +382,141 @@ describe('writing', () => {
   });
 });
 
+describe('flushAsync', () => {
+  it('resolves once a shared write is on disk, for a range and for the whole file', async () => {
+    const file = makeFile('async-flush.txt', 'aaaaaaaaaa');
+    const mapped = open(file, 'shared');
+    mapped.write(2, Buffer.from('BBB'));
+    await expect(mapped.flushAsync(2, 3)).resolves.toBeUndefined();
+    expect(fs.readFileSync(file, 'latin1')).toBe('aaBBBaaaaa');
+    mapped.write(9, Buffer.from('Z'));
+    await mapped.flushAsync();
+    expect(fs.readFileSync(file, 'latin1')).toBe('aaBBBaaaaZ');
+    await mapped.flushAsync(10); // offset == size: nothing to write, still fsyncs
+  });
+
+  it('rejects with EBADMODE in readonly and private modes, as flush throws', async () => {
+    const file = makeFile('async-noflush.txt', 'data');
+    for (const mode of ['readonly', 'private'] as const) {
+      const mapped = open(file, mode);
+      const syncError = expectNativeError(() => mapped.flush(), 'EBADMODE');
+      const error = await expectNativeRejection(mapped.flushAsync(), 'EBADMODE');
+      expect(error.message).toBe(syncError.message);
+      expect(error.path).toBe(file);
+    }
+  });
+
+  it('rejects (never throws) with ERANGE past the end, EINVAL for bad arguments and ECLOSED after close', async () => {
+    const file = makeFile('async-range.txt', 'data');
+    const mapped = open(file, 'shared');
+    await expectNativeRejection(mapped.flushAsync(2, 3), 'ERANGE');
+    await expectNativeRejection(mapped.flushAsync(5), 'ERANGE');
+    await expectNativeRejection(mapped.flushAsync(-1), 'EINVAL');
+    await expectNativeRejection(mapped.flushAsync(0, 0.5), 'EINVAL');
+    mapped.close();
+    const error = await expectNativeRejection(mapped.flushAsync(), 'ECLOSED');
+    expect(error.message).toContain(file);
+  });
+
+  it('close() while flushes are pending is safe: they resolve, the data is on disk, the mapping goes away', async () => {
+    const file = makeFile('async-close.bin', Buffer.alloc(8 * MiB));
+    const expected = Buffer.alloc(8 * MiB);
+    const pending: Promise<void>[] = [];
+    for (let round = 0; round < 8; round++) {
+      const mapped = open(file, 'shared');
+      const stripe = Buffer.alloc(MiB, 0x41 + round);
+      mapped.write(round * MiB, stripe);
+      stripe.copy(expected, round * MiB);
+      pending.push(mapped.flushAsync(), mapped.flushAsync(round * MiB, MiB));
+      mapped.close();
+      expect(mapped.closed).toBe(true);
+    }
+    await Promise.all(pending);
+    expect(fs.readFileSync(file).equals(expected)).toBe(true);
+    expect(mappingsOf(file)).toBe(0);
+  });
+});
+
+describe('advisory lock', () => {
+  it('two mappings of one file: the first tryLock wins until it unlocks or closes', () => {
+    const file = makeFile('lock.txt', 'lock me');
+    for (const [firstMode, secondMode] of [
+      ['readonly', 'readonly'],
+      ['shared', 'private'],
+      ['private', 'shared'],
+    ] as const) {
+      const first = open(file, firstMode);
+      const second = open(file, secondMode);
+      expect(first.tryLock()).toBe(true);
+      expect(first.tryLock()).toBe(true); // again: it already holds it
+      expect(second.tryLock()).toBe(false);
+      first.unlock();
+      expect(second.tryLock()).toBe(true);
+      expect(first.tryLock()).toBe(false);
+      second.close();
+      expect(first.tryLock()).toBe(true);
+      first.close();
+    }
+  });
+
+  it('unlock without the lock is a no-op; close releases the lock even while a line index holds the descriptor', async () => {
+    const file = makeFile('lock-index.txt', 'one\ntwo\n');
+    const first = open(file, 'readonly');
+    first.unlock();
+    expect(first.tryLock()).toBe(true);
+    const index = createLineIndex(first, 'utf-8');
+    try {
+      first.close();
+      expect(open(file, 'readonly').tryLock()).toBe(true);
+    } finally {
+      index.dispose();
+    }
+  });
+
+  it('a lock held by the flock command makes tryLock false until it lets go', async () => {
+    const file = makeFile('lock-flock.txt', 'flock');
+    const mapped = open(file, 'readonly');
+    const holder = await startLockHolder('flock', ['--exclusive', '--nonblock', file, '-c', 'echo locked; read line']);
+    try {
+      expect(mapped.tryLock()).toBe(false);
+    } finally {
+      await stopLockHolder(holder);
+    }
+    expect(mapped.tryLock()).toBe(true);
+  });
+
+  it('a lock held by another node process through the addon makes tryLock false until it exits', async () => {
+    const file = makeFile('lock-child.txt', 'child');
+    const mapped = open(file, 'shared');
+    const holder = await startLockHolder(
+      process.execPath,
+      [
+        '-e',
+        'const addon = { exports: {} };' +
+          'process.dlopen(addon, process.env.HEXLOG_NATIVE_PATH);' +
+          'const file = addon.exports.MappedFile.open(process.env.FILE, "readonly");' +
+          'console.log(file.tryLock() ? "locked" : "not locked");' +
+          'process.stdin.on("data", () => {}).on("end", () => process.exit(0));',
+      ],
+      { HEXLOG_NATIVE_PATH: nativeTesting.addonPath(), FILE: file },
+    );
+    try {
+      expect(mapped.tryLock()).toBe(false);
+      expect(mapped.tryLock()).toBe(false);
+    } finally {
+      await stopLockHolder(holder);
+    }
+    expect(mapped.tryLock()).toBe(true);
+    const child = runChildNode(
+      'const file = native.MappedFile.open(process.env.FILE, "readonly");' +
+        'console.log(JSON.stringify(file.tryLock()));',
+      { FILE: file },
+    );
+    expect(child.status, String(child.stderr)).toBe(0);
+    expect(JSON.parse(String(child.stdout))).toBe(false);
+  });
+});
+
 describe('close', () => {
   it('close is idempotent and sets closed', () => {
     const mapped = open(makeFile('close.txt', 'x'), 'readonly');
@@ -311,6 +538,8 @@ describe('close', () => {
         () => mapped.write(0, new Uint8Array(1)),
         () => mapped.flush(),
         () => mapped.flush(0, 1),
+        () => mapped.tryLock(),
+        () => mapped.unlock(),
       ];
       for (const call of calls) {
         expect(expectNativeError(call, 'ECLOSED').message).toContain(file);

@@ -58,7 +58,22 @@ export interface MappedFile {
   write(offset: number, bytes: Uint8Array): number;
   /** Shared mode only: writes the range (default: whole file) to disk and fsyncs. */
   flush(offset?: number, length?: number): void;
-  /** Idempotent. */
+  /**
+   * flush on a worker thread: settles once the range is on disk. Rejects (never throws) with the
+   * NativeError flush would throw (EBADMODE, ERANGE, ECLOSED, EINVAL, EIO, ...). The pending flush
+   * holds its own reference to the mapping, so close() meanwhile is safe.
+   */
+  flushAsync(offset?: number, length?: number): Promise<void>;
+  /**
+   * Takes an advisory exclusive lock (flock LOCK_EX | LOCK_NB) on this mapping's descriptor, in any
+   * mode, without waiting: true when held (again) by this file, false when another open of the file
+   * holds it (another MappedFile, another process). Only other lockers see it; reads and writes of
+   * the file are not stopped.
+   */
+  tryLock(): boolean;
+  /** Releases the lock; a no-op when this file does not hold it. */
+  unlock(): void;
+  /** Idempotent; releases the lock. */
   close(): void;
 }
 
@@ -228,6 +243,11 @@ export interface SearchProgress {
   readonly totalBytes: number;
   /** Matches starting in that prefix: final, in file order, readable with results(). */
   readonly matchesKnown: number;
+  /**
+   * Bytes held by the stored matches of every finished chunk (allocated capacity, so what the
+   * results cost in memory): 4 per match (uint32 offsets from each chunk's start).
+   */
+  readonly resultBytes: number;
   readonly done: boolean;
   readonly cancelled: boolean;
   /** A fault while scanning (EFILECHANGED: the file shrank); terminal. */
@@ -367,6 +387,14 @@ export const nativeTesting = {
     const binding = loadBinding();
     callNative(() => binding.__setSearchKernel(kernel), undefined);
   },
+  /**
+   * false: openMapped skips the file-system type check (procfs, sysfs, ...) for the whole process,
+   * so the check for a 0-byte file that reads data can be tried on a /proc file.
+   */
+  setFileSystemTypeCheck(enabled: boolean): void {
+    const binding = loadBinding();
+    callNative(() => binding.__setFileSystemTypeCheck(enabled), undefined);
+  },
 };
 
 // ---- Native binding -------------------------------------------------------------------------
@@ -377,6 +405,9 @@ interface NativeMappedFile {
   readInto(offset: number, target: Uint8Array): number;
   write(offset: number, source: Uint8Array): number;
   flush(offset: number, length: number): void;
+  flushAsync(offset: number, length: number): Promise<void>;
+  tryLock(): boolean;
+  unlock(): void;
   close(): void;
   isClosed(): boolean;
 }
@@ -422,6 +453,7 @@ interface NativeBinding {
   __lineIndexWorkerThreads(): number;
   __searchWorkerThreads(): number;
   __setSearchKernel(kernel: string): void;
+  __setFileSystemTypeCheck(enabled: boolean): void;
 }
 
 const ADDON_FILE = 'hexlog_native.node';
@@ -553,6 +585,28 @@ class MappedFileHandle implements MappedFile {
     // Past-the-end offsets go through so the addon reports ERANGE.
     const byteLength = length ?? (offset <= size ? size - offset : 0);
     callNative(() => this.#native.flush(offset, byteLength), this.path);
+  }
+
+  async flushAsync(offset = 0, length?: number): Promise<void> {
+    // async: a failed check or a synchronous throw of the binding becomes a rejection too.
+    requireOffset('offset', offset, this.path);
+    if (length !== undefined) requireOffset('length', length, this.path);
+    const size = this.size();
+    const byteLength = length ?? (offset <= size ? size - offset : 0);
+    const pending = callNative(() => this.#native.flushAsync(offset, byteLength), this.path);
+    try {
+      await pending;
+    } catch (error) {
+      throw toNativeError(error, this.path);
+    }
+  }
+
+  tryLock(): boolean {
+    return callNative(() => this.#native.tryLock(), this.path);
+  }
+
+  unlock(): void {
+    callNative(() => this.#native.unlock(), this.path);
   }
 
   close(): void {

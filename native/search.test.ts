@@ -112,6 +112,8 @@ function expectMatchesReference(byteSearch: ByteSearch, data: Uint8Array, patter
     bytesScanned: data.length,
     totalBytes: data.length,
     matchesKnown: expected.length,
+    // Once done, every chunk's matches are stored at exact capacity: 4 bytes each.
+    resultBytes: 4 * expected.length,
     done: true,
     cancelled: false,
     error: null,
@@ -283,6 +285,7 @@ describe('edge cases', () => {
       bytesScanned: 0,
       totalBytes: 0,
       matchesKnown: 0,
+      resultBytes: 0,
       done: true,
       cancelled: false,
       error: null,
@@ -428,6 +431,31 @@ describe('progressive search', () => {
     expect(results.length).toBe(MiB);
     for (let i = 0; i < MiB; i += 4099) expect(results[i]).toBe(2 * i + 1);
     expect(byteSearch.indexAtOrAfter(1001)).toBe(500);
+  });
+
+  describe('memory held by results', () => {
+    const bytesPerMatch = (byteSearch: ByteSearch): number => {
+      const { resultBytes, matchesKnown } = byteSearch.progress();
+      return resultBytes / matchesKnown;
+    };
+
+    it('a million matches in one default chunk hold at most 8 (exactly 4) bytes each', async () => {
+      const byteSearch = await searched(Buffer.alloc(2 * MiB, 'a\n'), { bytes: Buffer.from('a') });
+      expect(byteSearch.progress().matchesKnown).toBe(MiB);
+      expect(bytesPerMatch(byteSearch)).toBeLessThanOrEqual(8);
+      expect(bytesPerMatch(byteSearch)).toBe(4);
+    });
+
+    it('a million matches over many re-scanned chunks (merge path) hold at most 8 (exactly 4) bytes each', async () => {
+      // 'aa' in 'aaa...' with odd chunks: every other chunk starts out of phase and is re-scanned.
+      const data = Buffer.alloc(2 * MiB + 1, 'a');
+      const byteSearch = await searched(data, { bytes: Buffer.from('aa') }, { threads: 2, chunkBytes: 64 * KiB + 1 });
+      expect(byteSearch.progress().matchesKnown).toBe(MiB);
+      expect(bytesPerMatch(byteSearch)).toBeLessThanOrEqual(8);
+      expect(bytesPerMatch(byteSearch)).toBe(4); // the re-scanned lists are trimmed too
+      const results = byteSearch.results(0, MiB);
+      for (let i = 0; i < MiB; i += 4099) expect(results[i]).toBe(2 * i);
+    });
   });
 
   it('results rejects a count above the per-call limit with ERANGE', async () => {

@@ -97,6 +97,20 @@ export function expectNativeError(action: () => unknown, code: string): NativeEr
   throw new Error(`expected ${code}, but nothing was thrown`);
 }
 
+/** Awaits `promise`, expects it to reject with a NativeError with `code`, and returns the error. */
+export async function expectNativeRejection(promise: Promise<unknown>, code: string): Promise<NativeError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(isNativeError(error), `expected a NativeError, got ${String(error)}`).toBe(true);
+    const nativeError = error as NativeError;
+    expect(nativeError.code).toBe(code);
+    expect(nativeError.message.startsWith(`${code}: `)).toBe(true);
+    return nativeError;
+  }
+  throw new Error(`expected a rejection with ${code}, but the promise resolved`);
+}
+
 export interface ChildNodeOptions {
   /** Where the child runs: a core dump, if the system writes one, lands there. */
   readonly cwd: string;

@@ -1,6 +1,7 @@
 #include "core/byte_search.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <string>
 #include <utility>
@@ -66,6 +67,10 @@ Status ByteSearch::Create(std::shared_ptr<const FileMapping> file, const Pattern
                    std::to_string(kMaxChunkBytes) + ", got " + std::to_string(chunk_bytes));
   }
   chunk_bytes = std::max(chunk_bytes, (file->size() + kMaxChunks - 1) / kMaxChunks);
+  if (chunk_bytes > kMaxChunkBytes) {
+    // Over 2^50 bytes: no address space maps that today, but the uint32 offsets rely on it.
+    return ErrnoStatus(EFBIG, file->path());
+  }
   std::unique_ptr<ByteSearch> search(new ByteSearch(std::move(file), std::move(compiled), threads));
   {
     std::unique_lock<std::mutex> lock(search->mutex_);
@@ -99,7 +104,8 @@ int ByteSearch::LiveWorkerThreadsForTest() { return g_live_workers.load(); }
 // ---- Workers --------------------------------------------------------------------------------
 
 void ByteSearch::WorkerMain(bool first) {
-  std::vector<uint64_t> scratch(kScratchMatches);
+  WorkerBuffers buffers;
+  buffers.found.resize(kScratchMatches);
   std::unique_lock<std::mutex> lock(mutex_);
   if (first) {
     std::shared_ptr<const FileMapping> file = file_;
@@ -118,10 +124,9 @@ void ByteSearch::WorkerMain(bool first) {
     std::shared_ptr<const FileMapping> file = file_;  // keeps the mapping alive while we read it
     lock.unlock();
 
-    std::vector<uint64_t> matches;
+    std::vector<uint32_t> matches;
     Status status;
-    const bool finished = ScanRange(*file, from, limit, nullptr, &matches, &scratch, &status);
-    matches.shrink_to_fit();
+    const bool finished = ScanRange(*file, from, from, limit, nullptr, &buffers, &matches, &status);
     file.reset();  // if this was the last reference, unmap outside the lock
 
     lock.lock();
@@ -130,23 +135,31 @@ void ByteSearch::WorkerMain(bool first) {
       break;
     }
     if (!finished || stop_.load()) break;
-    chunks_[chunk_index].matches = std::move(matches);
+    StoreMatchesLocked(&chunks_[chunk_index], std::move(matches));
     chunks_[chunk_index].complete = true;
-    AdvancePrefixLocked(&lock, &scratch);
+    AdvancePrefixLocked(&lock, &buffers);
   }
   lock.unlock();
   g_live_workers.fetch_sub(1);
 }
 
-bool ByteSearch::ScanRange(const FileMapping& file, uint64_t from, uint64_t limit,
-                           const std::vector<uint64_t>* agree_with, std::vector<uint64_t>* matches,
-                           std::vector<uint64_t>* scratch, Status* status) const {
+bool ByteSearch::ScanRange(const FileMapping& file, uint64_t chunk_start, uint64_t from,
+                           uint64_t limit, const std::vector<uint32_t>* agree_with,
+                           WorkerBuffers* buffers, std::vector<uint32_t>* matches,
+                           Status* status) const {
   const uint8_t* base = Bytes(file);
   const uint64_t size = file.size();
-  uint64_t* found_offsets = scratch->data();
-  const size_t capacity = scratch->size();
+  uint64_t* found_offsets = buffers->found.data();
+  const size_t capacity = buffers->found.size();
+  std::vector<uint32_t>& collected = buffers->matches;
+  collected.clear();  // keeps its capacity from earlier chunks
+  // Every offset below is in [chunk_start, chunk_start + kMaxChunkBytes), so it fits.
+  const auto relative = [chunk_start](uint64_t offset) {
+    return static_cast<uint32_t>(offset - chunk_start);
+  };
   size_t agreed = 0;  // agree_with[0, agreed) lie before the matches seen so far
-  for (uint64_t position = from; position < limit;) {
+  bool agree = false;
+  for (uint64_t position = from; position < limit && !agree;) {
     if (stop_.load(std::memory_order_relaxed)) return false;
     const uint64_t block_limit = std::min(limit, position + kScanBlock);
     size_t found = 0;
@@ -158,61 +171,73 @@ bool ByteSearch::ScanRange(const FileMapping& file, uint64_t from, uint64_t limi
       *status = file.FaultWhileAccessing();
       return false;
     }
-    if (agree_with == nullptr) {
-      matches->insert(matches->end(), found_offsets, found_offsets + found);
-    } else {
-      // Greedy scans that share one match agree from there on.
-      for (size_t i = 0; i < found; ++i) {
-        const uint64_t match = found_offsets[i];
+    for (size_t i = 0; i < found && !agree; ++i) {
+      const uint32_t match = relative(found_offsets[i]);
+      if (agree_with != nullptr) {
+        // Greedy scans that share one match agree from there on.
         while (agreed < agree_with->size() && (*agree_with)[agreed] < match) ++agreed;
         if (agreed < agree_with->size() && (*agree_with)[agreed] == match) {
-          matches->insert(matches->end(), agree_with->begin() + static_cast<std::ptrdiff_t>(agreed),
-                          agree_with->end());
-          return true;
+          collected.insert(collected.end(),
+                           agree_with->begin() + static_cast<std::ptrdiff_t>(agreed),
+                           agree_with->end());
+          agree = true;
+          break;
         }
-        matches->push_back(match);
       }
+      collected.push_back(match);
     }
     position = resume;
   }
+  // An exact-size copy: the growth slack stays in the worker's buffer.
+  *matches = std::vector<uint32_t>(collected.begin(), collected.end());
   return true;
 }
 
 // ---- Bookkeeping (mutex_ held) --------------------------------------------------------------
 
-void ByteSearch::AdvancePrefixLocked(std::unique_lock<std::mutex>* lock,
-                                     std::vector<uint64_t>* scratch) {
+void ByteSearch::AdvancePrefixLocked(std::unique_lock<std::mutex>* lock, WorkerBuffers* buffers) {
   if (merging_) return;  // that worker will also merge the chunk just completed
   merging_ = true;
   while (!stop_.load() && prefix_ < chunks_.size() && chunks_[prefix_].complete) {
     Chunk& chunk = chunks_[prefix_];
-    if (!chunk.matches.empty() && chunk.matches.front() < prefix_match_end_) {
+    if (!chunk.matches.empty() && chunk.match_at(0) < prefix_match_end_) {
       // The chunk's first match overlaps the last accepted one: continue the sequential scan from
       // the end of that match. Only this worker touches a completed chunk outside the prefix.
       std::shared_ptr<const FileMapping> file = file_;
+      const uint64_t chunk_start = chunk.start;
       const uint64_t from = prefix_match_end_;
       const uint64_t limit = chunk.end;
-      std::vector<uint64_t> own;
+      // Still counted in result_bytes_ until replaced below: it is held until then.
+      std::vector<uint32_t> own;
       own.swap(chunk.matches);
       lock->unlock();
-      std::vector<uint64_t> merged;
+      std::vector<uint32_t> merged;
       Status status;
-      const bool finished = ScanRange(*file, from, limit, &own, &merged, scratch, &status);
-      merged.shrink_to_fit();
-      own = std::vector<uint64_t>();
+      const bool finished =
+          ScanRange(*file, chunk_start, from, limit, &own, buffers, &merged, &status);
       file.reset();
       lock->lock();
       if (!status.ok()) scan::RecordErrorLocked(status, &error_, &stop_);
+      result_bytes_ -= own.capacity() * sizeof(uint32_t);
+      own = std::vector<uint32_t>();
       if (!finished || stop_.load()) break;
-      chunk.matches = std::move(merged);
+      StoreMatchesLocked(&chunk, std::move(merged));
     }
     chunk.matches_before = prefix_matches_;
     prefix_matches_ += chunk.matches.size();
-    if (!chunk.matches.empty()) prefix_match_end_ = chunk.matches.back() + pattern_.length();
+    if (!chunk.matches.empty()) {
+      prefix_match_end_ = chunk.match_at(chunk.matches.size() - 1) + pattern_.length();
+    }
     ++prefix_;
   }
   merging_ = false;
   if (prefix_ == chunks_.size() && !done_ && !stop_.load()) FinishLocked();
+}
+
+void ByteSearch::StoreMatchesLocked(Chunk* chunk, std::vector<uint32_t> matches) {
+  result_bytes_ -= chunk->matches.capacity() * sizeof(uint32_t);
+  chunk->matches = std::move(matches);
+  result_bytes_ += chunk->matches.capacity() * sizeof(uint32_t);
 }
 
 void ByteSearch::FinishLocked() {
@@ -260,6 +285,7 @@ Status ByteSearch::Progress(ByteSearchProgress* progress) const {
   progress->bytes_scanned = done_ ? size_ : KnownEndLocked();
   progress->total_bytes = size_;
   progress->matches_known = prefix_matches_;
+  progress->result_bytes = result_bytes_;
   progress->done = done_;
   progress->cancelled = cancelled_;
   progress->error = error_;
@@ -288,8 +314,9 @@ Status ByteSearch::Results(uint64_t first_index, uint64_t count,
   while (offsets->size() < wanted) {
     const uint64_t take =
         std::min<uint64_t>(wanted - offsets->size(), chunk->matches.size() - in_chunk);
-    const auto begin = chunk->matches.begin() + static_cast<std::ptrdiff_t>(in_chunk);
-    offsets->insert(offsets->end(), begin, begin + static_cast<std::ptrdiff_t>(take));
+    const uint64_t start = chunk->start;
+    const uint32_t* relative = chunk->matches.data() + in_chunk;
+    for (uint64_t i = 0; i < take; ++i) offsets->push_back(start + relative[i]);
     ++chunk;
     in_chunk = 0;
   }
@@ -308,11 +335,13 @@ Status ByteSearch::IndexAtOrAfter(uint64_t offset, uint64_t* index) const {
     *index = prefix_matches_;
     return Status::Ok();
   }
-  // Past this chunk's last match, matches_before + size is the next chunk's first index.
-  *index =
-      chunk->matches_before +
-      static_cast<uint64_t>(std::lower_bound(chunk->matches.begin(), chunk->matches.end(), offset) -
-                            chunk->matches.begin());
+  // Past this chunk's last match, matches_before + size is the next chunk's first index. The
+  // chunk is the first to end after `offset`, so offset - start is below its size.
+  const uint32_t relative = static_cast<uint32_t>(offset - chunk->start);
+  *index = chunk->matches_before +
+           static_cast<uint64_t>(
+               std::lower_bound(chunk->matches.begin(), chunk->matches.end(), relative) -
+               chunk->matches.begin());
   return Status::Ok();
 }
 

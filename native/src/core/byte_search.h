@@ -35,6 +35,8 @@ struct ByteSearchProgress {
   uint64_t bytes_scanned = 0;  // end of the contiguous scanned prefix
   uint64_t total_bytes = 0;
   uint64_t matches_known = 0;  // matches starting in that prefix: final and in order
+  // Bytes the stored matches of every completed chunk hold (vector capacity): ~4 per match.
+  uint64_t result_bytes = 0;
   bool done = false;
   bool cancelled = false;
   Status error;  // a fault while scanning (EFILECHANGED); terminal
@@ -45,6 +47,8 @@ class ByteSearch {
   static constexpr uint64_t kDefaultChunkBytes = 4ULL << 20;
   static constexpr uint64_t kMinChunkBytes = 1;
   static constexpr uint64_t kMaxChunkBytes = 1ULL << 30;
+  // Chunks store their matches as uint32 offsets from the chunk's start.
+  static_assert(kMaxChunkBytes - 1 <= UINT32_MAX, "a chunk-relative offset must fit in uint32");
   static constexpr unsigned kMaxThreads = 64;
   static constexpr uint64_t kMaxResultsPerRead = 1ULL << 24;
 
@@ -83,7 +87,17 @@ class ByteSearch {
     uint64_t end = 0;  // matches starting in [start, end) belong to this chunk
     bool complete = false;
     uint64_t matches_before = 0;  // valid once the prefix has passed this chunk
-    std::vector<uint64_t> matches;
+    // Offsets from `start`, sorted, at exact capacity: 4 bytes per match.
+    std::vector<uint32_t> matches;
+
+    uint64_t match_at(size_t i) const { return start + matches[i]; }
+  };
+
+  // A worker's reusable buffers, so the growth slack of collecting a chunk's matches is paid once
+  // per worker rather than kept by every chunk.
+  struct WorkerBuffers {
+    std::vector<uint64_t> found;    // absolute offsets from one guarded Find
+    std::vector<uint32_t> matches;  // the chunk being scanned, relative to its start
   };
 
   ByteSearch(std::shared_ptr<const FileMapping> file, CompiledPattern pattern, unsigned threads);
@@ -91,16 +105,19 @@ class ByteSearch {
   // The first worker also chooses the pattern's filter bytes from a sample of the file (reading
   // it may wait for the disk, so not on the caller's thread), then starts the others.
   void WorkerMain(bool first);
-  // Finds the matches starting in [from, limit), greedy from `from`, appending to *matches. With
-  // `agree_with` (sorted matches of the same range found greedy from an earlier start), stops at
-  // the first match both have and appends the rest of `agree_with` from there. False if stopped
-  // (cancel, dispose, a fault: then *status says so).
-  bool ScanRange(const FileMapping& file, uint64_t from, uint64_t limit,
-                 const std::vector<uint64_t>* agree_with, std::vector<uint64_t>* matches,
-                 std::vector<uint64_t>* scratch, Status* status) const;
+  // Finds the matches starting in [from, limit) (inside the chunk starting at `chunk_start`),
+  // greedy from `from`, into buffers->matches as offsets from chunk_start. With `agree_with`
+  // (sorted matches of the same chunk found greedy from an earlier start), stops at the first
+  // match both have and appends the rest of `agree_with` from there. Returns the matches at exact
+  // capacity. False if stopped (cancel, dispose, a fault: then *status says so).
+  bool ScanRange(const FileMapping& file, uint64_t chunk_start, uint64_t from, uint64_t limit,
+                 const std::vector<uint32_t>* agree_with, WorkerBuffers* buffers,
+                 std::vector<uint32_t>* matches, Status* status) const;
 
   // The following need mutex_ held. AdvancePrefixLocked may unlock to re-scan a chunk.
-  void AdvancePrefixLocked(std::unique_lock<std::mutex>* lock, std::vector<uint64_t>* scratch);
+  void AdvancePrefixLocked(std::unique_lock<std::mutex>* lock, WorkerBuffers* buffers);
+  // Stores a completed chunk's matches and counts their bytes.
+  void StoreMatchesLocked(Chunk* chunk, std::vector<uint32_t> matches);
   void FinishLocked();
   void StartWorkersLocked(size_t count);
   Status CheckUsableLocked() const;
@@ -118,6 +135,7 @@ class ByteSearch {
   size_t prefix_ = 0;              // first chunk not merged into the prefix
   uint64_t prefix_matches_ = 0;    // matches in chunks_[0, prefix_)
   uint64_t prefix_match_end_ = 0;  // end of the last match in the prefix (0 if none)
+  uint64_t result_bytes_ = 0;      // capacity of every chunk's matches, in bytes
   bool merging_ = false;           // a worker is advancing the prefix (maybe unlocked)
   bool done_ = false;
   bool cancelled_ = false;

@@ -13,11 +13,31 @@ std::string Bytes(uint64_t count) {
   return std::to_string(count) + (count == 1 ? " byte" : " bytes");
 }
 
+// ENOTREG for a regular file whose size says nothing about its contents.
+Status RequireFixedSize(const platform::FileInfo& info, const std::string& path) {
+  switch (info.size_problem) {
+    case platform::SizeProblem::kNone:
+      return Status::Ok();
+    case platform::SizeProblem::kPseudoFileSystem:
+      return Status::Fail(codes::kNotRegular,
+                          "ENOTREG: " + path +
+                              " is not a mappable file: files under /proc and /sys have no fixed "
+                              "size (they read as 0 bytes); copy it to a regular file first");
+    case platform::SizeProblem::kDataPastSize:
+      break;
+  }
+  return Status::Fail(codes::kNotRegular,
+                      "ENOTREG: " + path +
+                          " is not a mappable file: it has no fixed size (it says 0 bytes but "
+                          "reads data, like files under /proc and /sys); copy it to a regular "
+                          "file first");
+}
+
 // EISDIR / ENOTREG for anything we must not map.
 Status RequireRegularFile(const platform::FileInfo& info, const std::string& path) {
   switch (info.kind) {
     case platform::FileKind::kRegular:
-      return Status::Ok();
+      return RequireFixedSize(info, path);
     case platform::FileKind::kDirectory:
       return Status::Fail(codes::kIsDirectory, "EISDIR: is a directory: " + path);
     default:
@@ -109,6 +129,12 @@ Status FileMapping::SyncRange(uint64_t offset, uint64_t length) const {
   return platform::SyncRange(handle_, mapping_, path_, offset, length);
 }
 
+Status FileMapping::TryLock(bool* taken) const {
+  return platform::TryLockFile(handle_, path_, taken);
+}
+
+Status FileMapping::Unlock() const { return platform::UnlockFile(handle_, path_); }
+
 MappedFile::~MappedFile() { Close(); }
 
 Status MappedFile::Open(const std::string& path, MapMode mode) {
@@ -192,6 +218,14 @@ Status MappedFile::Write(uint64_t offset, const void* src, uint64_t length, uint
 }
 
 Status MappedFile::Flush(uint64_t offset, uint64_t length) {
+  std::shared_ptr<const FileMapping> mapping;
+  Status status = PrepareFlush(offset, length, &mapping);
+  if (!status.ok()) return status;
+  return mapping->SyncRange(offset, length);
+}
+
+Status MappedFile::PrepareFlush(uint64_t offset, uint64_t length,
+                                std::shared_ptr<const FileMapping>* mapping) const {
   Status status = CheckOpen();
   if (!status.ok()) return status;
   if (mode_ == MapMode::kPrivate) {
@@ -210,10 +244,33 @@ Status MappedFile::Flush(uint64_t offset, uint64_t length) {
                                            std::to_string(offset) + " goes past the end of " +
                                            path_ + " (" + Bytes(size) + ")");
   }
-  return file_->SyncRange(offset, length);
+  *mapping = file_;
+  return Status::Ok();
 }
 
-void MappedFile::Close() { file_.reset(); }
+Status MappedFile::TryLock(bool* taken) {
+  *taken = false;
+  Status status = CheckOpen();
+  if (!status.ok()) return status;
+  status = file_->TryLock(taken);
+  if (status.ok() && *taken) locked_ = true;
+  return status;
+}
+
+Status MappedFile::Unlock() {
+  Status status = CheckOpen();
+  if (!status.ok() || !locked_) return status;
+  status = file_->Unlock();
+  if (status.ok()) locked_ = false;
+  return status;
+}
+
+void MappedFile::Close() {
+  // flock(LOCK_UN) cannot fail on a valid descriptor; closing must not report errors anyway.
+  if (file_ != nullptr && locked_) file_->Unlock();
+  locked_ = false;
+  file_.reset();
+}
 
 Status MappedFile::CheckOpen() const {
   if (!is_closed()) return Status::Ok();

@@ -29,7 +29,8 @@ bool ParseMapMode(const std::string& text, MapMode* mode);
 // touch an unmapped region. Immutable after Open, so its const methods are thread-safe.
 class FileMapping {
  public:
-  // ENOENT, EACCES, EISDIR, ENOTREG (FIFO, device, socket; never opened, so never blocks), ...
+  // ENOENT, EACCES, EISDIR, ENOTREG (FIFO, device, socket: never opened, so never blocks; a file
+  // without a fixed size, such as one under /proc or /sys), ...
   static Status Open(const std::string& path, MapMode mode, std::shared_ptr<FileMapping>* out);
   ~FileMapping();
   FileMapping(const FileMapping&) = delete;
@@ -51,8 +52,12 @@ class FileMapping {
   // EFILECHANGED naming the current size (after a fault caught by the guard).
   Status FaultWhileAccessing() const;
   Status FileChanged(uint64_t current_size) const;
-  // msync + fsync of the pages covering the range.
+  // msync + fsync of the pages covering the range. Thread-safe: flushAsync runs it on a worker.
   Status SyncRange(uint64_t offset, uint64_t length) const;
+  // flock(LOCK_EX | LOCK_NB) / flock(LOCK_UN) on this mapping's descriptor. The lock belongs to
+  // the open file description, so a second FileMapping of the same file cannot take it.
+  Status TryLock(bool* taken) const;
+  Status Unlock() const;
 
  private:
   FileMapping() = default;
@@ -72,7 +77,7 @@ class MappedFile {
   MappedFile(const MappedFile&) = delete;
   MappedFile& operator=(const MappedFile&) = delete;
 
-  // ENOENT, EACCES, EISDIR, ENOTREG (FIFO, device, socket; never opened, so never blocks), ...
+  // ENOENT, EACCES, EISDIR, ENOTREG (FIFO, device, socket, /proc and /sys files), ...
   Status Open(const std::string& path, MapMode mode);
 
   // The mapped length: the file's size when it was opened.
@@ -88,11 +93,22 @@ class MappedFile {
   // Shared mode only (EBADMODE otherwise): writes the pages covering the range to disk, then
   // fsyncs.
   Status Flush(uint64_t offset, uint64_t length);
-  // Idempotent. Drops this file's reference to the mapping: it is unmapped now unless another
-  // owner (a line index) still holds it, and then when that owner lets go.
+  // The checks of Flush without the system calls: on success `mapping` is the mapping to call
+  // SyncRange on from another thread, which keeps it alive even if Close runs meanwhile.
+  Status PrepareFlush(uint64_t offset, uint64_t length,
+                      std::shared_ptr<const FileMapping>* mapping) const;
+  // Advisory exclusive lock (any mode): *taken is true when this file now holds it (again), false
+  // when another open of the file holds it (another MappedFile, another process).
+  Status TryLock(bool* taken);
+  // Releases the lock; a no-op when not holding it.
+  Status Unlock();
+  // Idempotent. Releases the lock and drops this file's reference to the mapping: it is unmapped
+  // now unless another owner (a line index, a pending flushAsync) still holds it, and then when
+  // that owner lets go.
   void Close();
 
   bool is_closed() const { return file_ == nullptr; }
+  bool is_locked() const { return locked_; }
   // nullptr when closed.
   std::shared_ptr<const FileMapping> shared_mapping() const { return file_; }
   const std::string& path() const { return path_; }
@@ -105,6 +121,8 @@ class MappedFile {
   std::string path_;
   MapMode mode_ = MapMode::kReadOnly;
   std::shared_ptr<FileMapping> file_;
+  // Unlocked explicitly on Close: the descriptor may outlive it in another owner's reference.
+  bool locked_ = false;
 };
 
 }  // namespace hexlog::core

@@ -21,8 +21,17 @@ namespace platform {
 
 enum class FileKind { kRegular, kDirectory, kFifo, kCharDevice, kBlockDevice, kSocket, kOther };
 
+// Why a regular file cannot be mapped although it is one: its st_size does not say how many bytes
+// it holds, so a mapping of st_size bytes would show nothing (or garbage) of it.
+enum class SizeProblem {
+  kNone,
+  kPseudoFileSystem,  // procfs, sysfs, debugfs, ... (Linux): contents made up on every read
+  kDataPastSize,      // st_size is 0, yet a read returns data (found by OpenFile only)
+};
+
 struct FileInfo {
   FileKind kind = FileKind::kOther;
+  SizeProblem size_problem = SizeProblem::kNone;
   uint64_t size = 0;
   uint64_t dev = 0;
   uint64_t ino = 0;
@@ -43,12 +52,18 @@ struct Mapping {
 // "FIFO", "directory", ... for messages.
 const char* FileKindName(FileKind kind);
 
-// Metadata of `path` without opening it (follows symlinks), so a FIFO is never opened.
+// Metadata of `path` without opening it (follows symlinks), so a FIFO is never opened. Sets
+// kPseudoFileSystem from the file system's type.
 Status StatPath(const std::string& path, FileInfo* info);
 
 // Opens for reading, or for reading and writing when `writable`, and fills `info` from the open
-// descriptor so the caller can check what was actually opened. Never blocks on special files.
+// descriptor so the caller can check what was actually opened. Never blocks on special files. For
+// a regular file sets kPseudoFileSystem from the file system's type, else, if st_size is 0,
+// kDataPastSize when a 1-byte read returns data.
 Status OpenFile(const std::string& path, bool writable, FileHandle* handle, FileInfo* info);
+
+// Test support: false skips the file-system type check (so kDataPastSize can be tested on /proc).
+void SetFileSystemTypeCheckForTest(bool enabled);
 
 // Metadata of the open file now (size as it is on disk at this moment).
 Status StatHandle(const FileHandle& handle, const std::string& path, FileInfo* info);
@@ -61,6 +76,12 @@ Status MapFile(const FileHandle& handle, const std::string& path, uint64_t lengt
 // flushes the file to stable storage.
 Status SyncRange(const FileHandle& handle, const Mapping& mapping, const std::string& path,
                  uint64_t offset, uint64_t length);
+
+// Advisory exclusive lock on the open file description (flock on POSIX), never waiting: *taken is
+// false when another open file description holds a lock on the file.
+Status TryLockFile(const FileHandle& handle, const std::string& path, bool* taken);
+// Releases this description's lock; a no-op when it holds none.
+Status UnlockFile(const FileHandle& handle, const std::string& path);
 
 void UnmapFile(Mapping* mapping);
 void CloseFile(FileHandle* handle);

@@ -1,12 +1,17 @@
 // POSIX implementation of platform.h and fault_guard.h: the only file in core that makes system
-// calls (open, fstat, mmap, msync, munmap, ftruncate, sigaction). A Windows build swaps this file
-// for one built on CreateFileMapping and structured exception handling.
+// calls (open, fstat, fstatfs, mmap, msync, flock, munmap, ftruncate, sigaction). A Windows build
+// swaps this file for one built on CreateFileMapping, LockFileEx and structured exception handling.
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#if defined(__linux__)
+#include <sys/vfs.h>
+#endif
 
 #include <atomic>
 #include <cerrno>
@@ -43,8 +48,81 @@ FileKind KindOf(mode_t mode) {
   return FileKind::kOther;
 }
 
+std::atomic<bool> g_check_file_system_type{true};
+
+#if defined(__linux__)
+// f_type values from <linux/magic.h>, spelled out because older headers lack some of them.
+constexpr uint32_t kPseudoFileSystemTypes[] = {
+    0x9fa0,      // PROC_SUPER_MAGIC
+    0x62656572,  // SYSFS_MAGIC
+    0x64626720,  // DEBUGFS_MAGIC
+    0x74726163,  // TRACEFS_MAGIC
+    0x73636673,  // SECURITYFS_MAGIC
+    0x27e0eb,    // CGROUP_SUPER_MAGIC
+    0x63677270,  // CGROUP2_SUPER_MAGIC
+    0x62656570,  // CONFIGFS_MAGIC
+    0xcafe4a11,  // BPF_FS_MAGIC
+    0x6165676c,  // PSTOREFS_MAGIC
+    0xde5e81e4,  // EFIVARFS_MAGIC
+};
+
+bool IsPseudoFileSystem(const struct statfs& fs) {
+  // f_type is a signed word (int on 32-bit targets); every magic fits in its low 32 bits.
+  const uint32_t type = static_cast<uint32_t>(fs.f_type);
+  for (uint32_t pseudo : kPseudoFileSystemTypes) {
+    if (type == pseudo) return true;
+  }
+  return false;
+}
+#endif
+
+// Only a regular file can have the problem; a failed statfs leaves it unknown rather than fail
+// the open (the size checks still apply).
+void CheckFileSystemOfPath(const std::string& path, FileInfo* info) {
+#if defined(__linux__)
+  if (info->kind != FileKind::kRegular || !g_check_file_system_type.load()) return;
+  struct statfs fs;
+  if (statfs(path.c_str(), &fs) == 0 && IsPseudoFileSystem(fs)) {
+    info->size_problem = SizeProblem::kPseudoFileSystem;
+  }
+#else
+  (void)path;
+  (void)info;
+#endif
+}
+
+void CheckFileSystemOfDescriptor(int fd, FileInfo* info) {
+#if defined(__linux__)
+  if (info->kind != FileKind::kRegular || !g_check_file_system_type.load()) return;
+  struct statfs fs;
+  if (fstatfs(fd, &fs) == 0 && IsPseudoFileSystem(fs)) {
+    info->size_problem = SizeProblem::kPseudoFileSystem;
+  }
+#else
+  (void)fd;
+  (void)info;
+#endif
+}
+
+// A regular file that says it is empty but reads data (a pseudo file on a file system not listed
+// above, such as a FUSE or 9p export of /proc). The descriptor is non-blocking, and a regular file
+// read never waits for a writer, so this cannot hang on a pipe-like file.
+void CheckEmptyFileReadsNothing(int fd, FileInfo* info) {
+  if (info->kind != FileKind::kRegular || info->size != 0 ||
+      info->size_problem != SizeProblem::kNone) {
+    return;
+  }
+  char byte;
+  ssize_t result;
+  do {
+    result = pread(fd, &byte, 1, 0);
+  } while (result < 0 && errno == EINTR);
+  if (result > 0) info->size_problem = SizeProblem::kDataPastSize;
+}
+
 void FillInfo(const struct stat& st, FileInfo* info) {
   info->kind = KindOf(st.st_mode);
+  info->size_problem = SizeProblem::kNone;
   info->size = static_cast<uint64_t>(st.st_size);
   info->dev = static_cast<uint64_t>(st.st_dev);
   info->ino = static_cast<uint64_t>(st.st_ino);
@@ -84,6 +162,7 @@ Status StatPath(const std::string& path, FileInfo* info) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) return ErrnoStatus(errno, path);
   FillInfo(st, info);
+  CheckFileSystemOfPath(path, info);
   return Status::Ok();
 }
 
@@ -103,9 +182,13 @@ Status OpenFile(const std::string& path, bool writable, FileHandle* handle, File
     return ErrnoStatus(error_number, path);
   }
   FillInfo(st, info);
+  CheckFileSystemOfDescriptor(fd, info);
+  CheckEmptyFileReadsNothing(fd, info);
   handle->descriptor = fd;
   return Status::Ok();
 }
+
+void SetFileSystemTypeCheckForTest(bool enabled) { g_check_file_system_type.store(enabled); }
 
 Status StatHandle(const FileHandle& handle, const std::string& path, FileInfo* info) {
   struct stat st;
@@ -148,6 +231,29 @@ Status SyncRange(const FileHandle& handle, const Mapping& mapping, const std::st
   int result;
   do {
     result = fsync(Descriptor(handle));
+  } while (result != 0 && errno == EINTR);
+  if (result != 0) return ErrnoStatus(errno, path);
+  return Status::Ok();
+}
+
+Status TryLockFile(const FileHandle& handle, const std::string& path, bool* taken) {
+  *taken = false;
+  int result;
+  do {
+    result = flock(Descriptor(handle), LOCK_EX | LOCK_NB);
+  } while (result != 0 && errno == EINTR);
+  if (result == 0) {
+    *taken = true;
+    return Status::Ok();
+  }
+  if (errno == EWOULDBLOCK) return Status::Ok();
+  return ErrnoStatus(errno, path);
+}
+
+Status UnlockFile(const FileHandle& handle, const std::string& path) {
+  int result;
+  do {
+    result = flock(Descriptor(handle), LOCK_UN);
   } while (result != 0 && errno == EINTR);
   if (result != 0) return ErrnoStatus(errno, path);
   return Status::Ok();

@@ -13,7 +13,8 @@ struct ErrnoEntry {
   const char* description;  // nullptr: use strerror
 };
 
-// The errors open/stat/mmap/msync/fsync can realistically produce, with short wording for the UI.
+// The errors open/stat/mmap/msync/fsync/flock can realistically produce, with short wording for the
+// UI.
 constexpr ErrnoEntry kErrnoTable[] = {
     {ENOENT, "ENOENT", "no such file"},
     {EACCES, "EACCES", "permission denied"},
@@ -42,6 +43,7 @@ constexpr ErrnoEntry kErrnoTable[] = {
     {EFAULT, "EFAULT", "bad address"},
     {ESTALE, "ESTALE", "stale file handle"},
     {ENOTSUP, "ENOTSUP", "operation not supported"},
+    {ENOLCK, "ENOLCK", "no locks available"},
 };
 
 const ErrnoEntry* FindErrno(int error_number) {

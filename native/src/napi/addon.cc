@@ -7,6 +7,7 @@
 #include "core/fault_guard.h"
 #include "core/line_index.h"
 #include "core/pattern_scan.h"
+#include "core/platform.h"
 #include "napi/addon_data.h"
 #include "napi/byte_search_wrap.h"
 #include "napi/errors.h"
@@ -62,6 +63,12 @@ void SetSearchKernel(const Napi::CallbackInfo& info) {
   core::SetScanKernelForTest(kernel);
 }
 
+// Test only: false makes open skip the file-system type check (procfs, sysfs, ...), so the check
+// for a 0-byte file that reads data can be tried on a /proc file.
+void SetFileSystemTypeCheck(const Napi::CallbackInfo& info) {
+  core::platform::SetFileSystemTypeCheckForTest(RequireBoolean(info, 0, "enabled"));
+}
+
 }  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -81,6 +88,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("__lineIndexWorkerThreads", Napi::Function::New<LineIndexWorkerThreads>(env));
   exports.Set("__searchWorkerThreads", Napi::Function::New<SearchWorkerThreads>(env));
   exports.Set("__setSearchKernel", Napi::Function::New<SetSearchKernel>(env));
+  exports.Set("__setFileSystemTypeCheck", Napi::Function::New<SetFileSystemTypeCheck>(env));
   return exports;
 }
 

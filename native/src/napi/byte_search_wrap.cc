@@ -73,7 +73,9 @@ Napi::Value ByteSearchWrap::Progress(const Napi::CallbackInfo& info) {
   core::ByteSearchProgress progress;
   const core::Status status = search_->Progress(&progress);
   if (!status.ok()) ThrowStatus(env, status, path_);
-  return ProgressToObject(env, progress, "matchesKnown", progress.matches_known);
+  Napi::Object result = ProgressToObject(env, progress, "matchesKnown", progress.matches_known);
+  result.Set("resultBytes", Napi::Number::New(env, static_cast<double>(progress.result_bytes)));
+  return result;
 }
 
 Napi::Value ByteSearchWrap::Results(const Napi::CallbackInfo& info) {

@@ -33,11 +33,15 @@ std::string Describe(const Napi::Value& value) {
 
 }  // namespace
 
-void ThrowStatus(Napi::Env env, const core::Status& status, const std::string& path) {
+Napi::Error StatusError(Napi::Env env, const core::Status& status, const std::string& path) {
   Napi::Error error = Napi::Error::New(env, status.message());
   error.Set("code", Napi::String::New(env, status.code()));
   error.Set("path", Napi::String::New(env, path));
-  throw error;
+  return error;
+}
+
+void ThrowStatus(Napi::Env env, const core::Status& status, const std::string& path) {
+  throw StatusError(env, status, path);
 }
 
 void ThrowInvalidArgument(Napi::Env env, const std::string& message) {

@@ -13,7 +13,9 @@
 
 namespace hexlog::napi {
 
-// Throws Error{code, message, path} for a failed Status.
+// Error{code, message, path} for a failed Status, to throw or to reject a promise with.
+Napi::Error StatusError(Napi::Env env, const core::Status& status, const std::string& path);
+// Throws StatusError.
 [[noreturn]] void ThrowStatus(Napi::Env env, const core::Status& status, const std::string& path);
 
 // Throws TypeError{code: "EINVAL"} for a bad argument.

@@ -1,11 +1,52 @@
 #include "napi/mapped_file_wrap.h"
 
+#include <memory>
 #include <string>
+#include <utility>
 
 #include "napi/addon_data.h"
 #include "napi/errors.h"
 
 namespace hexlog::napi {
+
+namespace {
+
+// msync + fsync off the JS thread. Holds its own reference to the mapping, so close() while it
+// runs only drops the MappedFile's; the mapping is released when this worker is deleted.
+class FlushWorker : public Napi::AsyncWorker {
+ public:
+  FlushWorker(Napi::Env env, std::shared_ptr<const core::FileMapping> mapping, uint64_t offset,
+              uint64_t length)
+      : Napi::AsyncWorker(env, "hexlog:flushAsync"),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        mapping_(std::move(mapping)),
+        path_(mapping_->path()),
+        offset_(offset),
+        length_(length) {}
+
+  Napi::Promise promise() const { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override {
+    // No Node-API here; the Status is turned into an Error on the JS thread.
+    status_ = mapping_->SyncRange(offset_, length_);
+    if (!status_.ok()) SetError(status_.message());
+  }
+  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
+  void OnError(const Napi::Error&) override {
+    deferred_.Reject(StatusError(Env(), status_, path_).Value());
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  std::shared_ptr<const core::FileMapping> mapping_;
+  std::string path_;
+  uint64_t offset_;
+  uint64_t length_;
+  core::Status status_;
+};
+
+}  // namespace
 
 Napi::Function MappedFileWrap::Define(Napi::Env env) {
   return DefineClass(env, "MappedFile",
@@ -16,6 +57,9 @@ Napi::Function MappedFileWrap::Define(Napi::Env env) {
                          InstanceMethod<&MappedFileWrap::ReadInto>("readInto"),
                          InstanceMethod<&MappedFileWrap::Write>("write"),
                          InstanceMethod<&MappedFileWrap::Flush>("flush"),
+                         InstanceMethod<&MappedFileWrap::FlushAsync>("flushAsync"),
+                         InstanceMethod<&MappedFileWrap::TryLock>("tryLock"),
+                         InstanceMethod<&MappedFileWrap::Unlock>("unlock"),
                          InstanceMethod<&MappedFileWrap::Close>("close"),
                          InstanceMethod<&MappedFileWrap::IsClosed>("isClosed"),
                      });
@@ -109,6 +153,36 @@ void MappedFileWrap::Flush(const Napi::CallbackInfo& info) {
   const uint64_t offset = RequireOffset(info, 0, "offset");
   const uint64_t length = RequireOffset(info, 1, "length");
   const core::Status status = file_.Flush(offset, length);
+  if (!status.ok()) ThrowStatus(info.Env(), status, file_.path());
+}
+
+Napi::Value MappedFileWrap::FlushAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  // Bad argument types throw (a programming error); every other failure rejects the promise.
+  const uint64_t offset = RequireOffset(info, 0, "offset");
+  const uint64_t length = RequireOffset(info, 1, "length");
+  std::shared_ptr<const core::FileMapping> mapping;
+  const core::Status status = file_.PrepareFlush(offset, length, &mapping);
+  if (!status.ok()) {
+    Napi::Promise::Deferred deferred = Napi::Promise::Deferred::New(env);
+    deferred.Reject(StatusError(env, status, file_.path()).Value());
+    return deferred.Promise();
+  }
+  FlushWorker* worker = new FlushWorker(env, std::move(mapping), offset, length);
+  Napi::Promise promise = worker->promise();
+  worker->Queue();  // deletes itself after settling
+  return promise;
+}
+
+Napi::Value MappedFileWrap::TryLock(const Napi::CallbackInfo& info) {
+  bool taken = false;
+  const core::Status status = file_.TryLock(&taken);
+  if (!status.ok()) ThrowStatus(info.Env(), status, file_.path());
+  return Napi::Boolean::New(info.Env(), taken);
+}
+
+void MappedFileWrap::Unlock(const Napi::CallbackInfo& info) {
+  const core::Status status = file_.Unlock();
   if (!status.ok()) ThrowStatus(info.Env(), status, file_.path());
 }
 

@@ -1,4 +1,5 @@
-// JS class MappedFile over core::MappedFile. Synchronous: each call copies at most one viewport.
+// JS class MappedFile over core::MappedFile. Synchronous (each call copies at most one viewport),
+// except flushAsync, which syncs on a libuv worker thread and settles a promise.
 #ifndef HEXLOG_NAPI_MAPPED_FILE_WRAP_H_
 #define HEXLOG_NAPI_MAPPED_FILE_WRAP_H_
 
@@ -36,6 +37,9 @@ class MappedFileWrap : public Napi::ObjectWrap<MappedFileWrap> {
   Napi::Value ReadInto(const Napi::CallbackInfo& info);
   Napi::Value Write(const Napi::CallbackInfo& info);
   void Flush(const Napi::CallbackInfo& info);
+  Napi::Value FlushAsync(const Napi::CallbackInfo& info);
+  Napi::Value TryLock(const Napi::CallbackInfo& info);
+  void Unlock(const Napi::CallbackInfo& info);
   void Close(const Napi::CallbackInfo& info);
   Napi::Value IsClosed(const Napi::CallbackInfo& info);
 
