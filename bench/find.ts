@@ -1,4 +1,6 @@
 // Search metrics on the same file as ripgrep and grep, in the same run.
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FileInfo, FindQuery, FindStatus, MatchPage } from '../src/shared/contract';
 import type { Result } from '../src/shared/result';
 import { createServices } from '../src/main/services';
@@ -143,3 +145,50 @@ export async function benchFind(path: string): Promise<void> {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Memory the stored matches of 10 million matches hold, per engine: the native literal search and
+ * the regex engine. The engines account for their stores by capacity; RSS growth is in the note.
+ */
+export async function benchMatchMemory(dir: string): Promise<void> {
+  const path = join(dir, 'matches-10m.log');
+  const lines = 10_000_000;
+  if (!existsSync(path) || statSync(path).size !== lines * 2) writeFileSync(path, Buffer.alloc(lines * 2, 'e\n'));
+  const services = createServices({
+    info: { kind: 'browser', nativeOpenDialog: false, acceptsDroppedFiles: false },
+    emit: () => undefined,
+    chooseCopyPath: () => Promise.resolve(null),
+  });
+  const call = async <T>(name: string, ...args: unknown[]): Promise<T> =>
+    value<T>(await services.dispatch(owner, name, args));
+  try {
+    const info = await call<FileInfo>('openOffered', services.offers.offer(path).offerId);
+    await call('openText', info.session, 'utf-8');
+    for (const [engine, query] of [
+      ['native', q('text', 'e')],
+      ['regex', q('regex', 'e')],
+    ] as const) {
+      const rssBefore = process.memoryUsage().rss;
+      await call('startFind', info.session, query);
+      let status: FindStatus;
+      for (;;) {
+        status = (await call<FindStatus>('findStatus', info.session))!;
+        if (status.done || status.error !== null) break;
+        await sleep(5);
+      }
+      if (status.error !== null) throw new Error(`${status.error.code}: ${status.error.message}`);
+      const session = services.sessions.get(info.session, owner.owner);
+      const bytes = session.ok ? session.value.find.memoryBytes() : 0;
+      const rssMiB = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
+      report({
+        metric: `find.memory.per_match.${engine}`,
+        value: bytes / status.matchCount,
+        unit: 'B/match',
+        better: 'lower',
+        note: `${status.matchCount} matches hold ${(bytes / 2 ** 20).toFixed(1)} MiB (target ≤ 100 MiB for 10M); RSS grew ${rssMiB.toFixed(0)} MiB during the search`,
+      });
+    }
+  } finally {
+    services.dispose();
+  }
+}

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateLog } from './generate';
 import { benchCommit } from './commit';
-import { benchFind } from './find';
+import { benchFind, benchMatchMemory } from './find';
 import { benchLineIndex } from './lineIndex';
 import { benchRead } from './read';
 import { benchScroll, generateManyLines } from './scroll';
@@ -59,6 +59,7 @@ async function main(): Promise<void> {
     await benchLineIndex(path, size, big);
   }
   if (!options.skip.has('find')) await benchFind(path);
+  if (!options.skip.has('find')) await benchMatchMemory(dir);
   if (!options.skip.has('commit')) await benchCommit(dir);
   if (!options.skip.has('scroll')) {
     await benchScroll(generateManyLines(join(dir, 'lines-10m.log'), 10_000_000));

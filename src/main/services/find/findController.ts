@@ -142,6 +142,11 @@ export class FindController implements Disposable {
     return status;
   }
 
+  /** Bytes the current search's matches hold (for the bench and tests). */
+  memoryBytes(): number {
+    return this.run?.memoryBytes() ?? 0;
+  }
+
   /** Which engine runs the current search (for tests and diagnostics). */
   engine(): string | null {
     if (this.run === null) return null;

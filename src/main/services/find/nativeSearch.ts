@@ -43,6 +43,10 @@ export class NativeSearch implements SearchRun {
     return this.search.indexAtOrAfter(offset);
   }
 
+  memoryBytes(): number {
+    return this.search.progress().resultBytes;
+  }
+
   cancel(): void {
     this.search.cancel();
   }

@@ -156,6 +156,10 @@ export class PooledSearch implements SearchRun {
     return this.inner?.indexAtOrAfter(offset) ?? 0;
   }
 
+  memoryBytes(): number {
+    return this.inner?.memoryBytes() ?? 0;
+  }
+
   cancel(): void {
     this.cancelled = true;
     this.inner?.cancel();

@@ -20,6 +20,8 @@ export interface SearchRun extends Disposable {
   /** Index of the first known match at or after `offset`. */
   indexAtOrAfter(offset: number): number;
   cancel(): void;
+  /** Bytes the stored matches hold (capacity included). */
+  memoryBytes(): number;
 }
 
 /** Whether a search has stopped for good (finished, cancelled or failed). */
