@@ -195,10 +195,7 @@ export class RegexSearch implements SearchRun {
       done: this.done,
       cancelled: this.cancelled,
       error: this.error,
-      notice:
-        longLines === 0
-          ? null
-          : `${longLines.toLocaleString('en-US')} line(s) are longer than ${MAX_REGEX_LINE_BYTES / 1024 / 1024} MiB: the regex saw each in pieces of that size, so a match across a piece border is missed and ^ and $ also match at piece borders.`,
+      notice: longLines === 0 ? null : longLineNotice(longLines),
     };
   }
 
@@ -223,4 +220,10 @@ export class RegexSearch implements SearchRun {
   dispose(): void {
     this.cancel();
   }
+}
+
+function longLineNotice(count: number): string {
+  const mib = MAX_REGEX_LINE_BYTES / 1024 / 1024;
+  const lines = count === 1 ? '1 line is' : `${count.toLocaleString('en-US')} lines are`;
+  return `${lines} longer than ${mib} MiB: the regex searched ${count === 1 ? 'it' : 'each'} in ${mib} MiB pieces, so a match across a piece border is missed, and ^ and $ also match at piece borders.`;
 }
