@@ -280,6 +280,7 @@ export class FileSession implements Disposable {
       this.id,
       (status) => this.emit('indexProgress', status),
       () => this.follow !== null,
+      this.owner,
     );
   }
 

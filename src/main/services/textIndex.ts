@@ -1,12 +1,24 @@
 // The line index of one file session: wraps the native index, pumps progress events at a bounded
 // rate, and answers viewport reads in the contract's shape.
-import { createLineIndex, type LineIndex, type LineSlice, type MappedFile } from '../../../native/index';
+import {
+  createLineIndex,
+  type LineIndex,
+  type LineSlice,
+  type LineSliceAt,
+  type MappedFile,
+} from '../../../native/index';
 import type { IndexStatus, TextEncodingName } from '../../shared/contract';
 import { MAX_LINE_DISPLAY_BYTES } from '../../shared/contract';
 import type { Disposable } from '../../shared/disposable';
+import { errFromThrown } from '../../shared/result';
 import { byteCount, lineCount, type SessionId } from '../../shared/units';
+import { WorkPool, type WorkLease } from './workPool';
 
 const PROGRESS_INTERVAL_MS = 100;
+
+/** Indexing holds worker threads: at most this many files are indexed at once, the rest wait. */
+export const INDEX_LIMITS = { maxRunning: 4, maxPerOwner: 64 } as const;
+export const indexPool = new WorkPool(INDEX_LIMITS.maxRunning, INDEX_LIMITS.maxPerOwner, 'files being indexed');
 
 /** Lines of one viewport, as the addon answers them. */
 export type LineRange = LineSlice;
@@ -20,8 +32,27 @@ export function detectEncoding(file: MappedFile): TextEncodingName {
   return 'utf-8';
 }
 
+const emptySlice = (): LineSliceAt => ({
+  firstLine: 0,
+  count: 0,
+  bytes: new Uint8Array(0),
+  textStarts: Uint32Array.of(0),
+  fileOffsets: new Float64Array(0),
+  fullLengths: new Float64Array(0),
+  lines: new Float64Array(0),
+});
+
+/**
+ * The line index of one session. The native index starts once the process's index pool gives it a
+ * place; until then it answers as an index that knows no line yet.
+ */
 export class TextIndex implements Disposable {
-  private readonly index: LineIndex;
+  private index: LineIndex | null = null;
+  private lease: WorkLease | null = null;
+  /** The mapping to index once started (the newest, if the file grew while waiting). */
+  private file: MappedFile;
+  private cancelledBeforeStart = false;
+  private startError: { code: string; message: string } | null = null;
   private pump: ReturnType<typeof setInterval> | undefined;
   private disposed = false;
 
@@ -31,13 +62,52 @@ export class TextIndex implements Disposable {
     private readonly session: SessionId,
     private readonly onProgress: (status: IndexStatus) => void,
     private readonly isFollowing: () => boolean,
+    owner = 'default',
+    pool: WorkPool = indexPool,
   ) {
-    this.index = createLineIndex(file, encoding);
+    this.file = file;
+    const lease = pool.request(owner, () => this.begin());
+    if (lease.ok) this.lease = lease.value;
+    else this.startError = { code: lease.code, message: lease.message };
+    if (this.ended()) this.release();
     this.startPump();
   }
 
+  private begin(): void {
+    if (this.disposed || this.cancelledBeforeStart) return;
+    try {
+      this.index = createLineIndex(this.file, this.encoding);
+    } catch (error) {
+      const failure = errFromThrown(error);
+      this.startError = { code: failure.code, message: failure.message };
+      queueMicrotask(() => this.release());
+    }
+  }
+
+  private ended(): boolean {
+    const status = this.status();
+    return status.done || status.cancelled || status.error !== null;
+  }
+
+  private release(): void {
+    this.lease?.release();
+    this.lease = null;
+  }
+
+  /** Whether the index waits for a place in the pool. */
+  get waiting(): boolean {
+    return this.index === null && this.startError === null && !this.cancelledBeforeStart;
+  }
+
   status(): IndexStatus {
-    const progress = this.index.progress();
+    const progress = this.index?.progress() ?? {
+      bytesScanned: 0,
+      totalBytes: this.file.size(),
+      linesKnown: 0,
+      done: false,
+      cancelled: this.cancelledBeforeStart,
+      error: this.startError,
+    };
     return {
       session: this.session,
       encoding: this.encoding,
@@ -53,36 +123,45 @@ export class TextIndex implements Disposable {
 
   /** 0-based lines [firstLine, firstLine + count) within the known range, each capped for display. */
   readLines(firstLine: number, count: number, maxBytesPerLine = MAX_LINE_DISPLAY_BYTES): LineRange {
-    return this.index.readLines(firstLine, count, maxBytesPerLine);
+    return this.index?.readLines(firstLine, count, maxBytesPerLine) ?? { ...emptySlice(), firstLine };
   }
 
   /** 0-based line containing `offset`. */
   lineAtOffset(offset: number): number {
+    if (this.index === null) {
+      throw Object.assign(new Error(`offset ${offset} is not indexed yet`), { code: 'ERANGE' });
+    }
     return this.index.lineAtOffset(offset);
   }
 
   /** 0-based lines of many offsets in one call (-1 where not indexed yet). */
   linesAtOffsets(offsets: Float64Array): Float64Array {
-    return this.index.linesAtOffsets(offsets);
+    return this.index?.linesAtOffsets(offsets) ?? new Float64Array(offsets.length).fill(-1);
   }
 
   /** Arbitrary 0-based lines in one call; `lines` names the line of each entry. */
-  readLinesAt(lines: Float64Array, maxBytesPerLine: number): LineRange & { readonly lines: Float64Array } {
-    return this.index.readLinesAt(lines, maxBytesPerLine);
+  readLinesAt(lines: Float64Array, maxBytesPerLine: number): LineSliceAt {
+    return this.index?.readLinesAt(lines, maxBytesPerLine) ?? emptySlice();
   }
 
   /** The file grew: index only the appended bytes, reading through the new mapping. */
   extend(grown: MappedFile): void {
-    this.index.extend(grown);
+    if (this.index === null) this.file = grown;
+    else this.index.extend(grown);
     this.startPump();
   }
 
   cancel(): void {
-    this.index.cancel();
+    if (this.index === null) {
+      this.cancelledBeforeStart = true;
+      this.release();
+    } else {
+      this.index.cancel();
+    }
   }
 
   memoryBytes(): number {
-    return this.index.memoryBytes();
+    return this.index?.memoryBytes() ?? 0;
   }
 
   private startPump(): void {
@@ -91,6 +170,7 @@ export class TextIndex implements Disposable {
       const status = this.status();
       this.onProgress(status);
       const ended = status.done || status.cancelled || status.error !== null;
+      if (ended) this.release();
       if (ended && this.pump !== undefined) {
         clearInterval(this.pump);
         this.pump = undefined;
@@ -104,6 +184,7 @@ export class TextIndex implements Disposable {
     this.disposed = true;
     if (this.pump !== undefined) clearInterval(this.pump);
     this.pump = undefined;
-    this.index.dispose();
+    this.release();
+    this.index?.dispose();
   }
 }

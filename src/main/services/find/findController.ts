@@ -16,7 +16,8 @@ import { NativeSearch } from './nativeSearch';
 import { encodeText, planSearch, type RegexPlan } from './query';
 import type { ByteReader, CandidateSource } from './lineFeeder';
 import { RegexSearch } from './regexSearch';
-import { PooledSearch, searchPool, type SearchPool } from './searchPool';
+import type { WorkPool } from '../workPool';
+import { PooledSearch, searchPool } from './searchPool';
 
 const PROGRESS_INTERVAL_MS = 100;
 /** Line text shown per row of the matches pane. */
@@ -47,7 +48,7 @@ export class FindController implements Disposable {
 
   constructor(
     private readonly host: FindHost,
-    private readonly pool: SearchPool = searchPool,
+    private readonly pool: WorkPool = searchPool,
   ) {}
 
   start(query: FindQuery): Result<FindStatus> {

@@ -1,92 +1,15 @@
-// Bounds the searches of the whole process: at most `maxRunning` run at once (each holds worker
-// threads), the rest wait in order; one owner (a window or connection) may hold at most
-// `maxPerOwner` running or waiting searches.
-import { err, ok, type Result } from '../../../shared/result';
+// Searches hold worker threads, so the process runs at most SEARCH_LIMITS.maxRunning at once (the
+// rest wait, in order) and one window or connection holds at most maxPerOwner running or waiting.
+import { ok, type Result } from '../../../shared/result';
+import { WorkPool, type WorkLease } from '../workPool';
 import { hasEnded, type SearchProgressState, type SearchRun } from './searchRun';
 
 export const SEARCH_LIMITS = { maxRunning: 4, maxPerOwner: 16 } as const;
 
-interface Waiting {
-  readonly owner: string;
-  readonly start: () => void;
-}
-
-/** A place in the pool: release it when the search ends (idempotent). */
-export interface SearchLease {
-  release(): void;
-}
-
-export class SearchPool {
-  private running = 0;
-  private readonly waiting: Waiting[] = [];
-  private readonly perOwner = new Map<string, number>();
-
-  constructor(
-    readonly maxRunning: number = SEARCH_LIMITS.maxRunning,
-    readonly maxPerOwner: number = SEARCH_LIMITS.maxPerOwner,
-  ) {}
-
-  get runningCount(): number {
-    return this.running;
-  }
-
-  get waitingCount(): number {
-    return this.waiting.length;
-  }
-
-  /** Starts `start` now or once a place frees; ELIMIT when the owner already holds its share. */
-  request(owner: string, start: () => void): Result<SearchLease> {
-    const held = this.perOwner.get(owner) ?? 0;
-    if (held >= this.maxPerOwner) {
-      return err(
-        'ELIMIT',
-        `Too many searches are running in this window (${this.maxPerOwner}); wait for one to finish or cancel one.`,
-      );
-    }
-    this.perOwner.set(owner, held + 1);
-    let state: 'waiting' | 'running' | 'released' = 'waiting';
-    const entry: Waiting = {
-      owner,
-      start: () => {
-        state = 'running';
-        start();
-      },
-    };
-    const lease: SearchLease = {
-      release: () => {
-        if (state === 'released') return;
-        const wasRunning = state === 'running';
-        state = 'released';
-        const count = (this.perOwner.get(owner) ?? 1) - 1;
-        if (count === 0) this.perOwner.delete(owner);
-        else this.perOwner.set(owner, count);
-        if (wasRunning) {
-          this.running--;
-          this.startWaiting();
-        } else {
-          const at = this.waiting.indexOf(entry);
-          if (at >= 0) this.waiting.splice(at, 1);
-        }
-      },
-    };
-    this.waiting.push(entry);
-    this.startWaiting();
-    return ok(lease);
-  }
-
-  private startWaiting(): void {
-    while (this.running < this.maxRunning && this.waiting.length > 0) {
-      const next = this.waiting.shift()!;
-      this.running++;
-      next.start();
-    }
-  }
-}
-
 /** A search that starts when the pool gives it a place, and gives the place back when it ends. */
 export class PooledSearch implements SearchRun {
   private inner: SearchRun | null = null;
-  private lease: SearchLease | null = null;
+  private lease: WorkLease | null = null;
   private cancelled = false;
   private failure: { code: string; message: string } | null = null;
 
@@ -97,7 +20,7 @@ export class PooledSearch implements SearchRun {
 
   /** ELIMIT (nothing started) when the owner holds too many searches. */
   static start(
-    pool: SearchPool,
+    pool: WorkPool,
     owner: string,
     id: number,
     totalBytes: number,
@@ -178,4 +101,4 @@ export class PooledSearch implements SearchRun {
 }
 
 /** The process's one pool. */
-export const searchPool = new SearchPool();
+export const searchPool = new WorkPool(SEARCH_LIMITS.maxRunning, SEARCH_LIMITS.maxPerOwner, 'searches');

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { SearchPool } from './searchPool';
+import { WorkPool } from './workPool';
 
-describe('SearchPool', () => {
+describe('WorkPool', () => {
   it('runs at most maxRunning at once, starts the waiting in order as places free', () => {
-    const pool = new SearchPool(2, 10);
+    const pool = new WorkPool(2, 10, 'searches');
     const started: string[] = [];
     const leases = ['a', 'b', 'c', 'd'].map((name) => pool.request('w1', () => started.push(name)));
     expect(started).toEqual(['a', 'b']);
@@ -19,7 +19,7 @@ describe('SearchPool', () => {
   });
 
   it('refuses an owner past its share with ELIMIT, and other owners still get in', () => {
-    const pool = new SearchPool(1, 2);
+    const pool = new WorkPool(1, 2, 'searches');
     expect(pool.request('w1', () => undefined).ok).toBe(true);
     const second = pool.request('w1', () => undefined);
     expect(second.ok).toBe(true);

@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { nativeTesting, openMapped, type MappedFile } from '../../../native/index';
+import { sessionId } from '../../shared/units';
+import { TextIndex } from './textIndex';
+import { WorkPool } from './workPool';
+
+const dir = mkdtempSync(join(tmpdir(), 'hexlog-textindex-'));
+const opened: MappedFile[] = [];
+afterEach(() => {
+  for (const file of opened.splice(0)) file.close();
+});
+
+function mapped(name: string, text: string): MappedFile {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  const file = openMapped(path, 'readonly');
+  opened.push(file);
+  return file;
+}
+
+const until = async (condition: () => boolean): Promise<void> => {
+  for (let i = 0; i < 2000 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  expect(condition()).toBe(true);
+};
+
+describe('TextIndex and the index pool', () => {
+  it('an index waits for a place, answers as knowing no line meanwhile, then indexes', async () => {
+    const pool = new WorkPool(1, 10, 'files being indexed');
+    const first = new TextIndex(
+      mapped('a.log', 'a\nb\n'),
+      'utf-8',
+      sessionId(1),
+      () => undefined,
+      () => false,
+      'w',
+      pool,
+    );
+    const second = new TextIndex(
+      mapped('b.log', 'x\ny\nz\n'),
+      'utf-8',
+      sessionId(2),
+      () => undefined,
+      () => false,
+      'w',
+      pool,
+    );
+    try {
+      expect(second.waiting).toBe(true);
+      expect(second.status()).toMatchObject({ linesKnown: 0, done: false, error: null });
+      expect(second.readLines(0, 10).count).toBe(0);
+      expect([...second.linesAtOffsets(Float64Array.of(0, 2))]).toEqual([-1, -1]);
+      expect(() => second.lineAtOffset(0)).toThrow(/not indexed yet/);
+      await until(() => second.status().done);
+      expect(second.status().linesKnown).toBe(3);
+      expect(first.status().done).toBe(true);
+      expect(pool.runningCount).toBeLessThanOrEqual(1);
+      await until(() => pool.runningCount === 0);
+    } finally {
+      first.dispose();
+      second.dispose();
+    }
+  });
+
+  it('cancelling or disposing a waiting index gives up its turn and starts no thread', async () => {
+    const pool = new WorkPool(1, 10, 'files being indexed');
+    const blocker = new TextIndex(
+      mapped('c.log', 'c\n'),
+      'utf-8',
+      sessionId(3),
+      () => undefined,
+      () => false,
+      'w',
+      pool,
+    );
+    const waiting = new TextIndex(
+      mapped('d.log', 'd\n'),
+      'utf-8',
+      sessionId(4),
+      () => undefined,
+      () => false,
+      'w',
+      pool,
+    );
+    const disposed = new TextIndex(
+      mapped('e.log', 'e\n'),
+      'utf-8',
+      sessionId(5),
+      () => undefined,
+      () => false,
+      'w',
+      pool,
+    );
+    waiting.cancel();
+    disposed.dispose();
+    expect(waiting.status().cancelled).toBe(true);
+    expect(pool.waitingCount).toBe(0);
+    await until(() => blocker.status().done);
+    blocker.dispose();
+    waiting.dispose();
+    await until(() => nativeTesting.lineIndexWorkerThreads() === 0);
+  });
+});
+
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
