@@ -29,9 +29,11 @@ if (pause !== '') {
 const { size, dev, ino, mtimeMs } = statSync(path);
 process.stdout.write('ready\n');
 const started = performance.now();
-const result = commitEdits(path, edits, { size, dev, ino, mtimeMs });
-if (!result.ok) {
-  process.stderr.write(`${result.code}: ${result.message}\n`);
-  process.exit(1);
-}
-process.stdout.write(`done ${(performance.now() - started).toFixed(2)}\n`);
+// No top-level await: tsx runs this file as CommonJS.
+void commitEdits(path, edits, { size, dev, ino, mtimeMs }).then((result) => {
+  if (!result.ok) {
+    process.stderr.write(`${result.code}: ${result.message}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`done ${(performance.now() - started).toFixed(2)}\n`);
+});
