@@ -78,6 +78,8 @@ export class FileSession implements Disposable {
         text: () => this.text,
         emit: (status) => this.emit('findProgress', status),
         applyEdits: (edits) => {
+          const busy = this.busyError();
+          if (busy !== null) return busy;
           const applied = this.edited.editMany(edits);
           return applied.ok ? ok(this.editState()) : applied;
         },
@@ -125,34 +127,66 @@ export class FileSession implements Disposable {
 
   /** A same-length overwrite as a pending edit: the file itself is not touched. */
   editBytes(offset: ByteOffset, bytes: Uint8Array): Result<EditState> {
+    const busy = this.busyError();
+    if (busy !== null) return busy;
     const edited = this.edited.edit(offset, bytes);
     return edited.ok ? ok(this.editState()) : edited;
   }
 
-  undoEdit(): EditState {
-    this.edited.undo();
-    return this.editState();
+  undoEdit(): Result<EditState> {
+    return this.whenIdle(() => this.edited.undo());
   }
 
-  redoEdit(): EditState {
-    this.edited.redo();
-    return this.editState();
+  redoEdit(): Result<EditState> {
+    return this.whenIdle(() => this.edited.redo());
   }
 
-  discardEdits(): EditState {
-    this.edited.discardAll();
-    return this.editState();
+  discardEdits(): Result<EditState> {
+    return this.whenIdle(() => this.edited.discardAll());
   }
 
-  /** Commits pending edits in place; refuses if the file changed on disk since it was opened. */
-  commit(): Result<CommitOutcome> {
+  /** Changes the pending edits unless a commit or recovery runs. */
+  private whenIdle(change: () => void): Result<EditState> {
+    const busy = this.busyError();
+    if (busy !== null) return busy;
+    change();
+    return ok(this.editState());
+  }
+
+  /** What the session is doing that must not overlap with edits or another commit, or null. */
+  private busy: 'commit' | 'recovery' | null = null;
+
+  private busyError(): Result<never> | null {
+    if (this.busy === null) return null;
+    return err(
+      'ELOCKED',
+      this.busy === 'commit'
+        ? 'A commit of this file is in progress; wait for it to finish.'
+        : 'A recovery of this file is in progress; wait for it to finish.',
+    );
+  }
+
+  /** Commits pending edits in place (off the main thread); refuses if the file changed on disk since it was opened. */
+  async commit(): Promise<Result<CommitOutcome>> {
+    const busy = this.busyError();
+    if (busy !== null) return busy;
     const pending = this.edited.pendingEdits();
+    const generation = this.edited.generation;
     const bytesWritten = pending.reduce((sum, edit) => sum + edit.newBytes.byteLength, 0);
     if (pending.length > 0) {
-      const committed = commitEdits(this.path, pending, this.opened);
+      this.busy = 'commit';
+      let committed: Result<FileIdentity>;
+      try {
+        committed = await commitEdits(this.path, pending, this.opened);
+      } finally {
+        this.busy = null;
+      }
       if (!committed.ok) return committed;
       this.opened = committed.value;
     }
+    if (this.store.isDisposed) return err('ECLOSED', `${this.path} was closed during the commit`);
+    // Edits are refused while committing, so the model still holds exactly what was written.
+    if (this.edited.generation !== generation) return err('EINTERNAL', 'the edits changed during the commit');
     // The read-only shared mapping already shows the new bytes; only a changed newline moves lines.
     const touchesNewlines = pending.some((edit) => edit.oldBytes.includes(0x0a) || edit.newBytes.includes(0x0a));
     this.edited.settleEdits();
@@ -165,29 +199,39 @@ export class FileSession implements Disposable {
     return ok({ info: this.info, edit: this.editState(), bytesWritten });
   }
 
-  saveCopy(dest: string): Result<{ readonly path: string }> {
-    const saved = saveCopy(this.path, this.edited.pendingEdits(), dest);
-    return saved.ok ? ok({ path: dest }) : saved;
+  /** A copy of the file with the pending edits, written off the main thread; null if cancelled. */
+  async saveCopy(dest: string, signal?: AbortSignal): Promise<Result<{ readonly path: string } | null>> {
+    const saved = await saveCopy(this.path, this.edited.pendingEdits(), dest, signal ? { signal } : {});
+    if (!saved.ok) return saved;
+    return ok(saved.value === 'saved' ? { path: dest } : null);
   }
 
-  journalStatus(): Result<JournalState | null> {
-    const found = inspectJournal(this.path);
+  async journalStatus(): Promise<Result<JournalState | null>> {
+    const found = await inspectJournal(this.path);
     if (!found.ok || found.value === null) return found;
     const { journal, state, entries, editedBytes } = found.value;
     return ok({ journal, state, entries, editedBytes });
   }
 
   /** Settles a leftover journal, then maps the file again as it now is. */
-  resolveJournal(action: JournalAction): Result<FileChange> {
-    const resolved =
-      action === 'rollback'
-        ? rollbackJournal(this.path)
-        : action === 'finish'
-          ? finishJournal(this.path)
-          : discardJournal(this.path);
+  async resolveJournal(action: JournalAction): Promise<Result<FileChange>> {
+    const busy = this.busyError();
+    if (busy !== null) return busy;
+    this.busy = 'recovery';
+    let resolved: Result<null>;
+    try {
+      resolved =
+        action === 'rollback'
+          ? await rollbackJournal(this.path)
+          : action === 'finish'
+            ? await finishJournal(this.path)
+            : await discardJournal(this.path);
+    } finally {
+      this.busy = null;
+    }
     if (!resolved.ok) return resolved;
-    const reloaded = this.reload(true);
-    return reloaded;
+    if (this.store.isDisposed) return err('ECLOSED', `${this.path} was closed during the recovery`);
+    return this.reload(true);
   }
 
   status(): Result<FileStatus> {
@@ -195,7 +239,9 @@ export class FileSession implements Disposable {
     const base = { session: this.id, mappedSize };
     const onDisk = identityAt(this.path);
     if (onDisk === null) return ok({ ...base, currentSize: -1, state: 'vanished' });
-    return ok({ ...base, currentSize: onDisk.size, state: compareIdentity(this.shownIdentity(), onDisk) });
+    const state = compareIdentity(this.shownIdentity(), onDisk);
+    // A commit of ours moves the mtime before it adopts the new identity: not someone else's change.
+    return ok({ ...base, currentSize: onDisk.size, state: state === 'modified' && this.busy !== null ? 'unchanged' : state });
   }
 
   /** The identity of the file as shown: what was opened, at the size mapped now. */
@@ -208,6 +254,8 @@ export class FileSession implements Disposable {
    * else (shrunk, replaced, rewritten) indexes it again from the start.
    */
   reload(forceReindex = false): Result<FileChange> {
+    const busy = this.busyError();
+    if (busy !== null && !forceReindex) return busy;
     let fresh: MappedFile;
     try {
       fresh = openMapped(this.path, 'readonly');

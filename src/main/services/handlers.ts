@@ -15,7 +15,7 @@ import {
   type RequestName,
   type RequestResult,
 } from '../../shared/contract';
-import { err, errFromThrown, ok, type Result } from '../../shared/result';
+import { err, errFromThrown, ok, type Err, type Result } from '../../shared/result';
 import {
   byteCount,
   byteOffset,
@@ -140,12 +140,12 @@ function describe(value: unknown): string {
 
 export function createDispatch({ sessions, offers, host }: ServiceDeps): Dispatch {
   /** Runs `act` on the caller's session, validated from the first argument. */
-  const withSession = <T>(
+  const withSession = <R>(
     context: CallContext,
     args: readonly unknown[],
     count: number,
-    act: (session: FileSession) => Result<T>,
-  ): Result<T> => {
+    act: (session: FileSession) => R,
+  ): R | Err => {
     argCount(args, count);
     const session = sessions.get(sessionArg(args[0]), context.owner);
     return session.ok ? act(session.value) : session;
@@ -237,12 +237,12 @@ export function createDispatch({ sessions, offers, host }: ServiceDeps): Dispatc
       return withSession(context, args, 3, (session) => session.editBytes(offset, bytes));
     },
     editState: (context, args) => withSession(context, args, 1, (session) => ok(session.editState())),
-    undoEdit: (context, args) => withSession(context, args, 1, (session) => ok(session.undoEdit())),
-    redoEdit: (context, args) => withSession(context, args, 1, (session) => ok(session.redoEdit())),
-    discardEdits: (context, args) => withSession(context, args, 1, (session) => ok(session.discardEdits())),
+    undoEdit: (context, args) => withSession(context, args, 1, (session) => session.undoEdit()),
+    redoEdit: (context, args) => withSession(context, args, 1, (session) => session.redoEdit()),
+    discardEdits: (context, args) => withSession(context, args, 1, (session) => session.discardEdits()),
     commitEdits: (context, args) => withSession(context, args, 1, (session) => session.commit()),
     saveCopy: async (context, args) => {
-      const session = withSession(context, args, 1, (found) => ok(found));
+      const session = withSession(context, args, 1, (found): Result<FileSession> => ok(found));
       if (!session.ok) return session;
       const dest = await host.chooseCopyPath(context, session.value.path);
       return dest === null ? ok(null) : session.value.saveCopy(dest);
