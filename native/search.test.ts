@@ -9,6 +9,7 @@ import {
   type MappedFile,
   nativeTesting,
   openMapped,
+  releaseMemory,
   type SearchOptions,
   type SearchPattern,
 } from './index';
@@ -455,6 +456,51 @@ describe('progressive search', () => {
       expect(bytesPerMatch(byteSearch)).toBe(4); // the re-scanned lists are trimmed too
       const results = byteSearch.results(0, MiB);
       for (let i = 0; i < MiB; i += 4099) expect(results[i]).toBe(2 * i);
+    });
+  });
+
+  describe('releaseMemory', () => {
+    const glibc = (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header
+      ?.glibcVersionRuntime;
+
+    it('can be called at any time, with or without anything to release', async () => {
+      releaseMemory();
+      const byteSearch = await searched(Buffer.alloc(MiB, 'a\n'), { bytes: Buffer.from('a') });
+      byteSearch.dispose();
+      releaseMemory();
+      releaseMemory();
+    });
+
+    it('with glibc, returns the freed results of a disposed search that a live one fragments', (context) => {
+      if (glibc === undefined) context.skip('not glibc: releaseMemory is a no-op');
+      // One arena, two searches storing chunks at the same time: the disposed search's chunks lie
+      // between the live one's, so free() cannot give them back; malloc_trim(0) can.
+      const file = temp.makeFile('fragmented.txt', Buffer.alloc(16 * MiB, 'a\n'));
+      const child = runChildNode(
+        `const rss = () => Number(/VmRSS:\\s+(\\d+)/.exec(require('node:fs').readFileSync('/proc/self/status', 'utf8'))[1]) * 1024;
+         const file = native.MappedFile.open(process.env.FILE, 'readonly');
+         const closed = native.ByteSearch.create(file, Buffer.from('a'), null, false, false, 1, 4096);
+         const kept = native.ByteSearch.create(file, Buffer.from('\\n'), null, false, false, 1, 4096);
+         const pause = new Int32Array(new SharedArrayBuffer(4));
+         while (!closed.progress().done || !kept.progress().done) Atomics.wait(pause, 0, 0, 2);
+         const held = closed.progress().resultBytes;
+         closed.dispose();
+         const disposed = rss();
+         const released = native.releaseMemory();
+         console.log(JSON.stringify({ held, released, returned: disposed - rss(), kept: kept.progress().matchesKnown }));`,
+        { cwd: temp.path, env: { FILE: file, MALLOC_ARENA_MAX: '1' }, timeoutMs: 60_000 },
+      );
+      expect(child.status, String(child.stderr)).toBe(0);
+      const report = JSON.parse(String(child.stdout)) as {
+        held: number;
+        released: boolean;
+        returned: number;
+        kept: number;
+      };
+      expect(report.held).toBe(4 * 8 * MiB);
+      expect(report.kept).toBe(8 * MiB);
+      expect(report.released).toBe(true);
+      expect(report.returned).toBeGreaterThan(report.held / 2);
     });
   });
 

@@ -83,6 +83,10 @@ Status TryLockFile(const FileHandle& handle, const std::string& path, bool* take
 // Releases this description's lock; a no-op when it holds none.
 Status UnlockFile(const FileHandle& handle, const std::string& path);
 
+// Returns memory the allocator keeps after frees (search results of a closed session) to the
+// operating system: malloc_trim(0) with glibc, nothing elsewhere. True if memory was released.
+bool ReleaseFreedMemory();
+
 void UnmapFile(Mapping* mapping);
 void CloseFile(FileHandle* handle);
 

@@ -1,6 +1,7 @@
 // POSIX implementation of platform.h and fault_guard.h: the only file in core that makes system
-// calls (open, fstat, fstatfs, mmap, msync, flock, munmap, ftruncate, sigaction). A Windows build
-// swaps this file for one built on CreateFileMapping, LockFileEx and structured exception handling.
+// calls (open, fstat, fstatfs, mmap, msync, flock, munmap, ftruncate, sigaction; malloc_trim). A
+// Windows build swaps this file for one built on CreateFileMapping, LockFileEx and structured
+// exception handling.
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -11,6 +12,9 @@
 
 #if defined(__linux__)
 #include <sys/vfs.h>
+#endif
+#if defined(__GLIBC__)
+#include <malloc.h>
 #endif
 
 #include <atomic>
@@ -257,6 +261,15 @@ Status UnlockFile(const FileHandle& handle, const std::string& path) {
   } while (result != 0 && errno == EINTR);
   if (result != 0) return ErrnoStatus(errno, path);
   return Status::Ok();
+}
+
+bool ReleaseFreedMemory() {
+#if defined(__GLIBC__)
+  // Every arena, and free pages inside the heap too (glibc >= 2.8), not only its top.
+  return malloc_trim(0) != 0;
+#else
+  return false;
+#endif
 }
 
 void UnmapFile(Mapping* mapping) {

@@ -1,4 +1,5 @@
-// Module entry: exports the MappedFile, LineIndex and ByteSearch classes and test-only probes.
+// Module entry: exports the MappedFile, LineIndex and ByteSearch classes, releaseMemory and
+// test-only probes.
 #include <napi.h>
 
 #include <string>
@@ -63,6 +64,12 @@ void SetSearchKernel(const Napi::CallbackInfo& info) {
   core::SetScanKernelForTest(kernel);
 }
 
+// releaseMemory(): hands memory freed by disposed searches and indexes back to the OS; returns
+// whether the allocator released any (always false where it cannot, e.g. without glibc).
+Napi::Value ReleaseMemory(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), core::platform::ReleaseFreedMemory());
+}
+
 // Test only: false makes open skip the file-system type check (procfs, sysfs, ...), so the check
 // for a 0-byte file that reads data can be tried on a /proc file.
 void SetFileSystemTypeCheck(const Napi::CallbackInfo& info) {
@@ -83,6 +90,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("MappedFile", mapped_file);
   exports.Set("LineIndex", line_index);
   exports.Set("ByteSearch", byte_search);
+  exports.Set("releaseMemory", Napi::Function::New<ReleaseMemory>(env));
   exports.Set("__faultGuardSelfTest", Napi::Function::New<FaultGuardSelfTest>(env));
   exports.Set("__triggerUnguardedFault", Napi::Function::New<TriggerUnguardedFault>(env));
   exports.Set("__lineIndexWorkerThreads", Napi::Function::New<LineIndexWorkerThreads>(env));
