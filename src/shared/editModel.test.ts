@@ -307,7 +307,6 @@ describe('EditModel edge cases', () => {
     const bytes = Uint8Array.of(0xaa, 0xbb);
     const original = Uint8Array.of(0, 0);
     const edits = Array.from({ length: matches }, (_, i) => ({ offset: i * 4 + 1, bytes, original }));
-    const started = performance.now();
     model.applyMany(edits);
     expect(model.modifiedByteCount()).toBe(matches * 2);
     expect(model.modifiedRangesIn(0, 12)).toEqual([
@@ -320,6 +319,5 @@ describe('EditModel edge cases', () => {
     expect(model.modifiedByteCount()).toBe(0);
     expect(model.redo()).toBe(true);
     expect(model.pendingEdits()).toHaveLength(matches);
-    expect(performance.now() - started).toBeLessThan(10_000);
   });
 });
