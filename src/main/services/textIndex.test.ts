@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { nativeTesting, openMapped, type MappedFile } from '../../../native/index';
+import { openMapped, type MappedFile } from '../../../native/index';
 import { sessionId } from '../../shared/units';
 import { TextIndex } from './textIndex';
 import { WorkPool } from './workPool';
@@ -64,43 +64,30 @@ describe('TextIndex and the index pool', () => {
     }
   });
 
-  it('cancelling or disposing a waiting index gives up its turn and starts no thread', async () => {
+  it('cancelling or disposing a waiting index gives up its turn', () => {
     const pool = new WorkPool(1, 10, 'files being indexed');
-    const blocker = new TextIndex(
-      mapped('c.log', 'c\n'),
-      'utf-8',
-      sessionId(3),
-      () => undefined,
-      () => false,
-      'w',
-      pool,
-    );
-    const waiting = new TextIndex(
-      mapped('d.log', 'd\n'),
-      'utf-8',
-      sessionId(4),
-      () => undefined,
-      () => false,
-      'w',
-      pool,
-    );
-    const disposed = new TextIndex(
-      mapped('e.log', 'e\n'),
-      'utf-8',
-      sessionId(5),
-      () => undefined,
-      () => false,
-      'w',
-      pool,
-    );
+    const blocker = pool.request('w', () => undefined); // holds the only place
+    const make = (name: string, id: number): TextIndex =>
+      new TextIndex(
+        mapped(name, 'd\n'),
+        'utf-8',
+        sessionId(id),
+        () => undefined,
+        () => false,
+        'w',
+        pool,
+      );
+    const waiting = make('d.log', 4);
+    const disposed = make('e.log', 5);
+    expect(pool.waitingCount).toBe(2);
     waiting.cancel();
     disposed.dispose();
     expect(waiting.status().cancelled).toBe(true);
     expect(pool.waitingCount).toBe(0);
     if (blocker.ok) blocker.value.release();
-    expect(pool.runningCount).toBe(0); // nobody was waiting any more
+    expect(pool.runningCount).toBe(0); // nobody was left to start
+    expect(waiting.waiting).toBe(false);
     waiting.dispose();
-    await until(() => nativeTesting.lineIndexWorkerThreads() === 0);
   });
 });
 

@@ -51,6 +51,8 @@ export class TextIndex implements Disposable {
   private lease: WorkLease | null = null;
   /** The mapping to index once started (the newest, if the file grew while waiting). */
   private file: MappedFile;
+  /** Its size (read once: the mapping may be closed by its owner while the index waits). */
+  private fileSize: number;
   private cancelledBeforeStart = false;
   private startError: { code: string; message: string } | null = null;
   private pump: ReturnType<typeof setInterval> | undefined;
@@ -66,6 +68,7 @@ export class TextIndex implements Disposable {
     pool: WorkPool = indexPool,
   ) {
     this.file = file;
+    this.fileSize = file.size();
     const lease = pool.request(owner, () => this.begin());
     if (lease.ok) this.lease = lease.value;
     else this.startError = { code: lease.code, message: lease.message };
@@ -102,7 +105,7 @@ export class TextIndex implements Disposable {
   status(): IndexStatus {
     const progress = this.index?.progress() ?? {
       bytesScanned: 0,
-      totalBytes: this.file.size(),
+      totalBytes: this.fileSize,
       linesKnown: 0,
       done: false,
       cancelled: this.cancelledBeforeStart,
@@ -146,8 +149,10 @@ export class TextIndex implements Disposable {
 
   /** The file grew: index only the appended bytes, reading through the new mapping. */
   extend(grown: MappedFile): void {
-    if (this.index === null) this.file = grown;
-    else this.index.extend(grown);
+    if (this.index === null) {
+      this.file = grown;
+      this.fileSize = grown.size();
+    } else this.index.extend(grown);
     this.startPump();
   }
 
