@@ -53,6 +53,8 @@ describe('find through the browser host', () => {
     const tenth = Number(
       execFileSync('sh', ['-c', `grep -n ERROR '${log}' | sed -n 10p | cut -d: -f1`], { encoding: 'utf8' }).trim(),
     );
+    // The pane's gutter shows the line 1-based, as grep -n does.
+    expect(await pane.locator(`[data-line="${tenth}"] .gutter`).first().textContent()).toBe(String(tenth));
     await pane.locator(`[data-line="${tenth}"]`).first().click();
     await page.locator(`[data-testid=text-view] [data-line="${tenth}"][data-current=true]`).waitFor();
   });

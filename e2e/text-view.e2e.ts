@@ -13,6 +13,9 @@ const wcLines = (path: string): number => Number(execFileSync('wc', ['-l', path]
 const lineText = (page: Page, line: number) =>
   page.locator(`[data-testid=text-view] [data-line="${line}"] [data-part=text]`);
 
+/** The status bar's "Line N", as a person reads it. */
+const statusLine = (page: Page) => page.locator('footer.statusbar > span', { hasText: /^Line [\d,]+$/ });
+
 async function waitForLineCount(page: Page): Promise<number> {
   const counter = page.locator('[data-testid=line-count][data-lines]');
   await counter.waitFor({ timeout: 30_000 });
@@ -41,6 +44,9 @@ describe('text view through the browser host', () => {
     await page.keyboard.press('Enter');
     const target = page.locator('[data-line="123456"][data-current=true] [data-part=text]');
     await expect.poll(() => target.textContent()).toBe(sedLine(log, 123456));
+    // What a person reads is 1-based: the gutter and the status bar name the line typed.
+    expect(await page.locator('[data-line="123456"] .gutter').textContent()).toBe('123456');
+    await expect.poll(() => statusLine(page).textContent()).toBe('Line 123,456');
 
     const track = page.locator('[data-testid=text-view] [data-testid=scrollbar]');
     const thumb = page.locator('[data-testid=text-view] [data-testid=scrollbar-thumb]');
@@ -65,6 +71,7 @@ describe('text view through the browser host', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('[role=alert]').textContent()).toContain('out of range');
     expect(await page.locator('[data-line="1"]').getAttribute('data-current')).toBe('true');
+    expect(await statusLine(page).textContent()).toBe('Line 1');
   });
 
   it('switching text → hex → text keeps the position', async () => {

@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { textEncodings, type FileInfo, type TextEncodingName } from '../shared/contract';
+import { displayLine } from '../shared/units';
 import { getApi } from './data/api';
 import { Progress } from './components/Progress';
 import { ByteCache } from './data/byteCache';
@@ -352,7 +353,7 @@ function StatusBar(): ReactElement {
         </span>
       )}
       {view === 'text' && index !== null && index.linesKnown > 0 && (
-        <span>Line {currentLine.toLocaleString('en-US')}</span>
+        <span>Line {displayLine(currentLine).toLocaleString('en-US')}</span>
       )}
       <span className="spacer" />
       {index !== null && (

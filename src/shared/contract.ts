@@ -54,6 +54,7 @@ export interface TextLines {
   readonly session: SessionId;
   /** Bumped when the file is re-indexed (encoding change, reload, growth); caches key on it. */
   readonly generation: number;
+  /** 0-based line of the first entry; entry i is line first + i. */
   readonly first: LineNumber;
   readonly count: number;
   /** The lines' bytes (each capped at MAX_LINE_DISPLAY_BYTES), newline excluded, concatenated. */
@@ -70,7 +71,10 @@ export interface TextLines {
 
 /** A line longer than this shows truncated with a marker; the hex view shows it whole. */
 export const MAX_LINE_DISPLAY_BYTES = 64 * 1024;
-/** Most lines one readLines call may ask for. */
+/**
+ * Most lines one read may ask for: the one limit the handlers and services check. The addon's own
+ * bigger limit (LINE_INDEX_LIMITS.maxLinesPerRead in native/index.ts) is only its safety net.
+ */
 export const MAX_LINES_PER_READ = 5000;
 /** Largest selection the copy command will put on the clipboard. */
 export const MAX_COPY_BYTES = 32 * 1024 * 1024;
@@ -148,9 +152,9 @@ export interface MatchPage {
   readonly lengths: Float64Array;
 }
 
-/** Rows of the matches pane: each match with its 1-based line and that line's text. */
+/** Rows of the matches pane: each match with its line and that line's text. */
 export interface MatchRows extends MatchPage {
-  /** 1-based line of each match (0 if its line is not indexed yet). */
+  /** 0-based line of each match, or -1 if its line is not indexed yet. */
   readonly lines: Float64Array;
   /** Each match's line bytes (capped), concatenated; count + 1 starts. */
   readonly lineBytes: Uint8Array;
@@ -189,9 +193,11 @@ export interface Requests {
   openText: { args: [session: SessionId, encoding: EncodingChoice]; result: IndexStatus };
   indexStatus: { args: [session: SessionId]; result: IndexStatus };
   cancelIndex: { args: [session: SessionId]; result: IndexStatus };
+  /** Lines [first, first + count) (0-based), at most MAX_LINES_PER_READ; fewer past the indexed lines. */
   readLines: { args: [session: SessionId, first: LineNumber, count: number]; result: TextLines };
+  /** The 0-based line holding the byte at `offset` (offset == size: the last line). */
   lineAtOffset: { args: [session: SessionId, offset: ByteOffset]; result: LineNumber };
-  /** Bytes of whole lines first..last (inclusive), for the clipboard; ETOOBIG past MAX_COPY_BYTES. */
+  /** Bytes of whole lines first..last (0-based, inclusive), for the clipboard; ETOOBIG past MAX_COPY_BYTES. */
   copyLines: { args: [session: SessionId, first: LineNumber, last: LineNumber]; result: Uint8Array };
   setFollow: { args: [session: SessionId, follow: boolean]; result: IndexStatus };
   /** Like readBytes, with pending edits laid over and the modified runs marked. */

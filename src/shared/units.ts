@@ -6,7 +6,7 @@ type Brand<T, B extends string> = T & { readonly [brand]: B };
 export type ByteOffset = Brand<number, 'ByteOffset'>;
 /** A count of bytes. */
 export type ByteCount = Brand<number, 'ByteCount'>;
-/** A line number, 1-based as shown to the user. */
+/** A line's 0-based index (line 1 on screen is 0), from the renderer's state down to C++. */
 export type LineNumber = Brand<number, 'LineNumber'>;
 /** A count of lines. */
 export type LineCount = Brand<number, 'LineCount'>;
@@ -18,6 +18,11 @@ export const byteCount = (n: number): ByteCount => n as ByteCount;
 export const lineNumber = (n: number): LineNumber => n as LineNumber;
 export const lineCount = (n: number): LineCount => n as LineCount;
 export const sessionId = (n: number): SessionId => n as SessionId;
+
+/** The number a person reads for a line (1-based). Only where a line number is shown. */
+export const displayLine = (line: LineNumber): number => line + 1;
+/** The line a person means by a number they read or typed (1-based). Only where one is typed. */
+export const lineFromDisplay = (shown: number): LineNumber => lineNumber(shown - 1);
 
 export function isNonNegativeSafeInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;

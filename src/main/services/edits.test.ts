@@ -85,7 +85,7 @@ describe('pending edits', () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     await call('editBytes', info.session, 6, new Uint8Array(Buffer.from('S')));
-    const lines = await call<TextLines>('readLines', info.session, 2, 1);
+    const lines = await call<TextLines>('readLines', info.session, 1, 1);
     expect(Buffer.from(lines.bytes).toString()).toBe('Second');
   });
 

@@ -5,6 +5,7 @@ import { accessSync, constants } from 'node:fs';
 import { openMapped, type MappedFile } from '../../../native/index';
 import {
   MAX_COPY_BYTES,
+  MAX_LINES_PER_READ,
   type ByteView,
   type CommitOutcome,
   type EditState,
@@ -23,6 +24,7 @@ import { DisposableStore, toDisposable, type Disposable } from '../../shared/dis
 import { err, errFromThrown, ok, type Result } from '../../shared/result';
 import {
   byteCount,
+  displayLine,
   lineNumber,
   type ByteCount,
   type ByteOffset,
@@ -350,11 +352,15 @@ export class FileSession implements Disposable {
     return ok(text.value.status());
   }
 
+  /** 0-based lines [first, first + count), at most MAX_LINES_PER_READ; fewer past the indexed lines. */
   readLines(first: LineNumber, count: number): Result<TextLines> {
     const text = this.requireText();
     if (!text.ok) return text;
+    if (count > MAX_LINES_PER_READ) {
+      return err('EINVAL', `at most ${MAX_LINES_PER_READ} lines can be read at once, asked for ${count}`);
+    }
     try {
-      const range = text.value.readLines(first - 1, count);
+      const range = text.value.readLines(first, count);
       const modifiedLines = new Uint8Array(range.count);
       if (this.edited.hasPendingEdits) {
         for (let i = 0; i < range.count; i++) {
@@ -379,26 +385,28 @@ export class FileSession implements Disposable {
     }
   }
 
+  /** The 0-based line holding `offset`. */
   lineAtOffset(offset: ByteOffset): Result<LineNumber> {
     const text = this.requireText();
     if (!text.ok) return text;
     if (offset > this.size) return err('ERANGE', `offset ${offset} is past the end of the file (${this.size} bytes)`);
     try {
-      return ok(lineNumber(text.value.lineAtOffset(offset) + 1));
+      return ok(lineNumber(text.value.lineAtOffset(offset)));
     } catch (error) {
       return errFromThrown(error);
     }
   }
 
+  /** Bytes of 0-based lines first..last (inclusive), newline of the last excluded. */
   copyLines(first: LineNumber, last: LineNumber): Result<Uint8Array> {
     const text = this.requireText();
     if (!text.ok) return text;
-    if (last < first) return err('EINVAL', `last line ${last} is before first line ${first}`);
+    if (last < first) return err('EINVAL', `last line index ${last} is before first line index ${first}`);
     try {
-      const head = text.value.readLines(first - 1, 1, 0);
-      const tail = text.value.readLines(last - 1, 1, 0);
+      const head = text.value.readLines(first, 1, 0);
+      const tail = text.value.readLines(last, 1, 0);
       if (head.count === 0 || tail.count === 0) {
-        return err('ERANGE', `lines ${first}-${last} are not all indexed yet`);
+        return err('ERANGE', `lines ${displayLine(first)}-${displayLine(last)} are not all indexed yet`);
       }
       const start = head.fileOffsets[0]!;
       const end = tail.fileOffsets[0]! + tail.fullLengths[0]!;

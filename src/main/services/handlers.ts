@@ -76,8 +76,8 @@ function sessionArg(value: unknown): SessionId {
 }
 
 function lineArg(value: unknown, what: string): LineNumber {
-  if (!isNonNegativeSafeInteger(value) || value < 1) {
-    throw new ArgumentError(`${what} must be a line number from 1, got ${describe(value)}`);
+  if (!isNonNegativeSafeInteger(value)) {
+    throw new ArgumentError(`${what} must be a 0-based line index (an integer from 0), got ${describe(value)}`);
   }
   return lineNumber(value);
 }

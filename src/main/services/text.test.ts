@@ -1,8 +1,15 @@
 import { appendFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FileChange, FileInfo, IndexStatus, TextLines } from '../../shared/contract';
+import {
+  MAX_LINES_PER_READ,
+  type FileChange,
+  type FileInfo,
+  type IndexStatus,
+  type TextLines,
+} from '../../shared/contract';
 import { seededRandom } from '../../shared/seededRandom';
+import { lineNumber } from '../../shared/units';
 import { createServiceHarness, testOwner, type ServiceHarness } from './testing/serviceHarness';
 
 const owner = testOwner;
@@ -48,19 +55,35 @@ describe('text services', () => {
     const { info } = await openText(lines.join('\n') + '\n');
     expect((await call<IndexStatus>('indexStatus', info.session)).linesKnown).toBe(3000);
     for (let i = 0; i < 30; i++) {
-      const first = 1 + random.int(3000);
+      const first = random.int(3000);
       const slice = await call<TextLines>('readLines', info.session, first, 200);
-      expect(slice.count).toBe(Math.min(200, 3001 - first));
-      for (let k = 0; k < slice.count; k++) expect(decode(slice, k)).toBe(lines[first - 1 + k]);
+      expect(slice.first).toBe(first);
+      expect(slice.count).toBe(Math.min(200, 3000 - first));
+      for (let k = 0; k < slice.count; k++) expect(decode(slice, k)).toBe(lines[first + k]);
     }
+  });
+
+  it('lines are 0-based: readLines(0) starts at the first line, copyLines(0, 0) copies it, lineAtOffset(0) is 0', async () => {
+    const { info } = await openText('first\nsecond\nthird');
+    const head = await call<TextLines>('readLines', info.session, 0, 2);
+    expect(head.first).toBe(0);
+    expect([decode(head, 0), decode(head, 1)]).toEqual(['first', 'second']);
+    const last = await call<TextLines>('readLines', info.session, 2, 5);
+    expect([last.count, decode(last, 0)]).toEqual([1, 'third']);
+    expect((await call<TextLines>('readLines', info.session, 3, 5)).count).toBe(0);
+    expect(Buffer.from(await call<Uint8Array>('copyLines', info.session, 0, 0)).toString()).toBe('first');
+    expect(Buffer.from(await call<Uint8Array>('copyLines', info.session, 2, 2)).toString()).toBe('third');
+    expect(await call('lineAtOffset', info.session, 0)).toBe(0);
+    expect(await call('lineAtOffset', info.session, 6)).toBe(1);
+    expect(await call('lineAtOffset', info.session, 18)).toBe(2); // the end of the file: the last line
   });
 
   it('lineAtOffset and copyLines agree with the file', async () => {
     const { info } = await openText('one\ntwo\r\nthree\n');
-    expect(await call('lineAtOffset', info.session, 0)).toBe(1);
-    expect(await call('lineAtOffset', info.session, 5)).toBe(2);
-    expect(await call('lineAtOffset', info.session, 9)).toBe(3);
-    const copied = await call<Uint8Array>('copyLines', info.session, 2, 3);
+    expect(await call('lineAtOffset', info.session, 0)).toBe(0);
+    expect(await call('lineAtOffset', info.session, 5)).toBe(1);
+    expect(await call('lineAtOffset', info.session, 9)).toBe(2);
+    const copied = await call<Uint8Array>('copyLines', info.session, 1, 2);
     expect(Buffer.from(copied).toString()).toBe('two\r\nthree');
   });
 
@@ -68,13 +91,32 @@ describe('text services', () => {
     const path = join(dir, 'a.log');
     writeFileSync(path, 'a\n');
     const info = await call<FileInfo>('openOffered', services.offers.offer(path).offerId);
-    expect(await services.dispatch(owner, 'readLines', [info.session, 1, 10])).toMatchObject({ code: 'EINVAL' });
+    expect(await services.dispatch(owner, 'readLines', [info.session, 0, 10])).toMatchObject({ code: 'EINVAL' });
     expect(await services.dispatch(owner, 'openText', [info.session, 'ebcdic'])).toMatchObject({ code: 'EINVAL' });
     await call('openText', info.session, 'utf-8');
-    expect(await services.dispatch(owner, 'readLines', [info.session, 0, 10])).toMatchObject({ code: 'EINVAL' });
-    expect(await services.dispatch(owner, 'readLines', [info.session, 1, 1e9])).toMatchObject({ code: 'EINVAL' });
+    for (const first of [-1, 0.5, '0', Number.NaN]) {
+      expect(await services.dispatch(owner, 'readLines', [info.session, first, 10])).toMatchObject({
+        code: 'EINVAL',
+        message: expect.stringContaining('0-based') as unknown,
+      });
+      expect(await services.dispatch(owner, 'copyLines', [info.session, first, 0])).toMatchObject({ code: 'EINVAL' });
+      expect(await services.dispatch(owner, 'copyLines', [info.session, 0, first])).toMatchObject({ code: 'EINVAL' });
+    }
+    expect(await services.dispatch(owner, 'readLines', [info.session, 0, 1e9])).toMatchObject({ code: 'EINVAL' });
     expect(await services.dispatch(owner, 'setFollow', [info.session, 'yes'])).toMatchObject({ code: 'EINVAL' });
-    expect(await services.dispatch(owner, 'copyLines', [info.session, 3, 1])).toMatchObject({ code: 'EINVAL' });
+    expect(await services.dispatch(owner, 'copyLines', [info.session, 2, 0])).toMatchObject({ code: 'EINVAL' });
+  });
+
+  it('MAX_LINES_PER_READ is the one limit of a read, in the handler and in the session', async () => {
+    const { info } = await openText('x\n'.repeat(MAX_LINES_PER_READ + 10));
+    const most = await call<TextLines>('readLines', info.session, 0, MAX_LINES_PER_READ);
+    expect(most.count).toBe(MAX_LINES_PER_READ);
+    expect(await services.dispatch(owner, 'readLines', [info.session, 0, MAX_LINES_PER_READ + 1])).toMatchObject({
+      code: 'EINVAL',
+    });
+    const session = services.sessions.get(info.session, owner.owner);
+    if (!session.ok) throw new Error(session.message);
+    expect(session.value.readLines(lineNumber(0), MAX_LINES_PER_READ + 1)).toMatchObject({ ok: false, code: 'EINVAL' });
   });
 
   it('a UTF-16LE file with a BOM is detected and split on 2-byte newlines', async () => {
@@ -98,7 +140,7 @@ describe('text services', () => {
     const grown = await waitFor(() => events.find((event) => event.name === 'fileChanged'));
     expect((grown.payload as FileChange).kind).toBe('grown');
     expect((await waitDone(info)).linesKnown).toBe(4);
-    const slice = await call<TextLines>('readLines', info.session, 3, 2);
+    const slice = await call<TextLines>('readLines', info.session, 2, 2);
     expect([decode(slice, 0), decode(slice, 1)]).toEqual(['three', 'four']);
 
     events.length = 0;

@@ -124,7 +124,11 @@ export class TextIndex implements Disposable {
     };
   }
 
-  /** 0-based lines [firstLine, firstLine + count) within the known range, each capped for display. */
+  /**
+   * 0-based lines [firstLine, firstLine + count) within the known range, each capped for display.
+   * Callers keep count within the contract's MAX_LINES_PER_READ; the addon's bigger
+   * LINE_INDEX_LIMITS.maxLinesPerRead is only its own safety net.
+   */
   readLines(firstLine: number, count: number, maxBytesPerLine = MAX_LINE_DISPLAY_BYTES): LineRange {
     return this.index?.readLines(firstLine, count, maxBytesPerLine) ?? { ...emptySlice(), firstLine };
   }

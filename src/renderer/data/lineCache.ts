@@ -1,6 +1,6 @@
 // Decoded lines of one open file, fetched a block at a time (one readLines call per block, never
 // one per line) and kept in an LRU keyed by the file's index generation.
-import type { HexlogApi, TextEncodingName } from '../../shared/contract';
+import { MAX_LINES_PER_READ, type HexlogApi, type TextEncodingName } from '../../shared/contract';
 import { lineNumber, type SessionId } from '../../shared/units';
 import { decodeText, lineText } from '../features/text/decode';
 import { Notifier } from './notifier';
@@ -14,7 +14,8 @@ export function charIndex(line: DisplayLine, byteInLine: number, encoding: TextE
   return Math.max(0, Math.min(chars, line.text.length));
 }
 
-export const BLOCK_LINES = 256;
+/** Lines per readLines call: one block, always within the contract's limit. */
+export const BLOCK_LINES = Math.min(256, MAX_LINES_PER_READ);
 const MAX_BLOCKS = 256;
 
 export interface DisplayLine {
@@ -62,7 +63,7 @@ export class LineCache extends Notifier {
     this.knownLines = count;
   }
 
-  /** Line `index` (0-based) if loaded; otherwise undefined, and its block is requested. */
+  /** Line `index` (0-based, the same as its row) if loaded; otherwise undefined, and its block is requested. */
   line(index: number): DisplayLine | undefined {
     if (index < 0 || index >= this.knownLines) return undefined;
     const blockIndex = Math.floor(index / BLOCK_LINES);
@@ -84,7 +85,7 @@ export class LineCache extends Notifier {
     this.inFlight.add(blockIndex);
     const first = blockIndex * BLOCK_LINES;
     const epoch = this.epoch;
-    void this.api.readLines(this.session, lineNumber(first + 1), BLOCK_LINES).then((result) => {
+    void this.api.readLines(this.session, lineNumber(first), BLOCK_LINES).then((result) => {
       if (epoch !== this.epoch) return;
       this.inFlight.delete(blockIndex);
       if (!result.ok) {

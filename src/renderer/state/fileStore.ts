@@ -2,10 +2,11 @@
 import { createContext, useContext } from 'react';
 import { createStore, useStore, type StoreApi } from 'zustand';
 import type { FileInfo } from '../../shared/contract';
+import { lineNumber, type LineNumber } from '../../shared/units';
 
 /** A position one view asks another to show when the user switches views. */
 export type Reveal =
-  { readonly kind: 'line'; readonly line: number } | { readonly kind: 'offset'; readonly offset: number };
+  { readonly kind: 'line'; readonly line: LineNumber } | { readonly kind: 'offset'; readonly offset: number };
 
 export interface FileViewState {
   readonly info: FileInfo;
@@ -18,9 +19,9 @@ export interface FileViewState {
   bytesPerRow: number;
   offsetBase: 'hex' | 'dec';
   littleEndian: boolean;
-  /** 1-based current line in the text view, and the other end of a line selection. */
-  currentLine: number;
-  anchorLine: number;
+  /** Current line of the text view (0-based; the screen adds 1), and the other end of a line selection. */
+  currentLine: LineNumber;
+  anchorLine: LineNumber;
   /** File offset of the current line's first byte, once known. */
   currentLineOffset: number | null;
   reveal: Reveal | null;
@@ -31,7 +32,7 @@ export interface FileViewState {
   setBytesPerRow(bytesPerRow: number): void;
   setOffsetBase(base: 'hex' | 'dec'): void;
   setLittleEndian(littleEndian: boolean): void;
-  setCurrentLine(line: number, extendSelection: boolean, offset: number | null): void;
+  setCurrentLine(line: LineNumber, extendSelection: boolean, offset: number | null): void;
   setReveal(reveal: Reveal | null): void;
   setFollow(follow: boolean): void;
   setInfo(info: FileInfo): void;
@@ -49,8 +50,8 @@ export function createFileStore(info: FileInfo): FileStore {
     bytesPerRow: 16,
     offsetBase: 'hex',
     littleEndian: true,
-    currentLine: 1,
-    anchorLine: 1,
+    currentLine: lineNumber(0),
+    anchorLine: lineNumber(0),
     currentLineOffset: 0,
     reveal: null,
     follow: false,

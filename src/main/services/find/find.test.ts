@@ -1,7 +1,15 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ByteView, FileInfo, FindQuery, FindStatus, MatchPage, MatchRows } from '../../../shared/contract';
+import type {
+  ByteView,
+  FileInfo,
+  FindQuery,
+  FindStatus,
+  IndexStatus,
+  MatchPage,
+  MatchRows,
+} from '../../../shared/contract';
 import { seededRandom } from '../../../shared/seededRandom';
 import type { Services } from '../index';
 import { createServiceHarness, testOwner, type ServiceHarness } from '../testing/serviceHarness';
@@ -150,7 +158,7 @@ describe('find services', () => {
     await call('startFind', info.session, query('find'));
     const status = await finish(info);
     const rows = await call<MatchRows>('matchRows', info.session, status.searchId, 0, 10);
-    expect([...rows.lines]).toEqual([2, 4]);
+    expect([...rows.lines]).toEqual([1, 3]); // 0-based, as the index counts
     expect(Buffer.from(rows.lineBytes.subarray(rows.lineStarts[1]!, rows.lineStarts[2]!)).toString()).toBe(
       'find me too',
     );
@@ -160,6 +168,36 @@ describe('find services', () => {
     const covering = await call<MatchPage>('matchesInRange', info.session, status.searchId, 7, 22);
     expect([...covering.offsets]).toEqual([5, 21]);
     expect(await call('matchIndexAt', info.session, status.searchId, 6)).toBe(1);
+  });
+
+  it('matchRows answers -1 for a match whose line is not indexed (index cancelled early, or never opened)', async () => {
+    // A sparse 256 MiB file with the needle on its first and its last line.
+    const path = join(dir, 'sparse.log');
+    const size = 256 << 20;
+    writeFileSync(path, 'needle\n');
+    truncateSync(path, size);
+    const fd = openSync(path, 'r+');
+    writeSync(fd, Buffer.from('\nneedle'), 0, 7, size - 7);
+    closeSync(fd);
+    const info = await call<FileInfo>('openOffered', services.offers.offer(path).offerId);
+
+    await call('startFind', info.session, query('needle'));
+    const unopened = await finish(info);
+    const blind = await call<MatchRows>('matchRows', info.session, unopened.searchId, 0, 10);
+    expect([...blind.offsets]).toEqual([0, size - 6]);
+    expect([...blind.lines]).toEqual([-1, -1]);
+
+    await call('openText', info.session, 'utf-8');
+    expect((await call<IndexStatus>('cancelIndex', info.session)).cancelled).toBe(true);
+    await call('startFind', info.session, query('needle'));
+    const status = await finish(info);
+    // Read after the search: by now the index's workers have stopped where the cancel left them.
+    expect((await call<IndexStatus>('indexStatus', info.session)).bytesScanned).toBeLessThan(size - 6);
+    const rows = await call<MatchRows>('matchRows', info.session, status.searchId, 0, 10);
+    expect([...rows.offsets]).toEqual([0, size - 6]);
+    // Offset 0 is always in the scanned prefix: the first line is line 0; the last is not indexed.
+    expect([...rows.lines]).toEqual([0, -1]);
+    expect(rows.lineStarts[2]! - rows.lineStarts[1]!).toBe(0);
   });
 
   it('replace all of a same-length word is a pending edit; another length is refused', async () => {

@@ -2,6 +2,7 @@
 // events, and turns replacements into pending edits.
 import type { MappedFile } from '../../../../native/index';
 import {
+  MAX_LINES_PER_READ,
   type FindQuery,
   type FindStatus,
   type MatchPage,
@@ -192,28 +193,32 @@ export class FindController implements Disposable {
     return run.ok ? ok(run.value.indexAtOrAfter(offset)) : run;
   }
 
+  /** Matches [first, first + count) with their 0-based lines (-1 where not indexed yet) and line text. */
   rows(searchId: number, first: number, count: number): Result<MatchRows> {
+    if (count > MAX_LINES_PER_READ) {
+      return err('EINVAL', `at most ${MAX_LINES_PER_READ} match rows can be read at once, asked for ${count}`);
+    }
     const page = this.matches(searchId, first, count);
     if (!page.ok) return page;
     const { offsets } = page.value;
     const text = this.host.text();
-    const lines = new Float64Array(offsets.length);
+    // The index's own 0-based lines; -1 (as the index answers) where a line is not known.
+    const lines = new Float64Array(offsets.length).fill(-1);
     let lineBytes = new Uint8Array(0);
     let lineStarts = new Uint32Array(offsets.length + 1);
     const lineOffsets = new Float64Array(offsets.length);
     try {
       if (text !== null && offsets.length > 0) {
-        const zeroBased = text.linesAtOffsets(offsets);
-        const known = zeroBased.filter((line) => line >= 0);
+        lines.set(text.linesAtOffsets(offsets));
+        const known = lines.filter((line) => line >= 0);
         const slice = text.readLinesAt(known, MATCH_ROW_BYTES);
         const byLine = new Map<number, number>();
         slice.lines.forEach((line, i) => byLine.set(line, i));
         const parts: Uint8Array[] = [];
         let total = 0;
         for (let i = 0; i < offsets.length; i++) {
-          const line = zeroBased[i]!;
+          const line = lines[i]!;
           const entry = line >= 0 ? byLine.get(line) : undefined;
-          lines[i] = line >= 0 ? line + 1 : 0;
           lineStarts[i] = total;
           if (entry === undefined) continue;
           lineOffsets[i] = slice.fileOffsets[entry]!;

@@ -2,7 +2,7 @@
 // number of matches; a click jumps there.
 import { useCallback, useMemo, useSyncExternalStore, type ReactElement } from 'react';
 import type { HexlogApi, TextEncodingName } from '../../../shared/contract';
-import type { SessionId } from '../../../shared/units';
+import { displayLine, lineNumber, type LineNumber, type SessionId } from '../../../shared/units';
 import { VirtualRows, type RowRenderProps } from '../../components/VirtualRows';
 import { getApi } from '../../data/api';
 import { Notifier } from '../../data/notifier';
@@ -13,7 +13,8 @@ import { lineText } from '../text/decode';
 const BLOCK = 100;
 
 interface MatchRow {
-  readonly line: number;
+  /** The match's 0-based line, or null while its line is not indexed. */
+  readonly line: LineNumber | null;
   readonly offset: number;
   readonly text: string;
 }
@@ -56,8 +57,9 @@ class MatchRowsCache extends Notifier {
       const rows: MatchRow[] = [];
       for (let i = 0; i < page.offsets.length; i++) {
         const bytes = page.lineBytes.subarray(page.lineStarts[i]!, page.lineStarts[i + 1]!);
+        const line = page.lines[i]!;
         rows.push({
-          line: page.lines[i]!,
+          line: line >= 0 ? lineNumber(line) : null,
           offset: page.offsets[i]!,
           text: lineText(bytes, this.encoding, page.lineOffsets[i] === 0, true),
         });
@@ -77,16 +79,17 @@ interface PaneRowProps {
 
 function PaneRow({ index, style, cache, currentIndex, onPick }: RowRenderProps & PaneRowProps) {
   const row = cache.row(index);
+  const shown = row === undefined || row.line === null ? null : displayLine(row.line);
   return (
     <div
       className={`match-row${index === currentIndex ? ' current' : ''}`}
       style={{ ...style, width: 'auto', minWidth: '100%' }}
-      data-line={row !== undefined && row.line > 0 ? row.line : undefined}
+      data-line={shown ?? undefined}
       data-match-index={index}
       data-current={index === currentIndex ? 'true' : undefined}
       onClick={() => onPick(index)}
     >
-      <span className="gutter">{row === undefined ? '' : row.line > 0 ? row.line : '·'}</span>
+      <span className="gutter">{row === undefined ? '' : (shown ?? '·')}</span>
       <span className="match-text">{row?.text ?? ''}</span>
     </div>
   );

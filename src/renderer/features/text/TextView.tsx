@@ -12,7 +12,7 @@ import {
   type ReactNode,
 } from 'react';
 import { MAX_COPY_BYTES, type TextEncodingName } from '../../../shared/contract';
-import { byteOffset, lineNumber } from '../../../shared/units';
+import { byteOffset, displayLine, lineFromDisplay, lineNumber, type LineNumber } from '../../../shared/units';
 import { GoToInput } from '../../components/GoToInput';
 import { VirtualRows, type RowRenderProps, type VirtualRowsHandle } from '../../components/VirtualRows';
 import { getApi } from '../../data/api';
@@ -29,11 +29,11 @@ interface TextRowProps {
   cache: LineCache;
   matches: VisibleMatches;
   digits: number;
-  currentLine: number;
-  selectionStart: number;
-  selectionEnd: number;
+  currentLine: LineNumber;
+  selectionStart: LineNumber;
+  selectionEnd: LineNumber;
   version: number;
-  onPick: (line: number, extend: boolean, offset: number | null) => void;
+  onPick: (line: LineNumber, extend: boolean, offset: number | null) => void;
 }
 
 /** The line's text with its matches wrapped in <mark>. */
@@ -71,8 +71,10 @@ function TextRow({
   selectionEnd,
   onPick,
 }: RowRenderProps & TextRowProps) {
-  const line = cache.line(index);
-  const number = index + 1;
+  // Row `index` is line `index`; only the gutter and data-line show it 1-based, as a person reads it.
+  const number = lineNumber(index);
+  const shown = displayLine(number);
+  const line = cache.line(number);
   const selected = selectionStart !== selectionEnd && number >= selectionStart && number <= selectionEnd;
   return (
     <div
@@ -81,14 +83,14 @@ function TextRow({
         line?.modified === true ? ' modified' : ''
       }`}
       style={wrap ? style : { ...style, width: 'auto', minWidth: '100%' }}
-      data-line={number}
+      data-line={shown}
       data-current={number === currentLine ? 'true' : undefined}
       data-selected={selected ? 'true' : undefined}
       data-modified={line?.modified === true ? 'true' : undefined}
       onMouseDown={(event) => onPick(number, event.shiftKey, line?.fileOffset ?? null)}
     >
       <span className="gutter" style={{ width: `${digits + 2}ch` }}>
-        {number}
+        {shown}
       </span>
       <span data-part="text" className={line === undefined ? 'pending' : undefined}>
         {line === undefined ? '' : highlighted(line, matches, cache.encoding)}
@@ -114,7 +116,7 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
   const container = useRef<HTMLDivElement>(null);
   const [goTo, setGoTo] = useState<string | null>(null);
   const [wrap, setWrap] = useState(false);
-  const [pendingJump, setPendingJump] = useState<number | null>(null);
+  const [pendingJump, setPendingJump] = useState<LineNumber | null>(null);
   const atEnd = useRef(false);
   const totalLines = index?.linesKnown ?? 0;
   const done = index?.done === true;
@@ -123,15 +125,16 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
   const alert = (message: string): void => useAppStore.getState().showAlert(message);
 
   const pick = useCallback(
-    (line: number, extend: boolean, offset: number | null) => store.getState().setCurrentLine(line, extend, offset),
+    (line: LineNumber, extend: boolean, offset: number | null) => store.getState().setCurrentLine(line, extend, offset),
     [store],
   );
 
+  /** Moves to 0-based line `line`, clamped to the lines known. */
   const jumpTo = useCallback(
     (line: number, extend = false) => {
-      const clamped = Math.min(Math.max(1, line), Math.max(1, totalLines));
-      store.getState().setCurrentLine(clamped, extend, cache.line(clamped - 1)?.fileOffset ?? null);
-      rows.current?.scrollToRow(clamped - 1, 'auto');
+      const clamped = lineNumber(Math.min(Math.max(0, line), Math.max(0, totalLines - 1)));
+      store.getState().setCurrentLine(clamped, extend, cache.line(clamped)?.fileOffset ?? null);
+      rows.current?.scrollToRow(clamped, 'auto');
     },
     [store, totalLines, cache],
   );
@@ -139,7 +142,7 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
   // Keep the current line's offset known once its block arrives (text → hex keeps the position).
   useEffect(() => {
     const state = store.getState();
-    const offset = cache.line(state.currentLine - 1)?.fileOffset ?? null;
+    const offset = cache.line(state.currentLine)?.fileOffset ?? null;
     if (offset !== state.currentLineOffset) store.setState({ currentLineOffset: offset });
   }, [version, currentLine, cache, store]);
 
@@ -153,16 +156,16 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
       .then((result) => {
         if (!result.ok) return;
         store.getState().setCurrentLine(result.value, false, null);
-        rows.current?.scrollToRow(result.value - 1, 'center');
+        rows.current?.scrollToRow(result.value, 'center');
       });
   }, [reveal, store, session, totalLines]);
 
   // Go to a line that indexing had not reached yet, once it has.
   useEffect(() => {
-    if (pendingJump !== null && pendingJump <= totalLines) {
+    if (pendingJump !== null && pendingJump < totalLines) {
       setPendingJump(null);
       store.getState().setCurrentLine(pendingJump, false, null);
-      rows.current?.scrollToRow(pendingJump - 1, 'center');
+      rows.current?.scrollToRow(pendingJump, 'center');
     }
   }, [pendingJump, totalLines, store]);
 
@@ -183,15 +186,17 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
       alert(`"${trimmed}" is not a line number: type a whole number from 1.`);
       return;
     }
-    const line = Number(trimmed);
-    if (line < 1 || !Number.isSafeInteger(line)) {
+    // The person types the 1-based number they read in the gutter.
+    const shown = Number(trimmed);
+    if (shown < 1 || !Number.isSafeInteger(shown)) {
       alert(`Line ${trimmed} is out of range: lines start at 1.`);
       return;
     }
-    if (line > totalLines) {
+    const line = lineFromDisplay(shown);
+    if (line >= totalLines) {
       if (done) {
         alert(
-          `Line ${line.toLocaleString('en-US')} is out of range: the file has ${totalLines.toLocaleString('en-US')} lines.`,
+          `Line ${shown.toLocaleString('en-US')} is out of range: the file has ${totalLines.toLocaleString('en-US')} lines.`,
         );
         return;
       }
@@ -203,21 +208,21 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
     setGoTo(null);
     useAppStore.getState().showAlert(null);
     store.getState().setCurrentLine(line, false, null);
-    rows.current?.scrollToRow(line - 1, 'center');
+    rows.current?.scrollToRow(line, 'center');
     container.current?.focus();
   };
 
   const copySelection = async (): Promise<void> => {
     const { currentLine: current, anchorLine: anchor } = store.getState();
-    const first = Math.min(current, anchor);
-    const last = Math.max(current, anchor);
-    const result = await getApi().copyLines(session, lineNumber(first), lineNumber(last));
+    const first = lineNumber(Math.min(current, anchor));
+    const last = lineNumber(Math.max(current, anchor));
+    const result = await getApi().copyLines(session, first, last);
     if (!result.ok) {
       alert(result.code === 'ETOOBIG' ? result.message : `Copy failed: ${result.message}`);
       return;
     }
     const encoding = useAppStore.getState().index?.encoding ?? 'utf-8';
-    const text = clipboardText(result.value, encoding, first === 1);
+    const text = clipboardText(result.value, encoding, first === 0);
     await writeClipboard(text).catch(() => alert('The clipboard refused the text.'));
   };
 
@@ -252,8 +257,8 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
       ArrowDown: currentLine + 1,
       PageUp: currentLine - page,
       PageDown: currentLine + page,
-      Home: ctrl ? 1 : undefined,
-      End: ctrl ? totalLines : undefined,
+      Home: ctrl ? 0 : undefined,
+      End: ctrl ? totalLines - 1 : undefined,
     };
     const target = moves[event.key];
     if (target !== undefined) {
@@ -298,8 +303,8 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
   const rangeEnd = lastShown === undefined ? rangeStart : lastShown.fileOffset + lastShown.fullLength + 1;
   const matches = useMatchesInRange(rangeStart, rangeEnd);
 
-  const selectionStart = Math.min(currentLine, anchorLine);
-  const selectionEnd = Math.max(currentLine, anchorLine);
+  const selectionStart = lineNumber(Math.min(currentLine, anchorLine));
+  const selectionEnd = lineNumber(Math.max(currentLine, anchorLine));
   const rowProps = useMemo<TextRowProps>(
     () => ({
       wrap,
@@ -340,7 +345,7 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
         </button>
         {pendingJump !== null && (
           <span className="pending-jump" role="status">
-            Waiting for line {pendingJump.toLocaleString('en-US')}: it is not indexed yet.
+            Waiting for line {displayLine(pendingJump).toLocaleString('en-US')}: it is not indexed yet.
             <button type="button" onClick={() => setPendingJump(null)}>
               Cancel
             </button>
