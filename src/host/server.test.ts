@@ -45,6 +45,20 @@ function nextResponse(socket: WebSocket): Promise<Extract<ServerMessage, { kind:
   });
 }
 
+/** A frame built by hand: a JSON part as given and the blobs after it. */
+function rawFrame(json: string, blobs: readonly Uint8Array[] = []): Uint8Array {
+  const jsonBytes = Buffer.from(json);
+  const parts: Buffer[] = [u32(jsonBytes.byteLength), jsonBytes, u32(blobs.length)];
+  for (const blob of blobs) parts.push(u32(blob.byteLength), Buffer.from(blob));
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+function u32(value: number): Buffer {
+  const bytes = Buffer.alloc(4);
+  bytes.writeUInt32LE(value);
+  return bytes;
+}
+
 async function request(socket: WebSocket, frame: Uint8Array | string): Promise<Result<unknown>> {
   const answer = nextResponse(socket);
   socket.send(frame);
@@ -82,6 +96,54 @@ describe('browser host socket', () => {
         encodeFrame({ kind: 'request', id: 4, name: 'readBytes', args: [session, 0, 5] }),
       );
       expect(bytes.ok && Buffer.from(bytes.value as Uint8Array).toString()).toBe('hello');
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('a malformed frame whose id can be read is answered with that id; otherwise with id -1', async () => {
+    const socket = await connect();
+    const answerTo = async (frame: Uint8Array | string): Promise<{ id: number; result: Result<unknown> }> => {
+      const answer = nextResponse(socket);
+      socket.send(frame);
+      const response = await answer;
+      return { id: response.id, result: response.result as Result<unknown> };
+    };
+    const einval = { ok: false, code: 'EINVAL' };
+    try {
+      const badBlob = rawFrame(
+        '{"kind":"request","id":7,"name":"editBytes","args":[1,0,{"$blob":5,"$type":"Uint8Array"}]}',
+      );
+      expect(await answerTo(badBlob)).toMatchObject({ id: 7, result: einval });
+      const oddLength = rawFrame('{"kind":"request","id":8,"name":"x","args":[{"$blob":0,"$type":"Float64Array"}]}', [
+        new Uint8Array(3),
+      ]);
+      expect(await answerTo(oddLength)).toMatchObject({ id: 8, result: einval });
+      const wrongKind = encodeFrame({ kind: 'event', id: 9, name: 'hostInfo', args: [] });
+      expect(await answerTo(wrongKind)).toMatchObject({ id: 9, result: einval });
+      expect(await answerTo(encodeFrame({ kind: 'request', id: 10, name: 5, args: [] }))).toMatchObject({
+        id: 10,
+        result: einval,
+      });
+      expect(await answerTo(encodeFrame({ kind: 'request', id: 11, name: 'hostInfo', args: 'no' }))).toMatchObject({
+        id: 11,
+        result: einval,
+      });
+      expect(await answerTo('{"kind":"request","id":12,"name":"hostInfo","args":[]}')).toMatchObject({
+        id: 12,
+        result: einval,
+      });
+      const missingBlobs = rawFrame('{"kind":"request","id":13,"name":"hostInfo","args":[]}').subarray(0, -4);
+      expect(await answerTo(missingBlobs)).toMatchObject({ id: 13, result: einval });
+      expect(await answerTo(new Uint8Array([200, 0, 0, 0, 1]))).toMatchObject({ id: -1, result: einval });
+      expect(await answerTo(encodeFrame({ kind: 'request', id: -5, name: 'hostInfo', args: [] }))).toMatchObject({
+        id: -1,
+        result: einval,
+      });
+      expect(await answerTo(encodeFrame({ kind: 'request', id: 14, name: 'hostInfo', args: [] }))).toMatchObject({
+        id: 14,
+        result: { ok: true },
+      });
     } finally {
       socket.close();
     }

@@ -9,8 +9,15 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { createServices, type Services } from '../main/services';
 import { copyPathBeside } from '../main/services/copyPath';
 import type { EventName, Events } from '../shared/contract';
-import { err } from '../shared/result';
-import { decodeFrame, encodeFrame, type ClientMessage, type ServerMessage } from '../shared/wire';
+import { err, errFromThrown, type Result } from '../shared/result';
+import {
+  UNKNOWN_ID,
+  decodeFrame,
+  encodeFrame,
+  peekFrameId,
+  type ClientMessage,
+  type ServerMessage,
+} from '../shared/wire';
 
 export interface HostOptions {
   readonly files: readonly string[];
@@ -135,20 +142,27 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     ws.on('error', (error) => log(`socket error: ${error.message}`));
   }
 
-  async function answer(ws: WebSocket, owner: string, data: RawData, isBinary: boolean): Promise<void> {
-    let message: ClientMessage;
+  const reply = (ws: WebSocket, id: number, result: Result<unknown>): void => {
+    if (ws.readyState !== ws.OPEN) return;
+    let frame: Uint8Array;
     try {
-      if (!isBinary) throw new Error('text frames are not part of the protocol');
-      message = parseClientMessage(decodeFrame(toUint8Array(data)));
+      frame = encodeFrame({ kind: 'response', id, result } satisfies ServerMessage);
     } catch (error) {
-      log(`dropped a malformed message: ${String(error)}`);
-      ws.send(encodeFrame({ kind: 'response', id: -1, result: err('EINVAL', 'malformed message') }));
+      frame = encodeFrame({ kind: 'response', id, result: errFromThrown(error) } satisfies ServerMessage);
+    }
+    ws.send(frame);
+  };
+
+  async function answer(ws: WebSocket, owner: string, data: RawData, isBinary: boolean): Promise<void> {
+    const parsed = parseFrame(data, isBinary);
+    if (!parsed.ok) {
+      log(`refused a malformed message: ${parsed.reason}`);
+      reply(ws, parsed.id, err('EINVAL', `malformed message: ${parsed.reason}`));
       return;
     }
-    const result = await services.dispatch({ owner }, message.name, message.args);
-    if (ws.readyState === ws.OPEN) {
-      ws.send(encodeFrame({ kind: 'response', id: message.id, result } satisfies ServerMessage));
-    }
+    const { id, name, args } = parsed.message;
+    // dispatch answers every call with a value; the catch only keeps a defect from hanging the caller.
+    reply(ws, id, await services.dispatch({ owner }, name, args).catch(errFromThrown));
   }
 
   const port = (): number => (server.address() as AddressInfo).port;
@@ -177,12 +191,31 @@ function toUint8Array(data: RawData): Uint8Array {
   return data;
 }
 
-function parseClientMessage(value: unknown): ClientMessage {
-  if (typeof value !== 'object' || value === null) throw new Error('message is not an object');
+type ParsedFrame =
+  | { readonly ok: true; readonly message: ClientMessage }
+  | { readonly ok: false; readonly id: number; readonly reason: string };
+
+/** A request, or why not with the id to answer (UNKNOWN_ID only when no id can be read at all). */
+function parseFrame(data: RawData, isBinary: boolean): ParsedFrame {
+  const bytes = toUint8Array(data);
+  const refuse = (reason: string): ParsedFrame => ({
+    ok: false,
+    id: peekFrameId(isBinary ? bytes : Buffer.from(bytes).toString('utf8')) ?? UNKNOWN_ID,
+    reason,
+  });
+  if (!isBinary) return refuse('text frames are not part of the protocol');
+  let value: unknown;
+  try {
+    value = decodeFrame(bytes);
+  } catch (error) {
+    return refuse(error instanceof Error ? error.message : String(error));
+  }
+  if (typeof value !== 'object' || value === null) return refuse('message is not an object');
   const candidate = value as Partial<Record<keyof ClientMessage, unknown>>;
-  if (candidate.kind !== 'request') throw new Error('unknown message kind');
-  if (typeof candidate.id !== 'number' || !Number.isSafeInteger(candidate.id)) throw new Error('bad id');
-  if (typeof candidate.name !== 'string') throw new Error('bad request name');
-  if (!Array.isArray(candidate.args)) throw new Error('bad arguments');
-  return { kind: 'request', id: candidate.id, name: candidate.name, args: candidate.args as unknown[] };
+  const id = candidate.id;
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return refuse('bad id');
+  if (candidate.kind !== 'request') return refuse('unknown message kind');
+  if (typeof candidate.name !== 'string') return refuse('bad request name');
+  if (!Array.isArray(candidate.args)) return refuse('arguments are not an array');
+  return { ok: true, message: { kind: 'request', id, name: candidate.name, args: candidate.args as unknown[] } };
 }

@@ -81,6 +81,27 @@ describe('dispatch validates every request before touching a file', () => {
     expect(result).toMatchObject({ ok: false, code: 'EINVAL' });
   });
 
+  it('arguments that throw when read answer EINVAL, never a throw', async () => {
+    const info = expectOk(await open(writeFile('a.bin', 'hello')));
+    const revoked = Proxy.revocable([info.session, 0, 1], {});
+    revoked.revoke();
+    expect(await services.dispatch(alice, 'readBytes', revoked.proxy)).toMatchObject({ ok: false, code: 'EINVAL' });
+    const inner = Proxy.revocable({}, {});
+    inner.revoke();
+    expect(await services.dispatch(alice, 'readBytes', [inner.proxy, 0, 1])).toMatchObject({
+      ok: false,
+      code: 'EINVAL',
+    });
+    const throwingElement: unknown[] = [info.session, 0];
+    Object.defineProperty(throwingElement, 2, {
+      get: () => {
+        throw new Error('boom');
+      },
+      enumerable: true,
+    });
+    expect(await services.dispatch(alice, 'readBytes', throwingElement)).toMatchObject({ ok: false, code: 'EINVAL' });
+  });
+
   it('an unknown session answers ENOSESSION', async () => {
     expect(await services.dispatch(alice, 'readBytes', [999, 0, 1])).toMatchObject({ ok: false, code: 'ENOSESSION' });
   });

@@ -312,11 +312,19 @@ export function createDispatch({ sessions, offers, host }: ServiceDeps): Dispatc
 
   return async (context, name, args) => {
     if (!isRequestName(name)) return err('EINVAL', `unknown request ${describe(name)}`);
-    if (!Array.isArray(args)) return err('EINVAL', `arguments of ${name} must be an array`);
+    let snapshot: unknown[];
+    try {
+      if (!Array.isArray(args)) return err('EINVAL', `arguments of ${name} must be an array`);
+      // Read each argument once: a getter or a Proxy trap cannot answer differently later.
+      snapshot = Array.from(args as readonly unknown[]);
+    } catch (error) {
+      // A revoked Proxy throws even from Array.isArray.
+      return err('EINVAL', `arguments of ${name} cannot be read: ${errFromThrown(error).message}`);
+    }
     try {
       // The handler table is keyed by name, so this call is typed per channel.
       const handler = handlers[name] as Handler<RequestName>;
-      return await handler(context, args as readonly unknown[]);
+      return await handler(context, snapshot);
     } catch (error) {
       if (error instanceof ArgumentError) return err('EINVAL', `${name}: ${error.message}`);
       return errFromThrown(error);
