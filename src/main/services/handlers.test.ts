@@ -100,6 +100,34 @@ describe('dispatch validates every request before touching a file', () => {
       enumerable: true,
     });
     expect(await services.dispatch(alice, 'readBytes', throwingElement)).toMatchObject({ ok: false, code: 'EINVAL' });
+    const throwingQuery = {
+      mode: 'text',
+      get pattern(): string {
+        throw new Error('boom');
+      },
+      matchCase: false,
+      wholeWord: false,
+    };
+    expect(await services.dispatch(alice, 'startFind', [info.session, throwingQuery])).toMatchObject({
+      ok: false,
+      code: 'EINVAL',
+    });
+    const trapAll = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('trap');
+        },
+        getPrototypeOf: () => {
+          throw new Error('trap');
+        },
+      },
+    );
+    expect(await services.dispatch(alice, 'editBytes', [info.session, 0, trapAll])).toMatchObject({
+      ok: false,
+      code: 'EINVAL',
+    });
+    expect(await services.dispatch(alice, trapAll, [])).toMatchObject({ ok: false, code: 'EINVAL' });
   });
 
   it('an unknown session answers ENOSESSION', async () => {
