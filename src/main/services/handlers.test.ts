@@ -261,6 +261,24 @@ describe('sessions are disposables owned by their window', () => {
     expect(await services.dispatch(bob, 'readBytes', [bobs.session, 0, 3])).toMatchObject({ ok: true });
   });
 
+  it('a window may hold 64 files open; the 65th answers ELIMIT until one is closed', async () => {
+    const path = writeFile('many.log', 'x\n');
+    const opened: FileInfo[] = [];
+    for (let i = 0; i < 64; i++) opened.push(expectOk(await open(path)));
+    expect(await open(path)).toEqual({
+      ok: false,
+      code: 'ELIMIT',
+      message: 'Too many open files in this window (64); close some first.',
+    });
+    expectOk(await open(path, bob));
+    expectOk(await services.dispatch(alice, 'closeFile', [opened[0]!.session]));
+    expectOk(await open(path));
+    expect(services.sessions.ownedBy(alice.owner)).toBe(64);
+    services.sessions.disposeOwner(alice.owner);
+    expect(services.sessions.ownedBy(alice.owner)).toBe(0);
+    expectOk(await open(path));
+  });
+
   it('disposing the services closes everything', async () => {
     expectOk(await open(writeFile('a', 'abc')));
     services.dispose();
