@@ -113,6 +113,13 @@ export function decodeFrame(frame: Uint8Array): unknown {
   });
 }
 
+/**
+ * The host closes a socket it refuses (too many connections) with this code and a reason
+ * "CODE: message", CODE an ErrorCode; the page answers pending and later calls with that error.
+ * Any code from 4000 to 4999 with such a reason is read the same way.
+ */
+export const REFUSAL_CLOSE_CODE = 4029;
+
 /** A message id: a non-negative safe integer. -1 answers a frame whose id could not be read. */
 export const UNKNOWN_ID = -1;
 
