@@ -5,12 +5,12 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { createServices, type Services } from '../main/services';
 import { copyPathBeside } from '../main/services/copyPath';
-import type { EventName, Events } from '../shared/contract';
-import { err } from '../shared/result';
-import { decodeFrame, encodeFrame, type ClientMessage, type ServerMessage } from '../shared/wire';
+import { MAX_SESSIONS_PER_OWNER } from '../main/services/sessionRegistry';
+import { REFUSAL_CLOSE_CODE } from '../shared/wire';
+import { HostConnection, defaultConnectionLimits, type ConnectionLimits, type ConnectionStats } from './connection';
 
 export interface HostOptions {
   readonly files: readonly string[];
@@ -18,12 +18,29 @@ export interface HostOptions {
   /** Directory of the built renderer (out/renderer). */
   readonly rendererDir: string;
   readonly log?: (line: string) => void;
+  /** Caps and backpressure marks; tests lower them. */
+  readonly limits?: Partial<HostLimits>;
 }
+
+export interface HostLimits extends ConnectionLimits {
+  /** Most sockets open at once; another is closed at once with ELIMIT. */
+  readonly maxConnections: number;
+  /** Most files one connection may hold open. */
+  readonly maxSessionsPerOwner: number;
+}
+
+export const defaultHostLimits: HostLimits = {
+  ...defaultConnectionLimits,
+  maxConnections: 32,
+  maxSessionsPerOwner: MAX_SESSIONS_PER_OWNER,
+};
 
 export interface RunningHost {
   readonly url: string;
   readonly port: number;
   readonly services: Services;
+  /** The load of each open connection. */
+  connections(): readonly ConnectionStats[];
   close(): Promise<void>;
 }
 
@@ -41,19 +58,17 @@ const MAX_CLIENT_FRAME = 64 * 1024 * 1024;
 
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   const log = options.log ?? (() => undefined);
+  const limits: HostLimits = { ...defaultHostLimits, ...options.limits };
   const token = randomBytes(24).toString('hex');
-  const connections = new Map<string, WebSocket>();
-  const send = <E extends EventName>(ws: WebSocket, name: E, payload: Events[E]): void => {
-    if (ws.readyState === ws.OPEN) ws.send(encodeFrame({ kind: 'event', name, payload } satisfies ServerMessage));
-  };
-  const services = createServices({
-    info: { kind: 'browser', nativeOpenDialog: false, acceptsDroppedFiles: false },
-    chooseCopyPath: (_context, original) => Promise.resolve(copyPathBeside(original)),
-    emit: (owner, name, payload) => {
-      const ws = connections.get(owner);
-      if (ws !== undefined) send(ws, name, payload);
+  const connections = new Map<string, HostConnection>();
+  const services = createServices(
+    {
+      info: { kind: 'browser', nativeOpenDialog: false, acceptsDroppedFiles: false },
+      chooseCopyPath: (_context, original) => Promise.resolve(copyPathBeside(original)),
+      emit: (owner, name, payload) => connections.get(owner)?.emit(name, payload),
     },
-  });
+    { maxSessionsPerOwner: limits.maxSessionsPerOwner },
+  );
   for (const file of options.files) services.offers.offer(file);
 
   const tokenMatches = (candidate: string | null | undefined): boolean => {
@@ -119,36 +134,27 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   });
 
   const stopOffers = services.offers.onChange((offers) => {
-    for (const ws of connections.values()) send(ws, 'offersChanged', offers);
+    for (const connection of connections.values()) connection.emit('offersChanged', offers);
   });
 
   function onConnection(ws: WebSocket): void {
-    const owner = `ws:${nextConnection++}`;
-    connections.set(owner, ws);
-    ws.on('message', (data: RawData, isBinary: boolean) => {
-      void answer(ws, owner, data, isBinary);
-    });
-    ws.on('close', () => {
-      connections.delete(owner);
-      services.sessions.disposeOwner(owner);
-    });
     ws.on('error', (error) => log(`socket error: ${error.message}`));
-  }
-
-  async function answer(ws: WebSocket, owner: string, data: RawData, isBinary: boolean): Promise<void> {
-    let message: ClientMessage;
-    try {
-      if (!isBinary) throw new Error('text frames are not part of the protocol');
-      message = parseClientMessage(decodeFrame(toUint8Array(data)));
-    } catch (error) {
-      log(`dropped a malformed message: ${String(error)}`);
-      ws.send(encodeFrame({ kind: 'response', id: -1, result: err('EINVAL', 'malformed message') }));
+    if (connections.size >= limits.maxConnections) {
+      log(`refused a connection: ${limits.maxConnections} are open`);
+      ws.close(
+        REFUSAL_CLOSE_CODE,
+        `ELIMIT: Too many connections to this hexlog host (${limits.maxConnections}); close another tab first.`,
+      );
       return;
     }
-    const result = await services.dispatch({ owner }, message.name, message.args);
-    if (ws.readyState === ws.OPEN) {
-      ws.send(encodeFrame({ kind: 'response', id: message.id, result } satisfies ServerMessage));
-    }
+    const owner = `ws:${nextConnection++}`;
+    const connection = new HostConnection(ws, owner, services.dispatch, limits, log);
+    connections.set(owner, connection);
+    ws.on('close', () => {
+      connections.delete(owner);
+      connection.dispose();
+      services.sessions.disposeOwner(owner);
+    });
   }
 
   const port = (): number => (server.address() as AddressInfo).port;
@@ -161,6 +167,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     url: `http://127.0.0.1:${port()}/?token=${token}`,
     port: port(),
     services,
+    connections: () => [...connections.values()].map((connection) => connection.stats()),
     close: async () => {
       stopOffers();
       for (const client of sockets.clients) client.terminate();
@@ -169,20 +176,4 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       services.dispose();
     },
   };
-}
-
-function toUint8Array(data: RawData): Uint8Array {
-  if (Array.isArray(data)) return Buffer.concat(data);
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return data;
-}
-
-function parseClientMessage(value: unknown): ClientMessage {
-  if (typeof value !== 'object' || value === null) throw new Error('message is not an object');
-  const candidate = value as Partial<Record<keyof ClientMessage, unknown>>;
-  if (candidate.kind !== 'request') throw new Error('unknown message kind');
-  if (typeof candidate.id !== 'number' || !Number.isSafeInteger(candidate.id)) throw new Error('bad id');
-  if (typeof candidate.name !== 'string') throw new Error('bad request name');
-  if (!Array.isArray(candidate.args)) throw new Error('bad arguments');
-  return { kind: 'request', id: candidate.id, name: candidate.name, args: candidate.args as unknown[] };
 }

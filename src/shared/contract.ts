@@ -1,7 +1,20 @@
 // The one contract for every channel between the renderer and the main process. The Electron
 // adapter, the preload, the browser host and the renderer all derive their types from here.
 import type { Result } from './result';
+import { requestNames, type textEncodings } from './schema';
 import type { ByteCount, ByteOffset, LineCount, LineNumber, SessionId } from './units';
+
+// Argument limits and the request schemas live beside the contract in ./schema.
+export {
+  FIRST_LINE,
+  MAX_LINES_PER_READ,
+  MAX_MATCHES_PER_PAGE,
+  MAX_MATCH_ROWS_PER_PAGE,
+  MAX_PATTERN_LENGTH,
+  MAX_READ_BYTES,
+  requestNames,
+  textEncodings,
+} from './schema';
 
 /** An open file as the renderer knows it. */
 export interface FileInfo {
@@ -28,8 +41,7 @@ export interface FileStatus {
   readonly state: 'unchanged' | 'grown' | 'shrunk' | 'modified' | 'replaced' | 'vanished';
 }
 
-export type TextEncodingName = 'utf-8' | 'latin1' | 'utf-16le' | 'utf-16be';
-export const textEncodings: readonly TextEncodingName[] = ['utf-8', 'latin1', 'utf-16le', 'utf-16be'];
+export type TextEncodingName = (typeof textEncodings)[number];
 /** 'auto' picks by byte-order mark, else UTF-8. */
 export type EncodingChoice = TextEncodingName | 'auto';
 
@@ -71,11 +83,6 @@ export interface TextLines {
 
 /** A line longer than this shows truncated with a marker; the hex view shows it whole. */
 export const MAX_LINE_DISPLAY_BYTES = 64 * 1024;
-/**
- * Most lines one read may ask for: the one limit the handlers and services check. The addon's own
- * bigger limit (LINE_INDEX_LIMITS.maxLinesPerRead in native/index.ts) is only its safety net.
- */
-export const MAX_LINES_PER_READ = 5000;
 /** Largest selection the copy command will put on the clipboard. */
 export const MAX_COPY_BYTES = 32 * 1024 * 1024;
 
@@ -163,18 +170,12 @@ export interface MatchRows extends MatchPage {
   readonly lineOffsets: Float64Array;
 }
 
-/** Most matches one page or range request answers. */
-export const MAX_MATCHES_PER_PAGE = 10_000;
-
 export interface HostInfo {
   readonly kind: 'electron' | 'browser';
   /** Electron shows a native open dialog; the browser host offers only its command-line files. */
   readonly nativeOpenDialog: boolean;
   readonly acceptsDroppedFiles: boolean;
 }
-
-/** Largest slice one readBytes call may ask for. */
-export const MAX_READ_BYTES = 16 * 1024 * 1024;
 
 /** Request channels: the arguments the renderer sends and the value it gets back. */
 export interface Requests {
@@ -237,43 +238,6 @@ export type RequestName = keyof Requests;
 export type RequestArgs<K extends RequestName> = Requests[K]['args'];
 export type RequestResult<K extends RequestName> = Requests[K]['result'];
 
-export const requestNames: readonly RequestName[] = [
-  'hostInfo',
-  'listOffered',
-  'openOffered',
-  'openDialog',
-  'openDroppedPath',
-  'closeFile',
-  'readBytes',
-  'fileStatus',
-  'reloadFile',
-  'openText',
-  'indexStatus',
-  'cancelIndex',
-  'readLines',
-  'lineAtOffset',
-  'copyLines',
-  'setFollow',
-  'readView',
-  'editBytes',
-  'editState',
-  'undoEdit',
-  'redoEdit',
-  'discardEdits',
-  'commitEdits',
-  'saveCopy',
-  'journalStatus',
-  'resolveJournal',
-  'startFind',
-  'findStatus',
-  'cancelFind',
-  'findMatches',
-  'matchesInRange',
-  'matchIndexAt',
-  'matchRows',
-  'replaceMatches',
-];
-
 export type MenuCommand = 'open' | 'close';
 
 /** Events the main process pushes to the renderer. */
@@ -287,13 +251,21 @@ export interface Events {
   findProgress: FindStatus;
 }
 export type EventName = keyof Events;
-export const eventNames: readonly EventName[] = [
-  'offersChanged',
-  'menuCommand',
-  'indexProgress',
-  'fileChanged',
-  'findProgress',
-];
+
+/**
+ * How a host may deliver an event to a window that is not keeping up: 'latest' and
+ * 'latestPerSession' payloads are snapshots (a newer one replaces an older one not yet sent);
+ * 'every' events must all arrive, in order.
+ */
+export type EventDelivery = 'latest' | 'latestPerSession' | 'every';
+export const eventDelivery = {
+  offersChanged: 'latest',
+  menuCommand: 'every',
+  indexProgress: 'latestPerSession',
+  fileChanged: 'every',
+  findProgress: 'latestPerSession',
+} as const satisfies Record<EventName, EventDelivery>;
+export const eventNames = Object.keys(eventDelivery) as readonly EventName[];
 
 export type Unsubscribe = () => void;
 

@@ -61,18 +61,27 @@ export function encodeFrame(value: unknown): Uint8Array {
   return frame;
 }
 
+interface FrameParts {
+  readonly json: string;
+  /** Where the blob section starts. */
+  readonly blobsAt: number;
+}
+
+function readJsonPart(frame: Uint8Array, view: DataView): FrameParts {
+  if (frame.byteLength < 4) throw new WireError('truncated frame');
+  const jsonLength = view.getUint32(0, true);
+  if (4 + jsonLength > frame.byteLength) throw new WireError('truncated frame');
+  const json = new TextDecoder('utf-8', { fatal: true }).decode(frame.subarray(4, 4 + jsonLength));
+  return { json, blobsAt: 4 + jsonLength };
+}
+
 export function decodeFrame(frame: Uint8Array): unknown {
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   const need = (at: number, length: number): void => {
     if (at + length > frame.byteLength) throw new WireError('truncated frame');
   };
-  let at = 0;
-  need(at, 4);
-  const jsonLength = view.getUint32(at, true);
-  at += 4;
-  need(at, jsonLength);
-  const json = new TextDecoder('utf-8', { fatal: true }).decode(frame.subarray(at, at + jsonLength));
-  at += jsonLength;
+  const { json, blobsAt } = readJsonPart(frame, view);
+  let at = blobsAt;
   need(at, 4);
   const blobCount = view.getUint32(at, true);
   at += 4;
@@ -90,7 +99,9 @@ export function decodeFrame(frame: Uint8Array): unknown {
     const marker = item as { $blob?: unknown; $type?: unknown };
     if (typeof marker.$blob !== 'number' || typeof marker.$type !== 'string') return item;
     const blob = blobs[marker.$blob];
-    const ctor: TypedArrayConstructor | undefined = constructors[marker.$type as TypedArrayName];
+    const ctor: TypedArrayConstructor | undefined = Object.hasOwn(constructors, marker.$type)
+      ? constructors[marker.$type as TypedArrayName]
+      : undefined;
     if (blob === undefined || ctor === undefined) throw new WireError('bad blob reference');
     // Copy into a fresh, aligned buffer of exactly this length that the receiver owns. (Not
     // blob.slice(): on a Node Buffer, slice shares memory, and .buffer would be the whole pool.)
@@ -100,6 +111,36 @@ export function decodeFrame(frame: Uint8Array): unknown {
     }
     return new ctor(copy);
   });
+}
+
+/**
+ * The host closes a socket it refuses (too many connections) with this code and a reason
+ * "CODE: message", CODE an ErrorCode; the page answers pending and later calls with that error.
+ * Any code from 4000 to 4999 with such a reason is read the same way.
+ */
+export const REFUSAL_CLOSE_CODE = 4029;
+
+/** A message id: a non-negative safe integer. -1 answers a frame whose id could not be read. */
+export const UNKNOWN_ID = -1;
+
+function messageId(value: unknown): number | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const id: unknown = (value as { id?: unknown }).id;
+  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : undefined;
+}
+
+/**
+ * The id of a frame whose JSON part parses even when the rest (blobs, fields) is bad, so the
+ * answer can name the request it refuses. Undefined when no id can be read at all.
+ */
+export function peekFrameId(frame: Uint8Array | string): number | undefined {
+  try {
+    if (typeof frame === 'string') return messageId(JSON.parse(frame));
+    const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+    return messageId(JSON.parse(readJsonPart(frame, view).json));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Messages on the browser host's socket. */

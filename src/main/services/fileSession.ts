@@ -243,7 +243,11 @@ export class FileSession implements Disposable {
     if (onDisk === null) return ok({ ...base, currentSize: -1, state: 'vanished' });
     const state = compareIdentity(this.shownIdentity(), onDisk);
     // A commit of ours moves the mtime before it adopts the new identity: not someone else's change.
-    return ok({ ...base, currentSize: onDisk.size, state: state === 'modified' && this.busy !== null ? 'unchanged' : state });
+    return ok({
+      ...base,
+      currentSize: onDisk.size,
+      state: state === 'modified' && this.busy !== null ? 'unchanged' : state,
+    });
   }
 
   /** The identity of the file as shown: what was opened, at the size mapped now. */

@@ -81,6 +81,55 @@ describe('dispatch validates every request before touching a file', () => {
     expect(result).toMatchObject({ ok: false, code: 'EINVAL' });
   });
 
+  it('arguments that throw when read answer EINVAL, never a throw', async () => {
+    const info = expectOk(await open(writeFile('a.bin', 'hello')));
+    const revoked = Proxy.revocable([info.session, 0, 1], {});
+    revoked.revoke();
+    expect(await services.dispatch(alice, 'readBytes', revoked.proxy)).toMatchObject({ ok: false, code: 'EINVAL' });
+    const inner = Proxy.revocable({}, {});
+    inner.revoke();
+    expect(await services.dispatch(alice, 'readBytes', [inner.proxy, 0, 1])).toMatchObject({
+      ok: false,
+      code: 'EINVAL',
+    });
+    const throwingElement: unknown[] = [info.session, 0];
+    Object.defineProperty(throwingElement, 2, {
+      get: () => {
+        throw new Error('boom');
+      },
+      enumerable: true,
+    });
+    expect(await services.dispatch(alice, 'readBytes', throwingElement)).toMatchObject({ ok: false, code: 'EINVAL' });
+    const throwingQuery = {
+      mode: 'text',
+      get pattern(): string {
+        throw new Error('boom');
+      },
+      matchCase: false,
+      wholeWord: false,
+    };
+    expect(await services.dispatch(alice, 'startFind', [info.session, throwingQuery])).toMatchObject({
+      ok: false,
+      code: 'EINVAL',
+    });
+    const trapAll = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('trap');
+        },
+        getPrototypeOf: () => {
+          throw new Error('trap');
+        },
+      },
+    );
+    expect(await services.dispatch(alice, 'editBytes', [info.session, 0, trapAll])).toMatchObject({
+      ok: false,
+      code: 'EINVAL',
+    });
+    expect(await services.dispatch(alice, trapAll, [])).toMatchObject({ ok: false, code: 'EINVAL' });
+  });
+
   it('an unknown session answers ENOSESSION', async () => {
     expect(await services.dispatch(alice, 'readBytes', [999, 0, 1])).toMatchObject({ ok: false, code: 'ENOSESSION' });
   });
@@ -210,6 +259,24 @@ describe('sessions are disposables owned by their window', () => {
     services.sessions.disposeOwner(alice.owner);
     expect(services.sessions.openCount).toBe(1);
     expect(await services.dispatch(bob, 'readBytes', [bobs.session, 0, 3])).toMatchObject({ ok: true });
+  });
+
+  it('a window may hold 64 files open; the 65th answers ELIMIT until one is closed', async () => {
+    const path = writeFile('many.log', 'x\n');
+    const opened: FileInfo[] = [];
+    for (let i = 0; i < 64; i++) opened.push(expectOk(await open(path)));
+    expect(await open(path)).toEqual({
+      ok: false,
+      code: 'ELIMIT',
+      message: 'Too many open files in this window (64); close some first.',
+    });
+    expectOk(await open(path, bob));
+    expectOk(await services.dispatch(alice, 'closeFile', [opened[0]!.session]));
+    expectOk(await open(path));
+    expect(services.sessions.ownedBy(alice.owner)).toBe(64);
+    services.sessions.disposeOwner(alice.owner);
+    expect(services.sessions.ownedBy(alice.owner)).toBe(0);
+    expectOk(await open(path));
   });
 
   it('disposing the services closes everything', async () => {

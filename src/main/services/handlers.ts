@@ -1,30 +1,19 @@
-// Request handlers for every channel of the contract. Each validates its arguments before touching
-// a session or native code, and answers a Result; the dispatcher never throws.
+// Request handlers for every channel of the contract. Arguments are checked and copied against the
+// channel's schema (src/shared/schema.ts) before a handler sees them, so each handler gets the
+// contract's typed arguments; every call answers a Result and the dispatcher never throws.
 import {
-  MAX_LINES_PER_READ,
   MAX_MATCHES_PER_PAGE,
-  MAX_READ_BYTES,
   isRequestName,
-  textEncodings,
-  type EncodingChoice,
   type EventName,
   type Events,
-  type FindQuery,
   type HostInfo,
-  type JournalAction,
+  type RequestArgs,
   type RequestName,
   type RequestResult,
 } from '../../shared/contract';
 import { err, errFromThrown, ok, type Err, type Result } from '../../shared/result';
-import {
-  byteCount,
-  byteOffset,
-  isNonNegativeSafeInteger,
-  lineNumber,
-  sessionId,
-  type LineNumber,
-  type SessionId,
-} from '../../shared/units';
+import { describe, parseArgs } from '../../shared/schema';
+import type { SessionId } from '../../shared/units';
 import type { FileSession } from './fileSession';
 import type { OfferList } from './offers';
 import type { SessionRegistry } from './sessionRegistry';
@@ -55,120 +44,25 @@ export type Dispatch = (context: CallContext, name: unknown, args: unknown) => P
 
 type Handler<K extends RequestName> = (
   context: CallContext,
-  args: readonly unknown[],
+  args: RequestArgs<K>,
 ) => Result<RequestResult<K>> | Promise<Result<RequestResult<K>>>;
 
-class ArgumentError extends Error {}
-
-function argCount(args: readonly unknown[], count: number): void {
-  if (args.length !== count) throw new ArgumentError(`expected ${count} argument(s), got ${args.length}`);
-}
-
-function integerArg(value: unknown, what: string, max = Number.MAX_SAFE_INTEGER): number {
-  if (!isNonNegativeSafeInteger(value) || value > max) {
-    throw new ArgumentError(`${what} must be an integer from 0 to ${max}, got ${describe(value)}`);
-  }
-  return value;
-}
-
-function sessionArg(value: unknown): SessionId {
-  return sessionId(integerArg(value, 'session id'));
-}
-
-function lineArg(value: unknown, what: string): LineNumber {
-  if (!isNonNegativeSafeInteger(value)) {
-    throw new ArgumentError(`${what} must be a 0-based line index (an integer from 0), got ${describe(value)}`);
-  }
-  return lineNumber(value);
-}
-
-function bytesArg(value: unknown, what: string): Uint8Array {
-  if (!(value instanceof Uint8Array) || value.byteLength > MAX_READ_BYTES) {
-    throw new ArgumentError(`${what} must be a Uint8Array of at most ${MAX_READ_BYTES} bytes`);
-  }
-  return value;
-}
-
-function journalActionArg(value: unknown): JournalAction {
-  if (value === 'rollback' || value === 'finish' || value === 'discard') return value;
-  throw new ArgumentError(`journal action must be rollback, finish or discard; got ${describe(value)}`);
-}
-
-function queryArg(value: unknown): FindQuery {
-  if (typeof value !== 'object' || value === null) throw new ArgumentError('query must be an object');
-  const candidate = value as Partial<Record<keyof FindQuery, unknown>>;
-  if (candidate.mode !== 'text' && candidate.mode !== 'regex' && candidate.mode !== 'hex') {
-    throw new ArgumentError(`query mode must be text, regex or hex; got ${describe(candidate.mode)}`);
-  }
-  if (typeof candidate.pattern !== 'string' || candidate.pattern.length > 16_384) {
-    throw new ArgumentError('query pattern must be a string of at most 16384 characters');
-  }
-  return {
-    mode: candidate.mode,
-    pattern: candidate.pattern,
-    matchCase: booleanArg(candidate.matchCase, 'matchCase'),
-    wholeWord: booleanArg(candidate.wholeWord, 'wholeWord'),
-  };
-}
-
-function booleanArg(value: unknown, what: string): boolean {
-  if (typeof value !== 'boolean') throw new ArgumentError(`${what} must be true or false, got ${describe(value)}`);
-  return value;
-}
-
-function encodingArg(value: unknown): EncodingChoice {
-  if (value === 'auto' || (typeof value === 'string' && (textEncodings as readonly string[]).includes(value))) {
-    return value as EncodingChoice;
-  }
-  throw new ArgumentError(`encoding must be one of auto, ${textEncodings.join(', ')}; got ${describe(value)}`);
-}
-
-function stringArg(value: unknown, what: string): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 4096 || value.includes('\0')) {
-    throw new ArgumentError(`${what} must be a non-empty string`);
-  }
-  return value;
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.slice(0, 40));
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) {
-    return String(value);
-  }
-  return typeof value;
-}
-
 export function createDispatch({ sessions, offers, host }: ServiceDeps): Dispatch {
-  /** Runs `act` on the caller's session, validated from the first argument. */
-  const withSession = <R>(
-    context: CallContext,
-    args: readonly unknown[],
-    count: number,
-    act: (session: FileSession) => R,
-  ): R | Err => {
-    argCount(args, count);
-    const session = sessions.get(sessionArg(args[0]), context.owner);
+  /** Runs `act` on the session if it belongs to the caller. */
+  const withSession = <R>(context: CallContext, id: SessionId, act: (session: FileSession) => R): R | Err => {
+    const session = sessions.get(id, context.owner);
     return session.ok ? act(session.value) : session;
   };
 
   const handlers: { [K in RequestName]: Handler<K> } = {
-    hostInfo: (_context, args) => {
-      argCount(args, 0);
-      return ok(host.info);
-    },
-    listOffered: (_context, args) => {
-      argCount(args, 0);
-      return ok(offers.list());
-    },
-    openOffered: (context, args) => {
-      argCount(args, 1);
-      const offerId = integerArg(args[0], 'offer id');
+    hostInfo: () => ok(host.info),
+    listOffered: () => ok(offers.list()),
+    openOffered: (context, [offerId]) => {
       const offer = offers.get(offerId);
       if (offer === undefined) return err('ENOTFOUND', `no offered file with id ${offerId}`);
       return sessions.open(offer.path, context.owner);
     },
-    openDialog: async (context, args) => {
-      argCount(args, 0);
+    openDialog: async (context) => {
       if (host.showOpenDialog === undefined) {
         return err('EUNSUPPORTED', 'This host has no open dialog: it opens only the files named on its command line.');
       }
@@ -177,149 +71,85 @@ export function createDispatch({ sessions, offers, host }: ServiceDeps): Dispatc
       offers.offer(path);
       return sessions.open(path, context.owner);
     },
-    openDroppedPath: (context, args) => {
-      argCount(args, 1);
+    openDroppedPath: (context, [path]) => {
       if (!host.info.acceptsDroppedFiles) {
         return err(
           'EUNSUPPORTED',
           'This host cannot open dropped files: it opens only the files named on its command line.',
         );
       }
-      const path = stringArg(args[0], 'dropped path');
       offers.offer(path);
       return sessions.open(path, context.owner);
     },
-    closeFile: (context, args) => {
-      argCount(args, 1);
-      return sessions.close(sessionArg(args[0]), context.owner);
+    closeFile: (context, [session]) => sessions.close(session, context.owner),
+    readBytes: (context, [session, offset, length]) =>
+      withSession(context, session, (found) => found.readBytes(offset, length)),
+    fileStatus: (context, [session]) => withSession(context, session, (found) => found.status()),
+    reloadFile: (context, [session]) => withSession(context, session, (found) => found.reload()),
+    openText: (context, [session, encoding]) => withSession(context, session, (found) => found.openText(encoding)),
+    indexStatus: (context, [session]) => withSession(context, session, (found) => found.indexStatus()),
+    cancelIndex: (context, [session]) => withSession(context, session, (found) => found.cancelIndex()),
+    readLines: (context, [session, first, count]) =>
+      withSession(context, session, (found) => found.readLines(first, count)),
+    lineAtOffset: (context, [session, offset]) => withSession(context, session, (found) => found.lineAtOffset(offset)),
+    copyLines: (context, [session, first, last]) =>
+      withSession(context, session, (found) => found.copyLines(first, last)),
+    readView: (context, [session, offset, length]) =>
+      withSession(context, session, (found) => found.readView(offset, length)),
+    editBytes: (context, [session, offset, bytes]) =>
+      withSession(context, session, (found) => found.editBytes(offset, bytes)),
+    editState: (context, [session]) => withSession(context, session, (found) => ok(found.editState())),
+    undoEdit: (context, [session]) => withSession(context, session, (found) => found.undoEdit()),
+    redoEdit: (context, [session]) => withSession(context, session, (found) => found.redoEdit()),
+    discardEdits: (context, [session]) => withSession(context, session, (found) => found.discardEdits()),
+    commitEdits: (context, [session]) => withSession(context, session, (found) => found.commit()),
+    saveCopy: async (context, [session]) => {
+      const found = sessions.get(session, context.owner);
+      if (!found.ok) return found;
+      const dest = await host.chooseCopyPath(context, found.value.path);
+      return dest === null ? ok(null) : found.value.saveCopy(dest);
     },
-    readBytes: (context, args) => {
-      argCount(args, 3);
-      const offset = byteOffset(integerArg(args[1], 'offset'));
-      const length = byteCount(integerArg(args[2], 'length', MAX_READ_BYTES));
-      return withSession(context, args, 3, (session) => session.readBytes(offset, length));
+    journalStatus: (context, [session]) => withSession(context, session, (found) => found.journalStatus()),
+    resolveJournal: (context, [session, action]) =>
+      withSession(context, session, (found) => found.resolveJournal(action)),
+    startFind: (context, [session, query]) => withSession(context, session, (found) => found.find.start(query)),
+    findStatus: (context, [session]) => withSession(context, session, (found) => ok(found.find.status())),
+    cancelFind: (context, [session]) => withSession(context, session, (found) => ok(found.find.cancel())),
+    findMatches: (context, [session, searchId, first, count]) =>
+      withSession(context, session, (found) => found.find.matches(searchId, first, count)),
+    matchesInRange: (context, [session, searchId, start, end]) => {
+      if (end < start) return err('EINVAL', 'matchesInRange: end offset is before start offset');
+      return withSession(context, session, (found) => found.find.inRange(searchId, start, end, MAX_MATCHES_PER_PAGE));
     },
-    fileStatus: (context, args) => withSession(context, args, 1, (session) => session.status()),
-    reloadFile: (context, args) => withSession(context, args, 1, (session) => session.reload()),
-    openText: (context, args) => {
-      const encoding = encodingArg(args[1]);
-      return withSession(context, args, 2, (session) => session.openText(encoding));
-    },
-    indexStatus: (context, args) => withSession(context, args, 1, (session) => session.indexStatus()),
-    cancelIndex: (context, args) => withSession(context, args, 1, (session) => session.cancelIndex()),
-    readLines: (context, args) => {
-      argCount(args, 3);
-      const first = lineArg(args[1], 'first line');
-      const count = integerArg(args[2], 'line count', MAX_LINES_PER_READ);
-      return withSession(context, args, 3, (session) => session.readLines(first, count));
-    },
-    lineAtOffset: (context, args) => {
-      argCount(args, 2);
-      const offset = byteOffset(integerArg(args[1], 'offset'));
-      return withSession(context, args, 2, (session) => session.lineAtOffset(offset));
-    },
-    copyLines: (context, args) => {
-      argCount(args, 3);
-      const first = lineArg(args[1], 'first line');
-      const last = lineArg(args[2], 'last line');
-      return withSession(context, args, 3, (session) => session.copyLines(first, last));
-    },
-    readView: (context, args) => {
-      argCount(args, 3);
-      const offset = byteOffset(integerArg(args[1], 'offset'));
-      const length = byteCount(integerArg(args[2], 'length', MAX_READ_BYTES));
-      return withSession(context, args, 3, (session) => session.readView(offset, length));
-    },
-    editBytes: (context, args) => {
-      argCount(args, 3);
-      const offset = byteOffset(integerArg(args[1], 'offset'));
-      const bytes = bytesArg(args[2], 'bytes');
-      return withSession(context, args, 3, (session) => session.editBytes(offset, bytes));
-    },
-    editState: (context, args) => withSession(context, args, 1, (session) => ok(session.editState())),
-    undoEdit: (context, args) => withSession(context, args, 1, (session) => session.undoEdit()),
-    redoEdit: (context, args) => withSession(context, args, 1, (session) => session.redoEdit()),
-    discardEdits: (context, args) => withSession(context, args, 1, (session) => session.discardEdits()),
-    commitEdits: (context, args) => withSession(context, args, 1, (session) => session.commit()),
-    saveCopy: async (context, args) => {
-      const session = withSession(context, args, 1, (found): Result<FileSession> => ok(found));
-      if (!session.ok) return session;
-      const dest = await host.chooseCopyPath(context, session.value.path);
-      return dest === null ? ok(null) : session.value.saveCopy(dest);
-    },
-    journalStatus: (context, args) => withSession(context, args, 1, (session) => session.journalStatus()),
-    resolveJournal: (context, args) => {
-      argCount(args, 2);
-      const action = journalActionArg(args[1]);
-      return withSession(context, args, 2, (session) => session.resolveJournal(action));
-    },
-    startFind: (context, args) => {
-      argCount(args, 2);
-      const query = queryArg(args[1]);
-      return withSession(context, args, 2, (session) => session.find.start(query));
-    },
-    findStatus: (context, args) => withSession(context, args, 1, (session) => ok(session.find.status())),
-    cancelFind: (context, args) => withSession(context, args, 1, (session) => ok(session.find.cancel())),
-    findMatches: (context, args) => {
-      argCount(args, 4);
-      const searchId = integerArg(args[1], 'search id');
-      const first = integerArg(args[2], 'first match');
-      const count = integerArg(args[3], 'match count', MAX_MATCHES_PER_PAGE);
-      return withSession(context, args, 4, (session) => session.find.matches(searchId, first, count));
-    },
-    matchesInRange: (context, args) => {
-      argCount(args, 4);
-      const searchId = integerArg(args[1], 'search id');
-      const start = integerArg(args[2], 'start offset');
-      const end = integerArg(args[3], 'end offset');
-      if (end < start) throw new ArgumentError('end offset is before start offset');
-      return withSession(context, args, 4, (session) =>
-        session.find.inRange(searchId, start, end, MAX_MATCHES_PER_PAGE),
-      );
-    },
-    matchIndexAt: (context, args) => {
-      argCount(args, 3);
-      const searchId = integerArg(args[1], 'search id');
-      const offset = integerArg(args[2], 'offset');
-      return withSession(context, args, 3, (session) => session.find.indexAt(searchId, offset));
-    },
-    matchRows: (context, args) => {
-      argCount(args, 4);
-      const searchId = integerArg(args[1], 'search id');
-      const first = integerArg(args[2], 'first match');
-      const count = integerArg(args[3], 'match count', 1000);
-      return withSession(context, args, 4, (session) => session.find.rows(searchId, first, count));
-    },
-    replaceMatches: (context, args) => {
-      argCount(args, 4);
-      const searchId = integerArg(args[1], 'search id');
-      const which = args[2] === 'all' ? 'all' : integerArg(args[2], 'match index');
-      if (typeof args[3] !== 'string' || args[3].length > 16_384) {
-        throw new ArgumentError('replacement must be a string of at most 16384 characters');
-      }
-      const replacement = args[3];
-      return withSession(context, args, 4, (session) => {
-        const replaced = session.find.replace(searchId, which, replacement);
-        return replaced.ok ? ok(session.editState()) : replaced;
-      });
-    },
-    setFollow: (context, args) => {
-      argCount(args, 2);
-      const follow = booleanArg(args[1], 'follow');
-      return withSession(context, args, 2, (session) => session.setFollow(follow));
-    },
+    matchIndexAt: (context, [session, searchId, offset]) =>
+      withSession(context, session, (found) => found.find.indexAt(searchId, offset)),
+    matchRows: (context, [session, searchId, first, count]) =>
+      withSession(context, session, (found) => found.find.rows(searchId, first, count)),
+    replaceMatches: (context, [session, searchId, which, replacement]) =>
+      withSession(context, session, (found) => {
+        const replaced = found.find.replace(searchId, which, replacement);
+        return replaced.ok ? ok(found.editState()) : replaced;
+      }),
+    setFollow: (context, [session, follow]) => withSession(context, session, (found) => found.setFollow(follow)),
   };
 
-  return async (context, name, args) => {
-    if (!isRequestName(name)) return err('EINVAL', `unknown request ${describe(name)}`);
-    if (!Array.isArray(args)) return err('EINVAL', `arguments of ${name} must be an array`);
+  const run = async <K extends RequestName>(
+    context: CallContext,
+    name: K,
+    args: unknown,
+  ): Promise<Result<RequestResult<K>>> => {
+    const parsed = parseArgs(name, args);
+    if (!parsed.ok) return parsed;
     try {
-      // The handler table is keyed by name, so this call is typed per channel.
-      const handler = handlers[name] as Handler<RequestName>;
-      return await handler(context, args as readonly unknown[]);
+      const handler: Handler<K> = handlers[name];
+      return await handler(context, parsed.value);
     } catch (error) {
-      if (error instanceof ArgumentError) return err('EINVAL', `${name}: ${error.message}`);
       return errFromThrown(error);
     }
   };
+
+  return (context, name, args) =>
+    isRequestName(name)
+      ? run(context, name, args)
+      : Promise.resolve(err('EINVAL', `unknown request ${describe(name)}`));
 }

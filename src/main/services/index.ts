@@ -2,7 +2,7 @@
 import type { Disposable } from '../../shared/disposable';
 import { createDispatch, type Dispatch, type HostPorts } from './handlers';
 import { OfferList } from './offers';
-import { SessionRegistry } from './sessionRegistry';
+import { MAX_SESSIONS_PER_OWNER, SessionRegistry } from './sessionRegistry';
 
 export interface Services extends Disposable {
   readonly sessions: SessionRegistry;
@@ -10,8 +10,16 @@ export interface Services extends Disposable {
   readonly dispatch: Dispatch;
 }
 
-export function createServices(host: HostPorts): Services {
-  const sessions = new SessionRegistry((owner) => (name, payload) => host.emit(owner, name, payload));
+export interface ServiceLimits {
+  /** Most files one window or connection may hold open (default MAX_SESSIONS_PER_OWNER, 64). */
+  readonly maxSessionsPerOwner?: number;
+}
+
+export function createServices(host: HostPorts, limits: ServiceLimits = {}): Services {
+  const sessions = new SessionRegistry(
+    (owner) => (name, payload) => host.emit(owner, name, payload),
+    limits.maxSessionsPerOwner ?? MAX_SESSIONS_PER_OWNER,
+  );
   const offers = new OfferList();
   return {
     sessions,

@@ -9,21 +9,37 @@ import { FileSession, type Emit } from './fileSession';
 /** Routes a session's events to its owner. */
 export type EmitTo = (owner: string) => Emit;
 
+/** Most files one window (or browser-host connection) may hold open at once. */
+export const MAX_SESSIONS_PER_OWNER = 64;
+
 export class SessionRegistry implements Disposable {
   private readonly sessions = new Map<SessionId, FileSession>();
+  private readonly countByOwner = new Map<string, number>();
   private nextId = 1;
 
-  constructor(private readonly emitTo: EmitTo) {}
+  constructor(
+    private readonly emitTo: EmitTo,
+    private readonly maxPerOwner = MAX_SESSIONS_PER_OWNER,
+  ) {}
 
   get openCount(): number {
     return this.sessions.size;
   }
 
+  /** How many sessions `owner` holds open. */
+  ownedBy(owner: string): number {
+    return this.countByOwner.get(owner) ?? 0;
+  }
+
   open(path: string, owner: string): Result<FileInfo> {
+    if (this.ownedBy(owner) >= this.maxPerOwner) {
+      return err('ELIMIT', `Too many open files in this window (${this.maxPerOwner}); close some first.`);
+    }
     const absolute = resolve(path);
     try {
       const session = FileSession.open(sessionId(this.nextId++), owner, absolute, this.emitTo(owner));
       this.sessions.set(session.id, session);
+      this.countByOwner.set(owner, this.ownedBy(owner) + 1);
       return ok(session.info);
     } catch (error) {
       return errFromThrown(error);
@@ -42,7 +58,7 @@ export class SessionRegistry implements Disposable {
   close(id: SessionId, owner: string): Result<null> {
     const found = this.get(id, owner);
     if (!found.ok) return found;
-    this.sessions.delete(id);
+    this.forget(found.value);
     found.value.dispose();
     return ok(null);
   }
@@ -50,14 +66,23 @@ export class SessionRegistry implements Disposable {
   disposeOwner(owner: string): void {
     for (const session of [...this.sessions.values()]) {
       if (session.owner === owner) {
-        this.sessions.delete(session.id);
+        this.forget(session);
         session.dispose();
       }
     }
   }
 
   dispose(): void {
-    for (const session of this.sessions.values()) session.dispose();
+    const all = [...this.sessions.values()];
     this.sessions.clear();
+    this.countByOwner.clear();
+    for (const session of all) session.dispose();
+  }
+
+  private forget(session: FileSession): void {
+    this.sessions.delete(session.id);
+    const left = this.ownedBy(session.owner) - 1;
+    if (left > 0) this.countByOwner.set(session.owner, left);
+    else this.countByOwner.delete(session.owner);
   }
 }

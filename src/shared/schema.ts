@@ -1,0 +1,328 @@
+// One argument schema per request channel: each argument's type and limits, declared once. The
+// handlers validate with it (src/main/services/handlers.ts) and the fuzz tests generate valid and
+// hostile arguments from it. This file imports only types from the contract, which re-exports it.
+import type { EncodingChoice, FindQuery, JournalAction, RequestArgs, RequestName } from './contract';
+import { err, ok, type Result } from './result';
+import {
+  byteCount,
+  byteOffset,
+  lineNumber,
+  sessionId,
+  type ByteCount,
+  type ByteOffset,
+  type LineNumber,
+  type SessionId,
+} from './units';
+
+/** Largest slice one readBytes or readView call may ask for, and the largest editBytes. */
+export const MAX_READ_BYTES = 16 * 1024 * 1024;
+/**
+ * Most lines one read may ask for: the one limit the handlers and services check. The addon's own
+ * bigger limit (LINE_INDEX_LIMITS.maxLinesPerRead in native/) is only its safety net.
+ */
+export const MAX_LINES_PER_READ = 5000;
+/** Most matches one page or range request answers. */
+export const MAX_MATCHES_PER_PAGE = 10_000;
+/** Most rows one matchRows call may ask for (each carries its line's text). */
+export const MAX_MATCH_ROWS_PER_PAGE = 1000;
+/** Longest find pattern or replacement, in UTF-16 code units. */
+export const MAX_PATTERN_LENGTH = 16_384;
+/** Longest path a host may hand to openDroppedPath. */
+export const MAX_PATH_LENGTH = 4096;
+/** The first line at the boundary: lines are 0-based from the renderer down to C++ (1-based only on screen). */
+export const FIRST_LINE = 0;
+
+export const textEncodings = ['utf-8', 'latin1', 'utf-16le', 'utf-16be'] as const;
+
+/** What a spec accepts, as data: the fuzz tests build generators from it. */
+export type ArgShape =
+  | { readonly kind: 'integer'; readonly min: number; readonly max: number }
+  | { readonly kind: 'boolean' }
+  | { readonly kind: 'choice'; readonly values: readonly string[] }
+  | { readonly kind: 'string'; readonly minLength: number; readonly maxLength: number; readonly allowNul: boolean }
+  | { readonly kind: 'bytes'; readonly maxLength: number }
+  | RecordShape
+  | EitherShape;
+export interface RecordShape {
+  readonly kind: 'record';
+  readonly fields: Readonly<Record<string, AnySpec>>;
+}
+export interface EitherShape {
+  readonly kind: 'either';
+  readonly options: readonly AnySpec[];
+}
+
+/** One argument: its shape, how error messages name it, and the check that copies it. */
+export type Spec<T> = ArgShape & {
+  /** How messages name the argument: "offset", "query pattern". */
+  readonly what: string;
+  /** What it must be, for messages: "an integer from 0 to 5000". */
+  readonly expects: string;
+  /**
+   * The argument checked and copied (a getter or Proxy is read once), or why it is refused.
+   * A hostile object (a revoked Proxy, a throwing getter) may throw; parseArgs turns that into EINVAL.
+   */
+  parse(value: unknown): Result<T>;
+};
+export type AnySpec = Spec<unknown>;
+
+/** The spec of each argument of a channel, in order. */
+export type ArgsSchema<A extends readonly unknown[]> = { readonly [I in keyof A]: Spec<A[I]> };
+export type RequestSchemas = { readonly [K in RequestName]: ArgsSchema<RequestArgs<K>> };
+
+/** A short, safe description of a refused value for messages; never reads a property. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.slice(0, 40));
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  if (typeof value === 'boolean' || value === null || value === undefined) return String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  const kind = typedArrayKind(value);
+  return kind ?? typeof value;
+}
+
+const refuse = (spec: { what: string; expects: string }, value: unknown): Result<never> =>
+  err('EINVAL', `${spec.what} must be ${spec.expects}, got ${describe(value)}`);
+
+// The intrinsic %TypedArray% getters read internal slots: a Proxy, a subclass with overridden
+// properties or an object that only claims to be a typed array cannot fool them, and they never throw.
+const typedArrayPrototype: object = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const tagGetter = Object.getOwnPropertyDescriptor(typedArrayPrototype, Symbol.toStringTag)?.get;
+const lengthGetter = Object.getOwnPropertyDescriptor(typedArrayPrototype, 'length')?.get;
+
+/** 'Uint8Array', 'Float64Array', ... for a genuine typed array; undefined for anything else. */
+export function typedArrayKind(value: unknown): string | undefined {
+  const tag: unknown = tagGetter?.call(value);
+  return typeof tag === 'string' ? tag : undefined;
+}
+
+function integer<T extends number = number>(
+  what: string,
+  options: { readonly min?: number; readonly max?: number; readonly to?: (value: number) => T } = {},
+): Spec<T> {
+  const min = options.min ?? 0;
+  const max = options.max ?? Number.MAX_SAFE_INTEGER;
+  const to = options.to ?? ((value: number) => value as T);
+  const spec: Spec<T> = {
+    kind: 'integer',
+    what,
+    min,
+    max,
+    expects: `an integer from ${min} to ${max}`,
+    parse: (value) =>
+      typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max
+        ? ok(to(value + 0)) // + 0 turns -0 into 0
+        : refuse(spec, value),
+  };
+  return spec;
+}
+
+function boolean(what: string): Spec<boolean> {
+  const spec: Spec<boolean> = {
+    kind: 'boolean',
+    what,
+    expects: 'true or false',
+    parse: (value) => (typeof value === 'boolean' ? ok(value) : refuse(spec, value)),
+  };
+  return spec;
+}
+
+function choice<const T extends string>(what: string, values: readonly T[]): Spec<T> {
+  const spec: Spec<T> = {
+    kind: 'choice',
+    what,
+    values,
+    expects: values.length === 1 ? JSON.stringify(values[0]) : `one of ${values.join(', ')}`,
+    parse: (value) =>
+      typeof value === 'string' && (values as readonly string[]).includes(value) ? ok(value as T) : refuse(spec, value),
+  };
+  return spec;
+}
+
+function text(
+  what: string,
+  options: { readonly minLength?: number; readonly maxLength: number; readonly allowNul: boolean },
+): Spec<string> {
+  const minLength = options.minLength ?? 0;
+  const { maxLength, allowNul } = options;
+  const spec: Spec<string> = {
+    kind: 'string',
+    what,
+    minLength,
+    maxLength,
+    allowNul,
+    expects:
+      `a string of ${minLength > 0 ? `${minLength} to ` : 'at most '}${maxLength} characters` +
+      (allowNul ? '' : ' without NUL'),
+    parse: (value) =>
+      typeof value === 'string' &&
+      value.length >= minLength &&
+      value.length <= maxLength &&
+      (allowNul || !value.includes('\0'))
+        ? ok(value)
+        : refuse(spec, value),
+  };
+  return spec;
+}
+
+function bytes(what: string, maxLength: number): Spec<Uint8Array> {
+  const spec: Spec<Uint8Array> = {
+    kind: 'bytes',
+    what,
+    maxLength,
+    expects: `a Uint8Array of at most ${maxLength} bytes`,
+    parse: (value) => {
+      if (typedArrayKind(value) !== 'Uint8Array' || (lengthGetter?.call(value) as number) > maxLength) {
+        return refuse(spec, value);
+      }
+      // A copy the receiver owns: the caller cannot change it under the handler.
+      return ok(new Uint8Array(value as Uint8Array));
+    },
+  };
+  return spec;
+}
+
+type Parsed<S> = S extends Spec<infer T> ? T : never;
+
+function record<const F extends Readonly<Record<string, AnySpec>>>(
+  what: string,
+  fields: F,
+): Spec<{ readonly [K in keyof F]: Parsed<F[K]> }> {
+  type Value = { readonly [K in keyof F]: Parsed<F[K]> };
+  const spec: Spec<Value> = {
+    kind: 'record',
+    what,
+    fields,
+    expects: `an object with ${Object.keys(fields).join(', ')}`,
+    parse: (value) => {
+      if (typeof value !== 'object' || value === null || typedArrayKind(value) !== undefined) {
+        return refuse(spec, value);
+      }
+      const copy: Record<string, unknown> = {};
+      for (const [key, field] of Object.entries(fields)) {
+        const parsed = field.parse((value as Record<string, unknown>)[key]);
+        if (!parsed.ok) return parsed;
+        copy[key] = parsed.value;
+      }
+      // Every field of F was checked by its own spec above.
+      return ok(copy as Value);
+    },
+  };
+  return spec;
+}
+
+function either<A, B>(what: string, first: Spec<A>, second: Spec<B>): Spec<A | B> {
+  const spec: Spec<A | B> = {
+    kind: 'either',
+    what,
+    options: [first, second],
+    expects: `${first.expects} or ${second.expects}`,
+    parse: (value) => {
+      const parsed = first.parse(value);
+      if (parsed.ok) return parsed;
+      const other = second.parse(value);
+      return other.ok ? other : refuse(spec, value);
+    },
+  };
+  return spec;
+}
+
+/** The argument specs the channels share; the fuzz tests recognise them to fill in live values. */
+export const argSpecs = {
+  session: integer<SessionId>('session id', { to: sessionId }),
+  offerId: integer('offer id'),
+  offset: integer<ByteOffset>('offset', { to: byteOffset }),
+  readLength: integer<ByteCount>('length', { max: MAX_READ_BYTES, to: byteCount }),
+  firstLine: integer<LineNumber>('first line (0-based)', { min: FIRST_LINE, to: lineNumber }),
+  lastLine: integer<LineNumber>('last line (0-based)', { min: FIRST_LINE, to: lineNumber }),
+  lineCount: integer('line count', { max: MAX_LINES_PER_READ }),
+  searchId: integer('search id'),
+  firstMatch: integer('first match'),
+  matchCount: integer('match count', { max: MAX_MATCHES_PER_PAGE }),
+  rowCount: integer('match count', { max: MAX_MATCH_ROWS_PER_PAGE }),
+  startOffset: integer<ByteOffset>('start offset', { to: byteOffset }),
+  endOffset: integer<ByteOffset>('end offset', { to: byteOffset }),
+  editedBytes: bytes('bytes', MAX_READ_BYTES),
+  encoding: choice<EncodingChoice>('encoding', ['auto', ...textEncodings]),
+  follow: boolean('follow'),
+  droppedPath: text('dropped path', { minLength: 1, maxLength: MAX_PATH_LENGTH, allowNul: false }),
+  journalAction: choice<JournalAction>('journal action', ['rollback', 'finish', 'discard']),
+  query: record('query', {
+    mode: choice('query mode', ['text', 'regex', 'hex']),
+    pattern: text('query pattern', { maxLength: MAX_PATTERN_LENGTH, allowNul: true }),
+    matchCase: boolean('matchCase'),
+    wholeWord: boolean('wholeWord'),
+  }) satisfies Spec<FindQuery>,
+  whichMatch: either('match', integer('match index'), choice('match', ['all'])),
+  replacement: text('replacement', { maxLength: MAX_PATTERN_LENGTH, allowNul: true }),
+} as const;
+
+const a = argSpecs;
+
+/** Every request channel and the specs of its arguments. A channel without one does not compile. */
+export const requestSchemas = {
+  hostInfo: [],
+  listOffered: [],
+  openOffered: [a.offerId],
+  openDialog: [],
+  openDroppedPath: [a.droppedPath],
+  closeFile: [a.session],
+  readBytes: [a.session, a.offset, a.readLength],
+  fileStatus: [a.session],
+  reloadFile: [a.session],
+  openText: [a.session, a.encoding],
+  indexStatus: [a.session],
+  cancelIndex: [a.session],
+  readLines: [a.session, a.firstLine, a.lineCount],
+  lineAtOffset: [a.session, a.offset],
+  copyLines: [a.session, a.firstLine, a.lastLine],
+  setFollow: [a.session, a.follow],
+  readView: [a.session, a.offset, a.readLength],
+  editBytes: [a.session, a.offset, a.editedBytes],
+  editState: [a.session],
+  undoEdit: [a.session],
+  redoEdit: [a.session],
+  discardEdits: [a.session],
+  commitEdits: [a.session],
+  saveCopy: [a.session],
+  journalStatus: [a.session],
+  resolveJournal: [a.session, a.journalAction],
+  startFind: [a.session, a.query],
+  findStatus: [a.session],
+  cancelFind: [a.session],
+  findMatches: [a.session, a.searchId, a.firstMatch, a.matchCount],
+  matchesInRange: [a.session, a.searchId, a.startOffset, a.endOffset],
+  matchIndexAt: [a.session, a.searchId, a.offset],
+  matchRows: [a.session, a.searchId, a.firstMatch, a.rowCount],
+  replaceMatches: [a.session, a.searchId, a.whichMatch, a.replacement],
+} as const satisfies RequestSchemas;
+
+/** Every request channel's name, in the contract's order. */
+export const requestNames = Object.keys(requestSchemas) as readonly RequestName[];
+
+const messageOf = (thrown: unknown): string => (thrown instanceof Error ? thrown.message : String(thrown));
+
+/**
+ * A channel's arguments checked against its schema and copied, or EINVAL naming the channel and
+ * the argument. Never throws, whatever `args` is (a revoked Proxy, an array with throwing getters).
+ */
+export function parseArgs<K extends RequestName>(name: K, args: unknown): Result<RequestArgs<K>> {
+  const schemas: RequestSchemas = requestSchemas;
+  const specs: readonly AnySpec[] = schemas[name];
+  try {
+    if (!Array.isArray(args)) return err('EINVAL', `arguments of ${name} must be an array`);
+    const count = (args as readonly unknown[]).length;
+    if (count !== specs.length) {
+      return err('EINVAL', `${name}: expected ${specs.length} argument(s), got ${count}`);
+    }
+    const values: unknown[] = [];
+    for (const [index, spec] of specs.entries()) {
+      const parsed = spec.parse((args as readonly unknown[])[index]);
+      if (!parsed.ok) return err('EINVAL', `${name}: ${parsed.message}`);
+      values.push(parsed.value);
+    }
+    // Each value was produced by the spec of its position, which requestSchemas ties to RequestArgs<K>.
+    return ok(values as unknown as RequestArgs<K>);
+  } catch (error) {
+    return err('EINVAL', `${name}: the arguments cannot be read (${messageOf(error)})`);
+  }
+}
