@@ -174,15 +174,8 @@ describe('open errors', () => {
     expect(error.path).toBe(missing);
   });
 
-  it('an unreadable file fails with EACCES', (context) => {
-    if (process.getuid?.() === 0) {
-      context.skip('running as root: permission bits do not stop root, so EACCES cannot happen');
-    }
-    const file = makeFile('secret.txt', 'secret');
-    fs.chmodSync(file, 0o000);
-    const error = expectNativeError(() => openMapped(file, 'readonly'), 'EACCES');
-    expect(error.message).toContain(file);
-  });
+  // EACCES on an unreadable file: tested as `nobody` in src/main/services/commit/unprivileged.test.ts
+  // (the tests run as root here, and permission bits do not stop root).
 
   it('a directory fails with EISDIR', () => {
     const error = expectNativeError(() => openMapped(temp.path, 'readonly'), 'EISDIR');
