@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { nativeTesting } from '../../native/index';
+import { SEARCH_LIMITS, searchPool } from '../main/services/find/searchPool';
 import type { Result } from '../shared/result';
 import { decodeFrame, encodeFrame, type ServerMessage } from '../shared/wire';
 import { defaultHostLimits, startHost, type RunningHost } from './server';
@@ -295,4 +297,49 @@ describe('browser host caps and backpressure', () => {
       for (const socket of sockets) socket.close();
     }
   });
+});
+
+describe('many searching sockets', () => {
+  it('32 sockets each searching share the pool: at most 4 searches run, and every thread ends when they close', async () => {
+    const path = join(dir, 'big.log');
+    writeFileSync(path, 'abcdefgh ERROR ijk\n'.repeat(400_000));
+    const busyHost = await startHost({ files: [path], rendererDir: dir });
+    const sockets: WebSocket[] = [];
+    try {
+      for (let i = 0; i < 32; i++) sockets.push(await connect(`token=${token(busyHost)}`, undefined, busyHost));
+      let id = 1;
+      const call = async (socket: WebSocket, name: string, args: unknown[]): Promise<Result<unknown>> =>
+        request(socket, frameOf(id++, name, args));
+      const offerId = busyHost.services.offers.list()[0]!.offerId;
+      const started = await Promise.all(
+        sockets.map(async (socket) => {
+          const opened = (await call(socket, 'openOffered', [offerId])) as Result<{ session: number }>;
+          if (!opened.ok) return opened;
+          // No required literal: the regex engine reads the whole file in its worker.
+          return call(socket, 'startFind', [
+            opened.value.session,
+            { mode: 'regex', pattern: 'E.ROR|W.RN', matchCase: true, wholeWord: false },
+          ]);
+        }),
+      );
+      expect(started.filter((result) => !result.ok)).toEqual([]);
+      let peakRunning = 0;
+      let peakThreads = 0;
+      for (let i = 0; i < 50; i++) {
+        peakRunning = Math.max(peakRunning, searchPool.runningCount);
+        peakThreads = Math.max(peakThreads, nativeTesting.searchWorkerThreads());
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(peakRunning).toBeGreaterThan(0);
+      expect(peakRunning).toBeLessThanOrEqual(SEARCH_LIMITS.maxRunning);
+      // Each regex with a required literal may run one native search (at most 2 threads) beside it.
+      expect(peakThreads).toBeLessThanOrEqual(2 * SEARCH_LIMITS.maxRunning);
+    } finally {
+      for (const socket of sockets) socket.close();
+      await until(() => busyHost.services.sessions.openCount === 0, 'the sockets closed their sessions');
+      await busyHost.close();
+    }
+    await until(() => searchPool.runningCount === 0 && searchPool.waitingCount === 0, 'the pool emptied');
+    await until(() => nativeTesting.searchWorkerThreads() === 0, 'every search thread ended');
+  }, 60_000);
 });

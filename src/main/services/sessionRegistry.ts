@@ -1,5 +1,6 @@
 // All open file sessions, each owned by one window (or one browser-host connection).
 import { resolve } from 'node:path';
+import { releaseMemory } from '../../../native/index';
 import type { FileInfo } from '../../shared/contract';
 import type { Disposable } from '../../shared/disposable';
 import { err, errFromThrown, ok, type Result } from '../../shared/result';
@@ -60,6 +61,7 @@ export class SessionRegistry implements Disposable {
     if (!found.ok) return found;
     this.forget(found.value);
     found.value.dispose();
+    scheduleMemoryRelease();
     return ok(null);
   }
 
@@ -70,6 +72,7 @@ export class SessionRegistry implements Disposable {
         session.dispose();
       }
     }
+    scheduleMemoryRelease();
   }
 
   dispose(): void {
@@ -85,4 +88,19 @@ export class SessionRegistry implements Disposable {
     if (left > 0) this.countByOwner.set(session.owner, left);
     else this.countByOwner.delete(session.owner);
   }
+}
+
+let releaseTimer: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * Once closing settles down, hands freed memory (search results, index tables) back to the system:
+ * glibc keeps freed blocks of many threads' arenas otherwise.
+ */
+function scheduleMemoryRelease(): void {
+  if (releaseTimer !== undefined) return;
+  releaseTimer = setTimeout(() => {
+    releaseTimer = undefined;
+    releaseMemory();
+  }, 1000);
+  releaseTimer.unref?.();
 }
