@@ -48,12 +48,11 @@ function q(mode: FindQuery['mode'], pattern: string, matchCase = true): FindQuer
   return { mode, pattern, matchCase, wholeWord: false };
 }
 
-function value<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`${result.code}: ${result.message}`);
-  return result.value as T;
-}
-
-export async function benchFind(path: string): Promise<void> {
+/** Services with a silent host, and a call helper that throws on an error value. */
+function benchServices(): {
+  services: ReturnType<typeof createServices>;
+  call: <T>(name: string, ...args: unknown[]) => Promise<T>;
+} {
   const services = createServices({
     info: { kind: 'browser', nativeOpenDialog: false, acceptsDroppedFiles: false },
     emit: () => undefined,
@@ -61,6 +60,16 @@ export async function benchFind(path: string): Promise<void> {
   });
   const call = async <T>(name: string, ...args: unknown[]): Promise<T> =>
     value<T>(await services.dispatch(owner, name, args));
+  return { services, call };
+}
+
+function value<T>(result: Result<unknown>): T {
+  if (!result.ok) throw new Error(`${result.code}: ${result.message}`);
+  return result.value as T;
+}
+
+export async function benchFind(path: string): Promise<void> {
+  const { services, call } = benchServices();
   try {
     const info = await call<FileInfo>('openOffered', services.offers.offer(path).offerId);
     await call('openText', info.session, 'utf-8');
@@ -154,13 +163,7 @@ export async function benchMatchMemory(dir: string): Promise<void> {
   const path = join(dir, 'matches-10m.log');
   const lines = 10_000_000;
   if (!existsSync(path) || statSync(path).size !== lines * 2) writeFileSync(path, Buffer.alloc(lines * 2, 'e\n'));
-  const services = createServices({
-    info: { kind: 'browser', nativeOpenDialog: false, acceptsDroppedFiles: false },
-    emit: () => undefined,
-    chooseCopyPath: () => Promise.resolve(null),
-  });
-  const call = async <T>(name: string, ...args: unknown[]): Promise<T> =>
-    value<T>(await services.dispatch(owner, name, args));
+  const { services, call } = benchServices();
   try {
     const info = await call<FileInfo>('openOffered', services.offers.offer(path).offerId);
     await call('openText', info.session, 'utf-8');

@@ -83,16 +83,21 @@ export function tempDirForFile(prefix: string, options: { uniqueNames?: boolean 
   };
 }
 
+/** Expects `error` to be a NativeError with `code` (its message starting "CODE: "), and returns it. */
+function checkedNativeError(error: unknown, code: string): NativeError {
+  expect(isNativeError(error), `expected a NativeError, got ${String(error)}`).toBe(true);
+  const nativeError = error as NativeError;
+  expect(nativeError.code).toBe(code);
+  expect(nativeError.message.startsWith(`${code}: `)).toBe(true);
+  return nativeError;
+}
+
 /** Runs `action`, expects a NativeError with `code`, and returns it for further checks. */
 export function expectNativeError(action: () => unknown, code: string): NativeError {
   try {
     action();
   } catch (error) {
-    expect(isNativeError(error), `expected a NativeError, got ${String(error)}`).toBe(true);
-    const nativeError = error as NativeError;
-    expect(nativeError.code).toBe(code);
-    expect(nativeError.message.startsWith(`${code}: `)).toBe(true);
-    return nativeError;
+    return checkedNativeError(error, code);
   }
   throw new Error(`expected ${code}, but nothing was thrown`);
 }
@@ -102,11 +107,7 @@ export async function expectNativeRejection(promise: Promise<unknown>, code: str
   try {
     await promise;
   } catch (error) {
-    expect(isNativeError(error), `expected a NativeError, got ${String(error)}`).toBe(true);
-    const nativeError = error as NativeError;
-    expect(nativeError.code).toBe(code);
-    expect(nativeError.message.startsWith(`${code}: `)).toBe(true);
-    return nativeError;
+    return checkedNativeError(error, code);
   }
   throw new Error(`expected a rejection with ${code}, but the promise resolved`);
 }
