@@ -417,10 +417,14 @@ function HexOptions(): ReactElement {
   );
 }
 
+const savePercent = (saving: { copiedBytes: number; totalBytes: number }): number =>
+  saving.totalBytes === 0 ? 100 : Math.floor((saving.copiedBytes / saving.totalBytes) * 100);
+
 function EditBar(): ReactElement | null {
   const edit = useAppStore((state) => state.edit);
   const writable = useAppStore((state) => state.file?.writable ?? false);
   const committing = useAppStore((state) => state.committing);
+  const saving = useAppStore((state) => state.saving);
   const actions = useAppStore.getState();
   if (edit === null) return null;
   const pending = edit.modifiedBytes > 0;
@@ -452,7 +456,7 @@ function EditBar(): ReactElement | null {
           type="button"
           className="primary"
           onClick={() => void actions.saveCopy()}
-          disabled={!pending}
+          disabled={!pending || saving !== null}
           title="The file is read-only: write a copy with the edits (Ctrl+S)"
         >
           Save a copy…
@@ -462,6 +466,15 @@ function EditBar(): ReactElement | null {
         Discard edits
       </button>
       {committing && <Progress label="Committing edits" />}
+      {saving !== null && (
+        <>
+          <span className="saving">Saving a copy… {savePercent(saving)}%</span>
+          <Progress label="Saving a copy" percent={savePercent(saving)} />
+          <button type="button" onClick={() => void actions.cancelSaveCopy()}>
+            Cancel save
+          </button>
+        </>
+      )}
     </div>
   );
 }

@@ -121,6 +121,14 @@ export interface JournalState {
 }
 export type JournalAction = 'rollback' | 'finish' | 'discard';
 
+/** How far a running "Save a copy" has got. */
+export interface SaveProgress {
+  readonly session: SessionId;
+  readonly copiedBytes: number;
+  readonly totalBytes: number;
+  readonly done: boolean;
+}
+
 export interface CommitOutcome {
   readonly info: FileInfo;
   readonly edit: EditState;
@@ -212,7 +220,10 @@ export interface Requests {
   /** Writes pending edits into the file in place, crash-safe (journal, write, flush). */
   commitEdits: { args: [session: SessionId]; result: CommitOutcome };
   /** A full copy of the file with the edits, at a path the host picks (dialog, or beside the file). */
+  /** Null when the user cancelled (the dialog, or cancelSaveCopy while it ran). Progress: saveProgress events. */
   saveCopy: { args: [session: SessionId]; result: { readonly path: string } | null };
+  /** Stops a running saveCopy of the session: its temporary file is removed, nothing is left. */
+  cancelSaveCopy: { args: [session: SessionId]; result: null };
   journalStatus: { args: [session: SessionId]; result: JournalState | null };
   resolveJournal: { args: [session: SessionId, action: JournalAction]; result: FileChange };
   /** Starts a search in the background (cancelling the session's previous one). */
@@ -249,6 +260,8 @@ export interface Events {
   fileChanged: FileChange;
   /** Search progress, at most ~10 times a second, and once when it ends. */
   findProgress: FindStatus;
+  /** Save-a-copy progress, at most ~10 times a second, and once when it ends. */
+  saveProgress: SaveProgress;
 }
 export type EventName = keyof Events;
 
@@ -264,6 +277,7 @@ export const eventDelivery = {
   indexProgress: 'latestPerSession',
   fileChanged: 'every',
   findProgress: 'latestPerSession',
+  saveProgress: 'latestPerSession',
 } as const satisfies Record<EventName, EventDelivery>;
 export const eventNames = Object.keys(eventDelivery) as readonly EventName[];
 

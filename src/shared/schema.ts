@@ -284,6 +284,7 @@ export const requestSchemas = {
   discardEdits: [a.session],
   commitEdits: [a.session],
   saveCopy: [a.session],
+  cancelSaveCopy: [a.session],
   journalStatus: [a.session],
   resolveJournal: [a.session, a.journalAction],
   startFind: [a.session, a.query],

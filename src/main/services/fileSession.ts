@@ -41,6 +41,8 @@ import { detectEncoding, TextIndex } from './textIndex';
 /** Sends an event to the window (or connection) that owns the session. */
 export type Emit = <E extends EventName>(name: E, payload: Events[E]) => void;
 
+const SAVE_PROGRESS_INTERVAL_MS = 100;
+
 export class FileSession implements Disposable {
   /** What was opened (or last re-mapped or committed): status and commit compare the disk with it. */
   private opened: FileIdentity;
@@ -201,11 +203,43 @@ export class FileSession implements Disposable {
     return ok({ info: this.info, edit: this.editState(), bytesWritten });
   }
 
-  /** A copy of the file with the pending edits, written off the main thread; null if cancelled. */
-  async saveCopy(dest: string, signal?: AbortSignal): Promise<Result<{ readonly path: string } | null>> {
-    const saved = await saveCopy(this.path, this.edited.pendingEdits(), dest, signal ? { signal } : {});
-    if (!saved.ok) return saved;
-    return ok(saved.value === 'saved' ? { path: dest } : null);
+  /** The running save-a-copy's cancel switch, or null. */
+  private saving: AbortController | null = null;
+
+  /**
+   * A copy of the file with the pending edits, written off the main thread, with saveProgress
+   * events at most ~10 times a second; null if cancelled. One at a time per session.
+   */
+  async saveCopy(dest: string): Promise<Result<{ readonly path: string } | null>> {
+    if (this.saving !== null)
+      return err('ELOCKED', 'A copy of this file is being saved already; wait for it or cancel it.');
+    const saving = new AbortController();
+    this.saving = saving;
+    let lastEmit = 0;
+    const progress = (copiedBytes: number, totalBytes: number, done: boolean): void =>
+      this.emit('saveProgress', { session: this.id, copiedBytes, totalBytes, done });
+    try {
+      const saved = await saveCopy(this.path, this.edited.pendingEdits(), dest, {
+        signal: saving.signal,
+        onProgress: (copied, total) => {
+          const now = Date.now();
+          if (now - lastEmit < SAVE_PROGRESS_INTERVAL_MS) return;
+          lastEmit = now;
+          progress(copied, total, false);
+        },
+      });
+      progress(this.size, this.size, true);
+      if (!saved.ok) return saved;
+      return ok(saved.value === 'saved' ? { path: dest } : null);
+    } finally {
+      this.saving = null;
+    }
+  }
+
+  /** Stops a running save-a-copy (its temporary file is removed); nothing happens if none runs. */
+  cancelSaveCopy(): null {
+    this.saving?.abort();
+    return null;
   }
 
   async journalStatus(): Promise<Result<JournalState | null>> {
@@ -444,6 +478,7 @@ export class FileSession implements Disposable {
   }
 
   dispose(): void {
+    this.saving?.abort();
     this.store.dispose();
   }
 }

@@ -109,6 +109,7 @@ export function createDispatch({ sessions, offers, host }: ServiceDeps): Dispatc
       const dest = await host.chooseCopyPath(context, found.value.path);
       return dest === null ? ok(null) : found.value.saveCopy(dest);
     },
+    cancelSaveCopy: (context, [session]) => withSession(context, session, (found) => ok(found.cancelSaveCopy())),
     journalStatus: (context, [session]) => withSession(context, session, (found) => found.journalStatus()),
     resolveJournal: (context, [session, action]) =>
       withSession(context, session, (found) => found.resolveJournal(action)),

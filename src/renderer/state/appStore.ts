@@ -13,6 +13,7 @@ import type {
   HostInfo,
   IndexStatus,
   OfferedFile,
+  SaveProgress,
 } from '../../shared/contract';
 import type { Result } from '../../shared/result';
 import { byteCount, byteOffset } from '../../shared/units';
@@ -42,6 +43,8 @@ export interface AppState {
   /** An action waiting for the user to commit or discard pending edits first. */
   confirm: { readonly action: 'close' | 'open'; readonly proceed: () => Promise<void> } | null;
   committing: boolean;
+  /** A running "Save a copy": bytes copied of the total, or null. */
+  saving: { readonly copiedBytes: number; readonly totalBytes: number } | null;
 }
 
 interface AppActions {
@@ -64,6 +67,8 @@ interface AppActions {
   discardEdits(): Promise<void>;
   commitEdits(): Promise<boolean>;
   saveCopy(): Promise<void>;
+  cancelSaveCopy(): Promise<void>;
+  onSaveProgress(progress: SaveProgress): void;
   resolveJournal(action: JournalAction): Promise<void>;
   settleConfirm(choice: 'commit' | 'discard' | 'cancel'): Promise<void>;
   showInfo(message: string | null): void;
@@ -154,6 +159,7 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
     journal: null,
     confirm: null,
     committing: false,
+    saving: null,
 
     init: async () => {
       // StrictMode runs effects twice in development; subscribe and open only once.
@@ -168,6 +174,7 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
       api.on('indexProgress', (status) => {
         if (isCurrent(status.session)) set({ index: status });
       });
+      api.on('saveProgress', (progress) => get().onSaveProgress(progress));
       api.on('fileChanged', (change) => {
         if (!isCurrent(change.info.session)) return;
         // Growth under follow mode shows itself; a shrink or a replacement needs a notice.
@@ -288,10 +295,26 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
     },
     saveCopy: async () => {
       const file = get().file;
-      if (file === null) return;
+      if (file === null || get().saving !== null) return;
+      set({ saving: { copiedBytes: 0, totalBytes: file.size } });
       const result = await getApi().saveCopy(file.session);
+      if (!isCurrent(file.session)) return;
+      set({ saving: null });
       if (!result.ok) return set({ alert: `The copy was not saved: ${result.message}` });
-      if (result.value !== null) set({ info: `Saved a copy with the edits to ${result.value.path}.` });
+      set({
+        info:
+          result.value === null
+            ? 'The copy was cancelled; nothing was saved.'
+            : `Saved a copy with the edits to ${result.value.path}.`,
+      });
+    },
+    cancelSaveCopy: async () => {
+      const file = get().file;
+      if (file !== null && get().saving !== null) await getApi().cancelSaveCopy(file.session);
+    },
+    onSaveProgress: (progress) => {
+      if (!isCurrent(progress.session) || get().saving === null || progress.done) return;
+      set({ saving: { copiedBytes: progress.copiedBytes, totalBytes: progress.totalBytes } });
     },
     resolveJournal: async (action) => {
       const file = get().file;
