@@ -78,6 +78,7 @@ export class FileSession implements Disposable {
         file: () => this.edited.file,
         reader: () => this.edited.reader(),
         hasPendingEdits: () => this.edited.hasPendingEdits,
+        editGeneration: () => this.edited.generation,
         encoding: () => this.text?.encoding ?? 'utf-8',
         text: () => this.text,
         emit: (status) => this.emit('findProgress', status),
@@ -188,7 +189,14 @@ export class FileSession implements Disposable {
       if (!committed.ok) return committed;
       this.opened = committed.value;
     }
-    if (this.store.isDisposed) return err('ECLOSED', `${this.path} was closed during the commit`);
+    if (this.store.isDisposed) {
+      return err(
+        'ECLOSED',
+        pending.length > 0
+          ? `The edits were committed to ${this.path}, but the file was closed before the commit finished.`
+          : `${this.path} was closed during the commit`,
+      );
+    }
     // Edits are refused while committing, so the model still holds exactly what was written.
     if (this.edited.generation !== generation) return err('EINTERNAL', 'the edits changed during the commit');
     // The read-only shared mapping already shows the new bytes; only a changed newline moves lines.

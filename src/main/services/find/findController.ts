@@ -14,7 +14,7 @@ import { err, errFromThrown, ok, type Result } from '../../../shared/result';
 import { byteCount, type SessionId } from '../../../shared/units';
 import type { TextIndex } from '../textIndex';
 import { NativeSearch } from './nativeSearch';
-import { encodeText, planSearch, type RegexPlan } from './query';
+import { encodeText, literalRegexPlan, planSearch, type RegexPlan, type SearchPlan } from './query';
 import type { ByteReader, CandidateSource } from './lineFeeder';
 import { RegexSearch } from './regexSearch';
 import type { WorkPool } from '../workPool';
@@ -23,8 +23,10 @@ import { PooledSearch, searchPool } from './searchPool';
 const PROGRESS_INTERVAL_MS = 100;
 /** Line text shown per row of the matches pane. */
 const MATCH_ROW_BYTES = 1024;
-/** Replace-all turns matches into edits this many at a time (bounded memory). */
+/** Replace-all turns matches into edits this many at a time. */
 const REPLACE_BATCH = 100_000;
+/** Most matches one replace-all changes: each pending edit costs memory, and undo keeps them all. */
+export const MAX_REPLACE_ALL = 200_000;
 
 export interface FindHost {
   readonly session: SessionId;
@@ -34,6 +36,8 @@ export interface FindHost {
   /** Reads the file as the session shows it (current mapping, pending edits laid over). */
   reader(): ByteReader;
   hasPendingEdits(): boolean;
+  /** Bumped on every edit, undo, redo, discard and commit. */
+  editGeneration(): number;
   encoding(): TextEncodingName;
   text(): TextIndex | null;
   emit(status: FindStatus): void;
@@ -43,6 +47,8 @@ export interface FindHost {
 
 export class FindController implements Disposable {
   private run: PooledSearch | null = null;
+  /** The edit generation the current search started at, and whether its engine sees pending edits. */
+  private runEdits: { readonly generation: number; readonly seesEdits: boolean } | null = null;
   private query: FindQuery | null = null;
   private nextId = 1;
   private pump: ReturnType<typeof setInterval> | undefined;
@@ -58,18 +64,30 @@ export class FindController implements Disposable {
     if (!plan.ok) return plan;
     this.stop();
     const id = this.nextId++;
+    // The native search reads the mapping alone; with pending edits, text goes to the regex engine,
+    // which reads through them (a literal as a regex). Hex still searches the bytes on disk.
+    const pendingEdits = this.host.hasPendingEdits();
+    const searchPlan: SearchPlan =
+      pendingEdits && plan.value.kind === 'bytes' && query.mode === 'text' ? literalRegexPlan(query) : plan.value;
     let started: Result<PooledSearch>;
     try {
-      const file = this.host.file();
-      const searchPlan = plan.value;
-      started = PooledSearch.start(this.pool, this.host.owner, id, file.size(), () =>
-        searchPlan.kind === 'bytes' ? new NativeSearch(id, file, searchPlan) : this.startRegex(id, file, searchPlan),
-      );
+      const size = this.host.file().size();
+      // The mapping is taken when the pool starts the search: the file may be re-mapped meanwhile.
+      started = PooledSearch.start(this.pool, this.host.owner, id, size, () => {
+        const file = this.host.file();
+        return searchPlan.kind === 'bytes'
+          ? new NativeSearch(id, file, searchPlan)
+          : this.startRegex(id, file, searchPlan);
+      });
     } catch (error) {
       return errFromThrown(error);
     }
     if (!started.ok) return started;
     this.run = started.value;
+    this.runEdits = {
+      generation: this.host.editGeneration(),
+      seesEdits: searchPlan.kind === 'regex' || !pendingEdits,
+    };
     this.query = query;
     this.pump = setInterval(() => this.tick(), PROGRESS_INTERVAL_MS);
     this.pump.unref?.();
@@ -251,12 +269,31 @@ export class FindController implements Disposable {
     const bytes = encoded.value;
     const progress = run.value.progress();
     if (which === 'all' && !progress.done) return err('EINVAL', 'Wait for the search to finish before replacing all.');
+    const edits = this.runEdits;
+    if (edits !== null && !edits.seesEdits) {
+      return err(
+        'EINVAL',
+        'This hex search ran over the file as it is on disk, without your pending edits: commit or discard them, then search again before replacing.',
+      );
+    }
+    if (edits !== null && edits.generation !== this.host.editGeneration()) {
+      return err(
+        'EINVAL',
+        'The edits changed since this search ran, so its matches may be stale: search again before replacing.',
+      );
+    }
+    if (which === 'all' && progress.matchCount > MAX_REPLACE_ALL) {
+      return err(
+        'ELIMIT',
+        `Replace all changes at most ${MAX_REPLACE_ALL.toLocaleString('en-US')} matches at once; this search has ${progress.matchCount.toLocaleString('en-US')}. Narrow the search first.`,
+      );
+    }
     const first = which === 'all' ? 0 : which;
     const count = which === 'all' ? progress.matchCount : 1;
     if (which !== 'all' && (which < 0 || which >= progress.matchCount)) {
       return err('ERANGE', `there is no match ${which + 1}`);
     }
-    const edits: { offset: number; bytes: Uint8Array }[] = [];
+    const replacements: { offset: number; bytes: Uint8Array }[] = [];
     for (let start = first; start < first + count; start += REPLACE_BATCH) {
       const page = run.value.page(start, Math.min(REPLACE_BATCH, first + count - start));
       for (let i = 0; i < page.offsets.length; i++) {
@@ -266,13 +303,14 @@ export class FindController implements Disposable {
             `The replacement is ${bytes.byteLength} byte(s) but the match at offset ${page.offsets[i]} is ${page.lengths[i]}: hexlog only replaces with the same length, so the file never changes size.`,
           );
         }
-        edits.push({ offset: page.offsets[i]!, bytes });
+        replacements.push({ offset: page.offsets[i]!, bytes });
       }
     }
-    return this.host.applyEdits(edits);
+    return this.host.applyEdits(replacements);
   }
 
   private stop(): void {
+    this.runEdits = null;
     if (this.pump !== undefined) clearInterval(this.pump);
     this.pump = undefined;
     this.run?.dispose();
@@ -291,6 +329,8 @@ function literalSearch(id: number, file: MappedFile, plan: RegexPlan, encoding: 
   // Case-insensitive native matching is ASCII only.
   // eslint-disable-next-line no-control-regex
   if (caseInsensitive && /[^\u0000-\u007f]/.test(plan.literal)) return null;
+  // A lone surrogate or U+FFFD stands for bytes the literal's encoding cannot give back.
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\uFFFD/.test(plan.literal)) return null;
   const bytes = encodeText(plan.literal, encoding);
   if (!bytes.ok) return null;
   return new NativeSearch(id, file, {

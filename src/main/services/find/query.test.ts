@@ -30,6 +30,10 @@ describe('requiredLiteral', () => {
     ['abc+?d', 'abc'],
     ['(?=abc)xy', 'xy'],
     ['(a)b\\1cd', 'cd'],
+    ['(?<n>ab)\\k<n>', null],
+    ['\\101BC', 'BC'],
+    ['x\\012yz', 'yz'],
+    ['(ab)\\12cd', 'cd'],
   ])('%s → %s', (pattern, literal) => {
     expect(requiredLiteral(pattern)).toBe(literal);
   });

@@ -73,6 +73,17 @@ function escapeAtom(pattern: string, start: number): Atom {
       : { char: null, end: start + 2 };
   }
   if (next === '0' && !/^[0-9]$/.test(pattern[start + 2] ?? '')) return { char: '\0', end: start + 2 };
+  // A back-reference or a legacy octal escape (\1, \12, \101, \012): all its digits belong to it.
+  if (/^[0-9]$/.test(next)) {
+    let end = start + 2;
+    while (/^[0-9]$/.test(pattern[end] ?? '')) end++;
+    return { char: null, end };
+  }
+  // \k<name>: a named back-reference (with named groups); its name is not text to find.
+  if (next === 'k' && pattern[start + 2] === '<') {
+    const close = pattern.indexOf('>', start + 3);
+    return { char: null, end: close < 0 ? start + 2 : close + 1 };
+  }
   // Classes (\d \w \s …), assertions (\b \B), back-references, \k<…>, \p{…} and identity escapes of
   // letters or digits: not a literal we can rely on.
   if (next === '' || /[A-Za-z0-9]/.test(next)) return { char: null, end: start + 2 };
@@ -138,6 +149,20 @@ export function requiredLiteral(pattern: string): string | null {
 }
 
 export type SearchPlan = BytePlan | RegexPlan;
+
+/**
+ * A text query as a regex plan, for the engine that reads through pending edits: the pattern
+ * escaped, Match case and Whole word as flags and \b.
+ */
+export function literalRegexPlan(query: FindQuery): RegexPlan {
+  const escaped = query.pattern.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+  return {
+    kind: 'regex',
+    source: query.wholeWord ? `\\b(?:${escaped})\\b` : escaped,
+    flags: query.matchCase ? 'g' : 'gi',
+    literal: null,
+  };
+}
 
 /** The bytes of `text` in the file's encoding, or why it cannot occur there. */
 export function encodeText(text: string, encoding: TextEncodingName): Result<Uint8Array> {

@@ -1,6 +1,6 @@
 // The regex engine against the literal search and against perl, on bytes that are not valid text.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FileInfo, FindQuery, FindStatus, MatchPage, TextEncodingName } from '../../../shared/contract';
@@ -8,7 +8,9 @@ import { seededRandom } from '../../../shared/seededRandom';
 import type { Services } from '../index';
 import { createServiceHarness, testOwner, type ServiceHarness } from '../testing/serviceHarness';
 import { MAX_REGEX_LINE_BYTES } from './lineFeeder';
+import { MAX_REPLACE_ALL } from './findController';
 import { encodeText } from './query';
+import { SEARCH_LIMITS, searchPool } from './searchPool';
 
 let harness: ServiceHarness;
 let dir: string;
@@ -225,5 +227,97 @@ describe('regex search over bytes', () => {
       expect(status.notice).toMatch(/longer than 4 MiB/);
     }
     expect(services.sessions.get(info.session, testOwner.owner).ok).toBe(true);
+  });
+});
+
+describe('defects an adversarial run found', () => {
+  it.each(['utf-16le', 'utf-16be'] as const)(
+    'in %s with a byte-order mark, offsets count the BOM and replace-all keeps it',
+    async (encoding) => {
+      const text = '\ufeffhello world\n\ufeffhello\n';
+      const bytes = encodeText(text, encoding);
+      if (!bytes.ok) throw new Error('cannot encode');
+      const info = await open(bytes.value, 'auto');
+      const { status, page } = await search(info, 'hello', 'regex');
+      expect([...page.offsets]).toEqual([2, 28]);
+      expect([...page.lengths]).toEqual([10, 10]);
+      await call('replaceMatches', info.session, status.searchId, 'all', 'HELLO');
+      await call('commitEdits', info.session);
+      const expected = encodeText(text.replaceAll('hello', 'HELLO'), encoding);
+      expect(expected.ok && Buffer.compare(readFileSync(join(dir, 'f.log')), expected.value)).toBe(0);
+    },
+  );
+
+  it('replace-all refuses matches made stale by an edit after the search, and loses no edit', async () => {
+    const info = await open('foo foo\n');
+    const { status } = await search(info, 'foo', 'text');
+    await call('editBytes', info.session, 0, new TextEncoder().encode('X'));
+    expect(
+      await services.dispatch(testOwner, 'replaceMatches', [info.session, status.searchId, 'all', 'bar']),
+    ).toMatchObject({
+      ok: false,
+      code: 'EINVAL',
+    });
+    // Searched again, the text search sees the pending edit and replaces only the real match.
+    const again = await search(info, 'foo', 'text');
+    expect([...again.page.offsets]).toEqual([4]);
+    await call('replaceMatches', info.session, again.status.searchId, 'all', 'bar');
+    await call('commitEdits', info.session);
+    expect(readFileSync(join(dir, 'f.log'), 'latin1')).toBe('Xoo bar\n');
+  });
+
+  it('a text search with pending edits finds text typed as an edit, not text edited away', async () => {
+    const info = await open('foo foo\n');
+    await call('editBytes', info.session, 0, new TextEncoder().encode('bar'));
+    expect([...(await search(info, 'bar', 'text')).page.offsets]).toEqual([0]);
+    expect([...(await search(info, 'foo', 'text')).page.offsets]).toEqual([4]);
+    // A hex search reads the file on disk: replacing from it is refused while edits are pending.
+    const hex = await search(info, '66 6F 6F', 'hex');
+    expect(
+      await services.dispatch(testOwner, 'replaceMatches', [info.session, hex.status.searchId, 'all', 'baz']),
+    ).toMatchObject({
+      ok: false,
+      code: 'EINVAL',
+    });
+  });
+
+  it('replace-all past its cap is refused with ELIMIT and changes nothing', async () => {
+    const info = await open(','.repeat(MAX_REPLACE_ALL + 1));
+    const { status } = await search(info, ',', 'text');
+    expect(
+      await services.dispatch(testOwner, 'replaceMatches', [info.session, status.searchId, 'all', ';']),
+    ).toMatchObject({
+      ok: false,
+      code: 'ELIMIT',
+    });
+    expect(await call('editState', info.session)).toMatchObject({ modifiedBytes: 0 });
+  });
+
+  it('a required literal with a lone surrogate or U+FFFD is not trusted: the regex still finds its matches', async () => {
+    const info = await open(Buffer.concat([Buffer.from('err😀 x\nab'), Buffer.from([0xff, 0xfe, 0x0a])]));
+    expect((await search(info, 'err😀*', 'regex')).page.offsets.length).toBe(1);
+    expect([...(await search(info, 'ab\\uFFFD\\uFFFD', 'regex')).page.offsets]).toEqual([10]);
+  });
+});
+
+describe('a search waiting for the pool', () => {
+  it('starts on the file as re-mapped meanwhile (it grew), instead of failing with ECLOSED', async () => {
+    const info = await open('one ERROR\n');
+    const blockers = Array.from({ length: SEARCH_LIMITS.maxRunning }, () =>
+      searchPool.request('blocker', () => undefined),
+    );
+    try {
+      await call('startFind', info.session, query('ERROR', 'text'));
+      await call('startFind', info.session, query('ERR.R', 'regex'));
+      expect((await call<FindStatus>('findStatus', info.session)).notice).toMatch(/Waiting/);
+      appendFileSync(join(dir, 'f.log'), 'two ERROR\n');
+      await call('reloadFile', info.session);
+    } finally {
+      for (const blocker of blockers) if (blocker.ok) blocker.value.release();
+    }
+    const status = await finish(info);
+    expect(status.error).toBeNull();
+    const page = await call<MatchPage>('findMatches', info.session, status.searchId, 0, 10);
+    expect([...page.offsets]).toEqual([4, 14]);
   });
 });

@@ -19,7 +19,8 @@ const byteStartOf = (${byteStart.toString()});
 const regex = new RegExp(source, flags);
 const unit = encoding === 'utf-16le' || encoding === 'utf-16be' ? 2 : 1;
 const newlineLow = encoding !== 'utf-16be';
-const decoder16 = unit === 2 ? new TextDecoder(encoding) : null;
+// ignoreBOM: a U+FEFF at a line's start is text (two bytes), never dropped.
+const decoder16 = unit === 2 ? new TextDecoder(encoding, { ignoreBOM: true }) : null;
 let offsets = [];
 let lengths = [];
 const isUnit = (buffer, at, code) => unit === 1 ? buffer[at] === code

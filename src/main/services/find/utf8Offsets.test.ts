@@ -2,11 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../shared/seededRandom';
 import { byteStart, decodeUtf8WithOffsets } from './utf8Offsets';
 
-const decoder = new TextDecoder('utf-8');
+// ignoreBOM: like Buffer's utf8Slice, a leading U+FEFF is kept as text.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** Random bytes biased towards UTF-8 lead and continuation bytes, so every error path is hit. */
 function utf8ishBytes(random: ReturnType<typeof seededRandom>, length: number): Uint8Array {
-  const pool = [0x41, 0x0a, 0x80, 0x9f, 0xa0, 0xbf, 0xc2, 0xc3, 0xdf, 0xe0, 0xe2, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff];
+  const pool = [
+    0xef, 0xbb, 0x41, 0x0a, 0x80, 0x9f, 0xa0, 0xbf, 0xc2, 0xc3, 0xdf, 0xe0, 0xe2, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff,
+  ];
   const out = new Uint8Array(length);
   for (let i = 0; i < length; i++) out[i] = random.int(3) === 0 ? random.int(256) : pool[random.int(pool.length)]!;
   return out;
