@@ -306,7 +306,10 @@ export class FindController implements Disposable {
         replacements.push({ offset: page.offsets[i]!, bytes });
       }
     }
-    return this.host.applyEdits(replacements);
+    const applied = this.host.applyEdits(replacements);
+    // Same-length replacements of matches that do not overlap leave the other matches in place.
+    if (applied.ok && edits !== null) this.runEdits = { ...edits, generation: this.host.editGeneration() };
+    return applied;
   }
 
   private stop(): void {

@@ -281,6 +281,15 @@ describe('defects an adversarial run found', () => {
     });
   });
 
+  it('replacing one match after another works: a replacement of its own does not make the rest stale', async () => {
+    const info = await open('foo foo foo\n');
+    const { status } = await search(info, 'foo', 'text');
+    await call('replaceMatches', info.session, status.searchId, 0, 'bar');
+    await call('replaceMatches', info.session, status.searchId, 2, 'baz');
+    const view = await call<{ bytes: Uint8Array }>('readView', info.session, 0, 100);
+    expect(Buffer.from(view.bytes).toString()).toBe('bar foo baz\n');
+  });
+
   it('replace-all past its cap is refused with ELIMIT and changes nothing', async () => {
     const info = await open(','.repeat(MAX_REPLACE_ALL + 1));
     const { status } = await search(info, ',', 'text');
