@@ -364,8 +364,8 @@ function StatusBar(): ReactElement {
           data-done={index.done ? 'true' : 'false'}
         >
           {index.done
-            ? `${index.linesKnown.toLocaleString('en-US')} lines`
-            : `${index.linesKnown.toLocaleString('en-US')} lines so far`}
+            ? `${index.linesKnown.toLocaleString('en-US')} line${index.linesKnown === 1 ? '' : 's'}`
+            : `${index.linesKnown.toLocaleString('en-US')} line${index.linesKnown === 1 ? '' : 's'} so far`}
         </span>
       )}
       {indexing && (
