@@ -500,7 +500,9 @@ describe('progressive search', () => {
       expect(report.held).toBe(4 * 8 * MiB);
       expect(report.kept).toBe(8 * MiB);
       expect(report.released).toBe(true);
-      expect(report.returned).toBeGreaterThan(report.held / 2);
+      // RSS moves with whatever else the process does: ask for a clear part of it (without the trim,
+      // next to nothing comes back).
+      expect(report.returned).toBeGreaterThan(report.held / 4);
     });
   });
 
