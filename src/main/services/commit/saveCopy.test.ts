@@ -24,8 +24,10 @@ describe('saveCopy', () => {
   });
 
   // As an unprivileged user (where the mode really stops the copy being opened) in unprivileged.test.ts.
-  it('gives the copy the original mode plus owner-write', async () => {
+  it('gives the copy the original mode plus owner-write, without setuid or setgid', async () => {
     for (const [mode, expected] of [
+      [0o4755, 0o755],
+      [0o2555, 0o755],
       [0o444, 0o644],
       [0o640, 0o640],
       [0o400, 0o600],

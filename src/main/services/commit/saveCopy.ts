@@ -32,7 +32,7 @@ let saveCount = 0; // tells apart the temporary files of saves started in the sa
 
 /**
  * Writes a copy of path with the edits applied to dest (replacing it). The copy gets the original's
- * permissions plus owner-write. Refuses with EFILECHANGED, leaving nothing behind, when an edit's
+ * permissions plus owner-write, without set-user-ID or set-group-ID. Refuses with EFILECHANGED, leaving nothing behind, when an edit's
  * old bytes are not what the copy holds.
  */
 export async function saveCopy(
@@ -88,7 +88,8 @@ export async function saveCopy(
       return mismatch;
     }
     for (const edit of sorted) await writeAll(target, edit.newBytes, edit.offset);
-    await target.chmod((mode & 0o7777) | 0o200);
+    // The permission bits plus owner-write; never set-user-ID or set-group-ID on a copy someone edited.
+    await target.chmod((mode & 0o1777) | 0o200);
     await target.sync();
     await target.close();
     copy = undefined;
