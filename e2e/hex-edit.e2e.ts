@@ -96,9 +96,9 @@ describe('hex view editing through the browser host', () => {
     await expect.poll(() => page.locator('[data-testid=cursor-offset]').getAttribute('data-offset')).toBe('45056');
     await page.locator('[data-testid=hex-view] [data-offset="45056"]').waitFor();
     await page.keyboard.press('Control+g');
-    await page.getByLabel('Go to offset').fill('999999');
+    await page.getByLabel('Go to offset').fill('#999999');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('[role=alert]').textContent()).toContain('out of range');
+    await expect.poll(() => page.locator('[role=alert]').textContent()).toContain('past the end of the file');
     expect(await page.locator('[data-testid=cursor-offset]').getAttribute('data-offset')).toBe('45056');
   });
 

@@ -25,3 +25,16 @@ export function formatSize(bytes: number): string {
   }
   return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]!} (${exact})`;
 }
+
+/** "1 line", "2 lines", "1,024 bytes". */
+export const plural = (count: number, noun: string, nounPlural = `${noun}s`): string =>
+  `${count.toLocaleString('en-US')} ${count === 1 ? noun : nounPlural}`;
+
+/** An offset in the base the offset column uses, the other base in brackets: "0x1F (31)", "31 (0x1F)". */
+export function offsetText(offset: number, base: 'hex' | 'dec'): string {
+  const sign = offset < 0 ? '−' : '';
+  const magnitude = Math.abs(offset);
+  const hex = `${sign}0x${magnitude.toString(16).toUpperCase()}`;
+  const dec = `${sign}${magnitude.toLocaleString('en-US')}`;
+  return base === 'hex' ? `${hex} (${dec})` : `${dec} (${hex})`;
+}

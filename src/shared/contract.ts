@@ -59,6 +59,9 @@ export interface IndexStatus {
   readonly error: { readonly code: string; readonly message: string } | null;
   /** Whether the file is being followed as it grows. */
   readonly following: boolean;
+  /** The session's data generation (as TextLines.generation): bumped on re-index, reload, growth and
+   *  commit; the renderer's line and byte caches key on it. */
+  readonly generation: number;
 }
 
 /** A viewport of lines: one buffer for all of them, never one message per line. */

@@ -363,7 +363,7 @@ export class FileSession implements Disposable {
         this.generation++;
         this.text = this.createIndex(encoding);
       }
-      return ok(this.text.status());
+      return ok(this.textStatus(this.text));
     } catch (error) {
       return errFromThrown(error);
     }
@@ -374,10 +374,14 @@ export class FileSession implements Disposable {
       this.edited.file,
       encoding,
       this.id,
-      (status) => this.emit('indexProgress', status),
+      (status) => this.emit('indexProgress', { ...status, generation: this.generation }),
       () => this.follow !== null,
       this.owner,
     );
+  }
+
+  private textStatus(text: TextIndex): IndexStatus {
+    return { ...text.status(), generation: this.generation };
   }
 
   private requireText(): Result<TextIndex> {
@@ -388,14 +392,14 @@ export class FileSession implements Disposable {
 
   indexStatus(): Result<IndexStatus> {
     const text = this.requireText();
-    return text.ok ? ok(text.value.status()) : text;
+    return text.ok ? ok(this.textStatus(text.value)) : text;
   }
 
   cancelIndex(): Result<IndexStatus> {
     const text = this.requireText();
     if (!text.ok) return text;
     text.value.cancel();
-    return ok(text.value.status());
+    return ok(this.textStatus(text.value));
   }
 
   /** 0-based lines [first, first + count), at most MAX_LINES_PER_READ; fewer past the indexed lines. */

@@ -8,6 +8,9 @@ import {
   type MappedFile,
 } from '../../../native/index';
 import type { IndexStatus, TextEncodingName } from '../../shared/contract';
+
+/** The index's own status; the session adds its data generation. */
+export type IndexProgress = Omit<IndexStatus, 'generation'>;
 import { MAX_LINE_DISPLAY_BYTES } from '../../shared/contract';
 import type { Disposable } from '../../shared/disposable';
 import { errFromThrown } from '../../shared/result';
@@ -62,7 +65,7 @@ export class TextIndex implements Disposable {
     file: MappedFile,
     readonly encoding: TextEncodingName,
     private readonly session: SessionId,
-    private readonly onProgress: (status: IndexStatus) => void,
+    private readonly onProgress: (status: IndexProgress) => void,
     private readonly isFollowing: () => boolean,
     owner = 'default',
     pool: WorkPool = indexPool,
@@ -102,7 +105,7 @@ export class TextIndex implements Disposable {
     return this.index === null && this.startError === null && !this.cancelledBeforeStart;
   }
 
-  status(): IndexStatus {
+  status(): IndexProgress {
     const progress = this.index?.progress() ?? {
       bytesScanned: 0,
       totalBytes: this.fileSize,

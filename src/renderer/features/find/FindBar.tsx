@@ -3,7 +3,8 @@
 import { useEffect, useRef, type ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Progress } from '../../components/Progress';
-import { useFindStore } from '../../state/findStore';
+import { useFindStore, useFindStoreApi } from '../../state/findStore';
+import { focusView } from '../../shell/viewCommands';
 
 export interface FindBarProps {
   /** Shows a match the find store just made current. */
@@ -26,17 +27,25 @@ export function FindBar({ onReveal, paneOpen, onTogglePane }: FindBarProps): Rea
       current: state.current,
     })),
   );
-  const actions = useFindStore.getState();
+  const findStore = useFindStoreApi();
+  const actions = findStore.getState();
   const input = useRef<HTMLInputElement>(null);
 
+  const focusRequest = useFindStore((state) => state.focusRequest);
   useEffect(() => {
-    if (find.open) input.current?.focus();
-  }, [find.open]);
+    if (!find.open) return;
+    input.current?.focus();
+    input.current?.select();
+  }, [find.open, focusRequest]);
+  const close = (): void => {
+    actions.setOpen(false);
+    focusView();
+  };
 
   if (!find.open) return null;
 
   const go = async (direction: 1 | -1): Promise<void> => {
-    const state = useFindStore.getState();
+    const state = findStore.getState();
     const status = state.status;
     const sameQuery =
       status !== null &&
@@ -48,12 +57,12 @@ export function FindBar({ onReveal, paneOpen, onTogglePane }: FindBarProps): Rea
       await state.run();
       // The first match shows as soon as the search has found it.
       for (let tries = 0; tries < 100; tries++) {
-        const now = useFindStore.getState().status;
+        const now = findStore.getState().status;
         if (now === null || now.matchCount > 0 || now.done || now.error !== null || now.cancelled) break;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     }
-    const match = await useFindStore.getState().step(direction);
+    const match = await findStore.getState().step(direction);
     if (match !== null) onReveal(match.offset, match.length);
   };
 
@@ -63,7 +72,15 @@ export function FindBar({ onReveal, paneOpen, onTogglePane }: FindBarProps): Rea
   const running = status !== null && !status.done && !status.cancelled && status.error === null;
 
   return (
-    <div className="find-bar" role="search">
+    <div
+      className="find-bar"
+      role="search"
+      data-focus="keep"
+      // Its buttons leave the keyboard where it was (in the query, typically).
+      onMouseDown={(event) => {
+        if ((event.target as HTMLElement).closest('button') !== null) event.preventDefault();
+      }}
+    >
       <input
         ref={input}
         aria-label="Find"
@@ -77,7 +94,7 @@ export function FindBar({ onReveal, paneOpen, onTogglePane }: FindBarProps): Rea
           } else if (event.key === 'Escape') {
             event.preventDefault();
             if (running) void actions.cancel();
-            else actions.setOpen(false);
+            else close();
           }
         }}
       />
@@ -158,7 +175,7 @@ export function FindBar({ onReveal, paneOpen, onTogglePane }: FindBarProps): Rea
         Replace all
       </button>
       <Toggle label="Matches" pressed={paneOpen} onClick={onTogglePane} />
-      <button type="button" aria-label="Close the search bar" onClick={() => actions.setOpen(false)}>
+      <button type="button" aria-label="Close the search bar" onClick={close}>
         ×
       </button>
     </div>

@@ -6,8 +6,8 @@ import { displayLine, lineNumber, type LineNumber, type SessionId } from '../../
 import { VirtualRows, type RowRenderProps } from '../../components/VirtualRows';
 import { getApi } from '../../data/api';
 import { Notifier } from '../../data/notifier';
-import { useAppStore } from '../../state/appStore';
-import { useFindStore } from '../../state/findStore';
+import { useFileStore } from '../../state/fileStore';
+import { useFindStore, useFindStoreApi } from '../../state/findStore';
 import { lineText } from '../text/decode';
 
 const BLOCK = 100;
@@ -29,6 +29,8 @@ class MatchRowsCache extends Notifier {
     private readonly session: SessionId,
     private readonly searchId: number,
     private readonly encoding: TextEncodingName,
+    /** The index generation the rows' line numbers belong to. */
+    readonly generation: number,
   ) {
     super();
   }
@@ -96,16 +98,16 @@ function PaneRow({ index, style, cache, currentIndex, onPick }: RowRenderProps &
 }
 
 export function MatchesPane({ onReveal }: { onReveal(offset: number, length: number): void }): ReactElement | null {
-  const session = useAppStore((state) => state.file?.session ?? null);
-  const encoding = useAppStore((state) => state.index?.encoding ?? 'utf-8');
-  const generation = useAppStore((state) => state.generation);
+  const session = useFileStore((state) => state.info.session);
+  const encoding = useFileStore((state) => state.index?.encoding ?? 'utf-8');
+  const generation = useFileStore((state) => state.generation);
+  const findStore = useFindStoreApi();
   const status = useFindStore((state) => state.status);
   const currentIndex = useFindStore((state) => state.current?.index ?? -1);
   const searchId = status?.searchId ?? null;
   const cache = useMemo(
-    () => (session === null || searchId === null ? null : new MatchRowsCache(getApi(), session, searchId, encoding)),
-    // Line numbers of matches change when the file is indexed again.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Line numbers of matches change when the file is indexed again (a new generation).
+    () => (searchId === null ? null : new MatchRowsCache(getApi(), session, searchId, encoding, generation)),
     [session, searchId, encoding, generation],
   );
   const subscribe = useCallback((listener: () => void) => cache?.subscribe(listener) ?? (() => undefined), [cache]);
@@ -115,14 +117,14 @@ export function MatchesPane({ onReveal }: { onReveal(offset: number, length: num
 
   const pick = useCallback(
     (index: number) => {
-      void useFindStore
+      void findStore
         .getState()
         .goTo(index)
         .then((match) => {
           if (match !== null) onReveal(match.offset, match.length);
         });
     },
-    [onReveal],
+    [onReveal, findStore],
   );
   const rowProps = useMemo<PaneRowProps | null>(
     () => (cache === null ? null : { cache, currentIndex, version: version + matchCount, onPick: pick }),

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { byteOffset } from '../../../shared/units';
 import { getApi } from '../../data/api';
-import { useAppStore } from '../../state/appStore';
+import { useFileStore } from '../../state/fileStore';
 import { useFindStore } from '../../state/findStore';
 
 export interface VisibleMatches {
@@ -16,8 +16,8 @@ export interface VisibleMatches {
 const none: VisibleMatches = { offsets: new Float64Array(0), lengths: new Float64Array(0), current: -1 };
 
 export function useMatchesInRange(start: number, end: number): VisibleMatches {
-  const session = useAppStore((state) => state.file?.session ?? null);
-  const editGeneration = useAppStore((state) => state.edit?.generation ?? 0);
+  const session = useFileStore((state) => state.info.session);
+  const editGeneration = useFileStore((state) => state.edit?.generation ?? 0);
   const searchId = useFindStore((state) => state.status?.searchId ?? null);
   const matchCount = useFindStore((state) => state.status?.matchCount ?? 0);
   const open = useFindStore((state) => state.open);
@@ -25,7 +25,7 @@ export function useMatchesInRange(start: number, end: number): VisibleMatches {
   const [found, setFound] = useState<VisibleMatches>(none);
 
   useEffect(() => {
-    if (session === null || searchId === null || !open || end <= start || matchCount === 0) {
+    if (searchId === null || !open || end <= start || matchCount === 0) {
       setFound(none);
       return;
     }

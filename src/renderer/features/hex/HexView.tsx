@@ -1,25 +1,17 @@
 // Hex + ASCII rows over the whole file, virtualized; bytes (with pending edits) come from the page
 // cache. Overwrite-only editing: hex digits in the hex pane, characters in the ASCII pane, pasted hex.
-import {
-  useCallback,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-  useSyncExternalStore,
-  type ClipboardEvent,
-  type KeyboardEvent,
-  type ReactElement,
-} from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactElement } from 'react';
 import { GoToInput } from '../../components/GoToInput';
+import { parseOffsetTarget } from '../goto/parseTarget';
 import { VirtualRows, type RowRenderProps, type VirtualRowsHandle } from '../../components/VirtualRows';
 import type { ByteCache } from '../../data/byteCache';
 import { asciiChar, byteHex, offsetHex, offsetWidth } from '../../format';
-import { useAppStore } from '../../state/appStore';
 import { useFileStore, useFileStoreApi } from '../../state/fileStore';
+import { clearErrors, messages } from '../../state/messages';
 import { matchAt, useMatchesInRange, type VisibleMatches } from '../find/useMatches';
 import { Inspector } from './Inspector';
-import { parseHexBytes, parseOffset } from './inspector';
+import { useViewCommands } from '../../shell/viewCommands';
+import { parseHexBytes } from './inspector';
 
 const ROW_HEIGHT = 20;
 
@@ -134,8 +126,15 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
   const rows = useRef<VirtualRowsHandle>(null);
   const container = useRef<HTMLDivElement>(null);
   const [goTo, setGoTo] = useState<string | null>(null);
+  const [goToError, setGoToError] = useState<string | null>(null);
   const totalRows = Math.ceil(size / bytesPerRow);
-  const app = useAppStore.getState;
+  const app = (): {
+    editBytes: (offset: number, bytes: Uint8Array) => Promise<boolean>;
+    showAlert: (text: string) => void;
+  } => ({
+    editBytes: store.getState().editBytes,
+    showAlert: messages.error,
+  });
 
   const moveCursor = useCallback(
     (offset: number, extend = false, align: 'auto' | 'center' = 'auto') => {
@@ -215,10 +214,7 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
     }
   };
 
-  const onPaste = (event: ClipboardEvent<HTMLDivElement>): void => {
-    if ((event.target as HTMLElement).tagName === 'INPUT') return;
-    event.preventDefault();
-    const text = event.clipboardData.getData('text/plain');
+  const paste = (text: string): void => {
     const state = store.getState();
     const bytes = state.pane === 'hex' ? parseHexBytes(text) : new TextEncoder().encode(text);
     if (typeof bytes === 'string') return app().showAlert(bytes);
@@ -235,16 +231,10 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
       });
   };
 
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
-    if ((event.target as HTMLElement).tagName === 'INPUT') return;
+  const onKeyDown = (event: KeyboardEvent): void => {
     const ctrl = event.ctrlKey || event.metaKey;
     const page = (rows.current?.visibleRowCount() ?? 1) * bytesPerRow;
     const rowStart = cursor - (cursor % bytesPerRow);
-    if (ctrl && event.key.toLowerCase() === 'g') {
-      event.preventDefault();
-      setGoTo('');
-      return;
-    }
     if (event.key === 'Tab') {
       event.preventDefault();
       store.getState().setPane(pane === 'hex' ? 'ascii' : 'hex');
@@ -285,23 +275,32 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
     }
   };
 
+  useViewCommands({
+    element: () => container.current,
+    onKey: (event) => {
+      onKeyDown(event);
+      return event.defaultPrevented;
+    },
+    goTo: () => {
+      setGoTo('');
+      setGoToError(null);
+    },
+    selectAll: () => {
+      if (size > 0) store.getState().selectBytes(0, size - 1);
+    },
+    copy: () => messages.info('Copy from the hex view is not available yet.'),
+    paste,
+  });
+
   const submitGoTo = (text: string): void => {
-    const target = parseOffset(text, cursor);
-    if (typeof target === 'string') return app().showAlert(target);
-    if (target < 0 || target >= size) {
-      app().showAlert(
-        `Offset ${target.toLocaleString('en-US')} (0x${Math.max(0, target).toString(16).toUpperCase()}) is out of range: the file has ${size.toLocaleString('en-US')} bytes (0 to 0x${Math.max(
-          0,
-          size - 1,
-        )
-          .toString(16)
-          .toUpperCase()}).`,
-      );
+    const target = parseOffsetTarget(text, { base: offsetBase, cursor, size });
+    if (!target.ok) {
+      setGoToError(target.message);
       return;
     }
-    app().showAlert(null);
+    clearErrors();
     setGoTo(null);
-    moveCursor(target, false, 'center');
+    moveCursor(target.value, false, 'center');
     container.current?.focus();
   };
 
@@ -334,21 +333,23 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
   }
   return (
     <div className="hex-layout">
-      <div
-        className="hex-view"
-        data-testid="hex-view"
-        tabIndex={0}
-        ref={container}
-        onKeyDown={onKeyDown}
-        onPaste={onPaste}
-      >
+      <div className="hex-view" data-testid="hex-view" tabIndex={0} ref={container}>
         {goTo !== null && (
           <GoToInput
             label="Go to offset"
             className="floating"
-            placeholder="1234, 0x4D2, +16, -0x10"
+            placeholder={offsetBase === 'hex' ? '4D2, 0x4D2, 4D2h, #1234, +10' : '1234, 0x4D2, 4D2h, +16'}
+            hint={
+              offsetBase === 'hex'
+                ? 'Bare digits are hex, as the offsets show; #1234 is decimal.'
+                : 'Bare digits are decimal, as the offsets show; 0x or h for hex.'
+            }
             value={goTo}
-            onChange={setGoTo}
+            onChange={(text) => {
+              setGoTo(text);
+              setGoToError(null);
+            }}
+            error={goToError}
             onSubmit={submitGoTo}
             onClose={() => {
               setGoTo(null);

@@ -1,8 +1,8 @@
 // The data inspector: the bytes at the cursor read as each type; editing a value overwrites them.
 import { useState, useSyncExternalStore, type ReactElement } from 'react';
 import type { ByteCache } from '../../data/byteCache';
-import { useAppStore } from '../../state/appStore';
-import { useFileStore } from '../../state/fileStore';
+import { useFileStore, useFileStoreApi } from '../../state/fileStore';
+import { messages } from '../../state/messages';
 import { dataType, inspectorKinds, readKind, writeKind, type InspectorKind } from './inspector';
 
 const labels: Record<InspectorKind, string> = {
@@ -22,6 +22,7 @@ const labels: Record<InspectorKind, string> = {
 };
 
 export function Inspector({ cache }: { cache: ByteCache }): ReactElement {
+  const store = useFileStoreApi();
   const cursor = useFileStore((state) => state.cursor);
   const littleEndian = useFileStore((state) => state.littleEndian);
   const setLittleEndian = useFileStore((state) => state.setLittleEndian);
@@ -32,14 +33,14 @@ export function Inspector({ cache }: { cache: ByteCache }): ReactElement {
   const commit = async (kind: InspectorKind, text: string): Promise<void> => {
     const encoded = writeKind(kind, text, littleEndian);
     if (typeof encoded === 'string') {
-      useAppStore.getState().showAlert(encoded);
+      messages.error(encoded);
       return;
     }
     if (cursor + encoded.length > cache.size) {
-      useAppStore.getState().showAlert(`A ${kind} at offset ${cursor} would pass the end of the file.`);
+      messages.error(`A ${kind} at offset ${cursor} would pass the end of the file.`);
       return;
     }
-    if (await useAppStore.getState().editBytes(cursor, encoded)) setEditing(null);
+    if (await store.getState().editBytes(cursor, encoded)) setEditing(null);
   };
 
   return (

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../shared/seededRandom';
-import { inspectorKinds, kindWidth, parseHexBytes, parseOffset, readKind, writeKind } from './inspector';
+import { inspectorKinds, kindWidth, parseHexBytes, readKind, writeKind } from './inspector';
 
 describe('inspector values', () => {
   it('reads known bytes in both byte orders', () => {
@@ -43,13 +43,5 @@ describe('parsing typed input', () => {
     expect(parseHexBytes('0xCAFE')).toEqual(new Uint8Array([0xca, 0xfe]));
     expect(parseHexBytes('abc')).toMatch(/pairs/);
     expect(parseHexBytes('zz')).toMatch(/hex bytes/);
-  });
-
-  it('offsets in decimal, hex and relative forms', () => {
-    expect(parseOffset('1234', 0)).toBe(1234);
-    expect(parseOffset('0x4D2', 0)).toBe(1234);
-    expect(parseOffset('+16', 100)).toBe(116);
-    expect(parseOffset('-0x10', 100)).toBe(84);
-    expect(parseOffset('twelve', 0)).toMatch(/not an offset/);
   });
 });

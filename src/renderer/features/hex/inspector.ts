@@ -167,15 +167,3 @@ export function parseHexBytes(text: string): Uint8Array | string {
   for (let i = 0; i < out.length; i++) out[i] = parseInt(cleaned.slice(2 * i, 2 * i + 2), 16);
   return out;
 }
-
-/** Parses "Go to offset" input: decimal, 0x hex, or +/- relative to `from`. */
-export function parseOffset(text: string, from: number): number | string {
-  const trimmed = text.trim().replace(/_/g, '');
-  const match = /^([+-]?)\s*(0x[0-9a-fA-F]+|\d+)$/.exec(trimmed);
-  if (!match) return `"${text.trim()}" is not an offset: type a decimal number, 0x hex, or +/- a distance.`;
-  const magnitude = match[2]!.toLowerCase().startsWith('0x') ? parseInt(match[2]!.slice(2), 16) : Number(match[2]);
-  if (!Number.isSafeInteger(magnitude)) return `"${text.trim()}" is too large.`;
-  if (match[1] === '+') return from + magnitude;
-  if (match[1] === '-') return from - magnitude;
-  return magnitude;
-}

@@ -7,20 +7,21 @@ import {
   useRef,
   useState,
   useSyncExternalStore,
-  type KeyboardEvent,
   type ReactElement,
   type ReactNode,
 } from 'react';
 import { MAX_COPY_BYTES, type TextEncodingName } from '../../../shared/contract';
-import { byteOffset, displayLine, lineFromDisplay, lineNumber, type LineNumber } from '../../../shared/units';
+import { byteOffset, displayLine, lineNumber, type LineNumber } from '../../../shared/units';
 import { GoToInput } from '../../components/GoToInput';
+import { parseLineTarget } from '../goto/parseTarget';
 import { VirtualRows, type RowRenderProps, type VirtualRowsHandle } from '../../components/VirtualRows';
 import { getApi } from '../../data/api';
 import { charIndex, type DisplayLine, type LineCache } from '../../data/lineCache';
 import { matchSpans, useMatchesInRange, type VisibleMatches } from '../find/useMatches';
-import { useAppStore } from '../../state/appStore';
 import { useFileStore, useFileStoreApi } from '../../state/fileStore';
+import { clearErrors, messages } from '../../state/messages';
 import { clipboardText } from './decode';
+import { useViewCommands } from '../../shell/viewCommands';
 
 const ROW_HEIGHT = 20;
 
@@ -109,12 +110,13 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
   const session = useFileStore((state) => state.info.session);
   const currentLine = useFileStore((state) => state.currentLine);
   const anchorLine = useFileStore((state) => state.anchorLine);
-  const follow = useFileStore((state) => state.follow);
-  const index = useAppStore((state) => state.index);
+  const follow = useFileStore((state) => state.index?.following === true);
+  const index = useFileStore((state) => state.index);
   const version = useSyncExternalStore(cache.subscribe, cache.getVersion);
   const rows = useRef<VirtualRowsHandle>(null);
   const container = useRef<HTMLDivElement>(null);
   const [goTo, setGoTo] = useState<string | null>(null);
+  const [goToError, setGoToError] = useState<string | null>(null);
   const [wrap, setWrap] = useState(false);
   const [pendingJump, setPendingJump] = useState<LineNumber | null>(null);
   const atEnd = useRef(false);
@@ -122,7 +124,7 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
   const done = index?.done === true;
   cache.setKnownLines(totalLines);
 
-  const alert = (message: string): void => useAppStore.getState().showAlert(message);
+  const alert = (message: string): void => messages.error(message);
 
   const pick = useCallback(
     (line: LineNumber, extend: boolean, offset: number | null) => store.getState().setCurrentLine(line, extend, offset),
@@ -181,32 +183,22 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
   }, []);
 
   const submitGoTo = (text: string): void => {
-    const trimmed = text.trim();
-    if (!/^\d+$/.test(trimmed)) {
-      alert(`"${trimmed}" is not a line number: type a whole number from 1.`);
-      return;
-    }
     // The person types the 1-based number they read in the gutter.
-    const shown = Number(trimmed);
-    if (shown < 1 || !Number.isSafeInteger(shown)) {
-      alert(`Line ${trimmed} is out of range: lines start at 1.`);
+    const target = parseLineTarget(text, { current: currentLine, linesKnown: totalLines, done });
+    if (!target.ok) {
+      setGoToError(target.message);
       return;
     }
-    const line = lineFromDisplay(shown);
+    const line = lineNumber(target.value);
+    setGoToError(null);
     if (line >= totalLines) {
-      if (done) {
-        alert(
-          `Line ${shown.toLocaleString('en-US')} is out of range: the file has ${totalLines.toLocaleString('en-US')} lines.`,
-        );
-        return;
-      }
       setPendingJump(line);
       setGoTo(null);
-      useAppStore.getState().showAlert(null);
+      clearErrors();
       return;
     }
     setGoTo(null);
-    useAppStore.getState().showAlert(null);
+    clearErrors();
     store.getState().setCurrentLine(line, false, null);
     rows.current?.scrollToRow(line, 'center');
     container.current?.focus();
@@ -221,27 +213,15 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
       alert(result.code === 'ETOOBIG' ? result.message : `Copy failed: ${result.message}`);
       return;
     }
-    const encoding = useAppStore.getState().index?.encoding ?? 'utf-8';
+    const encoding = store.getState().index?.encoding ?? 'utf-8';
     const text = clipboardText(result.value, encoding, first === 0);
     await writeClipboard(text).catch(() => alert('The clipboard refused the text.'));
   };
 
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
-    if ((event.target as HTMLElement).tagName === 'INPUT' || (event.target as HTMLElement).tagName === 'SELECT') return;
+  const onKeyDown = (event: KeyboardEvent): void => {
     const ctrl = event.ctrlKey || event.metaKey;
     const page = rows.current?.visibleRowCount() ?? 1;
     const scroller = rows.current?.scrollElement();
-    if (ctrl && event.key.toLowerCase() === 'g') {
-      event.preventDefault();
-      setGoTo('');
-      return;
-    }
-    if (ctrl && event.key.toLowerCase() === 'c') {
-      if (window.getSelection()?.toString()) return; // a text selection inside a line: the browser copies it
-      event.preventDefault();
-      void copySelection();
-      return;
-    }
     if (!ctrl && !event.altKey && (event.key === 'w' || event.key === 'W')) {
       event.preventDefault();
       setWrap(!wrap);
@@ -274,13 +254,29 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
     }
   };
 
+  useViewCommands({
+    element: () => container.current,
+    onKey: (event) => {
+      onKeyDown(event);
+      return event.defaultPrevented;
+    },
+    goTo: () => {
+      setGoTo('');
+      setGoToError(null);
+    },
+    selectAll: () => {
+      if (totalLines > 0) store.getState().selectLines(lineNumber(0), lineNumber(totalLines - 1));
+    },
+    copy: () => void copySelection(),
+    paste: () => messages.info('The text view is read-only: paste bytes in the hex view.'),
+  });
+
   const toggleFollow = async (): Promise<void> => {
-    const next = !store.getState().follow;
-    store.getState().setFollow(next);
-    await useAppStore.getState().setFollow(next);
+    const next = store.getState().index?.following !== true;
+    await store.getState().setFollow(next);
     if (next) {
       atEnd.current = true;
-      const lines = useAppStore.getState().index?.linesKnown ?? 0;
+      const lines = store.getState().index?.linesKnown ?? 0;
       if (lines > 0) rows.current?.scrollToRow(lines - 1, 'end');
     }
   };
@@ -321,7 +317,7 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
   );
 
   return (
-    <div className="text-view" data-testid="text-view" tabIndex={0} ref={container} onKeyDown={onKeyDown}>
+    <div className="text-view" data-testid="text-view" tabIndex={0} ref={container}>
       <div className="view-bar">
         <button
           type="button"
@@ -355,7 +351,11 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
           <GoToInput
             label="Go to line"
             value={goTo}
-            onChange={setGoTo}
+            onChange={(text) => {
+              setGoTo(text);
+              setGoToError(null);
+            }}
+            error={goToError}
             onSubmit={submitGoTo}
             onClose={() => {
               setGoTo(null);

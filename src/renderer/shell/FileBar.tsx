@@ -1,0 +1,179 @@
+// The open file's row: view switch, encoding, hex row options, and the edit buttons.
+import type { ReactElement } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { textEncodings, type TextEncodingName } from '../../shared/contract';
+import { Progress } from '../components/Progress';
+import { plural } from '../format';
+import { useFileStore, useFileStoreApi, type ViewKind } from '../state/fileStore';
+
+const encodingLabels: Record<TextEncodingName, string> = {
+  'utf-8': 'UTF-8',
+  latin1: 'Latin-1 (ISO-8859-1)',
+  'utf-16le': 'UTF-16 LE',
+  'utf-16be': 'UTF-16 BE',
+};
+
+/** Switches views keeping the position: the current line's offset becomes the cursor, and back. */
+export function useSwitchView(): (next: ViewKind) => void {
+  const store = useFileStoreApi();
+  return (next) => {
+    const state = store.getState();
+    if (next === state.view) return;
+    const offset = next === 'hex' ? (state.currentLineOffset ?? 0) : state.cursor;
+    if (next === 'hex') state.setCursor(offset);
+    state.setReveal({ kind: 'offset', offset });
+    state.setView(next);
+  };
+}
+
+export function FileBar(): ReactElement {
+  const view = useFileStore((state) => state.view);
+  const encoding = useFileStore((state) => state.index?.encoding ?? null);
+  const store = useFileStoreApi();
+  const switchView = useSwitchView();
+  return (
+    <div className="file-bar">
+      <div className="segmented" role="group" aria-label="View">
+        <button
+          type="button"
+          data-testid="view-text"
+          aria-label="Show as text"
+          aria-pressed={view === 'text'}
+          onClick={() => switchView('text')}
+          title="Show the file as lines of text"
+        >
+          Text
+        </button>
+        <button
+          type="button"
+          data-testid="view-hex"
+          aria-label="Show as bytes"
+          aria-pressed={view === 'hex'}
+          onClick={() => switchView('hex')}
+          title="Show the file as bytes (hex and ASCII)"
+        >
+          Hex
+        </button>
+      </div>
+      <label className="encoding">
+        Encoding
+        <select
+          aria-label="Encoding"
+          value={encoding ?? 'utf-8'}
+          onChange={(event) => void store.getState().setEncoding(event.target.value as TextEncodingName)}
+        >
+          {textEncodings.map((name) => (
+            <option key={name} value={name}>
+              {encodingLabels[name]}
+            </option>
+          ))}
+        </select>
+      </label>
+      {view === 'hex' && <HexOptions />}
+      <span className="spacer" />
+      <EditBar />
+    </div>
+  );
+}
+
+function HexOptions(): ReactElement {
+  const bytesPerRow = useFileStore((state) => state.bytesPerRow);
+  const offsetBase = useFileStore((state) => state.offsetBase);
+  const store = useFileStoreApi();
+  return (
+    <>
+      <label className="encoding">
+        Row
+        <select
+          aria-label="Bytes per row"
+          value={bytesPerRow}
+          onChange={(event) => store.getState().setBytesPerRow(Number(event.target.value))}
+        >
+          {[8, 16, 32].map((count) => (
+            <option key={count} value={count}>
+              {count} bytes
+            </option>
+          ))}
+        </select>
+      </label>
+      <button
+        type="button"
+        aria-label="Offsets in decimal"
+        aria-pressed={offsetBase === 'dec'}
+        title="Show offsets in decimal or hex; go to offset reads bare digits the same way"
+        onClick={() => store.getState().setOffsetBase(offsetBase === 'hex' ? 'dec' : 'hex')}
+      >
+        {offsetBase === 'hex' ? 'Offsets: hex' : 'Offsets: dec'}
+      </button>
+    </>
+  );
+}
+
+const savePercent = (saving: { copiedBytes: number; totalBytes: number }): number =>
+  saving.totalBytes === 0 ? 100 : Math.floor((saving.copiedBytes / saving.totalBytes) * 100);
+
+/** Shown only where editing happens (the hex view) or once there are edits to act on. */
+function EditBar(): ReactElement | null {
+  const { edit, writable, committing, saving, view } = useFileStore(
+    useShallow((state) => ({
+      edit: state.edit,
+      writable: state.info.writable,
+      committing: state.committing,
+      saving: state.saving,
+      view: state.view,
+    })),
+  );
+  const actions = useFileStoreApi().getState();
+  if (edit === null) return null;
+  const pending = edit.modifiedBytes > 0;
+  if (!pending && !edit.canUndo && !edit.canRedo && view !== 'hex' && saving === null) return null;
+  return (
+    <div className="edit-bar">
+      {pending && (
+        <span className="pending-count" data-testid="pending-edits" data-bytes={edit.modifiedBytes}>
+          {plural(edit.modifiedBytes, 'modified byte')}
+        </span>
+      )}
+      <button type="button" onClick={() => void actions.undo()} disabled={!edit.canUndo} title="Undo (Ctrl+Z)">
+        Undo
+      </button>
+      <button type="button" onClick={() => void actions.redo()} disabled={!edit.canRedo} title="Redo (Ctrl+Shift+Z)">
+        Redo
+      </button>
+      {writable ? (
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void actions.commitEdits()}
+          disabled={!pending || committing}
+          title="Write the edits into the file (Ctrl+S)"
+        >
+          Commit edits
+        </button>
+      ) : (
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void actions.saveCopy()}
+          disabled={!pending || saving !== null}
+          title="The file is read-only: write a copy with the edits (Ctrl+S)"
+        >
+          Save a copy…
+        </button>
+      )}
+      <button type="button" onClick={() => void actions.discardEdits()} disabled={!pending}>
+        Discard edits
+      </button>
+      {committing && <Progress label="Committing edits" />}
+      {saving !== null && (
+        <>
+          <span className="saving">Saving a copy… {savePercent(saving)}%</span>
+          <Progress label="Saving a copy" percent={savePercent(saving)} />
+          <button type="button" onClick={() => void actions.cancelSaveCopy()}>
+            Cancel save
+          </button>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+// The open file's byte and line caches, created again when the services' generations say the data
+// changed (re-mapped, re-indexed) and marked stale when the pending edits change.
+import { useEffect, useMemo, useRef } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { getApi } from '../data/api';
+import { ByteCache } from '../data/byteCache';
+import { LineCache } from '../data/lineCache';
+import { useFileStore } from '../state/fileStore';
+import { messages } from '../state/messages';
+
+export function useFileCaches(): { byteCache: ByteCache; lineCache: LineCache | null } {
+  const { session, size, mapGeneration, generation, encoding, editGeneration } = useFileStore(
+    useShallow((state) => ({
+      session: state.info.session,
+      size: state.info.size,
+      mapGeneration: state.mapGeneration,
+      generation: state.generation,
+      encoding: state.index?.encoding ?? null,
+      editGeneration: state.edit?.generation ?? 0,
+    })),
+  );
+  const byteCache = useMemo(
+    () => new ByteCache(getApi(), session, size, messages.error),
+    [session, size, mapGeneration],
+  );
+  const lineCache = useMemo(
+    () => (encoding === null ? null : new LineCache(getApi(), session, encoding, messages.error)),
+    [session, encoding, generation],
+  );
+  // Which edit generation each cache's pages were read at: a newer one makes them stale.
+  const readAt = useRef(new WeakMap<ByteCache | LineCache, number>());
+  useEffect(() => {
+    for (const cache of [byteCache, lineCache]) {
+      if (cache === null) continue;
+      const at = readAt.current.get(cache);
+      readAt.current.set(cache, editGeneration);
+      if (at !== undefined && at !== editGeneration) cache.invalidate();
+    }
+  }, [byteCache, lineCache, editGeneration]);
+  return { byteCache, lineCache };
+}
