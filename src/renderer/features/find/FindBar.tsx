@@ -13,6 +13,18 @@ export interface FindBarProps {
   onTogglePane(): void;
 }
 
+/** Pause in typing after which a text or hex query runs. */
+const AS_YOU_TYPE_DELAY_MS = 250;
+
+/** Whether a hex pattern is whole bytes so far ("DE A" is still being typed). */
+function completeHex(pattern: string): boolean {
+  const digits = pattern
+    .replace(/0x/gi, '')
+    .replace(/[\s:,-]/g, '')
+    .replace(/\?\?/g, '00');
+  return digits.length > 0 && digits.length % 2 === 0 && /^[0-9a-fA-F]*$/.test(digits);
+}
+
 export function FindBar({ onReveal, paneOpen, onTogglePane }: FindBarProps): ReactElement | null {
   const find = useFindStore(
     useShallow((state) => ({
@@ -41,6 +53,18 @@ export function FindBar({ onReveal, paneOpen, onTogglePane }: FindBarProps): Rea
     actions.setOpen(false);
     focusView();
   };
+
+  // Text and hex patterns search as they are typed (after a pause); a regex waits for Enter.
+  const { open, pattern, mode, matchCase, wholeWord } = find;
+  useEffect(() => {
+    if (!open || mode === 'regex') return;
+    if (mode === 'hex' && !completeHex(pattern)) return;
+    const timer = setTimeout(() => {
+      if (findStore.getState().isCurrentQuery()) return;
+      void findStore.getState().run();
+    }, AS_YOU_TYPE_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [open, pattern, mode, matchCase, wholeWord, findStore]);
 
   if (!find.open) return null;
 
@@ -117,6 +141,8 @@ export function FindBar({ onReveal, paneOpen, onTogglePane }: FindBarProps): Rea
       />
       <Toggle
         label="Hex"
+        text="0x"
+        title="Search for hex bytes (DE AD ?? EF)"
         pressed={find.mode === 'hex'}
         onClick={() => actions.setMode(find.mode === 'hex' ? 'text' : 'hex')}
       />
@@ -168,10 +194,18 @@ export function FindBar({ onReveal, paneOpen, onTogglePane }: FindBarProps): Rea
         value={find.replacement}
         onChange={(event) => actions.setReplacement(event.target.value)}
       />
-      <button type="button" onClick={() => void actions.replace('current')} disabled={status === null}>
+      <button
+        type="button"
+        onClick={() => void actions.replace('current')}
+        disabled={status === null || status.matchCount === 0}
+      >
         Replace
       </button>
-      <button type="button" onClick={() => void actions.replace('all')} disabled={status === null || !status.done}>
+      <button
+        type="button"
+        onClick={() => void actions.replace('all')}
+        disabled={status === null || !status.done || status.matchCount === 0}
+      >
         Replace all
       </button>
       <Toggle label="Matches" pressed={paneOpen} onClick={onTogglePane} />
@@ -182,16 +216,25 @@ export function FindBar({ onReveal, paneOpen, onTogglePane }: FindBarProps): Rea
   );
 }
 
-function Toggle(props: { label: string; pressed: boolean; onClick: () => void; disabled?: boolean }): ReactElement {
+function Toggle(props: {
+  label: string;
+  /** Shown text when it differs from the accessible name. */
+  text?: string;
+  title?: string;
+  pressed: boolean;
+  onClick: () => void;
+  disabled?: boolean;
+}): ReactElement {
   return (
     <button
       type="button"
       aria-label={props.label}
       aria-pressed={props.pressed}
+      title={props.title}
       onClick={props.onClick}
       disabled={props.disabled}
     >
-      {props.label}
+      {props.text ?? props.label}
     </button>
   );
 }

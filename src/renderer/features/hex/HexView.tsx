@@ -5,7 +5,10 @@ import { GoToInput } from '../../components/GoToInput';
 import { parseOffsetTarget } from '../goto/parseTarget';
 import { VirtualRows, type RowRenderProps, type VirtualRowsHandle } from '../../components/VirtualRows';
 import type { ByteCache } from '../../data/byteCache';
-import { asciiChar, byteHex, offsetHex, offsetWidth } from '../../format';
+import { asciiText, hexText, MAX_HEX_COPY_BYTES, tooBigToCopy, writeClipboard } from '../../clipboard';
+import { getApi } from '../../data/api';
+import { asciiChar, byteHex, offsetHex, offsetWidth, plural } from '../../format';
+import { byteCount, byteOffset } from '../../../shared/units';
 import { useFileStore, useFileStoreApi } from '../../state/fileStore';
 import { clearErrors, messages } from '../../state/messages';
 import { matchAt, useMatchesInRange, type VisibleMatches } from '../find/useMatches';
@@ -85,7 +88,12 @@ function HexRow(props: RowRenderProps & HexRowProps) {
         {...common}
         className={className('hex')}
         data-byte={offset}
-        onMouseDown={(event) => onPick(offset, 'hex', event.shiftKey)}
+        onMouseDown={(event) => {
+          if (event.button === 0) onPick(offset, 'hex', event.shiftKey);
+        }}
+        onMouseEnter={(event) => {
+          if ((event.buttons & 1) === 1) onPick(offset, 'hex', true);
+        }}
       >
         {value === undefined ? '··' : byteHex(value)}
       </span>,
@@ -96,7 +104,12 @@ function HexRow(props: RowRenderProps & HexRowProps) {
         {...common}
         className={className('ascii')}
         data-char={offset}
-        onMouseDown={(event) => onPick(offset, 'ascii', event.shiftKey)}
+        onMouseDown={(event) => {
+          if (event.button === 0) onPick(offset, 'ascii', event.shiftKey);
+        }}
+        onMouseEnter={(event) => {
+          if ((event.buttons & 1) === 1) onPick(offset, 'ascii', true);
+        }}
       >
         {value === undefined ? '·' : asciiChar(value)}
       </span>,
@@ -109,6 +122,37 @@ function HexRow(props: RowRenderProps & HexRowProps) {
       <span className="hex-chars">{charCells}</span>
     </div>
   );
+}
+
+/** Column numbers over the bytes (00 … 0F) and the characters, aligned with the rows' cells. */
+function HexHeader({ bytesPerRow, decimal }: { bytesPerRow: number; decimal: boolean }) {
+  const columns = Array.from({ length: bytesPerRow }, (_, column) => column);
+  return (
+    <div className="hex-row hex-header" data-testid="hex-header" aria-hidden="true">
+      <span className="hex-offset">Offset</span>
+      <span className="hex-bytes">
+        {columns.map((column) => (
+          <span key={column} className="cell" data-column={column}>
+            {decimal ? String(column).padStart(2, '0') : byteHex(column)}
+          </span>
+        ))}
+      </span>
+      <span className="hex-chars">
+        {columns.map((column) => (
+          <span key={column} className="cell">
+            {(column % 16).toString(16).toUpperCase()}
+          </span>
+        ))}
+      </span>
+    </div>
+  );
+}
+
+/** The data's own width (offsets, hex cells, characters, the scroll track), so the inspector sits beside it. */
+function dataWidth(bytesPerRow: number, offsetChars: number): string {
+  const groups = Math.ceil(bytesPerRow / 8) - 1;
+  const chars = offsetChars + bytesPerRow * 2.6 + groups * 0.8 + bytesPerRow;
+  return `calc(${chars.toFixed(1)}ch + ${10 + 16 + 16 + 14 + 12}px)`;
 }
 
 const refuseLengthChange =
@@ -275,6 +319,31 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
     }
   };
 
+  // Ctrl+C: the selection (or the byte under the cursor) as the focused pane shows it.
+  const copySelection = async (): Promise<void> => {
+    const state = store.getState();
+    const first = Math.min(state.cursor, state.selectionAnchor);
+    const last = Math.max(state.cursor, state.selectionAnchor);
+    const length = Math.min(last, size - 1) - first + 1;
+    if (size === 0 || length <= 0) return;
+    if (length > MAX_HEX_COPY_BYTES) {
+      messages.error(tooBigToCopy(length, MAX_HEX_COPY_BYTES));
+      return;
+    }
+    const result = await getApi().readView(state.info.session, byteOffset(first), byteCount(length));
+    if (!result.ok) {
+      messages.error(`Copy failed: ${result.message}`);
+      return;
+    }
+    const text = state.pane === 'hex' ? hexText(result.value.bytes) : asciiText(result.value.bytes);
+    try {
+      await writeClipboard(text);
+      messages.info(`Copied ${plural(length, 'byte')} as ${state.pane === 'hex' ? 'hex' : 'text'}.`);
+    } catch {
+      messages.error('The clipboard refused the copy.');
+    }
+  };
+
   useViewCommands({
     element: () => container.current,
     onKey: (event) => {
@@ -288,7 +357,7 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
     selectAll: () => {
       if (size > 0) store.getState().selectBytes(0, size - 1);
     },
-    copy: () => messages.info('Copy from the hex view is not available yet.'),
+    copy: () => void copySelection(),
     paste,
   });
 
@@ -331,9 +400,18 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
       </div>
     );
   }
+  const digits = rowProps.digits;
+  const offsetChars = Math.max(rowProps.decimal ? digits + 2 : digits, 'Offset'.length);
   return (
     <div className="hex-layout">
-      <div className="hex-view" data-testid="hex-view" tabIndex={0} ref={container}>
+      <div
+        className="hex-view"
+        data-testid="hex-view"
+        tabIndex={0}
+        ref={container}
+        style={{ width: dataWidth(bytesPerRow, offsetChars), ['--offset-ch' as string]: `${offsetChars}ch` }}
+      >
+        <HexHeader bytesPerRow={bytesPerRow} decimal={rowProps.decimal} />
         {goTo !== null && (
           <GoToInput
             label="Go to offset"

@@ -2,7 +2,9 @@
 import { useState, useSyncExternalStore, type ReactElement } from 'react';
 import type { ByteCache } from '../../data/byteCache';
 import { useFileStore, useFileStoreApi } from '../../state/fileStore';
+import { offsetText } from '../../format';
 import { messages } from '../../state/messages';
+import { focusView } from '../../shell/viewCommands';
 import { dataType, inspectorKinds, readKind, writeKind, type InspectorKind } from './inspector';
 
 const labels: Record<InspectorKind, string> = {
@@ -25,6 +27,7 @@ export function Inspector({ cache }: { cache: ByteCache }): ReactElement {
   const store = useFileStoreApi();
   const cursor = useFileStore((state) => state.cursor);
   const littleEndian = useFileStore((state) => state.littleEndian);
+  const offsetBase = useFileStore((state) => state.offsetBase);
   const setLittleEndian = useFileStore((state) => state.setLittleEndian);
   useSyncExternalStore(cache.subscribe, cache.getVersion);
   const [editing, setEditing] = useState<{ kind: InspectorKind; text: string } | null>(null);
@@ -40,13 +43,18 @@ export function Inspector({ cache }: { cache: ByteCache }): ReactElement {
       messages.error(`A ${kind} at offset ${cursor} would pass the end of the file.`);
       return;
     }
-    if (await store.getState().editBytes(cursor, encoded)) setEditing(null);
+    if (await store.getState().editBytes(cursor, encoded)) {
+      setEditing(null);
+      focusView();
+    }
   };
 
   return (
     <aside className="inspector" data-testid="inspector" aria-label="Data inspector">
       <div className="inspector-head">
-        <span>Inspector @ {cursor.toLocaleString('en-US')}</span>
+        <span data-testid="inspector-offset" data-offset={cursor}>
+          Inspector @ {offsetText(cursor, offsetBase)}
+        </span>
         <button type="button" onClick={() => setLittleEndian(!littleEndian)} aria-label="Byte order">
           {littleEndian ? 'Little endian' : 'Big endian'}
         </button>
@@ -73,7 +81,10 @@ export function Inspector({ cache }: { cache: ByteCache }): ReactElement {
                         value={editing.text}
                         onChange={(event) => setEditing({ kind, text: event.target.value })}
                         onKeyDown={(event) => {
-                          if (event.key === 'Escape') setEditing(null);
+                          if (event.key === 'Escape') {
+                            setEditing(null);
+                            focusView();
+                          }
                         }}
                         onBlur={() => setEditing(null)}
                       />

@@ -38,6 +38,16 @@ describe('inspector values', () => {
 });
 
 describe('parsing typed input', () => {
+  it('integers typed as hex (0xdeadbeef) or with separators', () => {
+    expect(writeKind('uint32', '0xdeadbeef', false)).toEqual(new Uint8Array([0xde, 0xad, 0xbe, 0xef]));
+    expect(writeKind('uint32', '0XDEADBEEF', true)).toEqual(new Uint8Array([0xef, 0xbe, 0xad, 0xde]));
+    expect(writeKind('int32', '0xffffffff', true)).toEqual(new Uint8Array([0xff, 0xff, 0xff, 0xff]));
+    expect(writeKind('int8', '-0x10', true)).toEqual(new Uint8Array([0xf0]));
+    expect(writeKind('uint16', '1,000', false)).toEqual(new Uint8Array([0x03, 0xe8]));
+    expect(writeKind('uint8', '0x100', true)).toMatch(/out of range/);
+    expect(writeKind('uint8', '0xzz', true)).toMatch(/not a whole number/);
+  });
+
   it('hex bytes in the common notations, and refusals', () => {
     expect(parseHexBytes('DE AD be:ef')).toEqual(new Uint8Array([0xde, 0xad, 0xbe, 0xef]));
     expect(parseHexBytes('0xCAFE')).toEqual(new Uint8Array([0xca, 0xfe]));

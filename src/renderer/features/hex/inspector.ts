@@ -145,8 +145,19 @@ export function writeKind(kind: InspectorKind, text: string, littleEndian: boole
     if (Number.isNaN(ms)) return `"${trimmed}" is not a date (use ISO 8601, e.g. 2024-01-31T12:00:00Z) or seconds.`;
     value = BigInt(Math.floor(ms / 1000));
   } else {
-    if (!/^-?\d+$/.test(trimmed)) return `"${trimmed}" is not a whole number.`;
-    value = BigInt(trimmed);
+    const compact = trimmed.replace(/[,_\s]/g, '');
+    const hex = /^(-?)0x([0-9a-f]+)$/i.exec(compact);
+    if (hex !== null) {
+      // Hex is the bit pattern: 0xFFFFFFFF is -1 as an int32, as a hex editor's user means it.
+      const bits = BigInt(`0x${hex[2]!}`);
+      if (hex[1] === '' && bits <= (1n << BigInt(width * 8)) - 1n) {
+        value = BigInt.asIntN(width * 8, bits);
+        if (kind.startsWith('uint') || kind.startsWith('time')) value = BigInt.asUintN(width * 8, bits);
+      } else value = hex[1] === '-' ? -bits : bits;
+    } else {
+      if (!/^-?\d+$/.test(compact)) return `"${trimmed}" is not a whole number (decimal, or hex as 0x1F).`;
+      value = BigInt(compact);
+    }
   }
   const [low, high] = integerRanges[kind]!;
   if (value < low || value > high) return `${value} is out of range for ${kind} (${low} to ${high}).`;

@@ -10,7 +10,7 @@ import {
   type ReactElement,
   type ReactNode,
 } from 'react';
-import { MAX_COPY_BYTES, type TextEncodingName } from '../../../shared/contract';
+import type { TextEncodingName } from '../../../shared/contract';
 import { byteOffset, displayLine, lineNumber, type LineNumber } from '../../../shared/units';
 import { GoToInput } from '../../components/GoToInput';
 import { parseLineTarget } from '../goto/parseTarget';
@@ -22,6 +22,8 @@ import { useFileStore, useFileStoreApi } from '../../state/fileStore';
 import { clearErrors, messages } from '../../state/messages';
 import { clipboardText } from './decode';
 import { useViewCommands } from '../../shell/viewCommands';
+import { writeClipboard } from '../../clipboard';
+import { plural } from '../../format';
 
 const ROW_HEIGHT = 20;
 
@@ -88,7 +90,13 @@ function TextRow({
       data-current={number === currentLine ? 'true' : undefined}
       data-selected={selected ? 'true' : undefined}
       data-modified={line?.modified === true ? 'true' : undefined}
-      onMouseDown={(event) => onPick(number, event.shiftKey, line?.fileOffset ?? null)}
+      onMouseDown={(event) => {
+        if (event.button === 0) onPick(number, event.shiftKey, line?.fileOffset ?? null);
+      }}
+      onMouseEnter={(event) => {
+        // A drag with the left button held extends the selection over the rows it crosses.
+        if ((event.buttons & 1) === 1) onPick(number, true, line?.fileOffset ?? null);
+      }}
     >
       <span className="gutter" style={{ width: `${digits + 2}ch` }}>
         {shown}
@@ -120,14 +128,20 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
   const [wrap, setWrap] = useState(false);
   const [pendingJump, setPendingJump] = useState<LineNumber | null>(null);
   const atEnd = useRef(false);
+  // Shown: whether following is paused because the user scrolled away from the end.
+  const [atEndShown, setAtEndShown] = useState(true);
   const totalLines = index?.linesKnown ?? 0;
   const done = index?.done === true;
   cache.setKnownLines(totalLines);
 
   const alert = (message: string): void => messages.error(message);
 
+  const toEnd = useRef(false);
   const pick = useCallback(
-    (line: LineNumber, extend: boolean, offset: number | null) => store.getState().setCurrentLine(line, extend, offset),
+    (line: LineNumber, extend: boolean, offset: number | null) => {
+      toEnd.current = false;
+      store.getState().setCurrentLine(line, extend, offset);
+    },
     [store],
   );
 
@@ -140,6 +154,29 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
     },
     [store, totalLines, cache],
   );
+
+  // Ctrl+End pressed during indexing: follow the last line until the index is done or the user moves.
+  useEffect(() => {
+    if (!toEnd.current || totalLines === 0) return;
+    jumpTo(totalLines - 1, store.getState().anchorLine !== store.getState().currentLine);
+    if (done) toEnd.current = false;
+  }, [totalLines, done, jumpTo, store]);
+
+  // Wrapping changes every row's height: bring the current line back into view afterwards.
+  const wrapToggled = useRef(false);
+  const toggleWrap = (): void => {
+    wrapToggled.current = true;
+    setWrap((on) => !on);
+  };
+  useEffect(() => {
+    if (!wrapToggled.current) return;
+    wrapToggled.current = false;
+    const line = store.getState().currentLine;
+    rows.current?.scrollToRow(line, 'center');
+    // Heights of wrapped rows are measured after they render: settle once more on the next frame.
+    const frame = requestAnimationFrame(() => rows.current?.scrollToRow(line, 'center'));
+    return () => cancelAnimationFrame(frame);
+  }, [wrap, store]);
 
   // Keep the current line's offset known once its block arrives (text → hex keeps the position).
   useEffect(() => {
@@ -215,7 +252,11 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
     }
     const encoding = store.getState().index?.encoding ?? 'utf-8';
     const text = clipboardText(result.value, encoding, first === 0);
-    await writeClipboard(text).catch(() => alert('The clipboard refused the text.'));
+    const count = last - first + 1;
+    await writeClipboard(text).then(
+      () => messages.info(`Copied ${plural(count, 'line')}.`),
+      () => alert('The clipboard refused the text.'),
+    );
   };
 
   const onKeyDown = (event: KeyboardEvent): void => {
@@ -224,7 +265,7 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
     const scroller = rows.current?.scrollElement();
     if (!ctrl && !event.altKey && (event.key === 'w' || event.key === 'W')) {
       event.preventDefault();
-      setWrap(!wrap);
+      toggleWrap();
       return;
     }
     if (!ctrl && !event.altKey && (event.key === 'f' || event.key === 'F')) {
@@ -243,6 +284,8 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
     const target = moves[event.key];
     if (target !== undefined) {
       event.preventDefault();
+      // Ctrl+End while the file is still being indexed goes on to the true last line as it is found.
+      toEnd.current = ctrl && event.key === 'End' && !done;
       jumpTo(target, event.shiftKey);
       return;
     }
@@ -276,6 +319,7 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
     await store.getState().setFollow(next);
     if (next) {
       atEnd.current = true;
+      setAtEndShown(true);
       const lines = store.getState().index?.linesKnown ?? 0;
       if (lines > 0) rows.current?.scrollToRow(lines - 1, 'end');
     }
@@ -288,6 +332,7 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
   const onTopRowChange = useCallback((top: number, visible: number) => {
     const reachesEnd = top + visible >= linesSeen.current - 1;
     atEnd.current = top < lastTop.current ? reachesEnd : atEnd.current || reachesEnd;
+    setAtEndShown(atEnd.current);
     lastTop.current = top;
     setViewport({ top, visible });
   }, []);
@@ -327,16 +372,22 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
         >
           Follow
         </button>
-        <button
-          type="button"
-          aria-pressed={wrap}
-          onClick={() => {
-            const top = rows.current?.firstVisibleRow() ?? 0;
-            setWrap(!wrap);
-            requestAnimationFrame(() => rows.current?.scrollToRow(top, 'start'));
-          }}
-          title="Wrap long lines (W)"
-        >
+        {follow && !atEndShown && (
+          <button
+            type="button"
+            className="follow-paused"
+            data-testid="follow-paused"
+            onClick={() => {
+              atEnd.current = true;
+              setAtEndShown(true);
+              if (totalLines > 0) rows.current?.scrollToRow(totalLines - 1, 'end');
+            }}
+            title="Following resumes when you scroll back to the end (Ctrl+End)"
+          >
+            ⏸ Paused: scrolled away from the end. Resume
+          </button>
+        )}
+        <button type="button" aria-pressed={wrap} onClick={toggleWrap} title="Wrap long lines (W)">
           Wrap
         </button>
         {pendingJump !== null && (
@@ -380,21 +431,4 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
       )}
     </div>
   );
-}
-
-async function writeClipboard(text: string): Promise<void> {
-  if (text.length > MAX_COPY_BYTES) throw new Error('too large');
-  try {
-    await navigator.clipboard.writeText(text);
-  } catch {
-    const area = document.createElement('textarea');
-    area.value = text;
-    area.style.position = 'fixed';
-    area.style.opacity = '0';
-    document.body.appendChild(area);
-    area.select();
-    const copied = document.execCommand('copy');
-    area.remove();
-    if (!copied) throw new Error('copy refused');
-  }
 }
