@@ -9,5 +9,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     fileParallelism: false,
     pool: 'forks',
+    // A loaded 2-core machine can take more than the default second to show a page.
+    expect: { poll: { timeout: 5_000 } },
   },
 });
