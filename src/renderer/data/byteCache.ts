@@ -1,41 +1,28 @@
 // Byte pages of one open file (pending edits laid over), fetched through the API a page at a time
 // and kept in an LRU. Views read synchronously what is cached and subscribe to hear when missing
 // pages arrive. After an edit the pages are stale: still shown, and fetched again.
-import type { HexlogApi } from '../../shared/contract';
+import type { ByteView, HexlogApi } from '../../shared/contract';
 import { byteCount, byteOffset, type SessionId } from '../../shared/units';
-import { Notifier } from './notifier';
+import { PagedCache } from './pagedCache';
 
 export const PAGE_SIZE = 64 * 1024;
 const MAX_PAGES = 256; // 16 MiB
 
-interface Page {
-  readonly bytes: Uint8Array;
-  /** Modified runs in the page as (offset, length) pairs, file offsets. */
-  readonly modified: Float64Array;
-  stale: boolean;
-}
-
-export class ByteCache extends Notifier {
-  private readonly pages = new Map<number, Page>();
-  private readonly inFlight = new Set<number>();
-  private epoch = 0;
-  private lastError: string | undefined;
-
+export class ByteCache extends PagedCache<ByteView> {
   constructor(
-    private readonly api: HexlogApi,
-    private readonly session: SessionId,
+    api: HexlogApi,
+    session: SessionId,
     readonly size: number,
-    private readonly onError: (message: string) => void,
+    /** The generation at which the file was mapped (FileInfo / FileChange). */
+    generation: number,
+    onError: (message: string) => void,
   ) {
-    super();
-  }
-
-  /** Pending edits changed: keep showing what we have, fetch every page again when asked. */
-  invalidate(): void {
-    this.epoch++;
-    this.inFlight.clear();
-    for (const page of this.pages.values()) page.stale = true;
-    this.notify();
+    super({
+      generation,
+      maxPages: MAX_PAGES,
+      onError,
+      fetch: (index) => api.readView(session, byteOffset(index * PAGE_SIZE), byteCount(PAGE_SIZE)),
+    });
   }
 
   /** Bytes [start, end) if all loaded; missing pages are requested and undefined is returned. */
@@ -66,7 +53,7 @@ export class ByteCache extends Notifier {
 
   /** Whether the byte at `offset` holds a pending edit (false while its page is not loaded). */
   isModified(offset: number): boolean {
-    const page = this.pages.get(Math.floor(offset / PAGE_SIZE));
+    const page = this.peek(Math.floor(offset / PAGE_SIZE));
     if (page === undefined) return false;
     const runs = page.modified;
     for (let i = 0; i < runs.length; i += 2) {
@@ -75,38 +62,7 @@ export class ByteCache extends Notifier {
     return false;
   }
 
-  private page(index: number): Page | undefined {
-    const page = this.pages.get(index);
-    if (page !== undefined) {
-      // Refresh its place in the LRU order.
-      this.pages.delete(index);
-      this.pages.set(index, page);
-      if (page.stale) this.request(index);
-      return page;
-    }
-    this.request(index);
-    return undefined;
-  }
-
-  private request(index: number): void {
-    if (this.inFlight.has(index) || index * PAGE_SIZE >= this.size) return;
-    this.inFlight.add(index);
-    const epoch = this.epoch;
-    void this.api.readView(this.session, byteOffset(index * PAGE_SIZE), byteCount(PAGE_SIZE)).then((result) => {
-      if (epoch !== this.epoch) return; // an edit came in meanwhile; a newer request will follow
-      this.inFlight.delete(index);
-      if (!result.ok) {
-        if (result.message !== this.lastError) this.onError(result.message);
-        this.lastError = result.message;
-        return;
-      }
-      this.pages.set(index, { bytes: result.value.bytes, modified: result.value.modified, stale: false });
-      while (this.pages.size > MAX_PAGES) {
-        const oldest = this.pages.keys().next().value;
-        if (oldest === undefined) break;
-        this.pages.delete(oldest);
-      }
-      this.notify();
-    });
+  private page(index: number): ByteView | undefined {
+    return index >= 0 && index * PAGE_SIZE < this.size ? this.get(index) : undefined;
   }
 }

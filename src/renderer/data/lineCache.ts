@@ -1,9 +1,10 @@
 // Decoded lines of one open file, fetched a block at a time (one readLines call per block, never
-// one per line) and kept in an LRU keyed by the file's index generation.
+// one per line) and kept in an LRU; a cache belongs to one index generation.
 import { MAX_LINES_PER_READ, type HexlogApi, type TextEncodingName } from '../../shared/contract';
+import { ok, type Result } from '../../shared/result';
 import { lineNumber, type SessionId } from '../../shared/units';
 import { decodeText, lineText } from '../features/text/decode';
-import { Notifier } from './notifier';
+import { PagedCache, rowBlockComplete, type RowBlock } from './pagedCache';
 
 /** Characters of `line`'s text before byte `byteInLine` (for highlighting a match). */
 export function charIndex(line: DisplayLine, byteInLine: number, encoding: TextEncodingName): number {
@@ -30,32 +31,24 @@ export interface DisplayLine {
   readonly bytes: Uint8Array;
 }
 
-interface Block {
-  readonly lines: DisplayLine[];
-  stale: boolean;
-}
-
-export class LineCache extends Notifier {
-  private readonly blocks = new Map<number, Block>();
-  private readonly inFlight = new Set<number>();
-  private epoch = 0;
+export class LineCache extends PagedCache<RowBlock<DisplayLine>> {
   private knownLines = 0;
 
   constructor(
-    private readonly api: HexlogApi,
-    private readonly session: SessionId,
+    api: HexlogApi,
+    session: SessionId,
     readonly encoding: TextEncodingName,
-    private readonly onError: (message: string) => void,
+    /** The index generation the lines belong to (IndexStatus / FileChange). */
+    generation: number,
+    onError: (message: string) => void,
   ) {
-    super();
-  }
-
-  /** Pending edits changed: keep showing the lines, fetch them again when asked. */
-  invalidate(): void {
-    this.epoch++;
-    this.inFlight.clear();
-    for (const block of this.blocks.values()) block.stale = true;
-    this.notify();
+    super({
+      generation,
+      maxPages: MAX_BLOCKS,
+      onError,
+      fetch: (blockIndex) => this.fetchBlock(api, session, blockIndex),
+      isCurrent: (block, blockIndex) => rowBlockComplete(block, blockIndex * BLOCK_LINES, BLOCK_LINES, this.knownLines),
+    });
   }
 
   /** How many lines the index knows now; blocks fetched short before are fetched again. */
@@ -67,55 +60,34 @@ export class LineCache extends Notifier {
   line(index: number): DisplayLine | undefined {
     if (index < 0 || index >= this.knownLines) return undefined;
     const blockIndex = Math.floor(index / BLOCK_LINES);
-    const block = this.blocks.get(blockIndex);
-    const inBlock = index - blockIndex * BLOCK_LINES;
-    if (block !== undefined) {
-      this.blocks.delete(blockIndex);
-      this.blocks.set(blockIndex, block);
-      const found = block.lines[inBlock];
-      if (block.stale) this.request(blockIndex);
-      if (found !== undefined) return found;
-    }
-    this.request(blockIndex);
-    return undefined;
+    return this.get(blockIndex)?.rows[index - blockIndex * BLOCK_LINES];
   }
 
-  private request(blockIndex: number): void {
-    if (this.inFlight.has(blockIndex)) return;
-    this.inFlight.add(blockIndex);
-    const first = blockIndex * BLOCK_LINES;
-    const epoch = this.epoch;
-    void this.api.readLines(this.session, lineNumber(first), BLOCK_LINES).then((result) => {
-      if (epoch !== this.epoch) return;
-      this.inFlight.delete(blockIndex);
-      if (!result.ok) {
-        this.onError(result.message);
-        return;
-      }
-      const slice = result.value;
-      const lines: DisplayLine[] = [];
-      for (let i = 0; i < slice.count; i++) {
-        const start = slice.textStarts[i]!;
-        const end = slice.textStarts[i + 1]!;
-        const fileOffset = slice.fileOffsets[i]!;
-        const fullLength = slice.fullLengths[i]!;
-        const shown = end - start;
-        lines.push({
-          text: lineText(slice.bytes.subarray(start, end), this.encoding, fileOffset === 0, shown === fullLength),
-          fileOffset,
-          fullLength,
-          hiddenBytes: fullLength - shown,
-          modified: slice.modifiedLines[i] === 1,
-          bytes: slice.bytes.subarray(start, end),
-        });
-      }
-      this.blocks.set(blockIndex, { lines, stale: false });
-      while (this.blocks.size > MAX_BLOCKS) {
-        const oldest = this.blocks.keys().next().value;
-        if (oldest === undefined) break;
-        this.blocks.delete(oldest);
-      }
-      this.notify();
-    });
+  private async fetchBlock(
+    api: HexlogApi,
+    session: SessionId,
+    blockIndex: number,
+  ): Promise<Result<RowBlock<DisplayLine>>> {
+    const knownAtRequest = this.knownLines;
+    const result = await api.readLines(session, lineNumber(blockIndex * BLOCK_LINES), BLOCK_LINES);
+    if (!result.ok) return result;
+    const slice = result.value;
+    const rows: DisplayLine[] = [];
+    for (let i = 0; i < slice.count; i++) {
+      const start = slice.textStarts[i]!;
+      const end = slice.textStarts[i + 1]!;
+      const fileOffset = slice.fileOffsets[i]!;
+      const fullLength = slice.fullLengths[i]!;
+      const shown = end - start;
+      rows.push({
+        text: lineText(slice.bytes.subarray(start, end), this.encoding, fileOffset === 0, shown === fullLength),
+        fileOffset,
+        fullLength,
+        hiddenBytes: fullLength - shown,
+        modified: slice.modifiedLines[i] === 1,
+        bytes: slice.bytes.subarray(start, end),
+      });
+    }
+    return ok({ rows, knownAtRequest });
   }
 }

@@ -1,6 +1,6 @@
 // The open file's byte and line caches, created again when the services' generations say the data
 // changed (re-mapped, re-indexed) and marked stale when the pending edits change.
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { getApi } from '../data/api';
 import { ByteCache } from '../data/byteCache';
@@ -20,22 +20,16 @@ export function useFileCaches(): { byteCache: ByteCache; lineCache: LineCache | 
     })),
   );
   const byteCache = useMemo(
-    () => new ByteCache(getApi(), session, size, messages.error),
+    () => new ByteCache(getApi(), session, size, mapGeneration, messages.error),
     [session, size, mapGeneration],
   );
   const lineCache = useMemo(
-    () => (encoding === null ? null : new LineCache(getApi(), session, encoding, messages.error)),
+    () => (encoding === null ? null : new LineCache(getApi(), session, encoding, generation, messages.error)),
     [session, encoding, generation],
   );
-  // Which edit generation each cache's pages were read at: a newer one makes them stale.
-  const readAt = useRef(new WeakMap<ByteCache | LineCache, number>());
   useEffect(() => {
-    for (const cache of [byteCache, lineCache]) {
-      if (cache === null) continue;
-      const at = readAt.current.get(cache);
-      readAt.current.set(cache, editGeneration);
-      if (at !== undefined && at !== editGeneration) cache.invalidate();
-    }
+    byteCache.setEditGeneration(editGeneration);
+    lineCache?.setEditGeneration(editGeneration);
   }, [byteCache, lineCache, editGeneration]);
   return { byteCache, lineCache };
 }
