@@ -265,6 +265,8 @@ export function VirtualRows<P extends object>(props: Props<P>): ReactElement {
         onScroll={onScroll}
         onResize={(size) => setViewportHeight(size.height)}
         aria-label={props.label}
+        // A scrolling region must be reachable by keyboard (keys still go to the view: useShortcuts).
+        tabIndex={0}
       />
       <div
         ref={trackRef}

@@ -33,12 +33,13 @@ export function FileBar(): ReactElement {
   const switchView = useSwitchView();
   return (
     <div className="file-bar">
-      <div className="segmented" role="group" aria-label="View">
+      {/* A choice of one view (radios): named by their visible text, and not buttons named like Find's Hex toggle. */}
+      <div className="segmented" role="radiogroup" aria-label="View">
         <button
           type="button"
+          role="radio"
           data-testid="view-text"
-          aria-label="Show as text"
-          aria-pressed={view === 'text'}
+          aria-checked={view === 'text'}
           onClick={() => switchView('text')}
           title="Show the file as lines of text"
         >
@@ -46,9 +47,9 @@ export function FileBar(): ReactElement {
         </button>
         <button
           type="button"
+          role="radio"
           data-testid="view-hex"
-          aria-label="Show as bytes"
-          aria-pressed={view === 'hex'}
+          aria-checked={view === 'hex'}
           onClick={() => switchView('hex')}
           title="Show the file as bytes (hex and ASCII)"
         >
@@ -98,12 +99,11 @@ function HexOptions(): ReactElement {
       </label>
       <button
         type="button"
-        aria-label="Offsets in decimal"
         aria-pressed={offsetBase === 'dec'}
         title="Show offsets in decimal or hex; go to offset reads bare digits the same way"
         onClick={() => store.getState().setOffsetBase(offsetBase === 'hex' ? 'dec' : 'hex')}
       >
-        {offsetBase === 'hex' ? 'Offsets: hex' : 'Offsets: dec'}
+        Decimal offsets
       </button>
     </>
   );

@@ -37,6 +37,7 @@ function HexRow(props: RowRenderProps & HexRowProps) {
   const {
     index,
     style,
+    ariaAttributes,
     cache,
     matches,
     bytesPerRow,
@@ -116,7 +117,7 @@ function HexRow(props: RowRenderProps & HexRowProps) {
     );
   }
   return (
-    <div className="hex-row" style={style} data-offset={start}>
+    <div {...ariaAttributes} className="hex-row" style={style} data-offset={start}>
       <span className="hex-offset">{decimal ? String(start).padStart(digits + 2, ' ') : offsetHex(start, digits)}</span>
       <span className="hex-bytes">{hexCells}</span>
       <span className="hex-chars">{charCells}</span>

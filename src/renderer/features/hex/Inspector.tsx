@@ -55,7 +55,12 @@ export function Inspector({ cache }: { cache: ByteCache }): ReactElement {
         <span data-testid="inspector-offset" data-offset={cursor}>
           Inspector @ {offsetText(cursor, offsetBase)}
         </span>
-        <button type="button" onClick={() => setLittleEndian(!littleEndian)} aria-label="Byte order">
+        {/* The name holds the visible text (WCAG 2.5.3, label in name) as well as what the button sets. */}
+        <button
+          type="button"
+          onClick={() => setLittleEndian(!littleEndian)}
+          aria-label={`Byte order: ${littleEndian ? 'Little endian' : 'Big endian'}`}
+        >
           {littleEndian ? 'Little endian' : 'Big endian'}
         </button>
       </div>
