@@ -102,7 +102,9 @@ describe('find through the browser host', () => {
       .poll(() => page.locator('[data-testid=pending-edits]').getAttribute('data-bytes'))
       .toBe(String(count * 4));
     // The search runs again over the replaced text: no WARN is left to count or highlight.
-    await page.locator('[data-testid=info]', { hasText: `Replaced ${count.toLocaleString('en-US')} matches` }).waitFor();
+    await page
+      .locator('[data-testid=info]', { hasText: `Replaced ${count.toLocaleString('en-US')} matches` })
+      .waitFor();
     await expect.poll(() => page.getByTestId('match-count').getAttribute('data-count')).toBe('0');
     expect(await page.locator('[data-testid=text-view] [data-match]').count()).toBe(0);
     expect(readFileSync(copy).equals(readFileSync(log))).toBe(true);
