@@ -266,8 +266,10 @@ describe('interaction: focus, selection, copy, go-to, messages', () => {
     await expect.poll(() => count.textContent()).toMatch(/^1 of 2,857 matches/);
     await page.keyboard.press('Enter');
     await expect.poll(() => count.textContent()).toMatch(/^2 of /);
+    await page.getByRole('button', { name: 'Matches' }).click();
     await page.getByLabel('Find').fill('nowhere-to-be-found');
     await expect.poll(() => count.getAttribute('data-count')).toBe('0');
+    await expect.poll(() => page.locator('[data-testid=matches] [role=status]').textContent()).toBe('No matches');
     await expect.poll(() => page.getByRole('button', { name: 'Replace', exact: true }).isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'Replace all' }).isDisabled()).toBe(true);
 

@@ -67,6 +67,16 @@ export function MatchesPane({ onReveal }: { onReveal(offset: number, length: num
     [cache, currentIndex, version, matchCount, pick],
   );
   if (rowProps === null || status === null) return null;
+  if (matchCount === 0) {
+    const running = !status.done && !status.cancelled && status.error === null;
+    return (
+      <section className="matches-pane empty" data-testid="matches" aria-label="Matches">
+        <p className="matches-state" role="status" data-state={running ? 'searching' : 'none'}>
+          {running ? 'Searching…' : status.cancelled ? 'No matches before the search was cancelled' : 'No matches'}
+        </p>
+      </section>
+    );
+  }
   return (
     <section className="matches-pane" data-testid="matches" aria-label="Matches">
       <VirtualRows totalRows={matchCount} rowHeight={20} rowComponent={PaneRow} rowProps={rowProps} label="Matches" />
