@@ -140,8 +140,7 @@ export function FindBar({ onReveal, paneOpen, onTogglePane }: FindBarProps): Rea
         disabled={find.mode === 'hex'}
       />
       <Toggle
-        label="Hex"
-        text="0x"
+        label="Hex bytes"
         title="Search for hex bytes (DE AD ?? EF)"
         pressed={find.mode === 'hex'}
         onClick={() => actions.setMode(find.mode === 'hex' ? 'text' : 'hex')}

@@ -6,6 +6,7 @@ import { VirtualRows, type RowRenderProps } from '../../components/VirtualRows';
 import { getApi } from '../../data/api';
 import { MatchRowsCache } from '../../data/matchRowsCache';
 import { useFileStore } from '../../state/fileStore';
+import { focusView } from '../../shell/viewCommands';
 import { useFindStore, useFindStoreApi } from '../../state/findStore';
 
 interface PaneRowProps {
@@ -15,11 +16,12 @@ interface PaneRowProps {
   onPick: (index: number) => void;
 }
 
-function PaneRow({ index, style, cache, currentIndex, onPick }: RowRenderProps & PaneRowProps) {
+function PaneRow({ index, style, ariaAttributes, cache, currentIndex, onPick }: RowRenderProps & PaneRowProps) {
   const row = cache.row(index);
   const shown = row === undefined || row.line === null ? null : displayLine(row.line);
   return (
     <div
+      {...ariaAttributes}
       className={`match-row${index === currentIndex ? ' current' : ''}`}
       style={{ ...style, width: 'auto', minWidth: '100%' }}
       data-line={shown ?? undefined}
@@ -53,6 +55,8 @@ export function MatchesPane({ onReveal }: { onReveal(offset: number, length: num
 
   const pick = useCallback(
     (index: number) => {
+      // The keyboard goes back to the view the match is shown in.
+      focusView();
       void findStore
         .getState()
         .goTo(index)
