@@ -61,20 +61,20 @@ describe('interaction: focus, selection, copy, go-to, messages', () => {
     await page.keyboard.press('Control+f');
     await page.keyboard.type('needle');
     await page.keyboard.press('Escape');
-    expect(await activeTestId(page)).toBe('text-view');
+    await expect.poll(() => activeTestId(page)).toBe('text-view');
 
     await page.keyboard.press('Control+f');
     await page.locator('[data-testid=match-count][data-done=true]').waitFor();
     await page.getByRole('button', { name: 'Matches' }).click();
     await page.locator('[data-testid=matches] [data-line="14"]').click();
-    expect(await activeTestId(page)).toBe('text-view');
+    await expect.poll(() => activeTestId(page)).toBe('text-view');
     await page.keyboard.press('ArrowDown');
     await expect.poll(() => currentLine(page)).toBe(15);
 
     await page.keyboard.press('Control+s');
     await page.locator('[data-testid=info]', { hasText: 'Nothing to commit' }).waitFor();
     await page.getByRole('button', { name: 'Dismiss' }).click();
-    expect(await activeTestId(page)).toBe('text-view');
+    await expect.poll(() => activeTestId(page)).toBe('text-view');
     await page.keyboard.press('ArrowDown');
     await expect.poll(() => currentLine(page)).toBe(16);
   });
@@ -91,7 +91,7 @@ describe('interaction: focus, selection, copy, go-to, messages', () => {
     await page.keyboard.press('Control+g');
     await expect.poll(() => page.getByLabel('Go to line').isVisible()).toBe(true);
     await page.keyboard.press('Escape');
-    expect(await activeTestId(page)).toBe('text-view');
+    await expect.poll(() => activeTestId(page)).toBe('text-view');
 
     await page.getByLabel('Encoding').selectOption('latin1');
     await expect.poll(() => activeTestId(page)).toBe('text-view');
@@ -109,7 +109,7 @@ describe('interaction: focus, selection, copy, go-to, messages', () => {
     await page.getByLabel('Edit uint8').fill('0x41');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('[data-byte="8"]').textContent()).toBe('41');
-    expect(await activeTestId(page)).toBe('hex-view');
+    await expect.poll(() => activeTestId(page)).toBe('hex-view');
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => cursorOffset(page)).toBe(9);
     // The window title carries the modified mark.
