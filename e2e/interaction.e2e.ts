@@ -285,6 +285,44 @@ describe('interaction: focus, selection, copy, go-to, messages', () => {
     expect(await page.getByTestId('match-count').count()).toBe(0);
   });
 
+  it('the matches pane marks each match, lines up with the text gutter, and moves with the keys', async () => {
+    const page = await openText(log);
+    await page.keyboard.press('Control+f');
+    await page.keyboard.type('needle');
+    await page.locator('[data-testid=match-count][data-done=true]').waitFor();
+    await page.getByRole('button', { name: 'Matches' }).click();
+    const pane = page.locator('[data-testid=matches]');
+    const first = pane.locator('[data-line="7"]');
+    await first.waitFor();
+    expect(await first.locator('mark[data-match]').textContent()).toBe('needle');
+    const paneGutter = await first.locator('.gutter').boundingBox();
+    const textGutter = await page.locator('[data-testid=text-view] [data-line="7"] .gutter').boundingBox();
+    expect(paneGutter?.width).toBe(textGutter?.width);
+    const fontOf = (selector: string): Promise<string> =>
+      page
+        .locator(selector)
+        .first()
+        .evaluate((element) => getComputedStyle(element).font);
+    expect(await fontOf('[data-testid=matches] .match-text')).toBe(
+      await fontOf('[data-testid=text-view] [data-part=text]'),
+    );
+
+    await pane.focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => currentLine(page)).toBe(14);
+    await expect.poll(() => pane.locator('[data-current=true]').getAttribute('data-line')).toBe('14');
+    await page.keyboard.press('End');
+    await expect.poll(() => currentLine(page)).toBe(Math.floor(LINES / 7) * 7);
+    await page.keyboard.press('Home');
+    await expect.poll(() => currentLine(page)).toBe(7);
+    await expect.poll(() => activeTestId(page)).toBe('matches');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => activeTestId(page)).toBe('text-view');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => currentLine(page)).toBe(8);
+  });
+
   it('toasts float without moving the layout, are not red unless errors, and clear with the file', async () => {
     const page = await openText(log, other);
     const before = await page.locator('[data-testid=text-view]').boundingBox();

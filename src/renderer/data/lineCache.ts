@@ -3,33 +3,12 @@
 import { MAX_LINES_PER_READ, type HexlogApi, type TextEncodingName } from '../../shared/contract';
 import { ok, type Result } from '../../shared/result';
 import { lineNumber, type SessionId } from '../../shared/units';
-import { decodeText, lineText } from '../features/text/decode';
+import { toDisplayLine, type DisplayLine } from '../features/text/displayLine';
 import { PagedCache, rowBlockComplete, type RowBlock } from './pagedCache';
-
-/** Characters of `line`'s text before byte `byteInLine` (for highlighting a match). */
-export function charIndex(line: DisplayLine, byteInLine: number, encoding: TextEncodingName): number {
-  const clamped = Math.max(0, Math.min(byteInLine, line.bytes.byteLength));
-  if (line.bytes.byteLength === line.text.length && line.fileOffset !== 0) return Math.min(clamped, line.text.length);
-  let chars = decodeText(line.bytes.subarray(0, clamped), encoding).length;
-  if (line.fileOffset === 0 && decodeText(line.bytes.subarray(0, 4), encoding).charCodeAt(0) === 0xfeff) chars -= 1;
-  return Math.max(0, Math.min(chars, line.text.length));
-}
 
 /** Lines per readLines call: one block, always within the contract's limit. */
 export const BLOCK_LINES = Math.min(256, MAX_LINES_PER_READ);
 const MAX_BLOCKS = 256;
-
-export interface DisplayLine {
-  readonly text: string;
-  readonly fileOffset: number;
-  readonly fullLength: number;
-  /** Bytes not shown because the line is longer than the display cap. */
-  readonly hiddenBytes: number;
-  /** The line holds pending (uncommitted) edits. */
-  readonly modified: boolean;
-  /** The shown bytes, to map byte offsets (matches) to characters. */
-  readonly bytes: Uint8Array;
-}
 
 export class LineCache extends PagedCache<RowBlock<DisplayLine>> {
   private knownLines = 0;
@@ -74,19 +53,10 @@ export class LineCache extends PagedCache<RowBlock<DisplayLine>> {
     const slice = result.value;
     const rows: DisplayLine[] = [];
     for (let i = 0; i < slice.count; i++) {
-      const start = slice.textStarts[i]!;
-      const end = slice.textStarts[i + 1]!;
-      const fileOffset = slice.fileOffsets[i]!;
-      const fullLength = slice.fullLengths[i]!;
-      const shown = end - start;
-      rows.push({
-        text: lineText(slice.bytes.subarray(start, end), this.encoding, fileOffset === 0, shown === fullLength),
-        fileOffset,
-        fullLength,
-        hiddenBytes: fullLength - shown,
-        modified: slice.modifiedLines[i] === 1,
-        bytes: slice.bytes.subarray(start, end),
-      });
+      const bytes = slice.bytes.subarray(slice.textStarts[i]!, slice.textStarts[i + 1]!);
+      rows.push(
+        toDisplayLine(bytes, slice.fileOffsets[i]!, slice.fullLengths[i]!, this.encoding, slice.modifiedLines[i] === 1),
+      );
     }
     return ok({ rows, knownAtRequest });
   }

@@ -3,7 +3,7 @@
 import type { HexlogApi, TextEncodingName } from '../../shared/contract';
 import { ok, type Result } from '../../shared/result';
 import { lineNumber, type LineNumber, type SessionId } from '../../shared/units';
-import { lineText } from '../features/text/decode';
+import { toDisplayLine, type DisplayLine } from '../features/text/displayLine';
 import { PagedCache, rowBlockComplete, type RowBlock } from './pagedCache';
 
 /** Rows per matchRows call. */
@@ -14,7 +14,9 @@ export interface MatchRow {
   /** The match's 0-based line, or null while its line is not indexed. */
   readonly line: LineNumber | null;
   readonly offset: number;
-  readonly text: string;
+  readonly length: number;
+  /** The match's line (its first bytes, capped), decoded as the text view shows it. */
+  readonly display: DisplayLine;
 }
 
 export class MatchRowsCache extends PagedCache<RowBlock<MatchRow>> {
@@ -24,7 +26,7 @@ export class MatchRowsCache extends PagedCache<RowBlock<MatchRow>> {
     api: HexlogApi,
     session: SessionId,
     searchId: number,
-    private readonly encoding: TextEncodingName,
+    readonly encoding: TextEncodingName,
     /** The index generation the rows' line numbers belong to. */
     generation: number,
   ) {
@@ -66,7 +68,8 @@ export class MatchRowsCache extends PagedCache<RowBlock<MatchRow>> {
       rows.push({
         line: line >= 0 ? lineNumber(line) : null,
         offset: page.offsets[i]!,
-        text: lineText(bytes, this.encoding, page.lineOffsets[i] === 0, true),
+        length: page.lengths[i]!,
+        display: toDisplayLine(bytes, page.lineOffsets[i]!, bytes.byteLength, this.encoding),
       });
     }
     return ok({ rows, knownAtRequest });

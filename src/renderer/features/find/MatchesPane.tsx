@@ -1,10 +1,23 @@
-// The matches pane: one row per match with its line number and line text, virtualized over any
-// number of matches; a click jumps there.
-import { useCallback, useMemo, useSyncExternalStore, type ReactElement } from 'react';
+// The matches pane: one row per match with its line number and line text (the match marked),
+// virtualized over any number of matches. A click jumps there and gives the keyboard back to the
+// view; with focus in the pane, the arrow keys, PgUp/PgDn and Home/End move through the matches
+// (each shown in the view), Enter goes to the view, Esc too.
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useSyncExternalStore,
+  type KeyboardEvent,
+  type ReactElement,
+  type ReactNode,
+} from 'react';
+import type { TextEncodingName } from '../../../shared/contract';
 import { displayLine } from '../../../shared/units';
-import { VirtualRows, type RowRenderProps } from '../../components/VirtualRows';
+import { VirtualRows, type RowRenderProps, type VirtualRowsHandle } from '../../components/VirtualRows';
 import { getApi } from '../../data/api';
-import { MatchRowsCache } from '../../data/matchRowsCache';
+import { MatchRowsCache, type MatchRow } from '../../data/matchRowsCache';
+import { charRange } from '../text/displayLine';
 import { useFileStore } from '../../state/fileStore';
 import { focusView } from '../../shell/viewCommands';
 import { useFindStore, useFindStoreApi } from '../../state/findStore';
@@ -12,11 +25,28 @@ import { useFindStore, useFindStoreApi } from '../../state/findStore';
 interface PaneRowProps {
   cache: MatchRowsCache;
   currentIndex: number;
+  /** Digits of the file's line count: the gutter is as wide as the text view's. */
+  digits: number;
   version: number;
   onPick: (index: number) => void;
 }
 
-function PaneRow({ index, style, ariaAttributes, cache, currentIndex, onPick }: RowRenderProps & PaneRowProps) {
+/** The row's line text with its match marked (when the match starts within the shown bytes). */
+function marked(row: MatchRow, encoding: TextEncodingName): ReactNode {
+  const line = row.display;
+  const inLine = row.offset - line.fileOffset;
+  if (inLine < 0 || inLine >= line.bytes.byteLength) return line.text;
+  const [start, end] = charRange(line, row.offset, row.offset + row.length, encoding);
+  return [
+    line.text.slice(0, start),
+    <mark key="match" data-match="true">
+      {line.text.slice(start, end)}
+    </mark>,
+    line.text.slice(end),
+  ];
+}
+
+function PaneRow({ index, style, ariaAttributes, cache, currentIndex, digits, onPick }: RowRenderProps & PaneRowProps) {
   const row = cache.row(index);
   const shown = row === undefined || row.line === null ? null : displayLine(row.line);
   return (
@@ -29,8 +59,10 @@ function PaneRow({ index, style, ariaAttributes, cache, currentIndex, onPick }: 
       data-current={index === currentIndex ? 'true' : undefined}
       onClick={() => onPick(index)}
     >
-      <span className="gutter">{row === undefined ? '' : (shown ?? '·')}</span>
-      <span className="match-text">{row?.text ?? ''}</span>
+      <span className="gutter" style={{ width: `${digits + 2}ch` }}>
+        {row === undefined ? '' : (shown ?? '·')}
+      </span>
+      <span className="match-text">{row === undefined ? '' : marked(row, cache.encoding)}</span>
     </div>
   );
 }
@@ -39,6 +71,13 @@ export function MatchesPane({ onReveal }: { onReveal(offset: number, length: num
   const session = useFileStore((state) => state.info.session);
   const encoding = useFileStore((state) => state.index?.encoding ?? 'utf-8');
   const generation = useFileStore((state) => state.generation);
+  const digits = String(
+    Math.max(
+      useFileStore((state) => state.index?.linesKnown ?? 0),
+      1,
+    ),
+  ).length;
+  const rows = useRef<VirtualRowsHandle>(null);
   const findStore = useFindStoreApi();
   const status = useFindStore((state) => state.status);
   const currentIndex = useFindStore((state) => state.current?.index ?? -1);
@@ -67,9 +106,43 @@ export function MatchesPane({ onReveal }: { onReveal(offset: number, length: num
     [onReveal, findStore],
   );
   const rowProps = useMemo<PaneRowProps | null>(
-    () => (cache === null ? null : { cache, currentIndex, version: version + matchCount, onPick: pick }),
-    [cache, currentIndex, version, matchCount, pick],
+    () => (cache === null ? null : { cache, currentIndex, digits, version: version + matchCount, onPick: pick }),
+    [cache, currentIndex, digits, version, matchCount, pick],
   );
+
+  // The current match's row stays in sight, however it became current (F3, Enter, the keys here).
+  useEffect(() => {
+    if (currentIndex >= 0) rows.current?.scrollToRow(currentIndex, 'auto');
+  }, [currentIndex]);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>): void => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const page = Math.max(1, (rows.current?.visibleRowCount() ?? 1) - 1);
+    const from = currentIndex;
+    const moves: Record<string, number> = {
+      ArrowDown: from + 1,
+      ArrowUp: from < 0 ? 0 : from - 1,
+      PageDown: from + page,
+      PageUp: from - page,
+      Home: 0,
+      End: matchCount - 1,
+    };
+    const target = moves[event.key];
+    if (target !== undefined) {
+      event.preventDefault();
+      const index = Math.min(Math.max(target, 0), matchCount - 1);
+      if (index === from) return;
+      void findStore
+        .getState()
+        .goTo(index)
+        .then((match) => {
+          if (match !== null) onReveal(match.offset, match.length);
+        });
+    } else if (event.key === 'Enter' || event.key === 'Escape') {
+      event.preventDefault();
+      focusView();
+    }
+  };
   if (rowProps === null || status === null) return null;
   if (matchCount === 0) {
     const running = !status.done && !status.cancelled && status.error === null;
@@ -82,8 +155,23 @@ export function MatchesPane({ onReveal }: { onReveal(offset: number, length: num
     );
   }
   return (
-    <section className="matches-pane" data-testid="matches" aria-label="Matches">
-      <VirtualRows totalRows={matchCount} rowHeight={20} rowComponent={PaneRow} rowProps={rowProps} label="Matches" />
+    <section
+      className="matches-pane"
+      data-testid="matches"
+      data-keys="own"
+      aria-label="Matches"
+      aria-description="Arrow keys move through the matches; Enter goes to the text"
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+    >
+      <VirtualRows
+        totalRows={matchCount}
+        rowHeight={20}
+        rowComponent={PaneRow}
+        rowProps={rowProps}
+        handleRef={rows}
+        label="Matches"
+      />
     </section>
   );
 }

@@ -16,7 +16,8 @@ import { GoToInput } from '../../components/GoToInput';
 import { parseLineTarget } from '../goto/parseTarget';
 import { VirtualRows, type RowRenderProps, type VirtualRowsHandle } from '../../components/VirtualRows';
 import { getApi } from '../../data/api';
-import { charIndex, type DisplayLine, type LineCache } from '../../data/lineCache';
+import type { LineCache } from '../../data/lineCache';
+import { charRange, type DisplayLine } from './displayLine';
 import { matchSpans, useMatchesInRange, type VisibleMatches } from '../find/useMatches';
 import { useFileStore, useFileStoreApi } from '../../state/fileStore';
 import { clearErrors, messages } from '../../state/messages';
@@ -47,8 +48,7 @@ function highlighted(line: DisplayLine, matches: VisibleMatches, encoding: TextE
   const parts: ReactNode[] = [];
   let at = 0;
   for (const [from, to, isCurrent] of spans) {
-    const start = charIndex(line, from - line.fileOffset, encoding);
-    const end = Math.max(start + 1, charIndex(line, to - line.fileOffset, encoding));
+    const [start, end] = charRange(line, from, to, encoding);
     if (start > at) parts.push(line.text.slice(at, start));
     parts.push(
       <mark key={from} data-match={isCurrent ? 'current' : 'true'} className={isCurrent ? 'current' : undefined}>
