@@ -2,6 +2,7 @@
 // cache. Overwrite-only editing: hex digits in the hex pane, characters in the ASCII pane, pasted hex.
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactElement } from 'react';
 import { GoToInput } from '../../components/GoToInput';
+import { useGoTo } from '../goto/useGoTo';
 import { parseOffsetTarget } from '../goto/parseTarget';
 import { VirtualRows, type RowRenderProps, type VirtualRowsHandle } from '../../components/VirtualRows';
 import type { ByteCache } from '../../data/byteCache';
@@ -170,8 +171,6 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
   const version = useSyncExternalStore(cache.subscribe, cache.getVersion);
   const rows = useRef<VirtualRowsHandle>(null);
   const container = useRef<HTMLDivElement>(null);
-  const [goTo, setGoTo] = useState<string | null>(null);
-  const [goToError, setGoToError] = useState<string | null>(null);
   const totalRows = Math.ceil(size / bytesPerRow);
   const app = (): {
     editBytes: (offset: number, bytes: Uint8Array) => Promise<boolean>;
@@ -345,34 +344,28 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
     }
   };
 
+  const goTo = useGoTo(
+    (text) => parseOffsetTarget(text, { base: offsetBase, cursor, size }),
+    (target) => {
+      clearErrors();
+      moveCursor(target, false, 'center');
+    },
+    () => container.current?.focus(),
+  );
+
   useViewCommands({
     element: () => container.current,
     onKey: (event) => {
       onKeyDown(event);
       return event.defaultPrevented;
     },
-    goTo: () => {
-      setGoTo('');
-      setGoToError(null);
-    },
+    goTo: goTo.open,
     selectAll: () => {
       if (size > 0) store.getState().selectBytes(0, size - 1);
     },
     copy: () => void copySelection(),
     paste,
   });
-
-  const submitGoTo = (text: string): void => {
-    const target = parseOffsetTarget(text, { base: offsetBase, cursor, size });
-    if (!target.ok) {
-      setGoToError(target.message);
-      return;
-    }
-    clearErrors();
-    setGoTo(null);
-    moveCursor(target.value, false, 'center');
-    container.current?.focus();
-  };
 
   const selectionStart = Math.min(cursor, anchor);
   const selectionEnd = Math.max(cursor, anchor);
@@ -413,7 +406,7 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
         style={{ width: dataWidth(bytesPerRow, offsetChars), ['--offset-ch' as string]: `${offsetChars}ch` }}
       >
         <HexHeader bytesPerRow={bytesPerRow} decimal={rowProps.decimal} />
-        {goTo !== null && (
+        {goTo.input !== null && (
           <GoToInput
             label="Go to offset"
             className="floating"
@@ -423,17 +416,7 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
                 ? 'Bare digits are hex, as the offsets show; #1234 is decimal.'
                 : 'Bare digits are decimal, as the offsets show; 0x or h for hex.'
             }
-            value={goTo}
-            onChange={(text) => {
-              setGoTo(text);
-              setGoToError(null);
-            }}
-            error={goToError}
-            onSubmit={submitGoTo}
-            onClose={() => {
-              setGoTo(null);
-              container.current?.focus();
-            }}
+            {...goTo.input}
           />
         )}
         <VirtualRows

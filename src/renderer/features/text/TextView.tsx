@@ -13,6 +13,7 @@ import {
 import type { TextEncodingName } from '../../../shared/contract';
 import { byteOffset, displayLine, lineNumber, type LineNumber } from '../../../shared/units';
 import { GoToInput } from '../../components/GoToInput';
+import { useGoTo } from '../goto/useGoTo';
 import { parseLineTarget } from '../goto/parseTarget';
 import { VirtualRows, type RowRenderProps, type VirtualRowsHandle } from '../../components/VirtualRows';
 import { getApi } from '../../data/api';
@@ -123,8 +124,6 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
   const version = useSyncExternalStore(cache.subscribe, cache.getVersion);
   const rows = useRef<VirtualRowsHandle>(null);
   const container = useRef<HTMLDivElement>(null);
-  const [goTo, setGoTo] = useState<string | null>(null);
-  const [goToError, setGoToError] = useState<string | null>(null);
   const [wrap, setWrap] = useState(false);
   const [pendingJump, setPendingJump] = useState<LineNumber | null>(null);
   const atEnd = useRef(false);
@@ -219,27 +218,21 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
     container.current?.focus();
   }, []);
 
-  const submitGoTo = (text: string): void => {
+  const goTo = useGoTo(
     // The person types the 1-based number they read in the gutter.
-    const target = parseLineTarget(text, { current: currentLine, linesKnown: totalLines, done });
-    if (!target.ok) {
-      setGoToError(target.message);
-      return;
-    }
-    const line = lineNumber(target.value);
-    setGoToError(null);
-    if (line >= totalLines) {
-      setPendingJump(line);
-      setGoTo(null);
+    (text) => parseLineTarget(text, { current: currentLine, linesKnown: totalLines, done }),
+    (target) => {
+      const line = lineNumber(target);
       clearErrors();
-      return;
-    }
-    setGoTo(null);
-    clearErrors();
-    store.getState().setCurrentLine(line, false, null);
-    rows.current?.scrollToRow(line, 'center');
-    container.current?.focus();
-  };
+      if (line >= totalLines) {
+        setPendingJump(line);
+        return;
+      }
+      store.getState().setCurrentLine(line, false, null);
+      rows.current?.scrollToRow(line, 'center');
+    },
+    () => container.current?.focus(),
+  );
 
   const copySelection = async (): Promise<void> => {
     const { currentLine: current, anchorLine: anchor } = store.getState();
@@ -303,10 +296,7 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
       onKeyDown(event);
       return event.defaultPrevented;
     },
-    goTo: () => {
-      setGoTo('');
-      setGoToError(null);
-    },
+    goTo: goTo.open,
     selectAll: () => {
       if (totalLines > 0) store.getState().selectLines(lineNumber(0), lineNumber(totalLines - 1));
     },
@@ -398,22 +388,7 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
             </button>
           </span>
         )}
-        {goTo !== null && (
-          <GoToInput
-            label="Go to line"
-            value={goTo}
-            onChange={(text) => {
-              setGoTo(text);
-              setGoToError(null);
-            }}
-            error={goToError}
-            onSubmit={submitGoTo}
-            onClose={() => {
-              setGoTo(null);
-              container.current?.focus();
-            }}
-          />
-        )}
+        {goTo.input !== null && <GoToInput label="Go to line" {...goTo.input} />}
       </div>
       {totalLines === 0 && done ? (
         <p className="empty-note">This file has no lines.</p>
