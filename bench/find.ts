@@ -44,6 +44,27 @@ const cases: readonly Case[] = [
   },
 ];
 
+/**
+ * Regex kinds from the native-regex issue, on the generated log. Each is timed against `rg -c`, and
+ * its count must equal `rg -o | wc -l` (non-overlapping matches, as ours). rg needs -P for lookaround.
+ */
+interface RegexCase {
+  readonly name: string;
+  readonly pattern: string;
+  readonly matchCase: boolean;
+  /** rg's engine flags: [] for its own, ['-P'] for PCRE2. */
+  readonly rgEngine: readonly string[];
+}
+
+const regexCases: readonly RegexCase[] = [
+  { name: 'quantified_literal', pattern: 'retry=9{3}[0-9]{2}', matchCase: true, rgEngine: [] },
+  { name: 'ignorecase_dotstar', pattern: 'timeout.*commit', matchCase: false, rgEngine: [] },
+  { name: 'class_no_literal', pattern: '[a-z]{7}=[0-9]{1,2}\\s', matchCase: true, rgEngine: [] },
+  { name: 'millions', pattern: '[0-9]{5}', matchCase: true, rgEngine: [] },
+  { name: 'alternation5', pattern: 'upload|retry|timeout|commit|cache', matchCase: true, rgEngine: [] },
+  { name: 'lookahead', pattern: 'ERROR(?= \\[worker-1)', matchCase: true, rgEngine: ['-P'] },
+];
+
 function q(mode: FindQuery['mode'], pattern: string, matchCase = true): FindQuery {
   return { mode, pattern, matchCase, wholeWord: false };
 }
@@ -110,6 +131,44 @@ export async function benchFind(path: string): Promise<void> {
           unit: 'ms',
           peer: 'grep -c',
           peerValue: grep.ms,
+          better: 'lower',
+        });
+    }
+
+    for (const item of regexCases) {
+      const flags = [...item.rgEngine, ...(item.matchCase ? [] : ['-i']), '-e', item.pattern];
+      timePeer('rg', ['-c', ...flags, path], 1); // warm
+      const rg = timePeer('rg', ['-c', ...flags, path]);
+      const rgOnly = timePeer('sh', ['-c', 'rg -o "$@" | wc -l', 'sh', ...flags, path], 1);
+      const query = q('regex', item.pattern, item.matchCase);
+      let best = await run(query);
+      for (let i = 0; i < 2; i++) {
+        const again = await run(query);
+        if (again.ms < best.ms) best = again;
+      }
+      const expected = rgOnly === undefined ? undefined : Number(rgOnly.stdout.trim());
+      const engine = (best.status as { engine?: string }).engine ?? 'js';
+      const agree =
+        expected === undefined
+          ? 'rg missing: count not checked'
+          : expected === best.status.matchCount
+            ? `count equals rg -o | wc -l (${expected})`
+            : `COUNT MISMATCH: ${best.status.matchCount} against rg -o | wc -l ${expected}`;
+      report({
+        metric: `find.regex.${item.name}.count`,
+        value: best.ms,
+        unit: 'ms',
+        ...(rg ? { peer: 'rg -c', peerValue: rg.ms } : {}),
+        better: 'lower',
+        note: `/${item.pattern}/${item.matchCase ? '' : 'i'}, engine ${engine}: ${best.status.matchCount} matches; ${agree}`,
+      });
+      if (rgOnly)
+        report({
+          metric: `find.regex.${item.name}.count.vs_rg_o`,
+          value: best.ms,
+          unit: 'ms',
+          peer: 'rg -o | wc -l',
+          peerValue: rgOnly.ms,
           better: 'lower',
         });
     }

@@ -1,5 +1,5 @@
 // `npm run bench [-- --file PATH] [--size-mib N] [--skip NAME,...]`: one JSON object per metric line.
-// Groups: read, index, find, commit, scroll. Peers (wc, grep, rg) run on the same file in the same run.
+// Groups: read, index, services, find, commit, scroll (big: the 8x copy for first lines and first screen). Peers (wc, grep, rg) run on the same file in the same run.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { benchFind, benchMatchMemory } from './find';
 import { benchLineIndex } from './lineIndex';
 import { benchRead } from './read';
 import { benchScroll, generateManyLines } from './scroll';
+import { benchFirstScreen, benchServices } from './services';
 
 interface Options {
   file?: string;
@@ -25,7 +26,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (argv[i] === '--skip') for (const name of (argv[++i] ?? '').split(',')) options.skip.add(name);
     else
       throw new Error(
-        `unknown argument ${argv[i]}; usage: npm run bench -- [--file PATH] [--size-mib N] [--skip read,index,big,find,commit,scroll]`,
+        `unknown argument ${argv[i]}; usage: npm run bench -- [--file PATH] [--size-mib N] [--skip read,index,big,services,find,commit,scroll]`,
       );
   }
   if (!Number.isInteger(options.sizeMiB) || options.sizeMiB <= 0)
@@ -54,9 +55,11 @@ async function main(): Promise<void> {
   const size = statSync(path).size;
   process.stderr.write(`bench: ${path} (${size} bytes)\n`);
   if (!options.skip.has('read')) benchRead(path, size);
-  if (!options.skip.has('index')) {
-    const big = options.skip.has('big') ? undefined : bigCopy(path, dir, 8);
-    await benchLineIndex(path, size, big);
+  const big = options.skip.has('big') ? undefined : bigCopy(path, dir, 8);
+  if (!options.skip.has('index')) await benchLineIndex(path, size, big);
+  if (!options.skip.has('services')) {
+    await benchServices(path, size);
+    if (big !== undefined) await benchFirstScreen(big, statSync(big).size);
   }
   if (!options.skip.has('find')) await benchFind(path);
   if (!options.skip.has('find')) await benchMatchMemory(dir);

@@ -24,12 +24,17 @@ export function generateManyLines(path: string, count: number): string {
   return path;
 }
 
-export async function benchScroll(path: string): Promise<void> {
+/** The browser host serves the built renderer: build it once if it is missing. */
+export function ensureRendererBuilt(): void {
   if (!existsSync(join(process.cwd(), 'out/renderer/index.html'))) {
     execFileSync(join(process.cwd(), 'node_modules/.bin/electron-vite'), ['build'], {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
   }
+}
+
+export async function benchScroll(path: string): Promise<void> {
+  ensureRendererBuilt();
   const host = await startWebHost([path]);
   const browser = await launchBrowser();
   try {
