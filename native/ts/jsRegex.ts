@@ -7,7 +7,7 @@
 // - `\s`, `\S` (UTF-8): JavaScript's white space includes the Unicode spaces PCRE2's \s lacks.
 // - identity escapes of letters (`\a`, `\e`, `\p`, …): the letter, as JavaScript reads them.
 // - `[` inside a class (PCRE2 would read `[:alpha:]`), `{` that is no quantifier: escaped.
-// Left to the JavaScript engine (null): lone surrogates, a quantified astral character (JavaScript
+// Left to the JavaScript engine (null): U+FFFD (written or escaped), lone surrogates, a quantified astral character (JavaScript
 // repeats its second half), `\S` inside a class, `\c` without a letter, and in Latin-1 any
 // character above U+00FF.
 
@@ -26,6 +26,9 @@ export function jsRegexToPcre2(source: string, utf: boolean): Pcre2Source | null
   if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(source)) return null;
   // eslint-disable-next-line no-control-regex
   if (!utf && /[^\u0000-\u00ff]/.test(source)) return null;
+  // The JavaScript engine decodes invalid UTF-8 to U+FFFD, so a U+FFFD in a pattern finds invalid
+  // bytes there; PCRE2 (PCRE2_MATCH_INVALID_UTF) matches nothing at invalid bytes.
+  if (/\uFFFD|\\u[fF]{3}[dD]/.test(source)) return null;
   const namedGroups = /\(\?<[A-Za-z_$]/.test(source);
   let out = '';
   let lineMode = false;
