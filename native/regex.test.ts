@@ -157,6 +157,9 @@ describe.skipIf(!hasPcre2)('RegexSearch (PCRE2)', () => {
       [14, 1],
     ]);
     expect(await matches(bytes, 'ÉT', { caseless: true })).toEqual([[7, 3]]);
+    // \W and \D take a multi-byte character (rewritten around a PCRE2 10.42 JIT bug).
+    expect(await matches('b€\n', 'b\\W\\D')).toEqual([]);
+    expect(await matches('b€€\n', 'b\\W\\D')).toEqual([[0, 7]]);
     // A run of "any character" stops at the invalid bytes (JavaScript would see U+FFFD there).
     expect(await matches(bytes, '.+')).toEqual([
       [0, 3],

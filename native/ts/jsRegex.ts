@@ -6,6 +6,7 @@
 // - `.` → `[^\n\r\u2028\u2029]`: JavaScript's dot (PCRE2's dot would take a CR).
 // - `\s`, `\S` (UTF-8): JavaScript's white space includes the Unicode spaces PCRE2's \s lacks.
 // - identity escapes of letters (`\a`, `\e`, `\p`, …): the letter, as JavaScript reads them.
+// - `\W`, `\D` → `[^\w]`, `[^\d]`: works around a PCRE2 10.42 JIT bug with invalid-UTF mode.
 // - `[` inside a class (PCRE2 would read `[:alpha:]`), `{` that is no quantifier: escaped.
 // Left to the JavaScript engine (null): U+FFFD (written or escaped), lone surrogates, a quantified astral character (JavaScript
 // repeats its second half), `\S` inside a class, `\c` without a letter, and in Latin-1 any
@@ -44,6 +45,9 @@ export function jsRegexToPcre2(source: string, utf: boolean): Pcre2Source | null
       } else if (next === 'S' && utf) {
         if (inClass) return null;
         out += `[^\\s${UNICODE_SPACES}]`;
+      } else if ((next === 'W' || next === 'D') && !inClass) {
+        // PCRE2 10.42's JIT with MATCH_INVALID_UTF misses multi-byte characters for a bare \W or \D.
+        out += `[^\\${next.toLowerCase()}]`;
       } else if (next === 'B' && inClass) {
         out += 'B';
       } else if ('dDwWsSbBtnvfr0123456789'.includes(next)) {
