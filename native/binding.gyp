@@ -8,21 +8,27 @@
         "src/core/mapped_file.cc",
         "src/core/newline_scan.cc",
         "src/core/pattern_scan.cc",
+        "src/core/regex_search.cc",
         "src/core/status.cc",
         "src/napi/addon.cc",
         "src/napi/byte_search_wrap.cc",
         "src/napi/errors.cc",
         "src/napi/line_index_wrap.cc",
-        "src/napi/mapped_file_wrap.cc"
+        "src/napi/mapped_file_wrap.cc",
+        "src/napi/regex_search_wrap.cc"
       ],
       "include_dirs": [
         "<!@(node -p \"require('node-addon-api').include\")",
-        "src"
+        "src",
+        "<!@(node pcre2-probe.mjs include_dirs)"
       ],
+      "library_dirs": ["<!@(node pcre2-probe.mjs library_dirs)"],
+      "libraries": ["<!@(node pcre2-probe.mjs libraries)"],
       "defines": [
         "NAPI_VERSION=8",
         "NAPI_CPP_EXCEPTIONS",
-        "NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED"
+        "NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED",
+        "<!@(node pcre2-probe.mjs defines)"
       ],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],

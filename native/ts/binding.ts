@@ -43,6 +43,15 @@ export interface NativeByteSearch {
   dispose(): void;
 }
 
+export interface NativeRegexSearch {
+  progress(): SearchProgress;
+  results(firstIndex: number, count: number): { offsets: Float64Array; lengths: Float64Array };
+  indexAtOrAfter(offset: number): number;
+  jit(): boolean;
+  cancel(): void;
+  dispose(): void;
+}
+
 export interface NativeBinding {
   MappedFile: { open(path: string, mode: MapMode): NativeMappedFile };
   LineIndex: {
@@ -59,6 +68,20 @@ export interface NativeBinding {
       chunkBytes: number,
     ): NativeByteSearch;
   };
+  RegexSearch: {
+    create(
+      file: NativeMappedFile,
+      pattern: Uint8Array,
+      utf: boolean,
+      caseless: boolean,
+      lineMode: boolean,
+      threads: number,
+      chunkBytes: number,
+      matchLimit: number,
+    ): NativeRegexSearch;
+  };
+  /** PCRE2's version, or null in a build without it. */
+  pcre2Version(): string | null;
   releaseMemory(): boolean;
   __faultGuardSelfTest(): FaultGuardReport;
   __lineIndexWorkerThreads(): number;
@@ -99,7 +122,7 @@ export function loadBinding(): NativeBinding {
   if (!isNativeBinding(addonModule.exports)) {
     throw new NativeError(
       'ENATIVE',
-      `ENATIVE: ${file} is not the hexlog addon, or an outdated build (no MappedFile, LineIndex, ByteSearch or releaseMemory export); ${BUILD_HINT}`,
+      `ENATIVE: ${file} is not the hexlog addon, or an outdated build (no MappedFile, LineIndex, ByteSearch, RegexSearch or releaseMemory export); ${BUILD_HINT}`,
       file,
     );
   }
@@ -148,6 +171,11 @@ function isNativeBinding(value: unknown): value is NativeBinding {
     // An addon built before search.
     'ByteSearch' in value &&
     typeof value.ByteSearch === 'function' &&
+    // An addon built before the regex engine.
+    'RegexSearch' in value &&
+    typeof value.RegexSearch === 'function' &&
+    'pcre2Version' in value &&
+    typeof value.pcre2Version === 'function' &&
     // An addon built before releaseMemory.
     'releaseMemory' in value &&
     typeof value.releaseMemory === 'function' &&

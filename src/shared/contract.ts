@@ -160,7 +160,16 @@ export interface FindStatus {
   readonly error: { readonly code: string; readonly message: string } | null;
   /** Something to know about the results (a limit the search met, waiting for a place), or null. */
   readonly notice: string | null;
+  /**
+   * The regex engine running this search: 'pcre2' (native, in the addon) or 'js' (the JavaScript
+   * worker: no PCRE2 in this build, HEXLOG_REGEX_ENGINE=js, UTF-16, pending edits, or a pattern
+   * PCRE2 would read differently). null for a literal or hex search on the native byte search, and
+   * while the search waits for a place. The find bar shows it as data-engine on the match count.
+   */
+  readonly engine: FindEngine | null;
 }
+
+export type FindEngine = 'pcre2' | 'js';
 
 /** Matches [first, first + count) of a search, in file order. */
 export interface MatchPage {

@@ -10,6 +10,7 @@ struct AddonData {
   Napi::FunctionReference mapped_file_constructor;
   Napi::FunctionReference line_index_constructor;
   Napi::FunctionReference byte_search_constructor;
+  Napi::FunctionReference regex_search_constructor;
 };
 
 }  // namespace hexlog::napi

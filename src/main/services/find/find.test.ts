@@ -13,6 +13,7 @@ import type {
 import { seededRandom } from '../../../shared/seededRandom';
 import type { Services } from '../index';
 import { createServiceHarness, testOwner, type ServiceHarness } from '../testing/serviceHarness';
+import { pcre2Enabled } from './nativeRegexSearch';
 
 const owner = testOwner;
 let harness: ServiceHarness;
@@ -106,7 +107,7 @@ describe('find services', () => {
       await call('startFind', info.session, query(pattern, 'regex', matchCase));
       const status = await finish(info);
       const session = services.sessions.get(info.session, owner.owner);
-      expect(session.ok && session.value.find.engine()).toBe('regex-candidate-lines');
+      expect(session.ok && session.value.find.engine()).toBe(pcre2Enabled() ? 'pcre2' : 'regex-candidate-lines');
       const expected: number[] = [];
       let offset = 0;
       for (const line of lines) {

@@ -13,9 +13,11 @@ import type { Disposable } from '../../../shared/disposable';
 import { err, errFromThrown, ok, type Result } from '../../../shared/result';
 import { byteCount, type SessionId } from '../../../shared/units';
 import type { TextIndex } from '../textIndex';
+import { NativeRegexSearch } from './nativeRegexSearch';
 import { NativeSearch } from './nativeSearch';
 import { encodeText, literalRegexPlan, planSearch, type RegexPlan, type SearchPlan } from './query';
 import type { ByteReader, CandidateSource } from './lineFeeder';
+import type { SearchRun } from './searchRun';
 import { RegexSearch } from './regexSearch';
 import type { WorkPool } from '../workPool';
 import { PooledSearch, searchPool } from './searchPool';
@@ -95,11 +97,24 @@ export class FindController implements Disposable {
   }
 
   /**
+   * A regex run: PCRE2 in the addon when it can run it (see NativeRegexSearch.start), else the
+   * JavaScript engine. The addon reads the mapping alone and cannot see pending edits, so with
+   * pending edits the JavaScript engine runs, reading through them.
+   */
+  private startRegex(id: number, file: MappedFile, plan: RegexPlan): SearchRun {
+    if (!this.host.hasPendingEdits()) {
+      const native = NativeRegexSearch.start(id, file, plan, this.host.encoding());
+      if (native !== null) return native;
+    }
+    return this.startJsRegex(id, file, plan);
+  }
+
+  /**
    * A regex run over the session's reader. When the regex has a required literal (and no edits are
    * pending, which the native search cannot see), the native search finds the literal's offsets
    * while the regex runs only on their lines, taking them as they are found.
    */
-  private startRegex(id: number, file: MappedFile, plan: RegexPlan): RegexSearch {
+  private startJsRegex(id: number, file: MappedFile, plan: RegexPlan): RegexSearch {
     const encoding = this.host.encoding();
     const literal = this.host.hasPendingEdits() ? null : literalSearch(id, file, plan, encoding);
     const candidates: CandidateSource | null =
@@ -152,6 +167,7 @@ export class FindController implements Disposable {
       cancelled: progress.cancelled,
       error: progress.error,
       notice: progress.notice,
+      engine: this.run.regexEngine,
     };
   }
 
@@ -172,6 +188,7 @@ export class FindController implements Disposable {
     if (this.run === null) return null;
     const engine = this.run.engine;
     if (engine === null) return 'waiting';
+    if (engine instanceof NativeRegexSearch) return 'pcre2';
     return engine instanceof RegexSearch ? `regex-${engine.scope}` : 'native';
   }
 

@@ -5,6 +5,7 @@ import type { SearchProgressState, SearchRun } from './searchRun';
 
 export class NativeSearch implements SearchRun {
   private readonly search: ByteSearch;
+  readonly regexEngine = null;
 
   constructor(
     readonly id: number,

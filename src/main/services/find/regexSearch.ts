@@ -113,6 +113,7 @@ export class RegexSearch implements SearchRun {
   private ended = false;
   private error: { code: string; message: string } | null = null;
   private waitTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly regexEngine = 'js';
   /** Whether the regex runs on every line, or only on the lines that hold its required literal. */
   readonly scope: 'all-lines' | 'candidate-lines';
 

@@ -49,6 +49,10 @@ export class PooledSearch implements SearchRun {
     }
   }
 
+  get regexEngine(): SearchRun['regexEngine'] {
+    return this.inner?.regexEngine ?? null;
+  }
+
   /** The engine running this search, once it has started. */
   get engine(): SearchRun | null {
     return this.inner;

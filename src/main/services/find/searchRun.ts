@@ -1,4 +1,5 @@
 // One running (or finished) search of a session, whatever engine runs it.
+import type { FindEngine } from '../../../shared/contract';
 import type { Disposable } from '../../../shared/disposable';
 
 export interface SearchProgressState {
@@ -14,6 +15,8 @@ export interface SearchProgressState {
 
 export interface SearchRun extends Disposable {
   readonly id: number;
+  /** The regex engine that runs this search; null for the native byte search (or not started yet). */
+  readonly regexEngine: FindEngine | null;
   progress(): SearchProgressState;
   /** Matches [first, first + count) known so far, in file order. */
   page(first: number, count: number): { offsets: Float64Array; lengths: Float64Array };

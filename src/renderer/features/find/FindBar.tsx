@@ -157,6 +157,12 @@ export function FindBar({ onReveal, paneOpen, onTogglePane }: FindBarProps): Rea
           data-testid="match-count"
           data-count={status.matchCount}
           data-done={status.done ? 'true' : 'false'}
+          data-engine={status.engine ?? undefined}
+          title={
+            status.engine === null
+              ? undefined
+              : `Regex engine: ${status.engine === 'pcre2' ? 'PCRE2 (native)' : 'JavaScript'}`
+          }
         >
           {find.current !== null ? `${(find.current.index + 1).toLocaleString('en-US')} of ` : ''}
           {status.matchCount.toLocaleString('en-US')} match{status.matchCount === 1 ? '' : 'es'}

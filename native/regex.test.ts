@@ -1,0 +1,218 @@
+// The PCRE2 regex search against a naive JavaScript scan with the JavaScript engine's semantics:
+// line by line, CR before LF dropped, empty matches skipped.
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { seededRandom } from '../src/shared/seededRandom';
+import {
+  createRegexSearch,
+  jsRegexToPcre2,
+  type MappedFile,
+  nativeTesting,
+  openMapped,
+  pcre2Version,
+  type RegexPattern,
+  type RegexSearch,
+  type RegexSearchOptions,
+} from './index';
+import { expectNativeError, settleScan, tempDirForFile } from './testSupport';
+
+const temp = tempDirForFile('hexlog-regex-', { uniqueNames: true });
+const openFiles: MappedFile[] = [];
+const searches: RegexSearch[] = [];
+
+afterEach(() => {
+  for (const search of searches.splice(0)) search.dispose();
+  for (const file of openFiles.splice(0)) file.close();
+  expect(nativeTesting.searchWorkerThreads()).toBe(0);
+});
+
+const hasPcre2 = pcre2Version() !== null;
+
+function start(content: Uint8Array | string, pattern: RegexPattern, options?: RegexSearchOptions): RegexSearch {
+  const file = openMapped(temp.makeFile('data.log', content), 'readonly');
+  openFiles.push(file);
+  const search = createRegexSearch(file, pattern, options);
+  searches.push(search);
+  return search;
+}
+
+const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
+const latin1 = (text: string): Uint8Array => Uint8Array.from(text, (char) => char.charCodeAt(0));
+
+/** [offset, length] of every match of a JavaScript pattern (rewritten for PCRE2), once the search is done. */
+async function matches(
+  content: Uint8Array | string,
+  jsPattern: string,
+  options: { caseless?: boolean; utf?: boolean } & RegexSearchOptions = {},
+): Promise<[number, number][]> {
+  const { caseless = false, utf = true, ...searchOptions } = options;
+  const pcre2 = jsRegexToPcre2(jsPattern, utf);
+  if (pcre2 === null) throw new Error(`${jsPattern} is left to the JavaScript engine`);
+  const bytes = utf ? utf8(pcre2.source) : latin1(pcre2.source);
+  const search = start(content, { bytes, utf, caseless, lineMode: pcre2.lineMode }, searchOptions);
+  await settleScan(search, 'regex search');
+  const progress = search.progress();
+  if (progress.error !== null) throw new Error(progress.error.message);
+  expect(progress.done).toBe(true);
+  const { offsets, lengths } = search.results(0, progress.matchesKnown);
+  return Array.from(offsets, (offset, i) => [offset, lengths[i]!]);
+}
+
+/** The JavaScript engine's semantics on one-byte text: each line alone, CR before LF dropped. */
+function naive(text: string, source: string, flags = 'g'): [number, number][] {
+  const regex = new RegExp(source, flags);
+  const found: [number, number][] = [];
+  let lineStart = 0;
+  while (lineStart <= text.length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    const last = lineEnd < 0;
+    if (last) lineEnd = text.length;
+    let end = lineEnd;
+    if (end > lineStart && text[end - 1] === '\r') end--;
+    const line = text.slice(lineStart, end);
+    regex.lastIndex = 0;
+    if (line.length > 0) {
+      for (let match = regex.exec(line); match !== null; match = regex.exec(line)) {
+        if (match[0].length === 0) {
+          regex.lastIndex++;
+          continue;
+        }
+        found.push([lineStart + match.index, match[0].length]);
+      }
+    }
+    if (last) break;
+    lineStart = lineEnd + 1;
+  }
+  return found;
+}
+
+describe.skipIf(!hasPcre2)('RegexSearch (PCRE2)', () => {
+  it('finds what a line-by-line JavaScript scan finds, for seeded random patterns, data and chunk sizes', async () => {
+    const random = seededRandom(20261202);
+    const alphabet = 'aab  c1_\r\n\n.-';
+    const atoms = ['a', 'b', 'c', '.', '[ab]', '[^a]', '\\d', '\\w', '\\s', '\\W', ' ', '1', '(?:ab|c)', '(a|b)'];
+    const quantifiers = ['', '', '', '*', '+', '?', '{1,3}', '{2}', '+?', '*?'];
+    const anchors = ['', '', '', '^', '$', '\\b'];
+    const pick = <T>(items: readonly T[]): T => items[random.int(items.length)]!;
+    for (let round = 0; round < 150; round++) {
+      let text = '';
+      const length = random.int(400);
+      for (let i = 0; i < length; i++) text += pick([...alphabet]);
+      let source = pick(anchors);
+      const atomCount = 1 + random.int(4);
+      for (let i = 0; i < atomCount; i++) source += pick(atoms) + pick(quantifiers);
+      source += pick(anchors);
+      if (random.int(6) === 0) source += '|' + pick(atoms);
+      const caseless = random.int(4) === 0;
+      const chunkBytes = 1 + random.int(64);
+      const expected = naive(text, source, caseless ? 'gi' : 'g');
+      const found = await matches(text, source, { caseless, chunkBytes, threads: 1 + random.int(2) });
+      expect({ source, text, found }).toEqual({ source, text, found: expected });
+    }
+  });
+
+  it('finds a match on a line that crosses chunk borders, once', async () => {
+    const text = 'xx\nthe quick brown fox\nyy';
+    expect(await matches(text, 'quick.*fox', { chunkBytes: 4 })).toEqual([[7, 15]]);
+    expect(await matches(text, '\\w+', { chunkBytes: 1 })).toEqual(naive(text, '\\w+'));
+  });
+
+  it('anchors ^ and $ at line starts and ends, at the file start and end and before CRLF', async () => {
+    const text = 'ab\r\nab\nab\r\nab\r';
+    expect(await matches(text, '^ab$')).toEqual([
+      [0, 2],
+      [4, 2],
+      [7, 2],
+      [11, 2],
+    ]);
+    expect(await matches(text, 'b$')).toEqual(naive(text, 'b$'));
+    // The CR that ends a line is not line text.
+    expect(await matches(text, 'b\\s')).toEqual([]);
+    expect(await matches(text, 'b.')).toEqual([]);
+  });
+
+  it('skips empty matches as the JavaScript engine does (^, \\b, x*), and never spans lines', async () => {
+    const text = 'ab x\n\nxx a\r\n';
+    expect(await matches(text, '^')).toEqual([]);
+    expect(await matches(text, '\\b')).toEqual([]);
+    expect(await matches(text, 'x*')).toEqual(naive(text, 'x*'));
+    expect(await matches(text, 'a??')).toEqual([]);
+    expect(await matches(text, '[^q]+')).toEqual(naive(text, '[^q]+'));
+    expect(await matches(text, '\\s+')).toEqual(naive(text, '\\s+'));
+  });
+
+  it('runs lookaround line by line with the same results', async () => {
+    const text = 'foo bar\nfoo\nbarfoo \n';
+    for (const source of ['foo(?!\\s)', 'o(?=\\s|$)', '(?<=^|\\s)bar', '(?<!o)o']) {
+      expect(jsRegexToPcre2(source, true)?.lineMode).toBe(true);
+      expect(await matches(text, source, { chunkBytes: 3 })).toEqual(naive(text, source));
+    }
+  });
+
+  it('searches on past invalid UTF-8, which no pattern item matches', async () => {
+    const bytes = Uint8Array.from([...utf8('é1'), 0xff, 0xc3, ...utf8('2 \u00e9t\u00e9\n'), 0x80, ...utf8('3')]);
+    expect(await matches(bytes, '\\d')).toEqual([
+      [2, 1],
+      [5, 1],
+      [14, 1],
+    ]);
+    expect(await matches(bytes, 'ÉT', { caseless: true })).toEqual([[7, 3]]);
+    // \W and \D take a multi-byte character (rewritten around a PCRE2 10.42 JIT bug).
+    expect(await matches('b€\n', 'b\\W\\D')).toEqual([]);
+    expect(await matches('b€€\n', 'b\\W\\D')).toEqual([[0, 7]]);
+    // A run of "any character" stops at the invalid bytes (JavaScript would see U+FFFD there).
+    expect(await matches(bytes, '.+')).toEqual([
+      [0, 3],
+      [5, 7],
+      [14, 1],
+    ]);
+  });
+
+  it('matches Latin-1 bytes as characters, folding Latin-1 letters but keeping \\w ASCII', async () => {
+    const text = 'Ébène CAFÉ café\xa0x\n';
+    const bytes = latin1(text);
+    expect(await matches(bytes, 'café', { utf: false, caseless: true })).toEqual(naive(text, 'café', 'gi'));
+    expect(await matches(bytes, 'caf\\w', { utf: false })).toEqual([]);
+    expect(await matches(bytes, '\\s', { utf: false })).toEqual(naive(text, '\\s'));
+    expect(await matches(bytes, '[à-ÿ]+', { utf: false })).toEqual(naive(text, '[à-ÿ]+'));
+  });
+
+  it('answers an invalid pattern with EINVAL, PCRE2 message and offset', () => {
+    const error = expectNativeError(() => start('abc', { bytes: utf8('ab(c'), utf: true }), 'EINVAL');
+    expect(error.message).toMatch(/missing closing parenthesis at pattern offset 4/);
+    expect((error.cause as { patternOffset?: unknown }).patternOffset).toBe(4);
+  });
+
+  it('stops a catastrophic pattern with ECOMPLEX instead of hanging', async () => {
+    const text = 'ok\n' + 'a'.repeat(40) + 'b\n';
+    const search = start(text, { bytes: utf8('(a+)+$'), utf: true });
+    await settleScan(search, 'regex search', 10_000);
+    const { error } = search.progress();
+    expect(error?.code).toBe('ECOMPLEX');
+    expect(error?.message).toMatch(/pattern too complex near offset 3/);
+  });
+
+  it('cancels a slow pattern within 100 ms', async () => {
+    // Each line costs ~2^16 steps: under the per-line limit, so only cancel stops the search.
+    const text = ('a'.repeat(16) + 'b\n').repeat(50_000);
+    const search = start(text, { bytes: utf8('(a+)+$'), utf: true }, { chunkBytes: 64 * 1024 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(search.progress().done).toBe(false);
+    const cancelledAt = Date.now();
+    search.cancel();
+    search.dispose();
+    expect(Date.now() - cancelledAt).toBeLessThan(100);
+  });
+
+  it('reports many matches in order with 8 bytes each, read in pages', async () => {
+    const text = 'k=12345@ x=99999@\n'.repeat(20_000);
+    const search = start(text, { bytes: utf8('\\d{5}@'), utf: true }, { chunkBytes: 4096 });
+    await settleScan(search, 'regex search');
+    const progress = search.progress();
+    expect(progress.matchesKnown).toBe(40_000);
+    expect(progress.resultBytes).toBeLessThanOrEqual(8 * 40_000 + 8 * 4096);
+    const page = search.results(39_998, 10);
+    expect(Array.from(page.offsets)).toEqual([18 * 19_999 + 2, 18 * 19_999 + 11]);
+    expect(search.indexAtOrAfter(18 * 10_000)).toBe(20_000);
+  });
+});

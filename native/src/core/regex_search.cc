@@ -1,0 +1,719 @@
+#include "core/regex_search.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <string>
+#include <utility>
+
+#include "core/fault_guard.h"
+#include "core/scan_workers.h"
+
+#ifdef HEXLOG_HAVE_PCRE2
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#endif
+
+namespace hexlog::core {
+
+namespace {
+
+std::atomic<int> g_live_workers{0};
+
+}  // namespace
+
+#ifdef HEXLOG_HAVE_PCRE2
+
+namespace {
+
+using scan::Bytes;
+using scan::Invalid;
+
+constexpr uint64_t kMaxChunks = 1ULL << 20;
+// One chunk-wide PCRE2 call covers the whole lines starting in about this many bytes. PCRE2's match
+// limit applies per start position, not per call, so the block size adapts to keep a call near a
+// few milliseconds: the stop flag is read between calls, and cancel stays prompt.
+constexpr uint64_t kMinBlockBytes = 1ULL << 10;
+constexpr uint64_t kMaxBlockBytes = 256ULL << 10;
+constexpr auto kSlowBlock = std::chrono::milliseconds(8);
+constexpr auto kFastBlock = std::chrono::milliseconds(2);
+// Matches one guarded scan may collect before it returns to store them (it may not allocate).
+constexpr size_t kScratchMatches = 16384;
+
+Status TooComplex(uint64_t offset) {
+  return Status::Fail("ECOMPLEX", "ECOMPLEX: pattern too complex near offset " +
+                                      std::to_string(offset) +
+                                      ": the regex hit PCRE2's match limit on the line there; "
+                                      "avoid nested quantifiers such as (a+)+");
+}
+
+// PCRE2's character tables as pcre2_maketables builds them in the "C" locale (see its source for
+// the layout), with Latin-1's letter pairs added to the case tables and U+00A0 to \s, as
+// JavaScript has them. Built here rather than from the process locale, so matching never depends
+// on it. In UTF mode PCRE2 folds characters above 127 with Unicode data anyway.
+const uint8_t* CharacterTables() {
+  static const std::vector<uint8_t> tables = [] {
+    constexpr size_t kCbits = 512, kCtypes = 832, kLength = 1088;
+    constexpr size_t kSpace = 0, kXdigit = 32, kDigit = 64, kUpper = 96, kLower = 128, kWord = 160,
+                     kGraph = 192, kPrint = 224, kPunct = 256, kCntrl = 288;
+    std::vector<uint8_t> out(kLength, 0);
+    const auto is_upper = [](int c) {
+      return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7);
+    };
+    const auto is_lower = [](int c) {
+      return (c >= 'a' && c <= 'z') || (c >= 0xE0 && c <= 0xFE && c != 0xF7);
+    };
+    for (int c = 0; c < 256; ++c) {
+      const bool ascii_upper = c >= 'A' && c <= 'Z';
+      const bool ascii_lower = c >= 'a' && c <= 'z';
+      const bool digit = c >= '0' && c <= '9';
+      const bool space = c == ' ' || (c >= '\t' && c <= '\r');
+      const bool xdigit = digit || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      const bool print = c >= 0x20 && c < 0x7F;
+      const bool cntrl = c < 0x20 || c == 0x7F;
+      const bool alnum = ascii_upper || ascii_lower || digit;
+      const uint8_t byte = static_cast<uint8_t>(c);
+      out[c] = is_upper(c) ? static_cast<uint8_t>(c + 32) : byte;
+      out[256 + c] = is_upper(c)   ? static_cast<uint8_t>(c + 32)
+                     : is_lower(c) ? static_cast<uint8_t>(c - 32)
+                                   : byte;
+      const auto set = [&](size_t table, bool on) {
+        if (on) out[kCbits + table + c / 8] |= static_cast<uint8_t>(1u << (c & 7));
+      };
+      set(kSpace, space || c == 0xA0);
+      set(kXdigit, xdigit);
+      set(kDigit, digit);
+      set(kUpper, ascii_upper);
+      set(kLower, ascii_lower);
+      set(kWord, alnum || c == '_');
+      set(kGraph, print && c != ' ');
+      set(kPrint, print);
+      set(kPunct, print && c != ' ' && !alnum);
+      set(kCntrl, cntrl);
+      uint8_t type = 0;
+      if (space || c == 0xA0) type |= 0x01;          // ctype_space
+      if (ascii_upper || ascii_lower) type |= 0x02;  // ctype_letter
+      if (ascii_lower) type |= 0x04;                 // ctype_lcletter
+      if (digit) type |= 0x08;                       // ctype_digit
+      if (alnum || c == '_') type |= 0x10;           // ctype_word
+      out[kCtypes + c] = type;
+    }
+    return out;
+  }();
+  return tables.data();
+}
+
+// One worker's PCRE2 state: match data for one pair, a JIT stack and the limits.
+class Matcher {
+ public:
+  Matcher(const pcre2_code* code, uint64_t match_limit) {
+    data_ = pcre2_match_data_create(1, nullptr);
+    context_ = pcre2_match_context_create(nullptr);
+    stack_ = pcre2_jit_stack_create(32 * 1024, 8 * 1024 * 1024, nullptr);
+    if (context_ != nullptr) {
+      if (stack_ != nullptr) pcre2_jit_stack_assign(context_, nullptr, stack_);
+      pcre2_set_match_limit(context_,
+                            static_cast<uint32_t>(std::min<uint64_t>(match_limit, UINT32_MAX)));
+      pcre2_set_depth_limit(context_, 100000);
+      pcre2_set_heap_limit(context_, 64 * 1024);  // KiB, for the interpreter
+    }
+    code_ = code;
+  }
+  ~Matcher() {
+    pcre2_match_data_free(data_);
+    pcre2_match_context_free(context_);
+    pcre2_jit_stack_free(stack_);
+  }
+  Matcher(const Matcher&) = delete;
+  Matcher& operator=(const Matcher&) = delete;
+
+  bool ok() const { return data_ != nullptr && context_ != nullptr; }
+
+  // rc as pcre2_match; on a match, [*start, *end) relative to subject.
+  int Match(const uint8_t* subject, uint64_t length, uint64_t from, uint64_t* start,
+            uint64_t* end) const {
+    const int rc = pcre2_match(code_, subject, static_cast<PCRE2_SIZE>(length),
+                               static_cast<PCRE2_SIZE>(from), 0, data_, context_);
+    if (rc >= 0) {
+      const PCRE2_SIZE* vector = pcre2_get_ovector_pointer(data_);
+      *start = vector[0];
+      *end = vector[1];
+    }
+    return rc;
+  }
+
+ private:
+  const pcre2_code* code_ = nullptr;
+  pcre2_match_data* data_ = nullptr;
+  pcre2_match_context* context_ = nullptr;
+  pcre2_jit_stack* stack_ = nullptr;
+};
+
+bool IsLimit(int rc) {
+  return rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+         rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT;
+}
+
+}  // namespace
+
+struct RegexSearch::Compiled {
+  pcre2_code* code = nullptr;
+  bool utf = true;
+  bool line_mode = false;
+  bool jit = false;
+  ~Compiled() { pcre2_code_free(code); }
+};
+
+namespace {
+
+enum class Outcome { kDone, kFull, kStopped, kTooComplex, kTooLong, kError };
+
+// What one guarded scan of a chunk's lines reads and writes. It never allocates.
+struct ScanState {
+  const uint8_t* base = nullptr;
+  uint64_t region_start = 0;  // the chunk's first line start
+  uint64_t region_end = 0;    // the next chunk's first line start (or the file's end)
+  bool utf = true;
+  bool line_mode = false;
+  const std::atomic<bool>* stop = nullptr;
+  const Matcher* matcher = nullptr;
+  // Where the next scan continues, and the start of the line holding it.
+  uint64_t pos = 0;
+  uint64_t line_start = 0;
+  // Pairs (offset from region_start, length).
+  uint32_t* out = nullptr;
+  size_t capacity = 0;  // pairs
+  size_t count = 0;
+  uint64_t problem_at = 0;  // ECOMPLEX: where the call started
+  int pcre_error = 0;
+  uint64_t block_bytes = kMinBlockBytes;  // adapted to how long blocks take
+};
+
+// The end of the line starting at or before `from`: the offset of its LF, or `limit`.
+uint64_t LineEnd(const uint8_t* base, uint64_t from, uint64_t limit) {
+  const void* found = std::memchr(base + from, '\n', static_cast<size_t>(limit - from));
+  return found == nullptr ? limit
+                          : static_cast<uint64_t>(static_cast<const uint8_t*>(found) - base);
+}
+
+// The end of a line's text: before one CR that ends it.
+uint64_t TextEnd(const uint8_t* base, uint64_t line_start, uint64_t line_end) {
+  return line_end > line_start && base[line_end - 1] == '\r' ? line_end - 1 : line_end;
+}
+
+// One character on from `at` (UTF-8 continuation bytes skipped), at most to `limit`.
+uint64_t NextCharacter(const ScanState& state, uint64_t at, uint64_t limit) {
+  uint64_t next = at + 1;
+  if (state.utf) {
+    while (next < limit && next - at < 4 && (state.base[next] & 0xC0) == 0x80) ++next;
+  }
+  return next;
+}
+
+// Records a match; false (nothing recorded) when the scratch is full or the offset does not fit.
+Outcome Record(ScanState* state, uint64_t start, uint64_t end) {
+  if (state->count == state->capacity) return Outcome::kFull;
+  const uint64_t relative = start - state->region_start;
+  if (relative > UINT32_MAX || end - start > UINT32_MAX) return Outcome::kTooLong;
+  state->out[2 * state->count] = static_cast<uint32_t>(relative);
+  state->out[2 * state->count + 1] = static_cast<uint32_t>(end - start);
+  ++state->count;
+  return Outcome::kDone;
+}
+
+// The matches of one line's text [line_start, text_end) from `from`, as JavaScript finds them:
+// non-overlapping, empty ones skipped. kDone when the line is finished; on kFull, state->pos is
+// the match that did not fit.
+Outcome MatchLine(ScanState* state, uint64_t line_start, uint64_t text_end, uint64_t from) {
+  const uint64_t length = text_end - line_start;
+  uint64_t offset = from - line_start;
+  while (offset <= length) {
+    if (state->stop->load(std::memory_order_relaxed)) return Outcome::kStopped;
+    uint64_t start = 0;
+    uint64_t end = 0;
+    const int rc = state->matcher->Match(state->base + line_start, length, offset, &start, &end);
+    if (rc == PCRE2_ERROR_NOMATCH) return Outcome::kDone;
+    if (rc < 0) {
+      state->problem_at = line_start + offset;
+      state->pcre_error = rc;
+      return IsLimit(rc) ? Outcome::kTooComplex : Outcome::kError;
+    }
+    if (end == start) {
+      offset = NextCharacter(*state, line_start + start, text_end) - line_start;
+      continue;
+    }
+    const Outcome recorded = Record(state, line_start + start, line_start + end);
+    if (recorded != Outcome::kDone) {
+      state->pos = line_start + start;
+      state->line_start = line_start;
+      return recorded;
+    }
+    offset = end;
+  }
+  return Outcome::kDone;
+}
+
+// Matches every line from state->pos (in the line starting at state->line_start) up to `limit` (a
+// line start), each line on its own.
+Outcome ScanLines(ScanState* state, uint64_t limit) {
+  while (state->line_start < limit) {
+    const uint64_t line_start = state->line_start;
+    const uint64_t line_end = LineEnd(state->base, std::max(line_start, state->pos), limit);
+    const Outcome outcome = MatchLine(state, line_start, TextEnd(state->base, line_start, line_end),
+                                      std::max(line_start, state->pos));
+    if (outcome != Outcome::kDone) return outcome;
+    state->line_start = std::min(limit, line_end + 1);
+    state->pos = state->line_start;
+  }
+  return Outcome::kDone;
+}
+
+// The first line start at or after `at` (at most `limit`, itself a line start).
+uint64_t LineStartAtOrAfter(const uint8_t* base, uint64_t at, uint64_t limit) {
+  if (at >= limit) return limit;
+  if (at == 0 || base[at - 1] == '\n') return at;
+  const uint64_t line_end = LineEnd(base, at, limit);
+  return std::min(limit, line_end + 1);
+}
+
+// Scans the chunk's lines from state->pos to its end, a block of lines per PCRE2 call.
+Outcome ScanChunk(ScanState* state) {
+  const uint8_t* base = state->base;
+  while (state->pos < state->region_end || state->line_start < state->region_end) {
+    if (state->stop->load(std::memory_order_relaxed)) return Outcome::kStopped;
+    const uint64_t block_end = LineStartAtOrAfter(
+        base,
+        std::min(state->region_end, std::max(state->pos, state->line_start) + state->block_bytes),
+        state->region_end);
+    const auto began = std::chrono::steady_clock::now();
+    if (state->line_mode) {
+      const Outcome outcome = ScanLines(state, block_end);
+      if (outcome != Outcome::kDone) return outcome;
+      continue;
+    }
+    // The lines in [line_start, block_end) at once; matches past a line's text re-run that line.
+    // known_end: the end (LF) of the line starting at state->line_start, when known.
+    bool known = false;
+    uint64_t known_end = 0;
+    while (true) {
+      if (state->stop->load(std::memory_order_relaxed)) return Outcome::kStopped;
+      if (state->pos >= block_end) {
+        state->pos = block_end;
+        state->line_start = block_end;
+        break;
+      }
+      const uint64_t subject = state->line_start;
+      uint64_t start = 0;
+      uint64_t end = 0;
+      const int rc = state->matcher->Match(base + subject, block_end - subject,
+                                           state->pos - subject, &start, &end);
+      if (rc == PCRE2_ERROR_NOMATCH) {
+        state->pos = block_end;
+        state->line_start = block_end;
+        break;
+      }
+      if (rc < 0) {
+        if (!IsLimit(rc)) {
+          state->problem_at = state->pos;
+          state->pcre_error = rc;
+          return Outcome::kError;
+        }
+        // Too much for one block: each line gets the limit to itself.
+        const Outcome outcome = ScanLines(state, block_end);
+        if (outcome != Outcome::kDone) return outcome;
+        break;
+      }
+      start += subject;
+      end += subject;
+      // The line holding the match (a match at a LF belongs to the line that LF ends).
+      if (!known || start > known_end) {
+        uint64_t line_start = start;
+        const uint64_t floor = known ? known_end + 1 : state->line_start;
+        while (line_start > floor && base[line_start - 1] != '\n') --line_start;
+        state->line_start = line_start;
+        known_end = LineEnd(base, start, block_end);
+        known = true;
+      }
+      const uint64_t line_start = state->line_start;
+      const uint64_t text_end = TextEnd(base, line_start, known_end);
+      if (end == start) {
+        state->pos = NextCharacter(*state, start, block_end);
+        if (start < block_end && base[start] == '\n') {
+          state->line_start = state->pos;
+          known = false;
+        }
+        continue;
+      }
+      if (end <= text_end) {
+        const Outcome recorded = Record(state, start, end);
+        if (recorded != Outcome::kDone) {
+          state->pos = start;
+          return recorded;
+        }
+        state->pos = end;
+        continue;
+      }
+      // Past the line's text (into its CR or LF, or beyond): this line as JavaScript sees it.
+      state->pos = std::min(start, text_end);
+      const Outcome outcome = MatchLine(state, line_start, text_end, state->pos);
+      if (outcome != Outcome::kDone) return outcome;
+      state->line_start = std::min(block_end, known_end + 1);
+      state->pos = state->line_start;
+      known = false;
+    }
+    const auto took = std::chrono::steady_clock::now() - began;
+    if (took > kSlowBlock) {
+      state->block_bytes = std::max(kMinBlockBytes, state->block_bytes / 4);
+    } else if (took < kFastBlock) {
+      state->block_bytes = std::min(kMaxBlockBytes, state->block_bytes * 2);
+    }
+  }
+  return Outcome::kDone;
+}
+
+}  // namespace
+
+bool RegexSearch::Available() { return true; }
+
+std::string RegexSearch::Version() {
+  char version[64] = {0};
+  pcre2_config(PCRE2_CONFIG_VERSION, version);
+  return version;
+}
+
+bool RegexSearch::jit() const { return compiled_->jit; }
+
+Status RegexSearch::Create(std::shared_ptr<const FileMapping> file, const RegexSpec& spec,
+                           const RegexSearchOptions& options, std::unique_ptr<RegexSearch>* out,
+                           uint64_t* error_offset) {
+  *error_offset = 0;
+  if (file == nullptr) return Invalid("the file is not open");
+  if (spec.pattern.empty()) return Invalid("the pattern is empty");
+  const unsigned threads = options.threads == 0 ? scan::DefaultThreadCount(2) : options.threads;
+  Status threads_ok = scan::CheckThreadCount(threads, kMaxThreads);
+  if (!threads_ok.ok()) return threads_ok;
+  uint64_t chunk_bytes = options.chunk_bytes == 0 ? kDefaultChunkBytes : options.chunk_bytes;
+  if (chunk_bytes > kMaxChunkBytes) {
+    return Invalid("chunkBytes must be from 1 to " + std::to_string(kMaxChunkBytes) + ", got " +
+                   std::to_string(chunk_bytes));
+  }
+  chunk_bytes = std::max(chunk_bytes, (file->size() + kMaxChunks - 1) / kMaxChunks);
+  if (chunk_bytes > kMaxChunkBytes) return ErrnoStatus(EFBIG, file->path());
+  const uint64_t match_limit = options.match_limit == 0 ? kDefaultMatchLimit : options.match_limit;
+
+  pcre2_compile_context* context = pcre2_compile_context_create(nullptr);
+  if (context == nullptr) return Status::Fail("ENOMEM", "ENOMEM: no memory to compile the regex");
+  pcre2_set_character_tables(context, CharacterTables());
+  // Only LF ends a line; the caller writes $ as (?=\r?$) so that it also holds before CR LF.
+  pcre2_set_newline(context, PCRE2_NEWLINE_LF);
+  // ALT_BSUX and ALLOW_EMPTY_CLASS: \uHHHH, \xHH, [] and [^] as JavaScript reads them.
+  uint32_t flags = PCRE2_MULTILINE | PCRE2_ALT_BSUX | PCRE2_ALLOW_EMPTY_CLASS;
+  if (spec.utf) flags |= PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
+  if (spec.caseless) flags |= PCRE2_CASELESS;
+  int error_code = 0;
+  PCRE2_SIZE offset = 0;
+  auto compiled = std::make_unique<Compiled>();
+  compiled->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(spec.pattern.data()),
+                                 spec.pattern.size(), flags, &error_code, &offset, context);
+  pcre2_compile_context_free(context);
+  if (compiled->code == nullptr) {
+    PCRE2_UCHAR message[256];
+    pcre2_get_error_message(error_code, message, sizeof(message));
+    *error_offset = offset;
+    return Invalid(std::string(reinterpret_cast<const char*>(message)) + " at pattern offset " +
+                   std::to_string(offset));
+  }
+  compiled->jit = pcre2_jit_compile(compiled->code, PCRE2_JIT_COMPLETE) == 0;
+  compiled->utf = spec.utf;
+  compiled->line_mode = spec.line_mode;
+
+  std::unique_ptr<RegexSearch> search(
+      new RegexSearch(std::move(file), std::move(compiled), threads, chunk_bytes, match_limit));
+  {
+    std::lock_guard<std::mutex> lock(search->mutex_);
+    const uint64_t size = search->size_;
+    search->chunks_.reserve(static_cast<size_t>((size + chunk_bytes - 1) / chunk_bytes));
+    for (uint64_t start = 0; start < size; start += chunk_bytes) {
+      Chunk chunk;
+      chunk.start = start;  // nominal until the worker finds the first line start
+      chunk.end = std::min(size, start + chunk_bytes);
+      search->chunks_.push_back(std::move(chunk));
+    }
+    if (search->chunks_.empty()) search->FinishLocked();
+    search->StartWorkersLocked();
+    if (!search->error_.ok()) return search->error_;
+  }
+  *out = std::move(search);
+  return Status::Ok();
+}
+
+void RegexSearch::WorkerMain() {
+  std::vector<uint32_t> scratch(2 * kScratchMatches);
+  std::vector<uint32_t> collected;
+  Matcher matcher(compiled_->code, match_limit_);
+  uint64_t block_bytes = kMinBlockBytes;
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (!matcher.ok()) {
+    scan::RecordErrorLocked(Status::Fail("ENOMEM", "ENOMEM: no memory to run the regex"), &error_,
+                            &stop_);
+  }
+  while (!stop_.load() && next_job_ < chunks_.size()) {
+    const size_t chunk_index = next_job_++;
+    const uint64_t nominal_start = chunks_[chunk_index].start;
+    const uint64_t nominal_end = chunks_[chunk_index].end;
+    std::shared_ptr<const FileMapping> file = file_;
+    lock.unlock();
+
+    ScanState state;
+    state.base = Bytes(*file);
+    state.utf = compiled_->utf;
+    state.line_mode = compiled_->line_mode;
+    state.stop = &stop_;
+    state.matcher = &matcher;
+    state.out = scratch.data();
+    state.capacity = kScratchMatches;
+    state.block_bytes = block_bytes;
+    const uint64_t size = file->size();
+    bool read = guarded([&] {
+      state.region_start = LineStartAtOrAfter(state.base, nominal_start, size);
+      state.region_end = LineStartAtOrAfter(state.base, nominal_end, size);
+    });
+    state.region_end = std::max(state.region_end, state.region_start);
+    state.pos = state.region_start;
+    state.line_start = state.region_start;
+    collected.clear();
+    Status status;
+    bool finished = false;
+    while (read) {
+      state.count = 0;
+      Outcome outcome = Outcome::kDone;
+      read = guarded([&] { outcome = ScanChunk(&state); });
+      if (!read) break;
+      collected.insert(collected.end(), scratch.begin(),
+                       scratch.begin() + static_cast<std::ptrdiff_t>(2 * state.count));
+      if (outcome == Outcome::kFull) continue;
+      if (outcome == Outcome::kDone) finished = true;
+      if (outcome == Outcome::kTooComplex) status = TooComplex(state.problem_at);
+      if (outcome == Outcome::kTooLong) {
+        status = Status::Fail("EFBIG", "EFBIG: a line over 4 GiB near offset " +
+                                           std::to_string(state.region_start) + " in " + path_);
+      }
+      if (outcome == Outcome::kError) {
+        PCRE2_UCHAR message[256];
+        pcre2_get_error_message(state.pcre_error, message, sizeof(message));
+        status = Status::Fail("EIO", "EIO: the regex failed near offset " +
+                                         std::to_string(state.problem_at) + ": " +
+                                         reinterpret_cast<const char*>(message));
+      }
+      break;
+    }
+    if (!read) status = file->FaultWhileAccessing();
+    block_bytes = state.block_bytes;
+    file.reset();
+
+    lock.lock();
+    if (!status.ok()) {
+      scan::RecordErrorLocked(status, &error_, &stop_);
+      break;
+    }
+    if (!finished || stop_.load()) break;
+    Chunk& chunk = chunks_[chunk_index];
+    chunk.start = state.region_start;
+    chunk.end = state.region_end;
+    chunk.matches = std::vector<uint32_t>(collected.begin(), collected.end());
+    result_bytes_ += chunk.matches.capacity() * sizeof(uint32_t);
+    chunk.complete = true;
+    AdvancePrefixLocked();
+  }
+  lock.unlock();
+  g_live_workers.fetch_sub(1);
+}
+
+#else  // !HEXLOG_HAVE_PCRE2
+
+struct RegexSearch::Compiled {};
+
+bool RegexSearch::Available() { return false; }
+std::string RegexSearch::Version() { return ""; }
+bool RegexSearch::jit() const { return false; }
+
+Status RegexSearch::Create(std::shared_ptr<const FileMapping>, const RegexSpec&,
+                           const RegexSearchOptions&, std::unique_ptr<RegexSearch>*,
+                           uint64_t* error_offset) {
+  *error_offset = 0;
+  return Status::Fail("ENOTSUP", "ENOTSUP: this build has no PCRE2: regexes run in JavaScript");
+}
+
+void RegexSearch::WorkerMain() { g_live_workers.fetch_sub(1); }
+
+#endif  // HEXLOG_HAVE_PCRE2
+
+RegexSearch::RegexSearch(std::shared_ptr<const FileMapping> file,
+                         std::unique_ptr<Compiled> compiled, unsigned threads, uint64_t chunk_bytes,
+                         uint64_t match_limit)
+    : compiled_(std::move(compiled)),
+      thread_count_(threads),
+      chunk_bytes_(chunk_bytes),
+      match_limit_(match_limit),
+      path_(file->path()),
+      size_(file->size()),
+      file_(std::move(file)) {}
+
+RegexSearch::~RegexSearch() { Dispose(); }
+
+int RegexSearch::LiveWorkerThreadsForTest() { return g_live_workers.load(); }
+
+void RegexSearch::AdvancePrefixLocked() {
+  while (prefix_ < chunks_.size() && chunks_[prefix_].complete) {
+    Chunk& chunk = chunks_[prefix_];
+    chunk.matches_before = prefix_matches_;
+    prefix_matches_ += chunk.count();
+    ++prefix_;
+  }
+  if (prefix_ == chunks_.size() && !done_ && !stop_.load()) FinishLocked();
+}
+
+void RegexSearch::FinishLocked() {
+  const Status status = file_->CheckFileCovers(size_);
+  if (!status.ok()) {
+    error_ = status;
+    stop_.store(true);
+    return;
+  }
+  done_ = true;
+}
+
+void RegexSearch::StartWorkersLocked() {
+  const size_t wanted = std::min<size_t>(chunks_.size(), thread_count_);
+  for (size_t i = 0; i < wanted; ++i) {
+    const Status started = scan::StartCountedWorker(&g_live_workers, &threads_, "search", path_,
+                                                    [this] { WorkerMain(); });
+    if (!started.ok()) {
+      if (threads_.empty()) {
+        error_ = started;
+        stop_.store(true);
+      }
+      break;
+    }
+  }
+}
+
+Status RegexSearch::CheckUsableLocked() const {
+  if (!disposed_) return Status::Ok();
+  return Status::Fail(codes::kClosed, "ECLOSED: the search in " + path_ + " is disposed");
+}
+
+uint64_t RegexSearch::KnownEndLocked() const {
+  if (prefix_ >= chunks_.size()) return size_;
+  // An incomplete chunk's start is nominal; the prefix ends at the last complete chunk's end.
+  return prefix_ == 0 ? 0 : chunks_[prefix_ - 1].end;
+}
+
+Status RegexSearch::Progress(RegexSearchProgress* progress) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Status status = CheckUsableLocked();
+  if (!status.ok()) return status;
+  progress->bytes_scanned = done_ ? size_ : KnownEndLocked();
+  progress->total_bytes = size_;
+  progress->matches_known = prefix_matches_;
+  progress->result_bytes = result_bytes_;
+  progress->done = done_;
+  progress->cancelled = cancelled_;
+  progress->error = error_;
+  return Status::Ok();
+}
+
+Status RegexSearch::Results(uint64_t first_index, uint64_t count, std::vector<uint64_t>* offsets,
+                            std::vector<uint64_t>* lengths) const {
+  offsets->clear();
+  lengths->clear();
+  std::lock_guard<std::mutex> lock(mutex_);
+  Status status = CheckUsableLocked();
+  if (!status.ok()) return status;
+  if (count > kMaxResultsPerRead) {
+    return Status::Fail(codes::kRange, "ERANGE: results count " + std::to_string(count) +
+                                           " is above the limit of " +
+                                           std::to_string(kMaxResultsPerRead) + " a call");
+  }
+  if (first_index >= prefix_matches_ || count == 0) return Status::Ok();
+  const uint64_t wanted = std::min(count, prefix_matches_ - first_index);
+  offsets->reserve(static_cast<size_t>(wanted));
+  lengths->reserve(static_cast<size_t>(wanted));
+  auto chunk = std::partition_point(
+      chunks_.begin(), chunks_.begin() + static_cast<std::ptrdiff_t>(prefix_),
+      [first_index](const Chunk& c) { return c.matches_before + c.count() <= first_index; });
+  uint64_t in_chunk = first_index - chunk->matches_before;
+  while (offsets->size() < wanted) {
+    const uint64_t take = std::min<uint64_t>(wanted - offsets->size(), chunk->count() - in_chunk);
+    const uint32_t* pairs = chunk->matches.data() + 2 * in_chunk;
+    for (uint64_t i = 0; i < take; ++i) {
+      offsets->push_back(chunk->start + pairs[2 * i]);
+      lengths->push_back(pairs[2 * i + 1]);
+    }
+    ++chunk;
+    in_chunk = 0;
+  }
+  return Status::Ok();
+}
+
+Status RegexSearch::IndexAtOrAfter(uint64_t offset, uint64_t* index) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Status status = CheckUsableLocked();
+  if (!status.ok()) return status;
+  const auto prefix_end = chunks_.begin() + static_cast<std::ptrdiff_t>(prefix_);
+  const auto chunk = std::partition_point(chunks_.begin(), prefix_end,
+                                          [offset](const Chunk& c) { return c.end <= offset; });
+  if (chunk == prefix_end) {
+    *index = prefix_matches_;
+    return Status::Ok();
+  }
+  if (offset < chunk->start) {
+    *index = chunk->matches_before;
+    return Status::Ok();
+  }
+  const uint64_t relative = offset - chunk->start;
+  size_t low = 0;
+  size_t high = chunk->count();
+  while (low < high) {
+    const size_t middle = (low + high) / 2;
+    if (chunk->matches[2 * middle] < relative) {
+      low = middle + 1;
+    } else {
+      high = middle;
+    }
+  }
+  *index = chunk->matches_before + low;
+  return Status::Ok();
+}
+
+Status RegexSearch::Cancel() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Status status = CheckUsableLocked();
+  if (!status.ok() || done_) return status;
+  cancelled_ = true;
+  stop_.store(true);
+  return Status::Ok();
+}
+
+void RegexSearch::Dispose() {
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (disposed_) return;
+    disposed_ = true;
+    if (!done_) cancelled_ = true;
+    stop_.store(true);
+    threads.swap(threads_);
+  }
+  for (std::thread& thread : threads) thread.join();
+  std::shared_ptr<const FileMapping> file;
+  std::vector<Chunk> chunks;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    file.swap(file_);
+    chunks.swap(chunks_);
+  }
+}
+
+}  // namespace hexlog::core

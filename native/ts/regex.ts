@@ -1,0 +1,150 @@
+// RegexSearch: a PCRE2 (JIT) search of a mapped file, run progressively by worker threads in the
+// addon. Lines end at LF, a CR before the LF is not line text, a match never spans lines and empty
+// matches are skipped: the semantics of the JavaScript regex engine in src/main/services/find.
+import { isNonNegativeSafeInteger } from '../../src/shared/units';
+
+import { loadBinding, type NativeRegexSearch } from './binding';
+import { describe, requireBytes, requireOffset } from './checks';
+import { callNative, invalid } from './errors';
+import { type MappedFile, nativeMappedFileOf } from './mappedFile';
+import type { SearchOptions, SearchProgress } from './search';
+
+export const REGEX_LIMITS = {
+  maxThreads: 64,
+  maxChunkBytes: 2 ** 30,
+  maxResultsPerRead: 2 ** 24,
+  /** PCRE2's match limit for one call (a block of lines, or one line), unless told otherwise. */
+  defaultMatchLimit: 2_000_000,
+} as const;
+
+export interface RegexPattern {
+  /** The pattern in PCRE2 syntax: UTF-8 bytes when `utf`, else one byte per (Latin-1) character. */
+  readonly bytes: Uint8Array;
+  /** UTF-8 text (invalid bytes match nothing and never stop the search); false: Latin-1 bytes. */
+  readonly utf: boolean;
+  readonly caseless?: boolean;
+  /** Match every line on its own (needed when the pattern has lookaround). */
+  readonly lineMode?: boolean;
+}
+
+export interface RegexSearchOptions extends SearchOptions {
+  /** PCRE2's match limit per call; a line that needs more fails the search with ECOMPLEX. */
+  readonly matchLimit?: number;
+}
+
+export interface RegexSearch {
+  /** Whether PCRE2 runs the pattern with its JIT. */
+  readonly jit: boolean;
+  /** Cheap; poll it. resultBytes is ~8 per match. error: EFILECHANGED, ECOMPLEX ("pattern too complex near offset N"). */
+  progress(): SearchProgress;
+  /** Matches [firstIndex, firstIndex + count) below matchesKnown. */
+  results(firstIndex: number, count: number): { offsets: Float64Array; lengths: Float64Array };
+  indexAtOrAfter(offset: number): number;
+  cancel(): void;
+  dispose(): void;
+}
+
+/** PCRE2's version when the addon was built with it, else null (regexes then run in JavaScript). */
+export function pcre2Version(): string | null {
+  return loadBinding().pcre2Version();
+}
+
+/**
+ * Starts a PCRE2 search of `file`. Throws NativeError: EINVAL with `patternOffset` (in pattern
+ * bytes) for a pattern PCRE2 rejects, ENOTSUP in a build without PCRE2.
+ */
+export function createRegexSearch(
+  file: MappedFile,
+  pattern: RegexPattern,
+  options: RegexSearchOptions = {},
+): RegexSearch {
+  const native = nativeMappedFileOf(file);
+  if (native === undefined) throw invalid(`file must be a MappedFile from openMapped, got ${describe(file)}`);
+  if (typeof pattern !== 'object' || pattern === null) {
+    throw invalid(`pattern must be an object, got ${describe(pattern)}`, file.path);
+  }
+  requireBytes('pattern.bytes', pattern.bytes, file.path);
+  if (pattern.bytes.length === 0) throw invalid('pattern.bytes must not be empty', file.path);
+  for (const name of ['utf', 'caseless', 'lineMode'] as const) {
+    const value = pattern[name];
+    if (value !== undefined && typeof value !== 'boolean') {
+      throw invalid(`pattern.${name} must be a boolean, got ${describe(value)}`, file.path);
+    }
+  }
+  const { threads, chunkBytes, matchLimit } = options;
+  if (
+    threads !== undefined &&
+    !(isNonNegativeSafeInteger(threads) && threads >= 1 && threads <= REGEX_LIMITS.maxThreads)
+  ) {
+    throw invalid(
+      `threads must be an integer from 1 to ${REGEX_LIMITS.maxThreads}, got ${describe(threads)}`,
+      file.path,
+    );
+  }
+  if (
+    chunkBytes !== undefined &&
+    !(isNonNegativeSafeInteger(chunkBytes) && chunkBytes >= 1 && chunkBytes <= REGEX_LIMITS.maxChunkBytes)
+  ) {
+    throw invalid(
+      `chunkBytes must be an integer from 1 to ${REGEX_LIMITS.maxChunkBytes}, got ${describe(chunkBytes)}`,
+      file.path,
+    );
+  }
+  if (
+    matchLimit !== undefined &&
+    !(isNonNegativeSafeInteger(matchLimit) && matchLimit >= 1 && matchLimit <= 2 ** 32 - 1)
+  ) {
+    throw invalid(`matchLimit must be an integer from 1 to ${2 ** 32 - 1}, got ${describe(matchLimit)}`, file.path);
+  }
+  const binding = loadBinding();
+  const handle = callNative(
+    () =>
+      binding.RegexSearch.create(
+        native,
+        pattern.bytes,
+        pattern.utf,
+        pattern.caseless ?? false,
+        pattern.lineMode ?? false,
+        threads ?? 0,
+        chunkBytes ?? 0,
+        matchLimit ?? 0,
+      ),
+    file.path,
+  );
+  return new RegexSearchHandle(file.path, handle);
+}
+
+class RegexSearchHandle implements RegexSearch {
+  readonly jit: boolean;
+  readonly #path: string;
+  readonly #native: NativeRegexSearch;
+
+  constructor(path: string, native: NativeRegexSearch) {
+    this.#path = path;
+    this.#native = native;
+    this.jit = native.jit();
+  }
+
+  progress(): SearchProgress {
+    return callNative(() => this.#native.progress(), this.#path);
+  }
+
+  results(firstIndex: number, count: number): { offsets: Float64Array; lengths: Float64Array } {
+    requireOffset('firstIndex', firstIndex, this.#path);
+    requireOffset('count', count, this.#path);
+    return callNative(() => this.#native.results(firstIndex, count), this.#path);
+  }
+
+  indexAtOrAfter(offset: number): number {
+    requireOffset('offset', offset, this.#path);
+    return callNative(() => this.#native.indexAtOrAfter(offset), this.#path);
+  }
+
+  cancel(): void {
+    callNative(() => this.#native.cancel(), this.#path);
+  }
+
+  dispose(): void {
+    this.#native.dispose();
+  }
+}

@@ -1,0 +1,198 @@
+// The native regex engine (PCRE2) through the services, against the JavaScript engine run on the
+// same files: which engine runs when, equal results, and its own limits.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { FileInfo, FindQuery, FindStatus, MatchPage, TextEncodingName } from '../../../shared/contract';
+import { seededRandom } from '../../../shared/seededRandom';
+import type { Services } from '../index';
+import { createServiceHarness, type ServiceHarness } from '../testing/serviceHarness';
+import { pcre2Enabled, REGEX_ENGINE_ENV } from './nativeRegexSearch';
+import { encodeText } from './query';
+
+let harness: ServiceHarness;
+let dir: string;
+let services: Services;
+let call: ServiceHarness['call'];
+
+beforeEach(() => {
+  harness = createServiceHarness('hexlog-native-regex-');
+  ({ dir, services, call } = harness);
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+  harness.dispose();
+});
+
+/** The engine a regex search runs on when nothing forces the JavaScript one. */
+const nativeEngine = pcre2Enabled() ? 'pcre2' : 'js';
+// Under the "JavaScript regex engine" test project, pcre2Enabled() is false: these expect 'js'.
+
+async function open(content: Uint8Array | string, encoding: TextEncodingName | 'auto' = 'auto'): Promise<FileInfo> {
+  const path = join(dir, 'f.log');
+  writeFileSync(path, content);
+  const info = await call<FileInfo>('openOffered', services.offers.offer(path).offerId);
+  await call('openText', info.session, encoding);
+  return info;
+}
+
+const regex = (pattern: string, matchCase = true): FindQuery => ({
+  mode: 'regex',
+  pattern,
+  matchCase,
+  wholeWord: false,
+});
+
+async function finish(info: FileInfo): Promise<FindStatus> {
+  for (let i = 0; i < 4000; i++) {
+    const status = await call<FindStatus | null>('findStatus', info.session);
+    if (status !== null && (status.done || status.error !== null || status.cancelled)) return status;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error('search did not finish');
+}
+
+async function run(info: FileInfo, query: FindQuery): Promise<{ status: FindStatus; matches: [number, number][] }> {
+  await call('startFind', info.session, query);
+  const status = await finish(info);
+  if (status.error !== null) throw new Error(`${status.error.code}: ${status.error.message}`);
+  const page = await call<MatchPage>('findMatches', info.session, status.searchId, 0, 10_000);
+  return { status, matches: Array.from(page.offsets, (offset, i) => [offset, page.lengths[i]!]) };
+}
+
+/** Runs the query on the native engine (when there is one) and on the JavaScript one. */
+async function bothEngines(info: FileInfo, query: FindQuery) {
+  vi.stubEnv(REGEX_ENGINE_ENV, 'pcre2');
+  const native = await run(info, query);
+  vi.stubEnv(REGEX_ENGINE_ENV, 'js');
+  const js = await run(info, query);
+  vi.unstubAllEnvs();
+  expect(js.status.engine).toBe('js');
+  return { native, js };
+}
+
+describe('which regex engine runs', () => {
+  it('reports the engine: PCRE2 for a regex, null for a literal, js when forced', async () => {
+    const info = await open('one ERROR\ntwo error\n');
+    expect((await run(info, regex('ERR.R'))).status.engine).toBe(nativeEngine);
+    expect((await run(info, { mode: 'text', pattern: 'ERROR', matchCase: true, wholeWord: false })).status.engine).toBe(
+      null,
+    );
+    vi.stubEnv(REGEX_ENGINE_ENV, 'js');
+    const forced = await run(info, regex('ERR.R', false));
+    expect(forced.status.engine).toBe('js');
+    expect(forced.matches).toEqual([
+      [4, 5],
+      [14, 5],
+    ]);
+  });
+
+  it('runs the JavaScript engine over pending edits, which the native one cannot see', async () => {
+    const info = await open('one ERROR\ntwo error\n');
+    await call('editBytes', info.session, 14, new TextEncoder().encode('ERROR'));
+    const { status, matches } = await run(info, regex('ERR.R'));
+    expect(status.engine).toBe('js');
+    expect(matches).toEqual([
+      [4, 5],
+      [14, 5],
+    ]);
+  });
+
+  it.each(['utf-16le', 'utf-16be'] as const)('leaves %s to the JavaScript engine', async (encoding) => {
+    const bytes = encodeText('\ufeffab ERROR\nERROR\n', encoding);
+    if (!bytes.ok) throw new Error('cannot encode');
+    const info = await open(bytes.value, encoding);
+    const { status, matches } = await run(info, regex('ERR.R$'));
+    expect(status.engine).toBe('js');
+    expect(matches).toEqual([
+      [8, 10],
+      [20, 10],
+    ]);
+  });
+
+  it('leaves a pattern PCRE2 reads otherwise or rejects to the JavaScript engine', async () => {
+    const info = await open('aab\n\ufffdz \\k\n');
+    // A variable-length lookbehind (PCRE2 10.42 rejects it), U+FFFD, \k without named groups.
+    for (const [pattern, expected] of [
+      ['(?<=a+)b', [[2, 1]]],
+      ['\\uFFFDz', [[4, 4]]],
+      ['\\k', [[10, 1]]],
+    ] as const) {
+      const { status, matches } = await run(info, regex(pattern));
+      expect(matches, pattern).toEqual(expected);
+      if (pattern !== '\\k') expect(status.engine, pattern).toBe('js');
+    }
+  });
+});
+
+describe.skipIf(!pcre2Enabled())('PCRE2 against the JavaScript engine', () => {
+  it('finds the same matches for seeded random patterns over UTF-8 text with CRLF, lone CR and tabs', async () => {
+    const random = seededRandom(1202);
+    const pieces = ['a', 'b', 'ab', 'é', 'É', '€', '1', '22', ' ', '\t', '\r\n', '\n', '\r', '_', '-', 'x', 'Ab'];
+    const atoms = [
+      'a',
+      'b',
+      'é',
+      '€',
+      '.',
+      '\\w',
+      '\\W',
+      '\\d',
+      '\\s',
+      '\\S',
+      '[aé]',
+      '[^a\\d]',
+      '(?:ab|é)',
+      '(b|\\d)',
+    ];
+    const quantifiers = ['', '', '*', '+', '?', '{1,2}', '+?'];
+    const edges = ['', '', '^', '$', '\\b', '\\B'];
+    const pick = <T>(items: readonly T[]): T => items[random.int(items.length)]!;
+    let text = '';
+    for (let i = 0; i < 3000; i++) text += pick(pieces);
+    const info = await open(text);
+    for (let round = 0; round < 40; round++) {
+      let pattern = pick(edges);
+      for (let i = 0, count = 1 + random.int(3); i < count; i++) pattern += pick(atoms) + pick(quantifiers);
+      pattern += pick(edges);
+      if (random.int(5) === 0) pattern = `${pattern}|${pick(atoms)}`;
+      const matchCase = random.int(3) !== 0;
+      const { native, js } = await bothEngines(info, regex(pattern, matchCase));
+      expect(native.status.engine, pattern).toBe('pcre2');
+      expect({ pattern, matchCase, matches: native.matches }).toEqual({ pattern, matchCase, matches: js.matches });
+    }
+  });
+
+  it('finds the same matches in a Latin-1 file, case-insensitive', async () => {
+    const text = 'Café CAFÉ\r\nÉTÉ été\xa0x\n';
+    const bytes = encodeText(text, 'latin1');
+    if (!bytes.ok) throw new Error('cannot encode');
+    const info = await open(bytes.value, 'latin1');
+    for (const pattern of ['café', 'été\\s', '[é-ë]+', '\\w+$', '.\\b']) {
+      const { native, js } = await bothEngines(info, regex(pattern, false));
+      expect(native.status.engine).toBe('pcre2');
+      expect(native.matches, pattern).toEqual(js.matches);
+    }
+  });
+
+  it('answers a catastrophic pattern with "pattern too complex near offset N"', async () => {
+    const info = await open(`ok\n${'a'.repeat(5000)}b\n`);
+    await call('startFind', info.session, regex('(a+)+$'));
+    const status = await finish(info);
+    expect(status.engine).toBe('pcre2');
+    expect(status.error?.code).toBe('ECOMPLEX');
+    expect(status.error?.message).toMatch(/pattern too complex near offset 3/);
+  });
+
+  it('cancels a slow pattern at once', async () => {
+    const info = await open(`${'a'.repeat(16)}b\n`.repeat(50_000));
+    await call('startFind', info.session, regex('(a+)+$'));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const before = Date.now();
+    const cancelled = await call<FindStatus>('cancelFind', info.session);
+    await call('startFind', info.session, regex('b$'));
+    expect(Date.now() - before).toBeLessThan(100);
+    expect(cancelled.cancelled).toBe(true);
+    expect((await finish(info)).matchCount).toBe(50_000);
+  });
+});

@@ -1,0 +1,104 @@
+// Regex search in the addon: PCRE2 with its JIT on worker threads over the mapping, with the
+// JavaScript engine's semantics (line by line, CR of CR LF dropped, empty matches skipped). It reads
+// the mapping alone, so it cannot see pending edits: the controller runs the JavaScript engine then.
+import {
+  createRegexSearch,
+  isNativeError,
+  jsRegexToPcre2,
+  pcre2Version,
+  type MappedFile,
+  type RegexSearch,
+  type RegexSearchOptions,
+} from '../../../../native/index';
+import type { TextEncodingName } from '../../../shared/contract';
+import { encodeText, type RegexPlan } from './query';
+import type { SearchProgressState, SearchRun } from './searchRun';
+
+/** HEXLOG_REGEX_ENGINE=js forces the JavaScript engine (tests cover both; a way out if PCRE2 misbehaves). */
+export const REGEX_ENGINE_ENV = 'HEXLOG_REGEX_ENGINE';
+
+/** Whether PCRE2 may run regexes in this process: the addon has it and the environment allows it. */
+export function pcre2Enabled(): boolean {
+  if (process.env[REGEX_ENGINE_ENV] === 'js') return false;
+  try {
+    return pcre2Version() !== null;
+  } catch {
+    return false;
+  }
+}
+
+export class NativeRegexSearch implements SearchRun {
+  readonly regexEngine = 'pcre2';
+
+  private constructor(
+    readonly id: number,
+    private readonly search: RegexSearch,
+  ) {}
+
+  /**
+   * The native run of `plan`, or null where the JavaScript engine must run it: no PCRE2 (or
+   * HEXLOG_REGEX_ENGINE=js), UTF-16, a pattern the two engines would read differently, or one PCRE2
+   * rejects that JavaScript accepts (a variable-length lookbehind). Throws what the addon throws
+   * otherwise (EFILECHANGED, ECLOSED…).
+   */
+  static start(
+    id: number,
+    file: MappedFile,
+    plan: RegexPlan,
+    encoding: TextEncodingName,
+    options: RegexSearchOptions = {},
+  ): NativeRegexSearch | null {
+    if (!pcre2Enabled() || (encoding !== 'utf-8' && encoding !== 'latin1')) return null;
+    const utf = encoding === 'utf-8';
+    const pcre2 = jsRegexToPcre2(plan.source, utf);
+    if (pcre2 === null) return null;
+    const bytes = encodeText(pcre2.source, encoding);
+    if (!bytes.ok) return null;
+    try {
+      const search = createRegexSearch(
+        file,
+        { bytes: bytes.value, utf, caseless: plan.flags.includes('i'), lineMode: pcre2.lineMode },
+        options,
+      );
+      return new NativeRegexSearch(id, search);
+    } catch (error) {
+      if (isNativeError(error) && error.code === 'EINVAL') return null;
+      throw error;
+    }
+  }
+
+  progress(): SearchProgressState {
+    const progress = this.search.progress();
+    return {
+      bytesScanned: progress.bytesScanned,
+      totalBytes: progress.totalBytes,
+      matchCount: progress.matchesKnown,
+      done: progress.done,
+      cancelled: progress.cancelled,
+      error: progress.error,
+      notice: null,
+    };
+  }
+
+  page(first: number, count: number): { offsets: Float64Array; lengths: Float64Array } {
+    const known = this.search.progress().matchesKnown;
+    const start = Math.min(first, known);
+    return this.search.results(start, Math.max(0, Math.min(count, known - start)));
+  }
+
+  indexAtOrAfter(offset: number): number {
+    return this.search.indexAtOrAfter(offset);
+  }
+
+  memoryBytes(): number {
+    return this.search.progress().resultBytes;
+  }
+
+  cancel(): void {
+    this.search.cancel();
+  }
+
+  dispose(): void {
+    this.search.dispose();
+  }
+}
