@@ -147,7 +147,7 @@ export async function benchFind(path: string): Promise<void> {
         if (again.ms < best.ms) best = again;
       }
       const expected = rgOnly === undefined ? undefined : Number(rgOnly.stdout.trim());
-      const engine = (best.status as { engine?: string }).engine ?? 'js';
+      const engine = best.status.engine ?? 'none';
       const agree =
         expected === undefined
           ? 'rg missing: count not checked'

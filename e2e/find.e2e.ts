@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateLog } from '../bench/generate';
+import { pcre2Version } from '../native/index';
 import { browserSuite } from './support/suite';
 
 const grepCount = (pattern: string, path: string): number =>
@@ -70,6 +71,32 @@ describe('find through the browser host', () => {
       .poll(() => page.locator('.find-bar [role=alert]').textContent())
       .toContain('Invalid regular expression');
     expect(await page.locator('[data-testid=match-count]').count()).toBe(0);
+  });
+
+  it('a regex counts like grep -E -o | wc -l, and the count says which engine ran', async () => {
+    const page = await start(log);
+    await page.locator('[data-testid=text-view] [data-line="1"]').waitFor();
+    await page.keyboard.press('Control+f');
+    await page.getByRole('button', { name: 'Regex' }).click();
+    for (const pattern of [
+      'retry=9{2}[0-9]{3}',
+      '(upload|commit)=[0-9]{5}$',
+      '^[^ ]+ (WARN|ERROR) \\[worker-1[0-5]\\]',
+    ]) {
+      await page.getByLabel('Find').fill(pattern);
+      await page.getByLabel('Find').press('Enter');
+      const counter = page.locator('[data-testid=match-count][data-done=true]');
+      await counter.waitFor({ timeout: 30_000 });
+      const expected = Number(
+        execFileSync('sh', ['-c', 'grep -E -o -- "$1" "$2" | wc -l', 'sh', pattern, log], { encoding: 'utf8' }).trim(),
+      );
+      expect(expected).toBeGreaterThan(0);
+      await expect.poll(() => counter.getAttribute('data-count')).toBe(String(expected));
+      const engine = await counter.getAttribute('data-engine');
+      // The host runs the same addon: PCRE2 when it was built with it and not switched off.
+      expect(engine).toBe(pcre2Version() !== null && process.env.HEXLOG_REGEX_ENGINE !== 'js' ? 'pcre2' : 'js');
+      expect(await counter.getAttribute('title')).toMatch(engine === 'pcre2' ? /PCRE2/ : /JavaScript/);
+    }
   });
 
   it('a hex pattern finds known bytes in a binary', async () => {
