@@ -43,13 +43,14 @@ const latin1 = (text: string): Uint8Array => Uint8Array.from(text, (char) => cha
 async function matches(
   content: Uint8Array | string,
   jsPattern: string,
-  options: { caseless?: boolean; utf?: boolean } & RegexSearchOptions = {},
+  options: { caseless?: boolean; utf?: boolean; literal?: string } & RegexSearchOptions = {},
 ): Promise<[number, number][]> {
-  const { caseless = false, utf = true, ...searchOptions } = options;
+  const { caseless = false, utf = true, literal, ...searchOptions } = options;
   const pcre2 = jsRegexToPcre2(jsPattern, utf);
   if (pcre2 === null) throw new Error(`${jsPattern} is left to the JavaScript engine`);
   const bytes = utf ? utf8(pcre2.source) : latin1(pcre2.source);
-  const search = start(content, { bytes, utf, caseless, lineMode: pcre2.lineMode }, searchOptions);
+  const requiredLiteral = literal === undefined ? {} : { requiredLiteral: utf ? utf8(literal) : latin1(literal) };
+  const search = start(content, { bytes, utf, caseless, lineMode: pcre2.lineMode, ...requiredLiteral }, searchOptions);
   await settleScan(search, 'regex search');
   const progress = search.progress();
   if (progress.error !== null) throw new Error(progress.error.message);
@@ -108,6 +109,32 @@ describe.skipIf(!hasPcre2)('RegexSearch (PCRE2)', () => {
       const expected = naive(text, source, caseless ? 'gi' : 'g');
       const found = await matches(text, source, { caseless, chunkBytes, threads: 1 + random.int(2) });
       expect({ source, text, found }).toEqual({ source, text, found: expected });
+    }
+  });
+
+  it('with a required literal, matches only its lines and finds the same, rare or on every line', async () => {
+    const random = seededRandom(1202);
+    const words = ['req=', 'req=0000', 'x', 'ab', ' ', '\r', '00', 'req=00'];
+    const tails = ['[a-f]{2}', '\\d*', '.?', '(?=a)', '$', '[0-9a-f]+', '', '\\b'];
+    const pick = <T>(items: readonly T[]): T => items[random.int(items.length)]!;
+    for (let round = 0; round < 120; round++) {
+      const lines: string[] = [];
+      const lineCount = random.int(300);
+      // Rounds alternate rare and common literals, so the prefilter both filters and gives way.
+      const common = round % 2 === 0;
+      for (let i = 0; i < lineCount; i++) {
+        let line = '';
+        const parts = random.int(6);
+        for (let j = 0; j < parts; j++) line += pick(words).replace('\\r', '\r');
+        if (common || random.int(20) === 0) line += `req=0000${'abcdef'[random.int(6)]}a`;
+        lines.push(line);
+      }
+      const text = lines.join(random.int(3) === 0 ? '\r\n' : '\n');
+      const source = `req=0{4}${pick(tails)}`;
+      const expected = naive(text, source);
+      const options = { chunkBytes: 1 + random.int(512), threads: 1 + random.int(2) };
+      const found = await matches(text, source, { ...options, literal: 'req=0000' });
+      expect({ source, found }).toEqual({ source, found: expected });
     }
   });
 

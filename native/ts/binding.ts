@@ -78,6 +78,7 @@ export interface NativeBinding {
       threads: number,
       chunkBytes: number,
       matchLimit: number,
+      requiredLiteral: Uint8Array,
     ): NativeRegexSearch;
   };
   /** PCRE2's version, or null in a build without it. */

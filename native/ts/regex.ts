@@ -25,6 +25,11 @@ export interface RegexPattern {
   readonly caseless?: boolean;
   /** Match every line on its own (needed when the pattern has lookaround). */
   readonly lineMode?: boolean;
+  /**
+   * Bytes every match contains exactly (the caller's promise; a wrong one loses matches): only
+   * lines holding them are matched. Where they are on most lines, blocks of lines are matched.
+   */
+  readonly requiredLiteral?: Uint8Array;
 }
 
 export interface RegexSearchOptions extends SearchOptions {
@@ -65,6 +70,8 @@ export function createRegexSearch(
   }
   requireBytes('pattern.bytes', pattern.bytes, file.path);
   if (pattern.bytes.length === 0) throw invalid('pattern.bytes must not be empty', file.path);
+  if (pattern.requiredLiteral !== undefined)
+    requireBytes('pattern.requiredLiteral', pattern.requiredLiteral, file.path);
   for (const name of ['utf', 'caseless', 'lineMode'] as const) {
     const value = pattern[name];
     if (value !== undefined && typeof value !== 'boolean') {
@@ -108,6 +115,7 @@ export function createRegexSearch(
         threads ?? 0,
         chunkBytes ?? 0,
         matchLimit ?? 0,
+        pattern.requiredLiteral ?? new Uint8Array(0),
       ),
     file.path,
   );

@@ -162,6 +162,7 @@ struct RegexSearch::Compiled {
   bool utf = true;
   bool line_mode = false;
   bool jit = false;
+  std::string literal;  // RegexSpec::required_literal
   ~Compiled() { pcre2_code_free(code); }
 };
 
@@ -188,7 +189,35 @@ struct ScanState {
   uint64_t problem_at = 0;  // ECOMPLEX: where the call started
   int pcre_error = 0;
   uint64_t block_bytes = kMinBlockBytes;  // adapted to how long blocks take
+  // The required literal, and whether it still filters lines in this chunk.
+  const uint8_t* literal = nullptr;
+  size_t literal_length = 0;
+  bool prefilter = false;
+  uint64_t candidates = 0;      // lines the literal let through in this chunk
+  uint64_t filtered_bytes = 0;  // bytes those lines and the skips between them covered
 };
+
+// Candidate lines per chunk before the prefilter judges whether it pays, and the bytes per
+// candidate under which it stops (the literal is on most lines: blocks of lines are faster).
+constexpr uint64_t kPrefilterProbe = 64;
+constexpr uint64_t kPrefilterMinBytesPerLine = 1024;
+
+// The first occurrence of the literal in [from, limit), or `limit`.
+uint64_t FindLiteral(const ScanState& state, uint64_t from, uint64_t limit) {
+  if (limit - from < state.literal_length) return limit;
+#if defined(_WIN32)
+  const uint8_t* begin = state.base + from;
+  const uint8_t* end = state.base + limit;
+  const uint8_t* found =
+      std::search(begin, end, state.literal, state.literal + state.literal_length);
+  return found == end ? limit : static_cast<uint64_t>(found - state.base);
+#else
+  const void* found = memmem(state.base + from, static_cast<size_t>(limit - from), state.literal,
+                             state.literal_length);
+  return found == nullptr ? limit
+                          : static_cast<uint64_t>(static_cast<const uint8_t*>(found) - state.base);
+#endif
+}
 
 // The end of the line starting at or before `from`: the offset of its LF, or `limit`.
 uint64_t LineEnd(const uint8_t* base, uint64_t from, uint64_t limit) {
@@ -277,9 +306,130 @@ uint64_t LineStartAtOrAfter(const uint8_t* base, uint64_t at, uint64_t limit) {
   return std::min(limit, line_end + 1);
 }
 
+// The lines in [state->line_start, block_end) (block_end a line start), from state->pos, with as
+// few PCRE2 calls as the matches allow.
+Outcome ScanBlock(ScanState* state, uint64_t block_end) {
+  const uint8_t* base = state->base;
+  // The lines in [line_start, block_end) at once; matches past a line's text re-run that line.
+  // known_end: the end (LF) of the line starting at state->line_start, when known.
+  bool known = false;
+  uint64_t known_end = 0;
+  while (true) {
+    if (state->stop->load(std::memory_order_relaxed)) return Outcome::kStopped;
+    if (state->pos >= block_end) {
+      state->pos = block_end;
+      state->line_start = block_end;
+      return Outcome::kDone;
+    }
+    const uint64_t subject = state->line_start;
+    uint64_t start = 0;
+    uint64_t end = 0;
+    const int rc = state->matcher->Match(base + subject, block_end - subject, state->pos - subject,
+                                         &start, &end);
+    if (rc == PCRE2_ERROR_NOMATCH) {
+      state->pos = block_end;
+      state->line_start = block_end;
+      return Outcome::kDone;
+    }
+    if (rc < 0) {
+      if (!IsLimit(rc)) {
+        state->problem_at = state->pos;
+        state->pcre_error = rc;
+        return Outcome::kError;
+      }
+      // Too much for one block: each line gets the limit to itself.
+      return ScanLines(state, block_end);
+    }
+    start += subject;
+    end += subject;
+    // The line holding the match (a match at a LF belongs to the line that LF ends).
+    if (!known || start > known_end) {
+      uint64_t line_start = start;
+      const uint64_t floor = known ? known_end + 1 : state->line_start;
+      while (line_start > floor && base[line_start - 1] != '\n') --line_start;
+      state->line_start = line_start;
+      known_end = LineEnd(base, start, block_end);
+      known = true;
+    }
+    const uint64_t line_start = state->line_start;
+    const uint64_t text_end = TextEnd(base, line_start, known_end);
+    if (end == start) {
+      state->pos = NextCharacter(*state, start, block_end);
+      if (start < block_end && base[start] == '\n') {
+        state->line_start = state->pos;
+        known = false;
+      }
+      continue;
+    }
+    if (end <= text_end) {
+      const Outcome recorded = Record(state, start, end);
+      if (recorded != Outcome::kDone) {
+        state->pos = start;
+        return recorded;
+      }
+      state->pos = end;
+      continue;
+    }
+    // Past the line's text (into its CR or LF, or beyond): this line as JavaScript sees it.
+    state->pos = std::min(start, text_end);
+    const Outcome outcome = MatchLine(state, line_start, text_end, state->pos);
+    if (outcome != Outcome::kDone) return outcome;
+    state->line_start = std::min(block_end, known_end + 1);
+    state->pos = state->line_start;
+    known = false;
+  }
+}
+
+// Matches only the lines holding the required literal, each on its own, from state->pos to the
+// chunk's end; returns kDone with state->prefilter cleared where it stops paying (the caller goes
+// on from state->pos with blocks of lines).
+Outcome ScanCandidates(ScanState* state) {
+  const uint8_t* base = state->base;
+  while (state->line_start < state->region_end) {
+    if (!state->line_mode && state->candidates >= kPrefilterProbe &&
+        state->filtered_bytes < state->candidates * kPrefilterMinBytesPerLine) {
+      state->prefilter = false;
+      return Outcome::kDone;
+    }
+    const uint64_t from = std::max(state->pos, state->line_start);
+    const uint64_t hit = FindLiteral(*state, from, state->region_end);
+    if (hit == state->region_end) {
+      state->filtered_bytes += state->region_end - from;
+      state->pos = state->region_end;
+      state->line_start = state->region_end;
+      return Outcome::kDone;
+    }
+    // The hit's line: the current one unless a LF lies between.
+    uint64_t line_start = hit;
+    while (line_start > from && base[line_start - 1] != '\n') --line_start;
+    if (line_start > from ||
+        (line_start == from && from > state->line_start && base[from - 1] == '\n')) {
+      state->line_start = line_start;
+      state->pos = line_start;
+    }
+    const uint64_t line_end = LineEnd(base, hit, state->region_end);
+    const uint64_t next = std::min(state->region_end, line_end + 1);
+    // The line as a block of one, as the block scan sees it (a line on its own only in line mode).
+    const Outcome outcome = state->line_mode
+                                ? MatchLine(state, state->line_start,
+                                            TextEnd(base, state->line_start, line_end), state->pos)
+                                : ScanBlock(state, next);
+    if (outcome != Outcome::kDone) return outcome;
+    state->filtered_bytes += next - from;
+    ++state->candidates;
+    state->line_start = next;
+    state->pos = next;
+  }
+  return Outcome::kDone;
+}
+
 // Scans the chunk's lines from state->pos to its end, a block of lines per PCRE2 call.
 Outcome ScanChunk(ScanState* state) {
   const uint8_t* base = state->base;
+  if (state->prefilter) {
+    const Outcome outcome = ScanCandidates(state);
+    if (outcome != Outcome::kDone || state->prefilter) return outcome;
+  }
   while (state->pos < state->region_end || state->line_start < state->region_end) {
     if (state->stop->load(std::memory_order_relaxed)) return Outcome::kStopped;
     const uint64_t block_end = LineStartAtOrAfter(
@@ -292,76 +442,8 @@ Outcome ScanChunk(ScanState* state) {
       if (outcome != Outcome::kDone) return outcome;
       continue;
     }
-    // The lines in [line_start, block_end) at once; matches past a line's text re-run that line.
-    // known_end: the end (LF) of the line starting at state->line_start, when known.
-    bool known = false;
-    uint64_t known_end = 0;
-    while (true) {
-      if (state->stop->load(std::memory_order_relaxed)) return Outcome::kStopped;
-      if (state->pos >= block_end) {
-        state->pos = block_end;
-        state->line_start = block_end;
-        break;
-      }
-      const uint64_t subject = state->line_start;
-      uint64_t start = 0;
-      uint64_t end = 0;
-      const int rc = state->matcher->Match(base + subject, block_end - subject,
-                                           state->pos - subject, &start, &end);
-      if (rc == PCRE2_ERROR_NOMATCH) {
-        state->pos = block_end;
-        state->line_start = block_end;
-        break;
-      }
-      if (rc < 0) {
-        if (!IsLimit(rc)) {
-          state->problem_at = state->pos;
-          state->pcre_error = rc;
-          return Outcome::kError;
-        }
-        // Too much for one block: each line gets the limit to itself.
-        const Outcome outcome = ScanLines(state, block_end);
-        if (outcome != Outcome::kDone) return outcome;
-        break;
-      }
-      start += subject;
-      end += subject;
-      // The line holding the match (a match at a LF belongs to the line that LF ends).
-      if (!known || start > known_end) {
-        uint64_t line_start = start;
-        const uint64_t floor = known ? known_end + 1 : state->line_start;
-        while (line_start > floor && base[line_start - 1] != '\n') --line_start;
-        state->line_start = line_start;
-        known_end = LineEnd(base, start, block_end);
-        known = true;
-      }
-      const uint64_t line_start = state->line_start;
-      const uint64_t text_end = TextEnd(base, line_start, known_end);
-      if (end == start) {
-        state->pos = NextCharacter(*state, start, block_end);
-        if (start < block_end && base[start] == '\n') {
-          state->line_start = state->pos;
-          known = false;
-        }
-        continue;
-      }
-      if (end <= text_end) {
-        const Outcome recorded = Record(state, start, end);
-        if (recorded != Outcome::kDone) {
-          state->pos = start;
-          return recorded;
-        }
-        state->pos = end;
-        continue;
-      }
-      // Past the line's text (into its CR or LF, or beyond): this line as JavaScript sees it.
-      state->pos = std::min(start, text_end);
-      const Outcome outcome = MatchLine(state, line_start, text_end, state->pos);
-      if (outcome != Outcome::kDone) return outcome;
-      state->line_start = std::min(block_end, known_end + 1);
-      state->pos = state->line_start;
-      known = false;
-    }
+    const Outcome outcome = ScanBlock(state, block_end);
+    if (outcome != Outcome::kDone) return outcome;
     const auto took = std::chrono::steady_clock::now() - began;
     if (took > kSlowBlock) {
       state->block_bytes = std::max(kMinBlockBytes, state->block_bytes / 4);
@@ -427,6 +509,7 @@ Status RegexSearch::Create(std::shared_ptr<const FileMapping> file, const RegexS
   compiled->jit = pcre2_jit_compile(compiled->code, PCRE2_JIT_COMPLETE) == 0;
   compiled->utf = spec.utf;
   compiled->line_mode = spec.line_mode;
+  compiled->literal = spec.required_literal;
 
   std::unique_ptr<RegexSearch> search(
       new RegexSearch(std::move(file), std::move(compiled), threads, chunk_bytes, match_limit));
@@ -474,6 +557,9 @@ void RegexSearch::WorkerMain() {
     state.out = scratch.data();
     state.capacity = kScratchMatches;
     state.block_bytes = block_bytes;
+    state.literal = reinterpret_cast<const uint8_t*>(compiled_->literal.data());
+    state.literal_length = compiled_->literal.size();
+    state.prefilter = !compiled_->literal.empty();
     const uint64_t size = file->size();
     bool read = guarded([&] {
       state.region_start = LineStartAtOrAfter(state.base, nominal_start, size);

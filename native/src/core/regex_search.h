@@ -46,6 +46,10 @@ struct RegexSpec {
   bool caseless = false;
   // Every line is matched on its own (needed for lookaround, which may look past a line's end).
   bool line_mode = false;
+  // Empty, or bytes that every match contains exactly (the caller's promise): only lines holding
+  // them are matched, found with memmem. Where they are on most lines the chunk goes back to
+  // matching blocks of lines.
+  std::string required_literal;
 };
 
 struct RegexSearchOptions {

@@ -54,10 +54,23 @@ export class NativeRegexSearch implements SearchRun {
     if (pcre2 === null) return null;
     const bytes = encodeText(pcre2.source, encoding);
     if (!bytes.ok) return null;
+    const caseless = plan.flags.includes('i');
+    // The literal every match holds filters lines (only as exact bytes: not one with case when the
+    // search ignores case).
+    const literal =
+      plan.literal === null || (caseless && plan.literal.toLowerCase() !== plan.literal.toUpperCase())
+        ? null
+        : encodeText(plan.literal, encoding);
     try {
       const search = createRegexSearch(
         file,
-        { bytes: bytes.value, utf, caseless: plan.flags.includes('i'), lineMode: pcre2.lineMode },
+        {
+          bytes: bytes.value,
+          utf,
+          caseless,
+          lineMode: pcre2.lineMode,
+          ...(literal?.ok === true ? { requiredLiteral: literal.value } : {}),
+        },
         options,
       );
       return new NativeRegexSearch(id, search);

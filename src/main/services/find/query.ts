@@ -90,34 +90,43 @@ function escapeAtom(pattern: string, start: number): Atom {
   return { char: next, end: start + 2 };
 }
 
-/** The quantifier at pattern[start], if any: whether it lets the atom be absent, and where it ends. */
-function quantifierAt(pattern: string, start: number): { optional: boolean; end: number } | null {
+/**
+ * The quantifier at pattern[start], if any: the fewest times it lets the atom occur, whether that
+ * is also the most (`{3}`), and where it ends.
+ */
+function quantifierAt(pattern: string, start: number): { min: number; exact: boolean; end: number } | null {
   const char = pattern[start];
   let end: number;
-  let optional: boolean;
+  let min: number;
+  let exact = false;
   if (char === '*' || char === '?') {
-    optional = true;
+    min = 0;
     end = start + 1;
   } else if (char === '+') {
-    optional = false;
+    min = 1;
     end = start + 1;
   } else if (char === '{') {
-    const match = /^\{(\d+)(?:,\d*)?\}/.exec(pattern.slice(start));
+    const match = /^\{(\d+)(,(\d*))?\}/.exec(pattern.slice(start));
     if (match === null) return null;
-    optional = Number(match[1]) === 0;
+    min = Number(match[1]);
+    exact = match[2] === undefined || match[3] === match[1];
     end = start + match[0].length;
   } else {
     return null;
   }
-  if (pattern[end] === '?') end++; // lazy
-  return { optional, end };
+  if (pattern[end] === '?') end++; // lazy: the counts stay
+  return { min, exact, end };
 }
+
+/** Repeats of one character a quantifier may add to a literal (beyond, the run just ends). */
+const MAX_LITERAL_REPEAT = 64;
 
 /**
  * The longest literal that every match of a JavaScript regex (no u flag) must contain, or null when
  * there is none we can be sure of (alternation at the top level, only classes and escapes). Runs of
  * characters outside groups and classes, escapes decoded (\xHH, \uHHHH, \cX, \0, \t…); a quantifier
- * that allows zero drops its atom, one that allows more ends the run after it.
+ * that allows zero drops its atom, an exact count repeats it (`0{4}` is `0000`, and the run goes
+ * on), and one that allows more adds its fewest repeats and ends the run after them.
  */
 export function requiredLiteral(pattern: string): string | null {
   let best = '';
@@ -137,12 +146,16 @@ export function requiredLiteral(pattern: string): string | null {
     else atom = { char, end: i + 1 };
     const quantifier = quantifierAt(pattern, atom.end);
     i = quantifier?.end ?? atom.end;
-    if (atom.char === null || quantifier?.optional === true) {
+    if (atom.char === null || quantifier?.min === 0) {
       endRun();
       continue;
     }
-    run += atom.char;
-    if (quantifier !== null) endRun();
+    if (quantifier === null) {
+      run += atom.char;
+      continue;
+    }
+    run += atom.char.repeat(Math.min(quantifier.min, MAX_LITERAL_REPEAT));
+    if (!quantifier.exact || quantifier.min > MAX_LITERAL_REPEAT) endRun();
   }
   endRun();
   return best.length >= 2 ? best : null;
