@@ -70,6 +70,11 @@ describe('find through the browser host', () => {
     await expect
       .poll(() => page.locator('.find-bar [role=alert]').textContent())
       .toContain('Invalid regular expression');
+    if (pcre2Version() !== null && process.env.HEXLOG_REGEX_ENGINE !== 'js') {
+      expect(await page.locator('.find-bar [role=alert]').textContent()).toContain(
+        'PCRE2: missing closing parenthesis at character 7',
+      );
+    }
     expect(await page.locator('[data-testid=match-count]').count()).toBe(0);
   });
 

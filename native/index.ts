@@ -28,6 +28,7 @@ export {
 export {
   createRegexSearch,
   pcre2Version,
+  checkRegex,
   REGEX_LIMITS,
   type RegexPattern,
   type RegexSearch,

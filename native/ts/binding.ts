@@ -83,6 +83,8 @@ export interface NativeBinding {
   };
   /** PCRE2's version, or null in a build without it. */
   pcre2Version(): string | null;
+  /** null, or PCRE2's reason and offset (pattern bytes) where it rejects the pattern. */
+  checkRegex(pattern: Uint8Array, utf: boolean, caseless: boolean): { message: string; offset: number } | null;
   releaseMemory(): boolean;
   __faultGuardSelfTest(): FaultGuardReport;
   __lineIndexWorkerThreads(): number;

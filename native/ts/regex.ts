@@ -55,6 +55,21 @@ export function pcre2Version(): string | null {
 }
 
 /**
+ * Where PCRE2 rejects a pattern (UTF-8 bytes when `utf`, else Latin-1): its message and the byte
+ * offset in the pattern; null when it compiles, or in a build without PCRE2.
+ */
+export function checkRegex(
+  pattern: Uint8Array,
+  utf: boolean,
+  caseless = false,
+): { readonly message: string; readonly offset: number } | null {
+  if (pcre2Version() === null) return null;
+  requireBytes('pattern', pattern, '');
+  if (pattern.length === 0) return null;
+  return callNative(() => loadBinding().checkRegex(pattern, utf, caseless), '');
+}
+
+/**
  * Starts a PCRE2 search of `file`. Throws NativeError: EINVAL with `patternOffset` (in pattern
  * bytes) for a pattern PCRE2 rejects, ENOTSUP in a build without PCRE2.
  */

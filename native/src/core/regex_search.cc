@@ -466,24 +466,10 @@ std::string RegexSearch::Version() {
 
 bool RegexSearch::jit() const { return compiled_->jit; }
 
-Status RegexSearch::Create(std::shared_ptr<const FileMapping> file, const RegexSpec& spec,
-                           const RegexSearchOptions& options, std::unique_ptr<RegexSearch>* out,
-                           uint64_t* error_offset) {
+// Compiles `spec` with the options every search uses; EINVAL with PCRE2's message and offset.
+Status RegexSearch::CompilePattern(const RegexSpec& spec, std::unique_ptr<Compiled>* out,
+                                   uint64_t* error_offset) {
   *error_offset = 0;
-  if (file == nullptr) return Invalid("the file is not open");
-  if (spec.pattern.empty()) return Invalid("the pattern is empty");
-  const unsigned threads = options.threads == 0 ? scan::DefaultThreadCount(2) : options.threads;
-  Status threads_ok = scan::CheckThreadCount(threads, kMaxThreads);
-  if (!threads_ok.ok()) return threads_ok;
-  uint64_t chunk_bytes = options.chunk_bytes == 0 ? kDefaultChunkBytes : options.chunk_bytes;
-  if (chunk_bytes > kMaxChunkBytes) {
-    return Invalid("chunkBytes must be from 1 to " + std::to_string(kMaxChunkBytes) + ", got " +
-                   std::to_string(chunk_bytes));
-  }
-  chunk_bytes = std::max(chunk_bytes, (file->size() + kMaxChunks - 1) / kMaxChunks);
-  if (chunk_bytes > kMaxChunkBytes) return ErrnoStatus(EFBIG, file->path());
-  const uint64_t match_limit = options.match_limit == 0 ? kDefaultMatchLimit : options.match_limit;
-
   pcre2_compile_context* context = pcre2_compile_context_create(nullptr);
   if (context == nullptr) return Status::Fail("ENOMEM", "ENOMEM: no memory to compile the regex");
   pcre2_set_character_tables(context, CharacterTables());
@@ -510,6 +496,37 @@ Status RegexSearch::Create(std::shared_ptr<const FileMapping> file, const RegexS
   compiled->utf = spec.utf;
   compiled->line_mode = spec.line_mode;
   compiled->literal = spec.required_literal;
+  *out = std::move(compiled);
+  return Status::Ok();
+}
+
+Status RegexSearch::CheckPattern(const RegexSpec& spec, uint64_t* error_offset) {
+  if (spec.pattern.empty()) return Invalid("the pattern is empty");
+  std::unique_ptr<Compiled> compiled;
+  return CompilePattern(spec, &compiled, error_offset);
+}
+
+Status RegexSearch::Create(std::shared_ptr<const FileMapping> file, const RegexSpec& spec,
+                           const RegexSearchOptions& options, std::unique_ptr<RegexSearch>* out,
+                           uint64_t* error_offset) {
+  *error_offset = 0;
+  if (file == nullptr) return Invalid("the file is not open");
+  if (spec.pattern.empty()) return Invalid("the pattern is empty");
+  const unsigned threads = options.threads == 0 ? scan::DefaultThreadCount(2) : options.threads;
+  Status threads_ok = scan::CheckThreadCount(threads, kMaxThreads);
+  if (!threads_ok.ok()) return threads_ok;
+  uint64_t chunk_bytes = options.chunk_bytes == 0 ? kDefaultChunkBytes : options.chunk_bytes;
+  if (chunk_bytes > kMaxChunkBytes) {
+    return Invalid("chunkBytes must be from 1 to " + std::to_string(kMaxChunkBytes) + ", got " +
+                   std::to_string(chunk_bytes));
+  }
+  chunk_bytes = std::max(chunk_bytes, (file->size() + kMaxChunks - 1) / kMaxChunks);
+  if (chunk_bytes > kMaxChunkBytes) return ErrnoStatus(EFBIG, file->path());
+  const uint64_t match_limit = options.match_limit == 0 ? kDefaultMatchLimit : options.match_limit;
+
+  std::unique_ptr<Compiled> compiled;
+  Status compiled_ok = CompilePattern(spec, &compiled, error_offset);
+  if (!compiled_ok.ok()) return compiled_ok;
 
   std::unique_ptr<RegexSearch> search(
       new RegexSearch(std::move(file), std::move(compiled), threads, chunk_bytes, match_limit));
@@ -621,6 +638,10 @@ void RegexSearch::WorkerMain() {
 struct RegexSearch::Compiled {};
 
 bool RegexSearch::Available() { return false; }
+Status RegexSearch::CheckPattern(const RegexSpec&, uint64_t* error_offset) {
+  *error_offset = 0;
+  return Status::Fail("ENOTSUP", "ENOTSUP: this build has no PCRE2");
+}
 std::string RegexSearch::Version() { return ""; }
 bool RegexSearch::jit() const { return false; }
 

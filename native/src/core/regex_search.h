@@ -90,6 +90,9 @@ class RegexSearch {
   static Status Create(std::shared_ptr<const FileMapping> file, const RegexSpec& spec,
                        const RegexSearchOptions& options, std::unique_ptr<RegexSearch>* out,
                        uint64_t* error_offset);
+  // Compiles the pattern only: OK, or EINVAL with PCRE2's message and *error_offset (pattern
+  // bytes); ENOTSUP without PCRE2.
+  static Status CheckPattern(const RegexSpec& spec, uint64_t* error_offset);
   ~RegexSearch();
   RegexSearch(const RegexSearch&) = delete;
   RegexSearch& operator=(const RegexSearch&) = delete;
@@ -123,6 +126,8 @@ class RegexSearch {
   RegexSearch(std::shared_ptr<const FileMapping> file, std::unique_ptr<Compiled> compiled,
               unsigned threads, uint64_t chunk_bytes, uint64_t match_limit);
 
+  static Status CompilePattern(const RegexSpec& spec, std::unique_ptr<Compiled>* out,
+                               uint64_t* error_offset);
   void WorkerMain();
   void AdvancePrefixLocked();
   void FinishLocked();

@@ -97,6 +97,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("ByteSearch", byte_search);
   exports.Set("RegexSearch", regex_search);
   exports.Set("pcre2Version", Napi::Function::New<Pcre2Version>(env));
+  exports.Set("checkRegex", Napi::Function::New<CheckRegex>(env));
   exports.Set("releaseMemory", Napi::Function::New<ReleaseMemory>(env));
   exports.Set("__faultGuardSelfTest", Napi::Function::New<FaultGuardSelfTest>(env));
   exports.Set("__triggerUnguardedFault", Napi::Function::New<TriggerUnguardedFault>(env));

@@ -102,6 +102,23 @@ void RegexSearchWrap::Cancel(const Napi::CallbackInfo& info) {
 
 void RegexSearchWrap::Dispose(const Napi::CallbackInfo&) { search_->Dispose(); }
 
+Napi::Value CheckRegex(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const Napi::Uint8Array pattern = RequireUint8Array(info, 0, "pattern");
+  core::RegexSpec spec;
+  spec.pattern.assign(reinterpret_cast<const char*>(pattern.Data()), pattern.ByteLength());
+  spec.utf = RequireBoolean(info, 1, "utf");
+  spec.caseless = RequireBoolean(info, 2, "caseless");
+  uint64_t offset = 0;
+  const core::Status status = core::RegexSearch::CheckPattern(spec, &offset);
+  if (status.ok()) return env.Null();
+  if (status.code() != core::codes::kInvalid) ThrowStatus(env, status, "");
+  Napi::Object problem = Napi::Object::New(env);
+  problem.Set("message", Napi::String::New(env, status.message()));
+  problem.Set("offset", Napi::Number::New(env, static_cast<double>(offset)));
+  return problem;
+}
+
 Napi::Value Pcre2Version(const Napi::CallbackInfo& info) {
   if (!core::RegexSearch::Available()) return info.Env().Null();
   return Napi::String::New(info.Env(), core::RegexSearch::Version());

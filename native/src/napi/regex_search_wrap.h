@@ -39,6 +39,8 @@ class RegexSearchWrap : public Napi::ObjectWrap<RegexSearchWrap> {
 
 // pcre2Version(): PCRE2's version string, or null in a build without it.
 Napi::Value Pcre2Version(const Napi::CallbackInfo& info);
+// checkRegex(pattern, utf, caseless): null, or { message, offset } where PCRE2 rejects it.
+Napi::Value CheckRegex(const Napi::CallbackInfo& info);
 
 }  // namespace hexlog::napi
 

@@ -13,7 +13,7 @@ import type { Disposable } from '../../../shared/disposable';
 import { err, errFromThrown, ok, type Result } from '../../../shared/result';
 import { byteCount, type SessionId } from '../../../shared/units';
 import type { TextIndex } from '../textIndex';
-import { NativeRegexSearch } from './nativeRegexSearch';
+import { NativeRegexSearch, pcre2Problem } from './nativeRegexSearch';
 import { NativeSearch } from './nativeSearch';
 import { encodeText, literalRegexPlan, planSearch, type RegexPlan, type SearchPlan } from './query';
 import type { ByteReader, CandidateSource } from './lineFeeder';
@@ -63,7 +63,11 @@ export class FindController implements Disposable {
   start(query: FindQuery): Result<FindStatus> {
     const encoding = this.host.encoding();
     const plan = planSearch(query, encoding);
-    if (!plan.ok) return plan;
+    if (!plan.ok) {
+      // PCRE2 says where the pattern goes wrong, which JavaScript's message does not.
+      const where = query.mode === 'regex' && plan.code === 'EINVAL' ? pcre2Problem(query.pattern) : null;
+      return where === null ? plan : err(plan.code, `${plan.message} (PCRE2: ${where})`);
+    }
     this.stop();
     const id = this.nextId++;
     // The native search reads the mapping alone; with pending edits, text goes to the regex engine,

@@ -87,6 +87,17 @@ describe('which regex engine runs', () => {
     ]);
   });
 
+  it('an invalid pattern says where PCRE2 finds it wrong (when PCRE2 is in use)', async () => {
+    const info = await open('one ERROR\n');
+    const refused = call('startFind', info.session, regex('x(ERR'));
+    await expect(refused).rejects.toThrow(/^EINVAL: Invalid regular expression/);
+    if (nativeEngine === 'pcre2')
+      await expect(call('startFind', info.session, regex('x(ERR'))).rejects.toThrow(
+        /\(PCRE2: missing closing parenthesis at character 6\)$/,
+      );
+    else await expect(call('startFind', info.session, regex('x(ERR'))).rejects.not.toThrow(/PCRE2/);
+  });
+
   it('runs the JavaScript engine over pending edits, which the native one cannot see', async () => {
     const info = await open('one ERROR\ntwo error\n');
     await call('editBytes', info.session, 14, new TextEncoder().encode('ERROR'));

@@ -2,6 +2,7 @@
 // JavaScript engine's semantics (line by line, CR of CR LF dropped, empty matches skipped). It reads
 // the mapping alone, so it cannot see pending edits: the controller runs the JavaScript engine then.
 import {
+  checkRegex,
   createRegexSearch,
   isNativeError,
   jsRegexToPcre2,
@@ -25,6 +26,20 @@ export function pcre2Enabled(): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Where PCRE2 finds a pattern invalid, as "reason at character N" (1-based, in the pattern as
+ * typed), or null when it compiles there, or PCRE2 is not in use.
+ */
+export function pcre2Problem(pattern: string): string | null {
+  if (!pcre2Enabled() || pattern.length === 0) return null;
+  const bytes = new TextEncoder().encode(pattern);
+  const problem = checkRegex(bytes, true);
+  if (problem === null) return null;
+  const reason = problem.message.replace(/^EINVAL: /, '').replace(/ at pattern offset \d+$/, '');
+  const character = new TextDecoder().decode(bytes.subarray(0, problem.offset)).length;
+  return `${reason} at character ${character + 1}`;
 }
 
 export class NativeRegexSearch implements SearchRun {
