@@ -44,7 +44,7 @@ export interface NativeByteSearch {
 }
 
 export interface NativeRegexSearch {
-  progress(): SearchProgress;
+  progress(): SearchProgress & { readonly workersRunning: number };
   results(firstIndex: number, count: number): { offsets: Float64Array; lengths: Float64Array };
   indexAtOrAfter(offset: number): number;
   jit(): boolean;

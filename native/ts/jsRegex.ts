@@ -50,7 +50,10 @@ export function jsRegexToPcre2(source: string, utf: boolean): Pcre2Source | null
         out += `[^\\${next.toLowerCase()}]`;
       } else if (next === 'B' && inClass) {
         out += 'B';
-      } else if ('dDwWsSbBtnvfr0123456789'.includes(next)) {
+      } else if (next === 'v') {
+        // JavaScript's \v is the vertical tab alone; PCRE2's is any vertical space.
+        out += '\\x0b';
+      } else if ('dDwWsSbBtnfr0123456789'.includes(next)) {
         out += `\\${next}`;
       } else if (next === 'c') {
         const letter = source[i];

@@ -41,7 +41,8 @@ export interface RegexSearch {
   /** Whether PCRE2 runs the pattern with its JIT. */
   readonly jit: boolean;
   /** Cheap; poll it. resultBytes is ~8 per match. error: EFILECHANGED, ECOMPLEX ("pattern too complex near offset N"). */
-  progress(): SearchProgress;
+  /** workersRunning: threads not yet ended (after cancel, one may still be inside a PCRE2 call). */
+  progress(): SearchProgress & { readonly workersRunning: number };
   /** Matches [firstIndex, firstIndex + count) below matchesKnown. */
   results(firstIndex: number, count: number): { offsets: Float64Array; lengths: Float64Array };
   indexAtOrAfter(offset: number): number;
@@ -148,7 +149,7 @@ class RegexSearchHandle implements RegexSearch {
     this.jit = native.jit();
   }
 
-  progress(): SearchProgress {
+  progress(): SearchProgress & { readonly workersRunning: number } {
     return callNative(() => this.#native.progress(), this.#path);
   }
 

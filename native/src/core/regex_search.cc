@@ -110,7 +110,9 @@ class Matcher {
   Matcher(const pcre2_code* code, uint64_t match_limit) {
     data_ = pcre2_match_data_create(1, nullptr);
     context_ = pcre2_match_context_create(nullptr);
-    stack_ = pcre2_jit_stack_create(32 * 1024, 8 * 1024 * 1024, nullptr);
+    // Up to 256 MiB, grown only as a match needs it: a repeated group over a multi-MB line needs
+    // tens of MiB, and hitting the ceiling fails the search.
+    stack_ = pcre2_jit_stack_create(32 * 1024, 256 * 1024 * 1024, nullptr);
     if (context_ != nullptr) {
       if (stack_ != nullptr) pcre2_jit_stack_assign(context_, nullptr, stack_);
       pcre2_set_match_limit(context_,
@@ -476,7 +478,10 @@ Status RegexSearch::CompilePattern(const RegexSpec& spec, std::unique_ptr<Compil
   // Only LF ends a line; the caller writes $ as (?=\r?$) so that it also holds before CR LF.
   pcre2_set_newline(context, PCRE2_NEWLINE_LF);
   // ALT_BSUX and ALLOW_EMPTY_CLASS: \uHHHH, \xHH, [] and [^] as JavaScript reads them.
-  uint32_t flags = PCRE2_MULTILINE | PCRE2_ALT_BSUX | PCRE2_ALLOW_EMPTY_CLASS;
+  // MATCH_UNSET_BACKREF: a reference to a group that has not matched matches empty, as in
+  // JavaScript.
+  uint32_t flags =
+      PCRE2_MULTILINE | PCRE2_ALT_BSUX | PCRE2_ALLOW_EMPTY_CLASS | PCRE2_MATCH_UNSET_BACKREF;
   if (spec.utf) flags |= PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
   if (spec.caseless) flags |= PCRE2_CASELESS;
   int error_code = 0;
@@ -630,6 +635,7 @@ void RegexSearch::WorkerMain() {
     AdvancePrefixLocked();
   }
   lock.unlock();
+  running_.fetch_sub(1);
   g_live_workers.fetch_sub(1);
 }
 
@@ -652,7 +658,10 @@ Status RegexSearch::Create(std::shared_ptr<const FileMapping>, const RegexSpec&,
   return Status::Fail("ENOTSUP", "ENOTSUP: this build has no PCRE2: regexes run in JavaScript");
 }
 
-void RegexSearch::WorkerMain() { g_live_workers.fetch_sub(1); }
+void RegexSearch::WorkerMain() {
+  running_.fetch_sub(1);
+  g_live_workers.fetch_sub(1);
+}
 
 #endif  // HEXLOG_HAVE_PCRE2
 
@@ -694,9 +703,11 @@ void RegexSearch::FinishLocked() {
 void RegexSearch::StartWorkersLocked() {
   const size_t wanted = std::min<size_t>(chunks_.size(), thread_count_);
   for (size_t i = 0; i < wanted; ++i) {
+    running_.fetch_add(1);
     const Status started = scan::StartCountedWorker(&g_live_workers, &threads_, "search", path_,
                                                     [this] { WorkerMain(); });
     if (!started.ok()) {
+      running_.fetch_sub(1);
       if (threads_.empty()) {
         error_ = started;
         stop_.store(true);
@@ -728,6 +739,7 @@ Status RegexSearch::Progress(RegexSearchProgress* progress) const {
   progress->done = done_;
   progress->cancelled = cancelled_;
   progress->error = error_;
+  progress->workers_running = running_.load();
   return Status::Ok();
 }
 

@@ -69,6 +69,9 @@ struct RegexSearchProgress {
   bool done = false;
   bool cancelled = false;
   Status error;  // EFILECHANGED, ECOMPLEX; terminal
+  // Worker threads still running (after Cancel, one may be inside a long PCRE2 call: Dispose
+  // would wait for it, so an owner that must not block waits for 0 first).
+  unsigned workers_running = 0;
 };
 
 class RegexSearch {
@@ -154,6 +157,7 @@ class RegexSearch {
   bool disposed_ = false;
   Status error_;
   std::atomic<bool> stop_{false};
+  std::atomic<unsigned> running_{0};
   std::vector<std::thread> threads_;
 };
 

@@ -66,6 +66,7 @@ Napi::Value RegexSearchWrap::Progress(const Napi::CallbackInfo& info) {
   if (!status.ok()) ThrowStatus(env, status, path_);
   Napi::Object result = ProgressToObject(env, progress, "matchesKnown", progress.matches_known);
   result.Set("resultBytes", Napi::Number::New(env, static_cast<double>(progress.result_bytes)));
+  result.Set("workersRunning", Napi::Number::New(env, progress.workers_running));
   return result;
 }
 

@@ -38,12 +38,18 @@ export function pcre2Problem(pattern: string): string | null {
   const problem = checkRegex(bytes, true);
   if (problem === null) return null;
   const reason = problem.message.replace(/^EINVAL: /, '').replace(/ at pattern offset \d+$/, '');
-  const character = new TextDecoder().decode(bytes.subarray(0, problem.offset)).length;
+  // PCRE2 points past the end for a missing terminator; characters are code points, 1-based.
+  if (problem.offset >= bytes.length) return `${reason} at the end of the pattern`;
+  const character = Array.from(new TextDecoder().decode(bytes.subarray(0, problem.offset))).length;
   return `${reason} at character ${character + 1}`;
 }
 
+/** Something to Atomics.wait on for a millisecond (a short pause without a busy loop). */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
 export class NativeRegexSearch implements SearchRun {
   readonly regexEngine = 'pcre2';
+  private disposed = false;
 
   private constructor(
     readonly id: number,
@@ -123,10 +129,37 @@ export class NativeRegexSearch implements SearchRun {
   }
 
   cancel(): void {
-    this.search.cancel();
+    if (!this.disposed) this.search.cancel();
   }
 
+  /**
+   * Disposing joins the workers, and after a cancel one may still be inside a long PCRE2 call on
+   * one line (PCRE2's limit counts per start position, not per call). The main process must never
+   * wait for that: cancel, give the workers a moment, and otherwise dispose once they have ended.
+   */
   dispose(): void {
-    this.search.dispose();
+    if (this.disposed) return;
+    this.disposed = true;
+    this.search.cancel();
+    const until = Date.now() + 50;
+    while (this.running() && Date.now() < until) Atomics.wait(PAUSE, 0, 0, 1);
+    if (!this.running()) {
+      this.search.dispose();
+      return;
+    }
+    const timer = setInterval(() => {
+      if (this.running()) return;
+      clearInterval(timer);
+      this.search.dispose();
+    }, 50);
+    timer.unref?.();
+  }
+
+  private running(): boolean {
+    try {
+      return this.search.progress().workersRunning > 0;
+    } catch {
+      return false;
+    }
   }
 }

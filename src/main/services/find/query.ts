@@ -244,7 +244,12 @@ export function planSearch(query: FindQuery, encoding: TextEncodingName): Result
     try {
       new RegExp(source, flags);
     } catch (error) {
-      return err('EINVAL', `Invalid regular expression: ${error instanceof Error ? error.message : String(error)}`);
+      // V8's message already starts "Invalid regular expression: /…/g: reason".
+      const reason = (error instanceof Error ? error.message : String(error)).replace(
+        /^Invalid regular expression: /,
+        '',
+      );
+      return err('EINVAL', `Invalid regular expression: ${reason}`);
     }
     return ok({ kind: 'regex', source, flags, literal: requiredLiteral(query.pattern) });
   }
