@@ -70,7 +70,7 @@ function q(mode: FindQuery['mode'], pattern: string, matchCase = true): FindQuer
 }
 
 /** Services with a silent host, and a call helper that throws on an error value. */
-function benchServices(): {
+export function benchServices(): {
   services: ReturnType<typeof createServices>;
   call: <T>(name: string, ...args: unknown[]) => Promise<T>;
 } {

@@ -4,20 +4,13 @@
 // host, from page load to the first row.
 import { spawnSync } from 'node:child_process';
 import type { FileInfo, FindStatus, IndexStatus } from '../src/shared/contract';
-import type { Result } from '../src/shared/result';
-import { createServices } from '../src/main/services';
 import { launchBrowser, openPage, startWebHost } from '../e2e/support/harness';
+import { benchServices as createBenchServices } from './find';
 import { timePeer, type PeerRun } from './peers';
 import { nowMs, report } from './report';
 import { ensureRendererBuilt } from './scroll';
 
-const owner = { owner: 'bench' };
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-function value<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`${result.code}: ${result.message}`);
-  return result.value as T;
-}
 
 /**
  * Drops the file's pages from the page cache (posix_fadvise DONTNEED, through python3, since Node
@@ -34,13 +27,7 @@ function dropCache(path: string): string | null {
 
 /** One openText-to-done through fresh services (the app's path: offer, open, index). */
 async function openToDone(path: string): Promise<number> {
-  const services = createServices({
-    info: { kind: 'browser', nativeOpenDialog: false, acceptsDroppedFiles: false },
-    emit: () => undefined,
-    chooseCopyPath: () => Promise.resolve(null),
-  });
-  const call = async <T>(name: string, ...args: unknown[]): Promise<T> =>
-    value<T>(await services.dispatch(owner, name, args));
+  const { services, call } = createBenchServices();
   try {
     const start = nowMs();
     const info = await call<FileInfo>('openOffered', services.offers.offer(path).offerId);
@@ -58,13 +45,7 @@ async function openToDone(path: string): Promise<number> {
 
 /** One startFind-to-done for a literal, on a session whose index is done. */
 async function findToDone(path: string, pattern: string): Promise<{ ms: number; matches: number }> {
-  const services = createServices({
-    info: { kind: 'browser', nativeOpenDialog: false, acceptsDroppedFiles: false },
-    emit: () => undefined,
-    chooseCopyPath: () => Promise.resolve(null),
-  });
-  const call = async <T>(name: string, ...args: unknown[]): Promise<T> =>
-    value<T>(await services.dispatch(owner, name, args));
+  const { services, call } = createBenchServices();
   try {
     const info = await call<FileInfo>('openOffered', services.offers.offer(path).offerId);
     const start = nowMs();
