@@ -68,6 +68,8 @@ describe('interaction: focus, selection, copy, go-to, messages', () => {
     await page.getByRole('button', { name: 'Matches' }).click();
     await page.locator('[data-testid=matches] [data-line="14"]').click();
     await expect.poll(() => activeTestId(page)).toBe('text-view');
+    // The jump lands once the match is fetched; the next key moves on from there.
+    await expect.poll(() => currentLine(page)).toBe(14);
     await page.keyboard.press('ArrowDown');
     await expect.poll(() => currentLine(page)).toBe(15);
 

@@ -115,10 +115,16 @@ export function MatchesPane({ onReveal }: { onReveal(offset: number, length: num
     if (currentIndex >= 0) rows.current?.scrollToRow(currentIndex, 'auto');
   }, [currentIndex]);
 
+  // The match the keys last asked for: keys pressed faster than the answers come move on from it.
+  const requested = useRef<number | null>(null);
+  useEffect(() => {
+    if (requested.current === currentIndex) requested.current = null;
+  }, [currentIndex]);
+
   const onKeyDown = (event: KeyboardEvent<HTMLElement>): void => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const page = Math.max(1, (rows.current?.visibleRowCount() ?? 1) - 1);
-    const from = currentIndex;
+    const from = requested.current ?? currentIndex;
     const moves: Record<string, number> = {
       ArrowDown: from + 1,
       ArrowUp: from < 0 ? 0 : from - 1,
@@ -132,6 +138,7 @@ export function MatchesPane({ onReveal }: { onReveal(offset: number, length: num
       event.preventDefault();
       const index = Math.min(Math.max(target, 0), matchCount - 1);
       if (index === from) return;
+      requested.current = index;
       void findStore
         .getState()
         .goTo(index)
