@@ -4,6 +4,14 @@ import { types } from 'node:util';
 import { isNonNegativeSafeInteger } from '../../src/shared/units';
 import { invalid } from './errors';
 
+/** An optional integer option within [min, max]: undefined passes, anything else fails naming it. */
+export function requireOptionalInteger(name: string, value: unknown, min: number, max: number, path: string): void {
+  if (value === undefined) return;
+  if (!(isNonNegativeSafeInteger(value) && value >= min && value <= max)) {
+    throw invalid(`${name} must be an integer from ${min} to ${max}, got ${describe(value)}`, path);
+  }
+}
+
 export function requireOffset(name: string, value: unknown, path: string): void {
   if (!isNonNegativeSafeInteger(value)) {
     throw invalid(`${name} must be a non-negative safe integer, got ${describe(value)}`, path);

@@ -2,7 +2,7 @@
 import { isNonNegativeSafeInteger } from '../../src/shared/units';
 
 import { loadBinding, type NativeLineIndex } from './binding';
-import { describe, requireOffset, requireOffsetArray } from './checks';
+import { describe, requireOffset, requireOffsetArray, requireOptionalInteger } from './checks';
 import { callNative, invalid } from './errors';
 import { type MappedFile, nativeMappedFileOf } from './mappedFile';
 
@@ -102,15 +102,7 @@ export function createLineIndex(
     throw invalid(`options must be an object, got ${describe(options)}`, file.path);
   }
   const { threads, chunkBytes } = options;
-  if (
-    threads !== undefined &&
-    !(isNonNegativeSafeInteger(threads) && threads >= 1 && threads <= LINE_INDEX_LIMITS.maxThreads)
-  ) {
-    throw invalid(
-      `threads must be an integer from 1 to ${LINE_INDEX_LIMITS.maxThreads}, got ${describe(threads)}`,
-      file.path,
-    );
-  }
+  requireOptionalInteger('threads', threads, 1, LINE_INDEX_LIMITS.maxThreads, file.path);
   if (
     chunkBytes !== undefined &&
     !(

@@ -1,10 +1,9 @@
 // RegexSearch: a PCRE2 (JIT) search of a mapped file, run progressively by worker threads in the
 // addon. Lines end at LF, a CR before the LF is not line text, a match never spans lines and empty
 // matches are skipped: the semantics of the JavaScript regex engine in src/main/services/find.
-import { isNonNegativeSafeInteger } from '../../src/shared/units';
 
 import { loadBinding, type NativeRegexSearch } from './binding';
-import { describe, requireBytes, requireOffset } from './checks';
+import { describe, requireBytes, requireOffset, requireOptionalInteger } from './checks';
 import { callNative, invalid } from './errors';
 import { type MappedFile, nativeMappedFileOf } from './mappedFile';
 import type { SearchOptions, SearchProgress } from './search';
@@ -95,30 +94,9 @@ export function createRegexSearch(
     }
   }
   const { threads, chunkBytes, matchLimit } = options;
-  if (
-    threads !== undefined &&
-    !(isNonNegativeSafeInteger(threads) && threads >= 1 && threads <= REGEX_LIMITS.maxThreads)
-  ) {
-    throw invalid(
-      `threads must be an integer from 1 to ${REGEX_LIMITS.maxThreads}, got ${describe(threads)}`,
-      file.path,
-    );
-  }
-  if (
-    chunkBytes !== undefined &&
-    !(isNonNegativeSafeInteger(chunkBytes) && chunkBytes >= 1 && chunkBytes <= REGEX_LIMITS.maxChunkBytes)
-  ) {
-    throw invalid(
-      `chunkBytes must be an integer from 1 to ${REGEX_LIMITS.maxChunkBytes}, got ${describe(chunkBytes)}`,
-      file.path,
-    );
-  }
-  if (
-    matchLimit !== undefined &&
-    !(isNonNegativeSafeInteger(matchLimit) && matchLimit >= 1 && matchLimit <= 2 ** 32 - 1)
-  ) {
-    throw invalid(`matchLimit must be an integer from 1 to ${2 ** 32 - 1}, got ${describe(matchLimit)}`, file.path);
-  }
+  requireOptionalInteger('threads', threads, 1, REGEX_LIMITS.maxThreads, file.path);
+  requireOptionalInteger('chunkBytes', chunkBytes, 1, REGEX_LIMITS.maxChunkBytes, file.path);
+  requireOptionalInteger('matchLimit', matchLimit, 1, 2 ** 32 - 1, file.path);
   const binding = loadBinding();
   const handle = callNative(
     () =>

@@ -1,9 +1,8 @@
 // ByteSearch: the non-overlapping occurrences of a byte pattern in a mapped file, found
 // progressively by worker threads in the addon.
-import { isNonNegativeSafeInteger } from '../../src/shared/units';
 
 import { loadBinding, type NativeByteSearch } from './binding';
-import { describe, requireBytes, requireOffset } from './checks';
+import { describe, requireBytes, requireOffset, requireOptionalInteger } from './checks';
 import { callNative, invalid } from './errors';
 import { type MappedFile, nativeMappedFileOf } from './mappedFile';
 
@@ -110,28 +109,8 @@ export function createSearch(file: MappedFile, pattern: SearchPattern, options: 
     throw invalid(`options must be an object, got ${describe(options)}`, file.path);
   }
   const { threads, chunkBytes } = options;
-  if (
-    threads !== undefined &&
-    !(isNonNegativeSafeInteger(threads) && threads >= 1 && threads <= SEARCH_LIMITS.maxThreads)
-  ) {
-    throw invalid(
-      `threads must be an integer from 1 to ${SEARCH_LIMITS.maxThreads}, got ${describe(threads)}`,
-      file.path,
-    );
-  }
-  if (
-    chunkBytes !== undefined &&
-    !(
-      isNonNegativeSafeInteger(chunkBytes) &&
-      chunkBytes >= SEARCH_LIMITS.minChunkBytes &&
-      chunkBytes <= SEARCH_LIMITS.maxChunkBytes
-    )
-  ) {
-    throw invalid(
-      `chunkBytes must be an integer from ${SEARCH_LIMITS.minChunkBytes} to ${SEARCH_LIMITS.maxChunkBytes}, got ${describe(chunkBytes)}`,
-      file.path,
-    );
-  }
+  requireOptionalInteger('threads', threads, 1, SEARCH_LIMITS.maxThreads, file.path);
+  requireOptionalInteger('chunkBytes', chunkBytes, SEARCH_LIMITS.minChunkBytes, SEARCH_LIMITS.maxChunkBytes, file.path);
   const binding = loadBinding();
   const handle = callNative(
     () =>
