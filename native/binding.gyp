@@ -4,6 +4,7 @@
       "target_name": "hexlog_native",
       "sources": [
         "src/core/byte_search.cc",
+        "src/core/line_filter.cc",
         "src/core/line_index.cc",
         "src/core/mapped_file.cc",
         "src/core/newline_scan.cc",
@@ -13,6 +14,7 @@
         "src/napi/addon.cc",
         "src/napi/byte_search_wrap.cc",
         "src/napi/errors.cc",
+        "src/napi/line_filter_wrap.cc",
         "src/napi/line_index_wrap.cc",
         "src/napi/mapped_file_wrap.cc",
         "src/napi/regex_search_wrap.cc"

@@ -1,7 +1,7 @@
 // The hexlog native addon, typed: every public name of native/ is exported from here, so callers
 // import '../native/index' and never a file under native/ts/. One file per object under ts/:
 // binding.ts loads the .node file (the only place that does), errors.ts and checks.ts hold the
-// coded errors and argument checks, and mappedFile.ts, lineIndex.ts, search.ts, regex.ts wrap the addon's
+// coded errors and argument checks, and mappedFile.ts, lineIndex.ts, search.ts, regex.ts, lineFilter.ts wrap the addon's
 // classes. Every argument is checked there before it reaches C++; C++ checks again and throws
 // coded errors, which leave as NativeError.
 export { isNativeError, NativeError } from './ts/errors';
@@ -35,5 +35,13 @@ export {
   type RegexSearchOptions,
 } from './ts/regex';
 export { jsRegexToPcre2, type Pcre2Source } from './ts/jsRegex';
+export {
+  createLineFilter,
+  LINE_FILTER_LIMITS,
+  type LineFilter,
+  type LineFilterOptions,
+  type LineFilterProgress,
+  type LineRule,
+} from './ts/lineFilter';
 export { releaseMemory } from './ts/memory';
 export { type FaultGuardReport, nativeTesting } from './ts/testing';

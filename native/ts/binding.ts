@@ -52,6 +52,21 @@ export interface NativeRegexSearch {
   dispose(): void;
 }
 
+export interface NativeLineFilter {
+  progress(): SearchProgress & {
+    readonly keptKnown: number;
+    readonly linesScanned: number;
+    readonly resultBytes: number;
+    readonly workersRunning: number;
+  };
+  results(first: number, count: number): { lines: Float64Array; offsets: Float64Array };
+  indexOfLine(line: number): number;
+  indexAtOffset(offset: number): number;
+  extend(file: NativeMappedFile): void;
+  cancel(): void;
+  dispose(): void;
+}
+
 export interface NativeBinding {
   MappedFile: { open(path: string, mode: MapMode): NativeMappedFile };
   LineIndex: {
@@ -80,6 +95,21 @@ export interface NativeBinding {
       matchLimit: number,
       requiredLiteral: Uint8Array,
     ): NativeRegexSearch;
+  };
+  LineFilter: {
+    create(
+      file: NativeMappedFile,
+      kinds: Uint8Array,
+      flags: Uint8Array,
+      patterns: Uint8Array,
+      patternEnds: Float64Array,
+      masks: Uint8Array,
+      literals: Uint8Array,
+      literalEnds: Float64Array,
+      threads: number,
+      chunkBytes: number,
+      matchLimit: number,
+    ): NativeLineFilter;
   };
   /** PCRE2's version, or null in a build without it. */
   pcre2Version(): string | null;
@@ -125,7 +155,7 @@ export function loadBinding(): NativeBinding {
   if (!isNativeBinding(addonModule.exports)) {
     throw new NativeError(
       'ENATIVE',
-      `ENATIVE: ${file} is not the hexlog addon, or an outdated build (no MappedFile, LineIndex, ByteSearch, RegexSearch or releaseMemory export); ${BUILD_HINT}`,
+      `ENATIVE: ${file} is not the hexlog addon, or an outdated build (no MappedFile, LineIndex, ByteSearch, RegexSearch, LineFilter or releaseMemory export); ${BUILD_HINT}`,
       file,
     );
   }
@@ -177,6 +207,9 @@ function isNativeBinding(value: unknown): value is NativeBinding {
     // An addon built before the regex engine.
     'RegexSearch' in value &&
     typeof value.RegexSearch === 'function' &&
+    // An addon built before the line filter.
+    'LineFilter' in value &&
+    typeof value.LineFilter === 'function' &&
     'pcre2Version' in value &&
     typeof value.pcre2Version === 'function' &&
     // An addon built before releaseMemory.

@@ -639,6 +639,231 @@ void RegexSearch::WorkerMain() {
   g_live_workers.fetch_sub(1);
 }
 
+// A regex rule of a LineFilter: the lines with a non-empty match, as RegexSearch finds matches.
+namespace {
+
+class RegexLineRule final : public CompiledLineRule {
+ public:
+  explicit RegexLineRule(std::unique_ptr<RegexSearch::Compiled> compiled)
+      : compiled_(std::move(compiled)) {}
+
+  class RegexScanner final : public Scanner {
+   public:
+    RegexScanner(const RegexSearch::Compiled* compiled, uint64_t match_limit,
+                 const std::atomic<bool>* stop)
+        : compiled_(compiled), matcher_(compiled->code, match_limit), stop_(stop) {}
+
+    bool NextLine(const uint8_t* base, uint64_t, uint64_t from, uint64_t limit, uint64_t* line,
+                  uint64_t* problem_at, int* message_code, bool* complex) override {
+      *line = limit;
+      int rc = 0;
+      if (!compiled_->literal.empty()) return NextByLiteral(base, from, limit, line, problem_at, message_code, complex);
+      if (compiled_->line_mode) {
+        for (uint64_t start = from; start < limit;) {
+          if (stop_->load(std::memory_order_relaxed)) return Fail(0, message_code, complex);
+          const uint64_t end = LineEnd(base, start, limit);
+          if (!LineHasMatch(base, start, TextEnd(base, start, end), &rc, problem_at)) {
+            return Fail(rc, message_code, complex);
+          }
+          if (rc == 1) {
+            *line = start;
+            return true;
+          }
+          start = std::min(limit, end + 1);
+        }
+        return true;
+      }
+      // Blocks of lines: PCRE2 finds the next match; the first line whose own match is non-empty
+      // (and within its text) is the answer. Blocks adapt as RegexSearch's do, so the stop flag is
+      // read every few milliseconds.
+      uint64_t line_start = from;
+      uint64_t pos = from;
+      while (pos < limit) {
+        if (stop_->load(std::memory_order_relaxed)) return Fail(0, message_code, complex);
+        uint64_t block_end = std::min(limit, pos + block_bytes_);
+        if (block_end < limit) block_end = std::min(limit, LineEnd(base, block_end, limit) + 1);
+        uint64_t start = 0;
+        uint64_t end = 0;
+        const auto began = std::chrono::steady_clock::now();
+        rc = matcher_.Match(base + line_start, block_end - line_start, pos - line_start, &start,
+                            &end);
+        const auto took = std::chrono::steady_clock::now() - began;
+        if (took > kSlowBlock) {
+          block_bytes_ = std::max(kMinBlockBytes, block_bytes_ / 4);
+        } else if (took < kFastBlock) {
+          block_bytes_ = std::min(kMaxBlockBytes, block_bytes_ * 2);
+        }
+        if (rc == PCRE2_ERROR_NOMATCH) {
+          pos = block_end;
+          line_start = block_end;
+          continue;
+        }
+        if (rc < 0) {
+          if (!IsLimit(rc)) {
+            *problem_at = pos;
+            return Fail(rc, message_code, complex);
+          }
+          // Too much for one block: each line gets the limit to itself.
+          for (uint64_t each = line_start; each < block_end;) {
+            const uint64_t each_end = LineEnd(base, each, block_end);
+            if (!LineHasMatch(base, each, TextEnd(base, each, each_end), &rc, problem_at)) {
+              return Fail(rc, message_code, complex);
+            }
+            if (rc == 1) {
+              *line = each;
+              return true;
+            }
+            each = std::min(block_end, each_end + 1);
+          }
+          pos = block_end;
+          line_start = block_end;
+          continue;
+        }
+        start += line_start;
+        end += line_start;
+        uint64_t here = start;
+        while (here > line_start && base[here - 1] != '\n') --here;
+        line_start = here;
+        const uint64_t line_end = LineEnd(base, start, limit);
+        const uint64_t text_end = TextEnd(base, line_start, line_end);
+        if (end > start && end <= text_end) {
+          *line = line_start;
+          return true;
+        }
+        if (end > start) {
+          // Past the line's text: the line as JavaScript sees it.
+          if (!LineHasMatch(base, line_start, text_end, &rc, problem_at)) {
+            return Fail(rc, message_code, complex);
+          }
+          if (rc == 1) {
+            *line = line_start;
+            return true;
+          }
+          line_start = std::min(limit, line_end + 1);
+          pos = line_start;
+          continue;
+        }
+        pos = Next(base, start, limit);
+        if (start < limit && base[start] == '\n') line_start = pos;
+      }
+      return true;
+    }
+
+   private:
+    // Only the lines holding the required literal can match.
+    bool NextByLiteral(const uint8_t* base, uint64_t from, uint64_t limit, uint64_t* line,
+                       uint64_t* problem_at, int* message_code, bool* complex) {
+      const std::string& literal = compiled_->literal;
+      uint64_t at = from;
+      while (at < limit) {
+        if (stop_->load(std::memory_order_relaxed)) return Fail(0, message_code, complex);
+        const uint64_t hit = FindBytes(base, at, limit, literal);
+        if (hit >= limit) return true;
+        uint64_t line_start = hit;
+        while (line_start > at && base[line_start - 1] != '\n') --line_start;
+        const uint64_t line_end = LineEnd(base, hit, limit);
+        int rc = 0;
+        if (!LineHasMatch(base, line_start, TextEnd(base, line_start, line_end), &rc, problem_at)) {
+          return Fail(rc, message_code, complex);
+        }
+        if (rc == 1) {
+          *line = line_start;
+          return true;
+        }
+        at = std::min(limit, line_end + 1);
+      }
+      return true;
+    }
+
+    static uint64_t FindBytes(const uint8_t* base, uint64_t from, uint64_t limit,
+                              const std::string& literal) {
+      if (limit - from < literal.size()) return limit;
+#if defined(_WIN32)
+      const uint8_t* begin = base + from;
+      const uint8_t* end = base + limit;
+      const auto* bytes = reinterpret_cast<const uint8_t*>(literal.data());
+      const uint8_t* found = std::search(begin, end, bytes, bytes + literal.size());
+      return found == end ? limit : static_cast<uint64_t>(found - base);
+#else
+      const void* found =
+          memmem(base + from, static_cast<size_t>(limit - from), literal.data(), literal.size());
+      return found == nullptr ? limit
+                              : static_cast<uint64_t>(static_cast<const uint8_t*>(found) - base);
+#endif
+    }
+
+    // *rc = 1 when the line [start, text_end) has a non-empty match, 0 when not; false on a
+    // PCRE2 failure (*rc its code, *problem_at where).
+    bool LineHasMatch(const uint8_t* base, uint64_t start, uint64_t text_end, int* rc,
+                      uint64_t* problem_at) const {
+      const uint64_t length = text_end - start;
+      uint64_t offset = 0;
+      while (offset <= length) {
+        uint64_t match_start = 0;
+        uint64_t match_end = 0;
+        const int result = matcher_.Match(base + start, length, offset, &match_start, &match_end);
+        if (result == PCRE2_ERROR_NOMATCH) break;
+        if (result < 0) {
+          *rc = result;
+          *problem_at = start + offset;
+          return false;
+        }
+        if (match_end > match_start) {
+          *rc = 1;
+          return true;
+        }
+        offset = Next(base, start + match_start, text_end) - start;
+      }
+      *rc = 0;
+      return true;
+    }
+
+    uint64_t Next(const uint8_t* base, uint64_t at, uint64_t limit) const {
+      uint64_t next = at + 1;
+      if (compiled_->utf) {
+        while (next < limit && next - at < 4 && (base[next] & 0xC0) == 0x80) ++next;
+      }
+      return next;
+    }
+
+    static bool Fail(int rc, int* message_code, bool* complex) {
+      *message_code = rc;
+      *complex = IsLimit(rc);
+      return false;
+    }
+
+    const RegexSearch::Compiled* compiled_;
+    Matcher matcher_;
+    const std::atomic<bool>* stop_;
+    uint64_t block_bytes_ = kMinBlockBytes;
+  };
+
+  std::unique_ptr<Scanner> NewScanner(uint64_t match_limit,
+                                      const std::atomic<bool>* stop) const override {
+    return std::make_unique<RegexScanner>(compiled_.get(), match_limit, stop);
+  }
+
+ private:
+  std::unique_ptr<RegexSearch::Compiled> compiled_;
+};
+
+}  // namespace
+
+Status RegexSearch::CompileLineRule(const RegexSpec& spec, std::unique_ptr<CompiledLineRule>* out,
+                                    uint64_t* error_offset) {
+  std::unique_ptr<Compiled> compiled;
+  Status status = CompilePattern(spec, &compiled, error_offset);
+  if (!status.ok()) return status;
+  *out = std::make_unique<RegexLineRule>(std::move(compiled));
+  return Status::Ok();
+}
+
+std::string RegexSearch::ErrorMessage(int code) {
+  PCRE2_UCHAR message[256];
+  pcre2_get_error_message(code, message, sizeof(message));
+  return reinterpret_cast<const char*>(message);
+}
+
 #else  // !HEXLOG_HAVE_PCRE2
 
 struct RegexSearch::Compiled {};
@@ -662,6 +887,13 @@ void RegexSearch::WorkerMain() {
   running_.fetch_sub(1);
   g_live_workers.fetch_sub(1);
 }
+
+Status RegexSearch::CompileLineRule(const RegexSpec&, std::unique_ptr<CompiledLineRule>*,
+                                    uint64_t* error_offset) {
+  *error_offset = 0;
+  return Status::Fail("ENOTSUP", "ENOTSUP: this build has no PCRE2: regex rules need it");
+}
+std::string RegexSearch::ErrorMessage(int code) { return "PCRE2 error " + std::to_string(code); }
 
 #endif  // HEXLOG_HAVE_PCRE2
 

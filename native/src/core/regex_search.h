@@ -32,6 +32,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/line_rule.h"
 #include "core/mapped_file.h"
 #include "core/status.h"
 
@@ -96,6 +97,12 @@ class RegexSearch {
   // Compiles the pattern only: OK, or EINVAL with PCRE2's message and *error_offset (pattern
   // bytes); ENOTSUP without PCRE2.
   static Status CheckPattern(const RegexSpec& spec, uint64_t* error_offset);
+  // The pattern as a LineFilter rule: the lines where this search would find a match. ENOTSUP
+  // without PCRE2; EINVAL as CheckPattern.
+  static Status CompileLineRule(const RegexSpec& spec, std::unique_ptr<CompiledLineRule>* out,
+                                uint64_t* error_offset);
+  // PCRE2's message for one of its error codes.
+  static std::string ErrorMessage(int code);
   ~RegexSearch();
   RegexSearch(const RegexSearch&) = delete;
   RegexSearch& operator=(const RegexSearch&) = delete;

@@ -1,4 +1,4 @@
-// Module entry: exports the MappedFile, LineIndex, ByteSearch and RegexSearch classes,
+// Module entry: exports the MappedFile, LineIndex, ByteSearch, RegexSearch and LineFilter classes,
 // pcre2Version, releaseMemory and test-only probes.
 #include <napi.h>
 
@@ -9,12 +9,14 @@
 #include "core/line_index.h"
 #include "core/pattern_scan.h"
 #include "core/platform.h"
+#include "core/line_filter.h"
 #include "core/regex_search.h"
 #include "napi/addon_data.h"
 #include "napi/byte_search_wrap.h"
 #include "napi/errors.h"
 #include "napi/line_index_wrap.h"
 #include "napi/mapped_file_wrap.h"
+#include "napi/line_filter_wrap.h"
 #include "napi/regex_search_wrap.h"
 
 namespace hexlog::napi {
@@ -49,7 +51,8 @@ Napi::Value LineIndexWorkerThreads(const Napi::CallbackInfo& info) {
 // Test only: search worker threads alive in this process (0 once every search is disposed).
 Napi::Value SearchWorkerThreads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), core::ByteSearch::LiveWorkerThreadsForTest() +
-                                           core::RegexSearch::LiveWorkerThreadsForTest());
+                                           core::RegexSearch::LiveWorkerThreadsForTest() +
+                                           core::LineFilter::LiveWorkerThreadsForTest());
 }
 
 // Test only: forces the search kernel ('auto', 'sse2' or 'scalar') for the whole process.
@@ -86,16 +89,19 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Napi::Function line_index = LineIndexWrap::Define(env);
   Napi::Function byte_search = ByteSearchWrap::Define(env);
   Napi::Function regex_search = RegexSearchWrap::Define(env);
+  Napi::Function line_filter = LineFilterWrap::Define(env);
   AddonData* data = new AddonData();
   data->mapped_file_constructor = Napi::Persistent(mapped_file);
   data->line_index_constructor = Napi::Persistent(line_index);
   data->byte_search_constructor = Napi::Persistent(byte_search);
   data->regex_search_constructor = Napi::Persistent(regex_search);
+  data->line_filter_constructor = Napi::Persistent(line_filter);
   env.SetInstanceData(data);  // deleted by Node when the environment goes away
   exports.Set("MappedFile", mapped_file);
   exports.Set("LineIndex", line_index);
   exports.Set("ByteSearch", byte_search);
   exports.Set("RegexSearch", regex_search);
+  exports.Set("LineFilter", line_filter);
   exports.Set("pcre2Version", Napi::Function::New<Pcre2Version>(env));
   exports.Set("checkRegex", Napi::Function::New<CheckRegex>(env));
   exports.Set("releaseMemory", Napi::Function::New<ReleaseMemory>(env));

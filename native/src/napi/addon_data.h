@@ -11,6 +11,7 @@ struct AddonData {
   Napi::FunctionReference line_index_constructor;
   Napi::FunctionReference byte_search_constructor;
   Napi::FunctionReference regex_search_constructor;
+  Napi::FunctionReference line_filter_constructor;
 };
 
 }  // namespace hexlog::napi

@@ -1,0 +1,145 @@
+// The lines of a mapped file that match a rule set, computed by worker threads in one pass.
+//
+// A rule is a byte pattern (PatternSpec: literal, ASCII case folding, whole word, wildcards) or a
+// regex (RegexSpec, PCRE2), and either includes or excludes. A line is kept when it matches any
+// include rule (every line when there is none) and no exclude rule. A line matches a rule when a
+// match starts in it (a regex: when it has a non-empty match, as find counts them, with the same
+// per-line semantics as RegexSearch).
+//
+// Lines are counted here, not looked up in a line index: each chunk (cut at line starts, as
+// RegexSearch cuts them) counts its newlines, so kept lines carry exact 0-based numbers as soon as
+// the prefix before them is scanned. A kept line costs 8 bytes (its line and its offset, both
+// relative to its chunk). A grown file is `Extend`ed: only the last line (if it had no newline)
+// and the new bytes are scanned.
+#ifndef HEXLOG_CORE_LINE_FILTER_H_
+#define HEXLOG_CORE_LINE_FILTER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/mapped_file.h"
+#include "core/line_rule.h"
+#include "core/pattern_scan.h"
+#include "core/regex_search.h"
+#include "core/status.h"
+
+namespace hexlog::core {
+
+struct LineRule {
+  enum class Kind { kBytes, kRegex };
+  Kind kind = Kind::kBytes;
+  bool exclude = false;
+  PatternSpec bytes;  // kBytes
+  RegexSpec regex;    // kRegex (required_literal is used as RegexSearch uses it)
+};
+
+struct LineFilterOptions {
+  unsigned threads = 0;      // 0: hardware concurrency, at most 2
+  uint64_t chunk_bytes = 0;  // 0: kDefaultChunkBytes
+  uint64_t match_limit = 0;  // 0: RegexSearch::kDefaultMatchLimit
+};
+
+struct LineFilterProgress {
+  uint64_t bytes_scanned = 0;  // end of the contiguous scanned prefix
+  uint64_t total_bytes = 0;
+  uint64_t lines_scanned = 0;  // lines starting in that prefix
+  uint64_t kept_known = 0;     // kept lines in that prefix: final and in order
+  uint64_t result_bytes = 0;   // capacity of the stored lines: ~8 per kept line
+  bool done = false;
+  bool cancelled = false;
+  Status error;  // EFILECHANGED, ECOMPLEX; terminal
+  unsigned workers_running = 0;
+};
+
+class LineFilter {
+ public:
+  static constexpr uint64_t kDefaultChunkBytes = 4ULL << 20;
+  static constexpr uint64_t kMaxChunkBytes = 1ULL << 30;
+  static constexpr unsigned kMaxThreads = 64;
+  static constexpr size_t kMaxRules = 64;
+  static constexpr uint64_t kMaxResultsPerRead = 1ULL << 24;
+
+  // Compiles the rules (EINVAL naming the rule, with *error_offset for a regex PCRE2 rejects and
+  // *error_rule its index), and starts at once.
+  static Status Create(std::shared_ptr<const FileMapping> file, const std::vector<LineRule>& rules,
+                       const LineFilterOptions& options, std::unique_ptr<LineFilter>* out,
+                       uint64_t* error_offset, uint64_t* error_rule);
+  ~LineFilter();
+  LineFilter(const LineFilter&) = delete;
+  LineFilter& operator=(const LineFilter&) = delete;
+
+  // For one owner thread; each is safe against the workers. ECLOSED after Dispose.
+  Status Progress(LineFilterProgress* progress) const;
+  // Kept lines [first, first + count) below kept_known: 0-based line numbers and line starts.
+  Status Results(uint64_t first, uint64_t count, std::vector<uint64_t>* lines,
+                 std::vector<uint64_t>* offsets) const;
+  // The index of the first kept line at or after line `line` (kept_known if none is known yet).
+  Status IndexOfLine(uint64_t line, uint64_t* index) const;
+  // The index of the last kept line starting at or before `offset`, or -1 as UINT64_MAX if none.
+  Status IndexAtOffset(uint64_t offset, uint64_t* index) const;
+  // Goes on over a grown mapping of the same file (the caller's promise; checked: it is not
+  // smaller). EBUSY until the filter is done; EINVAL for a smaller mapping.
+  Status Extend(std::shared_ptr<const FileMapping> grown);
+  Status Cancel();
+  void Dispose();
+
+  static int LiveWorkerThreadsForTest();
+
+ private:
+  struct Chunk {
+    uint64_t start = 0;  // lines starting in [start, end) (nominal until complete)
+    uint64_t end = 0;
+    bool complete = false;
+    uint64_t newlines = 0;  // in [start, end)
+    uint64_t lines_before = 0;
+    uint64_t kept_before = 0;
+    // Pairs (line - first line of the chunk, offset - start), at exact capacity.
+    std::vector<uint32_t> kept;
+    size_t count() const { return kept.size() / 2; }
+  };
+  struct Rules;
+
+  LineFilter(std::shared_ptr<const FileMapping> file, std::shared_ptr<const Rules> rules,
+             unsigned threads, uint64_t chunk_bytes, uint64_t match_limit);
+
+  void WorkerMain();
+  void AddChunksLocked(uint64_t from, uint64_t to);
+  void AdvancePrefixLocked();
+  void FinishLocked();
+  void StartWorkersLocked();
+  Status CheckUsableLocked() const;
+  uint64_t KnownEndLocked() const;
+  uint64_t LinesInPrefixLocked() const;
+
+  std::shared_ptr<const Rules> rules_;
+  const unsigned thread_count_;
+  const uint64_t chunk_bytes_;
+  const uint64_t match_limit_;
+  const std::string path_;
+
+  mutable std::mutex mutex_;
+  std::shared_ptr<const FileMapping> file_;
+  uint64_t size_;
+  std::vector<Chunk> chunks_;
+  size_t next_job_ = 0;
+  size_t prefix_ = 0;
+  uint64_t prefix_lines_ = 0;
+  uint64_t prefix_kept_ = 0;
+  uint64_t result_bytes_ = 0;
+  bool done_ = false;
+  bool cancelled_ = false;
+  bool disposed_ = false;
+  Status error_;
+  std::atomic<bool> stop_{false};
+  std::atomic<unsigned> running_{0};
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace hexlog::core
+
+#endif  // HEXLOG_CORE_LINE_FILTER_H_
