@@ -39,7 +39,11 @@ interface SpecRule {
 
 function toRule(rule: SpecRule): LineRule {
   if (rule.literal !== undefined) {
-    return { kind: 'bytes', exclude: rule.exclude, pattern: { bytes: utf8(rule.literal), caseInsensitive: rule.ignoreCase } };
+    return {
+      kind: 'bytes',
+      exclude: rule.exclude,
+      pattern: { bytes: utf8(rule.literal), caseInsensitive: rule.ignoreCase },
+    };
   }
   const pcre2 = jsRegexToPcre2(rule.regex!, true);
   if (pcre2 === null) throw new Error(`${rule.regex} is left to JavaScript`);
@@ -74,7 +78,10 @@ async function filterText(content: string, rules: readonly SpecRule[], options: 
 }
 
 /** The naive answer: 0-based lines kept, their starts, and the line count. */
-function naive(content: string, rules: readonly SpecRule[]): { lines: number[]; offsets: number[]; linesScanned: number } {
+function naive(
+  content: string,
+  rules: readonly SpecRule[],
+): { lines: number[]; offsets: number[]; linesScanned: number } {
   const bytes = utf8(content);
   const lines: number[] = [];
   const offsets: number[] = [];
@@ -146,7 +153,9 @@ describe('LineFilter', () => {
         const exclude = random.int(3) === 0;
         const ignoreCase = random.int(3) === 0 && word !== 'é';
         if (hasPcre2 && random.int(2) === 0) {
-          const regex = [`${word}+`, `^${word}`, `${word}$`, `(?:${word}|zz)\\s`, `${word}(?=x)`, `\\b${word}`][random.int(6)]!;
+          const regex = [`${word}+`, `^${word}`, `${word}$`, `(?:${word}|zz)\\s`, `${word}(?=x)`, `\\b${word}`][
+            random.int(6)
+          ]!;
           rules.push({ exclude, regex, ignoreCase });
         } else {
           rules.push({ exclude, literal: word, ignoreCase });
@@ -196,7 +205,10 @@ describe('LineFilter', () => {
 
   it('refuses bad rules with EINVAL, and a regex PCRE2 rejects names the rule', () => {
     const { file } = open('a\n');
-    expectNativeError(() => createLineFilter(file, [{ kind: 'bytes', exclude: false, pattern: { bytes: new Uint8Array(0) } }]), 'EINVAL');
+    expectNativeError(
+      () => createLineFilter(file, [{ kind: 'bytes', exclude: false, pattern: { bytes: new Uint8Array(0) } }]),
+      'EINVAL',
+    );
     expectNativeError(() => createLineFilter(file, [{ kind: 'nope' } as unknown as LineRule]), 'EINVAL');
     if (hasPcre2) {
       const error = expectNativeError(
@@ -213,7 +225,9 @@ describe('LineFilter', () => {
 
   it.runIf(hasPcre2)('a catastrophic regex answers ECOMPLEX near its line', async () => {
     const { file } = open(`ok\n${'a'.repeat(40)}b\n`);
-    const filter = createLineFilter(file, [{ kind: 'regex', exclude: false, pattern: { bytes: utf8('(a+)+$'), utf: true } }]);
+    const filter = createLineFilter(file, [
+      { kind: 'regex', exclude: false, pattern: { bytes: utf8('(a+)+$'), utf: true } },
+    ]);
     filters.push(filter);
     await settleScan(filter, 'line filter', 10_000);
     const { error } = filter.progress();
@@ -223,9 +237,13 @@ describe('LineFilter', () => {
 
   it.runIf(hasPcre2)('cancel stops a slow filter, and its threads end', async () => {
     const { file } = open(('a'.repeat(16) + 'b\n').repeat(50_000));
-    const filter = createLineFilter(file, [{ kind: 'regex', exclude: false, pattern: { bytes: utf8('(a+)+$'), utf: true } }], {
-      chunkBytes: 64 * 1024,
-    });
+    const filter = createLineFilter(
+      file,
+      [{ kind: 'regex', exclude: false, pattern: { bytes: utf8('(a+)+$'), utf: true } }],
+      {
+        chunkBytes: 64 * 1024,
+      },
+    );
     filters.push(filter);
     filter.cancel();
     await settleScan(filter, 'line filter', 5_000);

@@ -134,9 +134,11 @@ export function createLineFilter(
 
 function checkRule(rule: unknown, index: number, path: string): LineRule {
   const name = `rules[${index}]`;
-  if (typeof rule !== 'object' || rule === null) throw invalid(`${name} must be an object, got ${describe(rule)}`, path);
+  if (typeof rule !== 'object' || rule === null)
+    throw invalid(`${name} must be an object, got ${describe(rule)}`, path);
   const { kind, exclude, pattern } = rule as Record<string, unknown>;
-  if (kind !== 'bytes' && kind !== 'regex') throw invalid(`${name}.kind must be 'bytes' or 'regex', got ${describe(kind)}`, path);
+  if (kind !== 'bytes' && kind !== 'regex')
+    throw invalid(`${name}.kind must be 'bytes' or 'regex', got ${describe(kind)}`, path);
   if (typeof exclude !== 'boolean') throw invalid(`${name}.exclude must be a boolean, got ${describe(exclude)}`, path);
   if (typeof pattern !== 'object' || pattern === null) {
     throw invalid(`${name}.pattern must be an object, got ${describe(pattern)}`, path);
@@ -157,13 +159,15 @@ function checkRule(rule: unknown, index: number, path: string): LineRule {
       }
     }
   } else {
-    if (typeof fields.utf !== 'boolean') throw invalid(`${name}.pattern.utf must be a boolean, got ${describe(fields.utf)}`, path);
+    if (typeof fields.utf !== 'boolean')
+      throw invalid(`${name}.pattern.utf must be a boolean, got ${describe(fields.utf)}`, path);
     for (const flag of ['caseless', 'lineMode'] as const) {
       if (fields[flag] !== undefined && typeof fields[flag] !== 'boolean') {
         throw invalid(`${name}.pattern.${flag} must be a boolean, got ${describe(fields[flag])}`, path);
       }
     }
-    if (fields.requiredLiteral !== undefined) requireBytes(`${name}.pattern.requiredLiteral`, fields.requiredLiteral, path);
+    if (fields.requiredLiteral !== undefined)
+      requireBytes(`${name}.pattern.requiredLiteral`, fields.requiredLiteral, path);
   }
   return rule as LineRule;
 }
@@ -209,7 +213,8 @@ class LineFilterHandle implements LineFilter {
 
   extend(file: MappedFile): void {
     const native = nativeMappedFileOf(file);
-    if (native === undefined) throw invalid(`file must be a MappedFile from openMapped, got ${describe(file)}`, this.#path);
+    if (native === undefined)
+      throw invalid(`file must be a MappedFile from openMapped, got ${describe(file)}`, this.#path);
     callNative(() => this.#native.extend(native), this.#path);
   }
 

@@ -64,8 +64,8 @@ class BytesRule final : public CompiledLineRule {
   class BytesScanner final : public Scanner {
    public:
     explicit BytesScanner(const CompiledPattern* pattern) : pattern_(pattern) {}
-    bool NextLine(const uint8_t* base, uint64_t size, uint64_t from, uint64_t limit,
-                  uint64_t* line, uint64_t*, int*, bool*) override {
+    bool NextLine(const uint8_t* base, uint64_t size, uint64_t from, uint64_t limit, uint64_t* line,
+                  uint64_t*, int*, bool*) override {
       uint64_t hit = 0;
       uint64_t resume = 0;
       const size_t found = pattern_->Find(base, size, from, limit, &hit, 1, &resume);
@@ -176,8 +176,8 @@ Outcome FilterWindow(WindowState* state, uint64_t ws, uint64_t we) {
   }
   for (size_t rule = 0; rule < scanners.size(); ++rule) {
     if (!(*state->excludes)[rule]) continue;
-    kept_count = Subtract(kept, kept_count, (*state->per_rule)[rule].data(),
-                          (*state->per_rule_count)[rule]);
+    kept_count =
+        Subtract(kept, kept_count, (*state->per_rule)[rule].data(), (*state->per_rule_count)[rule]);
   }
   for (size_t i = 0; i < kept_count; ++i) {
     const uint64_t at = state->region_start + kept[i];
@@ -474,9 +474,9 @@ Status LineFilter::Results(uint64_t first, uint64_t count, std::vector<uint64_t>
   const uint64_t wanted = std::min(count, prefix_kept_ - first);
   lines->reserve(static_cast<size_t>(wanted));
   offsets->reserve(static_cast<size_t>(wanted));
-  auto chunk = std::partition_point(
-      chunks_.begin(), chunks_.begin() + static_cast<std::ptrdiff_t>(prefix_),
-      [first](const Chunk& c) { return c.kept_before + c.count() <= first; });
+  auto chunk =
+      std::partition_point(chunks_.begin(), chunks_.begin() + static_cast<std::ptrdiff_t>(prefix_),
+                           [first](const Chunk& c) { return c.kept_before + c.count() <= first; });
   uint64_t in_chunk = first - chunk->kept_before;
   while (lines->size() < wanted) {
     const uint64_t take = std::min<uint64_t>(wanted - lines->size(), chunk->count() - in_chunk);

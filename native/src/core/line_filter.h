@@ -22,8 +22,8 @@
 #include <thread>
 #include <vector>
 
-#include "core/mapped_file.h"
 #include "core/line_rule.h"
+#include "core/mapped_file.h"
 #include "core/pattern_scan.h"
 #include "core/regex_search.h"
 #include "core/status.h"

@@ -657,7 +657,8 @@ class RegexLineRule final : public CompiledLineRule {
                   uint64_t* problem_at, int* message_code, bool* complex) override {
       *line = limit;
       int rc = 0;
-      if (!compiled_->literal.empty()) return NextByLiteral(base, from, limit, line, problem_at, message_code, complex);
+      if (!compiled_->literal.empty())
+        return NextByLiteral(base, from, limit, line, problem_at, message_code, complex);
       if (compiled_->line_mode) {
         for (uint64_t start = from; start < limit;) {
           if (stop_->load(std::memory_order_relaxed)) return Fail(0, message_code, complex);

@@ -6,17 +6,17 @@
 
 #include "core/byte_search.h"
 #include "core/fault_guard.h"
+#include "core/line_filter.h"
 #include "core/line_index.h"
 #include "core/pattern_scan.h"
 #include "core/platform.h"
-#include "core/line_filter.h"
 #include "core/regex_search.h"
 #include "napi/addon_data.h"
 #include "napi/byte_search_wrap.h"
 #include "napi/errors.h"
+#include "napi/line_filter_wrap.h"
 #include "napi/line_index_wrap.h"
 #include "napi/mapped_file_wrap.h"
-#include "napi/line_filter_wrap.h"
 #include "napi/regex_search_wrap.h"
 
 namespace hexlog::napi {

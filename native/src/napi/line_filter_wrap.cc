@@ -99,8 +99,8 @@ LineFilterWrap::LineFilterWrap(const Napi::CallbackInfo& info)
   path_ = mapping->path();
   uint64_t error_offset = 0;
   uint64_t error_rule = 0;
-  const core::Status status = core::LineFilter::Create(std::move(mapping), rules, options,
-                                                       &filter_, &error_offset, &error_rule);
+  const core::Status status = core::LineFilter::Create(std::move(mapping), rules, options, &filter_,
+                                                       &error_offset, &error_rule);
   if (!status.ok()) {
     Napi::Error error = StatusError(env, status, path_);
     if (status.code() == core::codes::kInvalid) {
