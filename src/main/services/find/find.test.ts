@@ -186,7 +186,18 @@ describe('find services', () => {
     const unopened = await finish(info);
     const blind = await call<MatchRows>('matchRows', info.session, unopened.searchId, 0, 10);
     expect([...blind.offsets]).toEqual([0, size - 6]);
+    // Until the native line filter has passed them, the index answers; it has none.
     expect([...blind.lines]).toEqual([-1, -1]);
+    // Once the filter is done, it numbers the lines itself.
+    let numbered: MatchRows = blind;
+    for (let i = 0; i < 500 && numbered.lines[1] === -1; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      numbered = await call<MatchRows>('matchRows', info.session, unopened.searchId, 0, 10);
+    }
+    expect([...numbered.lines]).toEqual([0, 2]);
+    expect(Buffer.from(numbered.lineBytes.subarray(numbered.lineStarts[1]!, numbered.lineStarts[2]!)).toString()).toBe(
+      'needle',
+    );
 
     await call('openText', info.session, 'utf-8');
     expect((await call<IndexStatus>('cancelIndex', info.session)).cancelled).toBe(true);
@@ -199,6 +210,56 @@ describe('find services', () => {
     // Offset 0 is always in the scanned prefix: the first line is line 0; the last is not indexed.
     expect([...rows.lines]).toEqual([0, -1]);
     expect(rows.lineStarts[2]! - rows.lineStarts[1]!).toBe(0);
+  });
+
+  it('matchRows from the native line filter give each match its line and text (seeded, text, regex and hex)', async () => {
+    const random = seededRandom(1205);
+    const words = ['ab', 'abc', 'x', 'é', ' ', '\r', 'ERROR'];
+    for (let round = 0; round < 12; round++) {
+      let content = '';
+      for (let line = random.int(200); line > 0; line--) {
+        for (let j = random.int(random.int(8) === 0 ? 600 : 10); j > 0; j--) content += words[random.int(words.length)];
+        content += '\n';
+      }
+      content += 'ab tail';
+      // No line index: every line number comes from the filter.
+      const path = join(dir, `rows-${round}.log`);
+      writeFileSync(path, content);
+      const info = await call<FileInfo>('openOffered', services.offers.offer(path).offerId);
+      const bytes = Buffer.from(content);
+      const newlinesBefore = new Uint32Array(bytes.length + 1);
+      bytes.forEach((byte, i) => (newlinesBefore[i + 1] = newlinesBefore[i]! + (byte === 10 ? 1 : 0)));
+      const queries = [query('ab'), query('ab', 'text', false), query('61 62', 'hex')];
+      if (pcre2Enabled()) queries.push(query('a?b+c?', 'regex'), query('ERROR$', 'regex'));
+      for (const each of queries) {
+        await call('startFind', info.session, each);
+        const status = await finish(info);
+        // The filter starts with the first rows asked for; ask until it has passed every match.
+        for (let first = 0; first < status.matchCount; first += 500) {
+          let rows = await call<MatchRows>('matchRows', info.session, status.searchId, first, 500);
+          for (let i = 0; i < 400 && rows.lines.some((line) => line < 0); i++) {
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            rows = await call<MatchRows>('matchRows', info.session, status.searchId, first, 500);
+          }
+          const actual: [number, number, string][] = [];
+          const expected: [number, number, string][] = [];
+          rows.offsets.forEach((offset, i) => {
+            const lineStart = offset === 0 ? 0 : bytes.lastIndexOf(10, offset - 1) + 1;
+            const lineEnd = bytes.indexOf(10, lineStart);
+            const text = bytes.subarray(lineStart, Math.min(lineEnd < 0 ? bytes.length : lineEnd, lineStart + 1024));
+            expected.push([newlinesBefore[offset]!, lineStart, text.toString('latin1')]);
+            const shown = rows.lineBytes.subarray(rows.lineStarts[i]!, rows.lineStarts[i + 1]!);
+            actual.push([rows.lines[i]!, rows.lineOffsets[i]!, Buffer.from(shown).toString('latin1')]);
+          });
+          expect({ round, pattern: each.pattern, first, rows: actual }).toEqual({
+            round,
+            pattern: each.pattern,
+            first,
+            rows: expected,
+          });
+        }
+      }
+    }
   });
 
   it('replace all of a same-length word is a pending edit; another length is refused', async () => {

@@ -16,6 +16,7 @@ import type { TextIndex } from '../textIndex';
 import { NativeRegexSearch, pcre2Problem } from './nativeRegexSearch';
 import { NativeSearch } from './nativeSearch';
 import { encodeText, literalRegexPlan, planSearch, type RegexPlan, type SearchPlan } from './query';
+import { lineRuleOf, MatchingLines } from './matchingLines';
 import type { ByteReader, CandidateSource } from './lineFeeder';
 import type { SearchRun } from './searchRun';
 import { RegexSearch } from './regexSearch';
@@ -52,6 +53,12 @@ export class FindController implements Disposable {
   /** The edit generation the current search started at, and whether its engine sees pending edits. */
   private runEdits: { readonly generation: number; readonly seesEdits: boolean } | null = null;
   private query: FindQuery | null = null;
+  /**
+   * The lines holding the current search's matches (the matches pane's rows), filtered natively on
+   * first use over the mapping the search read, while no edit has changed what it saw; null when
+   * that cannot be (the rows then come from the line index).
+   */
+  private lines: { plan: SearchPlan; file: MappedFile | null; run: MatchingLines | null | undefined } | null = null;
   private nextId = 1;
   private pump: ReturnType<typeof setInterval> | undefined;
 
@@ -79,8 +86,15 @@ export class FindController implements Disposable {
     try {
       const size = this.host.file().size();
       // The mapping is taken when the pool starts the search: the file may be re-mapped meanwhile.
+      const lines: { plan: SearchPlan; file: MappedFile | null; run: undefined } = {
+        plan: searchPlan,
+        file: null,
+        run: undefined,
+      };
+      this.lines = pendingEdits ? null : lines;
       started = PooledSearch.start(this.pool, this.host.owner, id, size, () => {
         const file = this.host.file();
+        lines.file = file;
         return searchPlan.kind === 'bytes'
           ? new NativeSearch(id, file, searchPlan)
           : this.startRegex(id, file, searchPlan);
@@ -232,6 +246,82 @@ export class FindController implements Disposable {
     return run.ok ? ok(run.value.indexAtOrAfter(offset)) : run;
   }
 
+  /**
+   * The native filter of the lines holding the current search's matches, started on first use;
+   * null where it cannot serve (pending edits, an engine or encoding it lacks, a re-mapped file).
+   */
+  private matchingLines(): MatchingLines | null {
+    const lines = this.lines;
+    if (lines === null || lines.file === null || this.runEdits === null) return null;
+    if (this.runEdits.generation !== this.host.editGeneration() || this.host.hasPendingEdits()) return null;
+    if (lines.run === undefined) {
+      try {
+        lines.run = lines.file.closed
+          ? null
+          : MatchingLines.start(lines.file, [lineRuleOf(lines.plan, this.host.encoding())]);
+      } catch {
+        lines.run = null;
+      }
+    }
+    return lines.run;
+  }
+
+  /**
+   * Each match's line and line start, walking the matches and the filtered lines side by side
+   * (one lookup a page), and the lines' text read through the session; null where the filter has
+   * not reached the page yet, or disagrees with it (the index answers then).
+   */
+  private rowsFromMatchingLines(
+    offsets: Float64Array,
+  ): Pick<MatchRows, 'lines' | 'lineBytes' | 'lineStarts' | 'lineOffsets'> | null {
+    const matching = this.matchingLines();
+    if (matching === null || offsets.length === 0) return null;
+    const progress = matching.progress();
+    if (progress.error !== null || (!progress.done && progress.bytesScanned <= offsets[offsets.length - 1]!))
+      return null;
+    const firstLine = matching.indexAtOffset(offsets[0]!);
+    if (firstLine < 0) return null;
+    // Every line of the page holds a match, so as many lines as matches suffice.
+    const kept = matching.page(firstLine, offsets.length + 1);
+    const lines = new Float64Array(offsets.length);
+    const lineOffsets = new Float64Array(offsets.length);
+    let at = 0;
+    for (let i = 0; i < offsets.length; i++) {
+      while (at + 1 < kept.offsets.length && kept.offsets[at + 1]! <= offsets[i]!) at++;
+      lines[i] = kept.lines[at]!;
+      lineOffsets[i] = kept.offsets[at]!;
+    }
+    const reader = this.host.reader();
+    const lineStarts = new Uint32Array(offsets.length + 1);
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    let previous = -1;
+    let previousText = new Uint8Array(0);
+    for (let i = 0; i < offsets.length; i++) {
+      lineStarts[i] = total;
+      const start = lineOffsets[i]!;
+      if (start !== previous) {
+        const buffer = new Uint8Array(Math.max(0, Math.min(MATCH_ROW_BYTES, reader.size - start)));
+        const read = buffer.subarray(0, reader.read(start, buffer));
+        const newline = read.indexOf(10);
+        previousText = newline < 0 ? read : read.subarray(0, newline);
+        previous = start;
+        // A line that ends before its match is not the match's line: the filter disagrees.
+        if (newline >= 0 && start + newline < offsets[i]!) return null;
+      }
+      parts.push(previousText);
+      total += previousText.byteLength;
+    }
+    lineStarts[offsets.length] = total;
+    const lineBytes = new Uint8Array(total);
+    let written = 0;
+    for (const part of parts) {
+      lineBytes.set(part, written);
+      written += part.byteLength;
+    }
+    return { lines, lineBytes, lineStarts, lineOffsets };
+  }
+
   /** Matches [first, first + count) with their 0-based lines (-1 where not indexed yet) and line text. */
   rows(searchId: number, first: number, count: number): Result<MatchRows> {
     if (count > MAX_LINES_PER_READ) {
@@ -240,6 +330,12 @@ export class FindController implements Disposable {
     const page = this.matches(searchId, first, count);
     if (!page.ok) return page;
     const { offsets } = page.value;
+    try {
+      const fromLines = this.rowsFromMatchingLines(offsets);
+      if (fromLines !== null) return ok({ ...page.value, ...fromLines });
+    } catch {
+      // The index answers instead (a file that changed under the filter says so there too).
+    }
     const text = this.host.text();
     // The index's own 0-based lines; -1 (as the index answers) where a line is not known.
     const lines = new Float64Array(offsets.length).fill(-1);
@@ -335,6 +431,8 @@ export class FindController implements Disposable {
 
   private stop(): void {
     this.runEdits = null;
+    this.lines?.run?.dispose();
+    this.lines = null;
     if (this.pump !== undefined) clearInterval(this.pump);
     this.pump = undefined;
     this.run?.dispose();

@@ -8,6 +8,7 @@ import {
   jsRegexToPcre2,
   pcre2Version,
   type MappedFile,
+  type RegexPattern,
   type RegexSearch,
   type RegexSearchOptions,
 } from '../../../../native/index';
@@ -44,6 +45,33 @@ export function pcre2Problem(pattern: string): string | null {
   return `${reason} at character ${character + 1}`;
 }
 
+/**
+ * `plan` as the addon's PCRE2 pattern, or null where the JavaScript engine must run it: no PCRE2
+ * (or HEXLOG_REGEX_ENGINE=js), UTF-16, or a pattern the two engines would read differently.
+ */
+export function pcre2PatternOf(plan: RegexPlan, encoding: TextEncodingName): RegexPattern | null {
+  if (!pcre2Enabled() || (encoding !== 'utf-8' && encoding !== 'latin1')) return null;
+  const utf = encoding === 'utf-8';
+  const pcre2 = jsRegexToPcre2(plan.source, utf);
+  if (pcre2 === null) return null;
+  const bytes = encodeText(pcre2.source, encoding);
+  if (!bytes.ok) return null;
+  const caseless = plan.flags.includes('i');
+  // The literal every match holds filters lines (only as exact bytes: not one with case when the
+  // search ignores case).
+  const literal =
+    plan.literal === null || (caseless && plan.literal.toLowerCase() !== plan.literal.toUpperCase())
+      ? null
+      : encodeText(plan.literal, encoding);
+  return {
+    bytes: bytes.value,
+    utf,
+    caseless,
+    lineMode: pcre2.lineMode,
+    ...(literal?.ok === true ? { requiredLiteral: literal.value } : {}),
+  };
+}
+
 /** Something to Atomics.wait on for a millisecond (a short pause without a busy loop). */
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
@@ -69,31 +97,10 @@ export class NativeRegexSearch implements SearchRun {
     encoding: TextEncodingName,
     options: RegexSearchOptions = {},
   ): NativeRegexSearch | null {
-    if (!pcre2Enabled() || (encoding !== 'utf-8' && encoding !== 'latin1')) return null;
-    const utf = encoding === 'utf-8';
-    const pcre2 = jsRegexToPcre2(plan.source, utf);
-    if (pcre2 === null) return null;
-    const bytes = encodeText(pcre2.source, encoding);
-    if (!bytes.ok) return null;
-    const caseless = plan.flags.includes('i');
-    // The literal every match holds filters lines (only as exact bytes: not one with case when the
-    // search ignores case).
-    const literal =
-      plan.literal === null || (caseless && plan.literal.toLowerCase() !== plan.literal.toUpperCase())
-        ? null
-        : encodeText(plan.literal, encoding);
+    const pattern = pcre2PatternOf(plan, encoding);
+    if (pattern === null) return null;
     try {
-      const search = createRegexSearch(
-        file,
-        {
-          bytes: bytes.value,
-          utf,
-          caseless,
-          lineMode: pcre2.lineMode,
-          ...(literal?.ok === true ? { requiredLiteral: literal.value } : {}),
-        },
-        options,
-      );
+      const search = createRegexSearch(file, pattern, options);
       return new NativeRegexSearch(id, search);
     } catch (error) {
       if (isNativeError(error) && error.code === 'EINVAL') return null;
