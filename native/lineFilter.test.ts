@@ -175,6 +175,17 @@ describe('LineFilter', () => {
     expect((await filterText('x\r\ny\n', [{ exclude: false, regex: 'x$' }])).lines).toEqual([0]);
   });
 
+  it('readLineHeads reads the first bytes of many lines in one call, to their LF, a cap or the end', () => {
+    const { file } = open('ab\ncd\r\n\nlonger line\nend');
+    const heads = file.readLineHeads(Float64Array.from([0, 3, 7, 8, 20, 3, 23]), 4);
+    const texts = Array.from(heads.ends, (end, i) =>
+      Buffer.from(heads.bytes.subarray(i === 0 ? 0 : heads.ends[i - 1]!, end)).toString(),
+    );
+    expect(texts).toEqual(['ab', 'cd\r', '', 'long', 'end', 'cd\r', '']);
+    expectNativeError(() => file.readLineHeads(Float64Array.from([24]), 4), 'ERANGE');
+    expectNativeError(() => file.readLineHeads(Float64Array.from([-1]), 4), 'EINVAL');
+  });
+
   it('answers the index of a line and of an offset', async () => {
     const { file } = open('a\nERR\nb\nERR\nc\n');
     const filter = createLineFilter(file, [toRule({ exclude: false, literal: 'ERR' })]);

@@ -13,6 +13,7 @@ export interface NativeMappedFile {
   size(): number;
   stat(): FileIdentity;
   readInto(offset: number, target: Uint8Array): number;
+  readLineHeads(starts: Float64Array, maxBytes: number): { bytes: Uint8Array; ends: Uint32Array };
   write(offset: number, source: Uint8Array): number;
   flush(offset: number, length: number): void;
   flushAsync(offset: number, length: number): Promise<void>;

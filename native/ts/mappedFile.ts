@@ -1,7 +1,7 @@
 // MappedFile: a regular file mapped into memory, read and written by copying through buffers JS
 // owns (readInto, write), flushed to disk in shared mode, and advisory-lockable in any mode.
 import { loadBinding, type NativeMappedFile } from './binding';
-import { describe, requireBytes, requireOffset } from './checks';
+import { describe, requireBytes, requireOffset, requireOffsetArray } from './checks';
 import { callNative, invalid, toNativeError } from './errors';
 
 export type MapMode = 'readonly' | 'shared' | 'private';
@@ -26,6 +26,11 @@ export interface MappedFile {
   stat(): FileIdentity;
   /** Copies min(target.length, size - offset) bytes into target; returns the count. */
   readInto(offset: number, target: Uint8Array): number;
+  /**
+   * The first bytes of the lines starting at `starts` (each up to its LF, at most `maxBytes`),
+   * concatenated; line i's bytes end at ends[i]. One call for a page of lines anywhere in the file.
+   */
+  readLineHeads(starts: Float64Array, maxBytes: number): { bytes: Uint8Array; ends: Uint32Array };
   /** Overwrites bytes in place (shared or private mode); never grows the file. */
   write(offset: number, bytes: Uint8Array): number;
   /** Shared mode only: writes the range (default: whole file) to disk and fsyncs. */
@@ -93,6 +98,12 @@ class MappedFileHandle implements MappedFile {
 
   stat(): FileIdentity {
     return callNative(() => this.#native.stat(), this.path);
+  }
+
+  readLineHeads(starts: Float64Array, maxBytes: number): { bytes: Uint8Array; ends: Uint32Array } {
+    requireOffsetArray('starts', starts, this.path);
+    requireOffset('maxBytes', maxBytes, this.path);
+    return callNative(() => this.#native.readLineHeads(starts, maxBytes), this.path);
   }
 
   readInto(offset: number, target: Uint8Array): number {

@@ -1,5 +1,7 @@
 #include "core/mapped_file.h"
 
+#include <algorithm>
+
 #include <cstring>
 #include <utility>
 
@@ -188,6 +190,62 @@ Status MappedFile::ReadInto(uint64_t offset, void* dst, uint64_t length, uint64_
     return file_->FaultWhileAccessing();
   }
   *copied = count;
+  return Status::Ok();
+}
+
+Status MappedFile::ReadLineHeads(const std::vector<uint64_t>& starts, uint64_t max_bytes,
+                                 std::vector<uint8_t>* bytes, std::vector<uint32_t>* ends) const {
+  bytes->clear();
+  ends->clear();
+  Status status = CheckOpen();
+  if (!status.ok()) return status;
+  const uint64_t size = file_->size();
+  uint64_t furthest = 0;
+  for (const uint64_t start : starts) {
+    if (start > size) {
+      return Status::Fail(codes::kRange, "ERANGE: a line start at offset " + std::to_string(start) +
+                                             " is past the end of " + path_ + " (" + Bytes(size) +
+                                             ")");
+    }
+    furthest = std::max(furthest, std::min(size, start + max_bytes));
+  }
+  if (starts.empty()) return Status::Ok();
+  status = file_->CheckFileCovers(furthest);
+  if (!status.ok()) return status;
+  // Lengths first (no allocation under the guard), then the bytes.
+  std::vector<uint64_t> lengths(starts.size());
+  const uint8_t* base = reinterpret_cast<const uint8_t*>(file_->data());
+  bool read = guarded([&] {
+    for (size_t i = 0; i < starts.size(); ++i) {
+      const uint64_t limit = std::min<uint64_t>(size - starts[i], max_bytes);
+      const void* newline = std::memchr(base + starts[i], '\n', static_cast<size_t>(limit));
+      lengths[i] =
+          newline == nullptr
+              ? limit
+              : static_cast<uint64_t>(static_cast<const uint8_t*>(newline) - (base + starts[i]));
+    }
+  });
+  if (!read) return file_->FaultWhileAccessing();
+  uint64_t total = 0;
+  ends->resize(starts.size());
+  for (size_t i = 0; i < starts.size(); ++i) {
+    total += lengths[i];
+    if (total > UINT32_MAX) return Status::Fail(codes::kRange, "ERANGE: too many line bytes");
+    (*ends)[i] = static_cast<uint32_t>(total);
+  }
+  bytes->resize(static_cast<size_t>(total));
+  read = guarded([&] {
+    uint8_t* out = bytes->data();
+    for (size_t i = 0; i < starts.size(); ++i) {
+      std::memcpy(out, base + starts[i], static_cast<size_t>(lengths[i]));
+      out += lengths[i];
+    }
+  });
+  if (!read) {
+    bytes->clear();
+    ends->clear();
+    return file_->FaultWhileAccessing();
+  }
   return Status::Ok();
 }
 

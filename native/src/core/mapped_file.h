@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/platform.h"
 #include "core/status.h"
@@ -87,6 +88,11 @@ class MappedFile {
   // Copies min(length, size - offset) bytes at `offset` into `dst`. offset == size copies 0;
   // offset > size is ERANGE. EFILECHANGED if the file shrank below the range on disk.
   Status ReadInto(uint64_t offset, void* dst, uint64_t length, uint64_t* copied) const;
+  // The first bytes of the lines starting at `starts` (each up to its LF, at most max_bytes, at
+  // most the file's end), concatenated into *bytes; (*ends)[i] is where line i's bytes end. ERANGE
+  // for a start past the end; EFILECHANGED if the file shrank below them.
+  Status ReadLineHeads(const std::vector<uint64_t>& starts, uint64_t max_bytes,
+                       std::vector<uint8_t>* bytes, std::vector<uint32_t>* ends) const;
   // Overwrites bytes in place (shared or private mode; EREADONLY otherwise). Never grows the
   // file: a range past the end is ERANGE.
   Status Write(uint64_t offset, const void* src, uint64_t length, uint64_t* written);

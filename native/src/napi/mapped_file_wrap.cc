@@ -3,9 +3,11 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "napi/addon_data.h"
 #include "napi/errors.h"
+#include "napi/typed_arrays.h"
 
 namespace hexlog::napi {
 
@@ -55,6 +57,7 @@ Napi::Function MappedFileWrap::Define(Napi::Env env) {
                          InstanceMethod<&MappedFileWrap::Size>("size"),
                          InstanceMethod<&MappedFileWrap::Stat>("stat"),
                          InstanceMethod<&MappedFileWrap::ReadInto>("readInto"),
+                         InstanceMethod<&MappedFileWrap::ReadLineHeads>("readLineHeads"),
                          InstanceMethod<&MappedFileWrap::Write>("write"),
                          InstanceMethod<&MappedFileWrap::Flush>("flush"),
                          InstanceMethod<&MappedFileWrap::FlushAsync>("flushAsync"),
@@ -136,6 +139,25 @@ Napi::Value MappedFileWrap::ReadInto(const Napi::CallbackInfo& info) {
   const core::Status status = file_.ReadInto(offset, target.Data(), target.ByteLength(), &copied);
   if (!status.ok()) ThrowStatus(info.Env(), status, file_.path());
   return Napi::Number::New(info.Env(), static_cast<double>(copied));
+}
+
+Napi::Value MappedFileWrap::ReadLineHeads(const Napi::CallbackInfo& info) {
+  RequireOpen(info.Env());
+  const std::vector<uint64_t> starts = RequireOffsetArray(info, 0, "starts");
+  const uint64_t max_bytes = RequireOffset(info, 1, "maxBytes");
+  if (starts.size() > kMaxLineHeads || max_bytes > kMaxLineHeadBytes) {
+    ThrowInvalidArgument(info.Env(), "at most " + std::to_string(kMaxLineHeads) + " lines of " +
+                                         std::to_string(kMaxLineHeadBytes) + " bytes a call");
+  }
+  std::vector<uint8_t> bytes;
+  std::vector<uint32_t> ends;
+  const core::Status status = file_.ReadLineHeads(starts, max_bytes, &bytes, &ends);
+  if (!status.ok()) ThrowStatus(info.Env(), status, file_.path());
+  Napi::Env env = info.Env();
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("bytes", CopyToUint8Array(env, bytes));
+  result.Set("ends", CopyToTypedArray<uint32_t>(env, ends));
+  return result;
 }
 
 Napi::Value MappedFileWrap::Write(const Napi::CallbackInfo& info) {

@@ -35,6 +35,10 @@ class MappedFileWrap : public Napi::ObjectWrap<MappedFileWrap> {
   Napi::Value Size(const Napi::CallbackInfo& info);
   Napi::Value Stat(const Napi::CallbackInfo& info);
   Napi::Value ReadInto(const Napi::CallbackInfo& info);
+  // readLineHeads(starts: Float64Array, maxBytes): { bytes, ends: Uint32Array }, one call a page.
+  Napi::Value ReadLineHeads(const Napi::CallbackInfo& info);
+  static constexpr size_t kMaxLineHeads = 1 << 20;
+  static constexpr uint64_t kMaxLineHeadBytes = 1 << 20;
   Napi::Value Write(const Napi::CallbackInfo& info);
   void Flush(const Napi::CallbackInfo& info);
   Napi::Value FlushAsync(const Napi::CallbackInfo& info);

@@ -275,7 +275,8 @@ export class FindController implements Disposable {
     offsets: Float64Array,
   ): Pick<MatchRows, 'lines' | 'lineBytes' | 'lineStarts' | 'lineOffsets'> | null {
     const matching = this.matchingLines();
-    if (matching === null || offsets.length === 0) return null;
+    const file = this.lines?.file;
+    if (matching === null || file === null || file === undefined || offsets.length === 0) return null;
     const progress = matching.progress();
     if (progress.error !== null || (!progress.done && progress.bytesScanned <= offsets[offsets.length - 1]!))
       return null;
@@ -291,33 +292,37 @@ export class FindController implements Disposable {
       lines[i] = kept.lines[at]!;
       lineOffsets[i] = kept.offsets[at]!;
     }
-    const reader = this.host.reader();
-    const lineStarts = new Uint32Array(offsets.length + 1);
-    const parts: Uint8Array[] = [];
-    let total = 0;
-    let previous = -1;
-    let previousText = new Uint8Array(0);
+    // Every distinct line's first bytes in one read of the mapping the search and filter read (no
+    // edits are pending here).
+    const distinct: number[] = [];
     for (let i = 0; i < offsets.length; i++) {
-      lineStarts[i] = total;
-      const start = lineOffsets[i]!;
-      if (start !== previous) {
-        const buffer = new Uint8Array(Math.max(0, Math.min(MATCH_ROW_BYTES, reader.size - start)));
-        const read = buffer.subarray(0, reader.read(start, buffer));
-        const newline = read.indexOf(10);
-        previousText = newline < 0 ? read : read.subarray(0, newline);
-        previous = start;
-        // A line that ends before its match is not the match's line: the filter disagrees.
-        if (newline >= 0 && start + newline < offsets[i]!) return null;
+      if (i === 0 || lineOffsets[i] !== lineOffsets[i - 1]) distinct.push(lineOffsets[i]!);
+    }
+    const heads = file.readLineHeads(Float64Array.from(distinct), MATCH_ROW_BYTES);
+    const size = file.size();
+    const lineStarts = new Uint32Array(offsets.length + 1);
+    const spans: number[] = [];
+    let total = 0;
+    let line = -1;
+    for (let i = 0; i < offsets.length; i++) {
+      if (i === 0 || lineOffsets[i] !== lineOffsets[i - 1]) line++;
+      const begin = line === 0 ? 0 : heads.ends[line - 1]!;
+      const end = heads.ends[line]!;
+      // A line that ends (at a LF) before its match is not the match's line: the filter disagrees.
+      const length = end - begin;
+      if (length < MATCH_ROW_BYTES && lineOffsets[i]! + length < size && lineOffsets[i]! + length < offsets[i]!) {
+        return null;
       }
-      parts.push(previousText);
-      total += previousText.byteLength;
+      lineStarts[i] = total;
+      spans.push(begin, end);
+      total += length;
     }
     lineStarts[offsets.length] = total;
-    const lineBytes = new Uint8Array(total);
-    let written = 0;
-    for (const part of parts) {
-      lineBytes.set(part, written);
-      written += part.byteLength;
+    // Rows of one line repeat its bytes.
+    const lineBytes = distinct.length === offsets.length ? heads.bytes : new Uint8Array(total);
+    if (lineBytes !== heads.bytes) {
+      for (let i = 0; i < offsets.length; i++)
+        lineBytes.set(heads.bytes.subarray(spans[2 * i]!, spans[2 * i + 1]!), lineStarts[i]!);
     }
     return { lines, lineBytes, lineStarts, lineOffsets };
   }
