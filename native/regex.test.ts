@@ -210,6 +210,53 @@ describe.skipIf(!hasPcre2)('RegexSearch (PCRE2)', () => {
     expect((error.cause as { patternOffset?: unknown }).patternOffset).toBe(4);
   });
 
+  it('searches UTF-16 LE and BE as UTF-8 a chunk at a time, alike at any chunk size, with byte offsets', async () => {
+    const random = seededRandom(1205);
+    const pieces = ['ab', 'é', '€', '\r\n', '\n', '\u0a0d', 'ERROR', ' '];
+    let text = '\ufeff';
+    for (let i = 0; i < 600; i++) text += pieces[random.int(pieces.length)];
+    for (const text16 of ['utf-16le', 'utf-16be'] as const) {
+      const units = Uint16Array.from(text, (char) => char.charCodeAt(0));
+      const bytes = new Uint8Array(units.length * 2);
+      units.forEach((unit, i) => {
+        bytes[2 * i + (text16 === 'utf-16le' ? 0 : 1)] = unit & 0xff;
+        bytes[2 * i + (text16 === 'utf-16le' ? 1 : 0)] = unit >> 8;
+      });
+      for (const pattern of ['ERR.R$', 'é+\\s', '^.']) {
+        const source = jsRegexToPcre2(pattern, true)!;
+        const run = async (chunkBytes?: number): Promise<[number, number][]> => {
+          const search = start(
+            bytes,
+            { bytes: utf8(source.source), utf: true, lineMode: source.lineMode, text: text16 },
+            { chunkBytes },
+          );
+          await settleScan(search, 'regex search');
+          const { offsets, lengths } = search.results(0, search.progress().matchesKnown);
+          return Array.from(offsets, (offset, i) => [offset, lengths[i]!]);
+        };
+        const whole = await run();
+        // A naive scan of the decoded text, unit offsets doubled.
+        const expected: [number, number][] = [];
+        let lineStart = 0;
+        for (const line of text.split('\n')) {
+          const body = line.replace(/\r$/, '');
+          for (const match of body.matchAll(new RegExp(pattern, 'g'))) {
+            if (match[0].length > 0) expected.push([2 * (lineStart + match.index), 2 * match[0].length]);
+          }
+          lineStart += line.length + 1;
+        }
+        expect({ text16, pattern, whole }).toEqual({ text16, pattern, whole: expected });
+        for (const chunkBytes of [1, 7, 64])
+          expect({ text16, pattern, chunkBytes, found: await run(chunkBytes) }).toEqual({
+            text16,
+            pattern,
+            chunkBytes,
+            found: expected,
+          });
+      }
+    }
+  });
+
   it('stops a catastrophic pattern with ECOMPLEX instead of hanging', async () => {
     const text = 'ok\n' + 'a'.repeat(40) + 'b\n';
     const search = start(text, { bytes: utf8('(a+)+$'), utf: true });

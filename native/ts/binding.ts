@@ -95,6 +95,7 @@ export interface NativeBinding {
       chunkBytes: number,
       matchLimit: number,
       requiredLiteral: Uint8Array,
+      text: 'bytes' | 'utf-16le' | 'utf-16be',
     ): NativeRegexSearch;
   };
   LineFilter: {

@@ -29,6 +29,12 @@ export interface RegexPattern {
    * lines holding them are matched. Where they are on most lines, blocks of lines are matched.
    */
   readonly requiredLiteral?: Uint8Array;
+  /**
+   * The file's text: 'bytes' (UTF-8 or Latin-1, as `utf` says; the default), or UTF-16, transcoded
+   * to UTF-8 a chunk at a time (then `utf` must be true, and the pattern and literal are UTF-8);
+   * offsets and lengths are the file's bytes either way.
+   */
+  readonly text?: 'bytes' | 'utf-16le' | 'utf-16be';
 }
 
 export interface RegexSearchOptions extends SearchOptions {
@@ -87,6 +93,9 @@ export function createRegexSearch(
   if (pattern.bytes.length === 0) throw invalid('pattern.bytes must not be empty', file.path);
   if (pattern.requiredLiteral !== undefined)
     requireBytes('pattern.requiredLiteral', pattern.requiredLiteral, file.path);
+  if (pattern.text !== undefined && !['bytes', 'utf-16le', 'utf-16be'].includes(pattern.text)) {
+    throw invalid(`pattern.text must be 'bytes', 'utf-16le' or 'utf-16be', got ${describe(pattern.text)}`, file.path);
+  }
   for (const name of ['utf', 'caseless', 'lineMode'] as const) {
     const value = pattern[name];
     if (value !== undefined && typeof value !== 'boolean') {
@@ -110,6 +119,7 @@ export function createRegexSearch(
         chunkBytes ?? 0,
         matchLimit ?? 0,
         pattern.requiredLiteral ?? new Uint8Array(0),
+        pattern.text ?? 'bytes',
       ),
     file.path,
   );

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/fault_guard.h"
+#include "core/newline_scan.h"
 #include "core/scan_workers.h"
 
 #ifdef HEXLOG_HAVE_PCRE2
@@ -161,6 +162,7 @@ bool IsLimit(int rc) {
 
 struct RegexSearch::Compiled {
   pcre2_code* code = nullptr;
+  RegexSpec::Text text = RegexSpec::Text::kBytes;
   bool utf = true;
   bool line_mode = false;
   bool jit = false;
@@ -499,6 +501,7 @@ Status RegexSearch::CompilePattern(const RegexSpec& spec, std::unique_ptr<Compil
   }
   compiled->jit = pcre2_jit_compile(compiled->code, PCRE2_JIT_COMPLETE) == 0;
   compiled->utf = spec.utf;
+  compiled->text = spec.text;
   compiled->line_mode = spec.line_mode;
   compiled->literal = spec.required_literal;
   *out = std::move(compiled);
@@ -553,8 +556,74 @@ Status RegexSearch::Create(std::shared_ptr<const FileMapping> file, const RegexS
   return Status::Ok();
 }
 
+namespace {
+
+// A UTF-16 chunk's region larger than this is refused (its transcoding and offset map would
+// need 7 bytes of memory a byte).
+constexpr uint64_t kMaxUtf16Region = 64ULL << 20;
+
+// The first UTF-16 line start at or after `at` (rounded up to even), at most `limit`.
+uint64_t Utf16LineStartAtOrAfter(const uint8_t* base, uint64_t at, uint64_t limit,
+                                 TextEncoding encoding) {
+  at += at & 1;
+  if (at >= limit) return limit;
+  if (at == 0) return 0;
+  const uint8_t* newline = FindNewline(encoding, base + at - 2, base + limit);
+  return newline == nullptr ? limit : std::min<uint64_t>(limit, newline - base + 2);
+}
+
+// UTF-16 text as UTF-8 for PCRE2, with each UTF-8 byte's source offset (the character's first
+// byte; origin[returned count] = length). Never allocates: `out` and `origin` hold 3 entries per
+// source unit plus 4.
+size_t TranscodeUtf16(const uint8_t* source, uint64_t length, bool big_endian, uint8_t* out,
+                      uint32_t* origin) {
+  size_t n = 0;
+  const auto unit = [&](uint64_t at) -> uint32_t {
+    return big_endian ? (static_cast<uint32_t>(source[at]) << 8) | source[at + 1]
+                      : source[at] | (static_cast<uint32_t>(source[at + 1]) << 8);
+  };
+  const auto put = [&](uint32_t code_point, uint64_t from) {
+    const auto from32 = static_cast<uint32_t>(from);
+    if (code_point < 0x80) {
+      origin[n] = from32;
+      out[n++] = static_cast<uint8_t>(code_point);
+      return;
+    }
+    const int extra = code_point < 0x800 ? 1 : code_point < 0x10000 ? 2 : 3;
+    static constexpr uint8_t kLead[] = {0, 0xC0, 0xE0, 0xF0};
+    origin[n] = from32;
+    out[n++] = static_cast<uint8_t>(kLead[extra] | (code_point >> (6 * extra)));
+    for (int i = extra - 1; i >= 0; --i) {
+      origin[n] = from32;
+      out[n++] = static_cast<uint8_t>(0x80 | ((code_point >> (6 * i)) & 0x3F));
+    }
+  };
+  uint64_t at = 0;
+  while (at + 1 < length) {
+    uint32_t code = unit(at);
+    if (code >= 0xD800 && code <= 0xDBFF && at + 3 < length) {
+      const uint32_t low = unit(at + 2);
+      if (low >= 0xDC00 && low <= 0xDFFF) {
+        put(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00), at);
+        at += 4;
+        continue;
+      }
+    }
+    if (code >= 0xD800 && code <= 0xDFFF) code = 0xFFFD;
+    put(code, at);
+    at += 2;
+  }
+  if (at < length) put(0xFFFD, at);  // an odd last byte
+  origin[n] = static_cast<uint32_t>(length);
+  return n;
+}
+
+}  // namespace
+
 void RegexSearch::WorkerMain() {
   std::vector<uint32_t> scratch(2 * kScratchMatches);
+  std::vector<uint8_t> utf8;     // UTF-16 only: the chunk as UTF-8
+  std::vector<uint32_t> origin;  // and each UTF-8 byte's offset in the chunk
   std::vector<uint32_t> collected;
   Matcher matcher(compiled_->code, match_limit_);
   uint64_t block_bytes = kMinBlockBytes;
@@ -583,15 +652,49 @@ void RegexSearch::WorkerMain() {
     state.literal_length = compiled_->literal.size();
     state.prefilter = !compiled_->literal.empty();
     const uint64_t size = file->size();
+    const RegexSpec::Text text = compiled_->text;
+    const TextEncoding utf16 =
+        text == RegexSpec::Text::kUtf16Be ? TextEncoding::kUtf16Be : TextEncoding::kUtf16Le;
     bool read = guarded([&] {
-      state.region_start = LineStartAtOrAfter(state.base, nominal_start, size);
-      state.region_end = LineStartAtOrAfter(state.base, nominal_end, size);
+      if (text == RegexSpec::Text::kBytes) {
+        state.region_start = LineStartAtOrAfter(state.base, nominal_start, size);
+        state.region_end = LineStartAtOrAfter(state.base, nominal_end, size);
+      } else {
+        state.region_start = Utf16LineStartAtOrAfter(state.base, nominal_start, size, utf16);
+        state.region_end = Utf16LineStartAtOrAfter(state.base, nominal_end, size, utf16);
+      }
     });
     state.region_end = std::max(state.region_end, state.region_start);
+    // A UTF-16 chunk is matched as UTF-8 in `utf8`; its matches are mapped back below.
+    const uint64_t file_region_start = state.region_start;
+    const uint64_t file_region_end = state.region_end;
+    Status status;
+    if (read && text != RegexSpec::Text::kBytes) {
+      const uint64_t length = file_region_end - file_region_start;
+      if (length > kMaxUtf16Region) {
+        status = Status::Fail("EFBIG", "EFBIG: a UTF-16 line over 64 MiB near offset " +
+                                           std::to_string(file_region_start) + " in " + path_ +
+                                           ": too long for the native regex engine");
+        read = false;
+      } else {
+        const size_t capacity = static_cast<size_t>(length / 2 * 3 + 4);
+        if (utf8.size() < capacity) {
+          utf8.resize(capacity);
+          origin.resize(capacity + 1);
+        }
+        size_t converted = 0;
+        read = guarded([&] {
+          converted = TranscodeUtf16(state.base + file_region_start, length,
+                                     text == RegexSpec::Text::kUtf16Be, utf8.data(), origin.data());
+        });
+        state.base = utf8.data();
+        state.region_start = 0;
+        state.region_end = converted;
+      }
+    }
     state.pos = state.region_start;
     state.line_start = state.region_start;
     collected.clear();
-    Status status;
     bool finished = false;
     while (read) {
       state.count = 0;
@@ -605,7 +708,7 @@ void RegexSearch::WorkerMain() {
       if (outcome == Outcome::kTooComplex) status = TooComplex(state.problem_at);
       if (outcome == Outcome::kTooLong) {
         status = Status::Fail("EFBIG", "EFBIG: a line over 4 GiB near offset " +
-                                           std::to_string(state.region_start) + " in " + path_);
+                                           std::to_string(file_region_start) + " in " + path_);
       }
       if (outcome == Outcome::kError) {
         PCRE2_UCHAR message[256];
@@ -616,7 +719,21 @@ void RegexSearch::WorkerMain() {
       }
       break;
     }
-    if (!read) status = file->FaultWhileAccessing();
+    if (!read && status.ok()) status = file->FaultWhileAccessing();
+    if (text != RegexSpec::Text::kBytes && finished) {
+      // UTF-8 offsets in the chunk back to the file's UTF-16 bytes.
+      for (size_t i = 0; i < collected.size(); i += 2) {
+        const uint32_t start = origin[collected[i]];
+        collected[i + 1] = origin[collected[i] + collected[i + 1]] - start;
+        collected[i] = start;
+      }
+    }
+    if (text != RegexSpec::Text::kBytes && status.code() == std::string("ECOMPLEX")) {
+      status = TooComplex(file_region_start +
+                          origin[std::min<uint64_t>(state.problem_at, state.region_end)]);
+    }
+    state.region_start = file_region_start;
+    state.region_end = file_region_end;
     block_bytes = state.block_bytes;
     file.reset();
 

@@ -47,6 +47,11 @@ struct RegexSpec {
   bool caseless = false;
   // Every line is matched on its own (needed for lookaround, which may look past a line's end).
   bool line_mode = false;
+  // The file's text: UTF-16 files are transcoded to UTF-8 a chunk at a time (with `utf` set, the
+  // pattern and literal in UTF-8); matches are mapped back to the file's bytes. Lone surrogates
+  // read as U+FFFD, as a UTF-16 decoder gives them.
+  enum class Text { kBytes, kUtf16Le, kUtf16Be };
+  Text text = Text::kBytes;
   // Empty, or bytes that every match contains exactly (the caller's promise): only lines holding
   // them are matched, found with memmem. Where they are on most lines the chunk goes back to
   // matching blocks of lines.

@@ -17,9 +17,9 @@ class RegexSearchWrap : public Napi::ObjectWrap<RegexSearchWrap> {
   static Napi::Function Define(Napi::Env env);
 
   // new RegexSearch(mappedFile, pattern, utf, caseless, lineMode, threads, chunkBytes,
-  // matchLimit): starts searching, or throws a coded Error (EINVAL with `patternOffset` for a
-  // pattern PCRE2 rejects; ENOTSUP in a build without PCRE2). 0 means the default for the last
-  // three.
+  // matchLimit, requiredLiteral, text): text is 'bytes', 'utf-16le' or 'utf-16be'; starts
+  // searching, or throws a coded Error (EINVAL with `patternOffset` for a pattern PCRE2 rejects;
+  // ENOTSUP in a build without PCRE2). 0 means the default for the last three.
   explicit RegexSearchWrap(const Napi::CallbackInfo& info);
   ~RegexSearchWrap() override = default;
 

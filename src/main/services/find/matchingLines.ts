@@ -16,6 +16,8 @@ import type { SearchPlan } from './query';
 
 /** The addon's rule for a search plan, or null where only the JavaScript engine can run it. */
 export function lineRuleOf(plan: SearchPlan, encoding: TextEncodingName, exclude = false): LineRule | null {
+  // The filter's lines end at the byte LF: UTF-16 text is left to the line index.
+  if (encoding === 'utf-16le' || encoding === 'utf-16be') return null;
   if (plan.kind === 'bytes') {
     return {
       kind: 'bytes',

@@ -109,17 +109,20 @@ describe('which regex engine runs', () => {
     ]);
   });
 
-  it.each(['utf-16le', 'utf-16be'] as const)('leaves %s to the JavaScript engine', async (encoding) => {
-    const bytes = encodeText('\ufeffab ERROR\nERROR\n', encoding);
-    if (!bytes.ok) throw new Error('cannot encode');
-    const info = await open(bytes.value, encoding);
-    const { status, matches } = await run(info, regex('ERR.R$'));
-    expect(status.engine).toBe('js');
-    expect(matches).toEqual([
-      [8, 10],
-      [20, 10],
-    ]);
-  });
+  it.each(['utf-16le', 'utf-16be'] as const)(
+    'runs %s on the native engine, as UTF-8 a chunk at a time',
+    async (encoding) => {
+      const bytes = encodeText('\ufeffab ERROR\nERROR\n', encoding);
+      if (!bytes.ok) throw new Error('cannot encode');
+      const info = await open(bytes.value, encoding);
+      const { status, matches } = await run(info, regex('ERR.R$'));
+      expect(status.engine).toBe(nativeEngine);
+      expect(matches).toEqual([
+        [8, 10],
+        [20, 10],
+      ]);
+    },
+  );
 
   it('leaves a pattern PCRE2 reads otherwise or rejects to the JavaScript engine', async () => {
     const info = await open('aab\n\ufffdz \\k\n');
@@ -173,6 +176,39 @@ describe.skipIf(!pcre2Enabled())('PCRE2 against the JavaScript engine', () => {
       expect({ pattern, matchCase, matches: native.matches }).toEqual({ pattern, matchCase, matches: js.matches });
     }
   });
+
+  it.each(['utf-16le', 'utf-16be'] as const)(
+    'finds the same matches in %s text (BOM, lone surrogates, CRLF, an odd last byte)',
+    async (encoding) => {
+      const random = seededRandom(encoding === 'utf-16le' ? 1205 : 1206);
+      // No astral characters: one character to PCRE2, two units to JavaScript without the u flag
+      // (documented, as for UTF-8).
+      const pieces = ['a', 'b', 'é', '€', '\ud800a', 'b\udc00', ' ', '\r\n', '\n', '\u0a0d', '\u0d0a', 'ERROR', '1'];
+      let text = '\ufeff';
+      for (let i = 0; i < 4000; i++) text += pieces[random.int(pieces.length)];
+      const encoded = encodeText(text, encoding);
+      if (!encoded.ok) throw new Error('cannot encode');
+      // An odd last byte too: a decoder reads it as U+FFFD.
+      const bytes = new Uint8Array(encoded.value.length + 1);
+      bytes.set(encoded.value);
+      bytes[bytes.length - 1] = 0x41;
+      const info = await open(bytes, encoding);
+      for (const [pattern, matchCase] of [
+        ['a.b', true],
+        ['É\\s', false],
+        ['\\w+$', true],
+        ['^.', true],
+        ['ERROR|€+', true],
+        ['[^a]\\b', true],
+        ['.', true],
+        ['ERR(?=OR)', true],
+      ] as const) {
+        const { native, js } = await bothEngines(info, regex(pattern, matchCase));
+        expect(native.status.engine, pattern).toBe('pcre2');
+        expect({ pattern, matches: native.matches }).toEqual({ pattern, matches: js.matches });
+      }
+    },
+  );
 
   it('finds the same matches in a Latin-1 file, case-insensitive', async () => {
     const text = 'Café CAFÉ\r\nÉTÉ été\xa0x\n';

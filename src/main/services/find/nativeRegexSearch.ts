@@ -47,14 +47,17 @@ export function pcre2Problem(pattern: string): string | null {
 
 /**
  * `plan` as the addon's PCRE2 pattern, or null where the JavaScript engine must run it: no PCRE2
- * (or HEXLOG_REGEX_ENGINE=js), UTF-16, or a pattern the two engines would read differently.
+ * (or HEXLOG_REGEX_ENGINE=js), or a pattern the two engines would read differently.
  */
 export function pcre2PatternOf(plan: RegexPlan, encoding: TextEncodingName): RegexPattern | null {
-  if (!pcre2Enabled() || (encoding !== 'utf-8' && encoding !== 'latin1')) return null;
-  const utf = encoding === 'utf-8';
+  if (!pcre2Enabled()) return null;
+  // UTF-16 is matched as UTF-8, a chunk at a time, so the pattern and literal are UTF-8 there.
+  const utf16 = encoding === 'utf-16le' || encoding === 'utf-16be';
+  const utf = encoding === 'utf-8' || utf16;
+  const patternEncoding = utf16 ? 'utf-8' : encoding;
   const pcre2 = jsRegexToPcre2(plan.source, utf);
   if (pcre2 === null) return null;
-  const bytes = encodeText(pcre2.source, encoding);
+  const bytes = encodeText(pcre2.source, patternEncoding);
   if (!bytes.ok) return null;
   const caseless = plan.flags.includes('i');
   // The literal every match holds filters lines (only as exact bytes: not one with case when the
@@ -62,13 +65,14 @@ export function pcre2PatternOf(plan: RegexPlan, encoding: TextEncodingName): Reg
   const literal =
     plan.literal === null || (caseless && plan.literal.toLowerCase() !== plan.literal.toUpperCase())
       ? null
-      : encodeText(plan.literal, encoding);
+      : encodeText(plan.literal, patternEncoding);
   return {
     bytes: bytes.value,
     utf,
     caseless,
     lineMode: pcre2.lineMode,
     ...(literal?.ok === true ? { requiredLiteral: literal.value } : {}),
+    ...(utf16 ? { text: encoding } : {}),
   };
 }
 
@@ -86,7 +90,7 @@ export class NativeRegexSearch implements SearchRun {
 
   /**
    * The native run of `plan`, or null where the JavaScript engine must run it: no PCRE2 (or
-   * HEXLOG_REGEX_ENGINE=js), UTF-16, a pattern the two engines would read differently, or one PCRE2
+   * HEXLOG_REGEX_ENGINE=js), a pattern the two engines would read differently, or one PCRE2
    * rejects that JavaScript accepts (a variable-length lookbehind). Throws what the addon throws
    * otherwise (EFILECHANGED, ECLOSED…).
    */
