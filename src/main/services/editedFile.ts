@@ -1,6 +1,6 @@
 // The file as a session shows it: one read-only mapping with the pending edits laid over it. Every
-// read of the session (bytes, views, lines, regex search) goes through here, so all of them see the
-// same bytes. The mapping can be replaced (reload, rotation, commit): edits made against the old
+// read of the session (bytes, views, lines, the JavaScript regex engine) goes through here, so all of
+// them see the same bytes; the addon's searches read a private copy with the edits (editedMapping.ts). The mapping can be replaced (reload, rotation, commit): edits made against the old
 // bytes go with it unless the file only grew.
 import { openMapped, type MappedFile } from '../../../native/index';
 import type { ByteView, EditState } from '../../shared/contract';

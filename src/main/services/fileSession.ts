@@ -33,6 +33,7 @@ import {
 } from '../../shared/units';
 import { commitEdits, discardJournal, finishJournal, inspectJournal, rollbackJournal, saveCopy } from './commit';
 import { EditedFile } from './editedFile';
+import { mapWithEdits } from './editedMapping';
 import { compareIdentity, identityAt, sameFile, type FileIdentity } from './fileIdentity';
 import { FindController } from './find/findController';
 import { FollowWatcher } from './followWatcher';
@@ -78,6 +79,7 @@ export class FileSession implements Disposable {
         file: () => this.edited.file,
         reader: () => this.edited.reader(),
         hasPendingEdits: () => this.edited.hasPendingEdits,
+        editedMapping: () => mapWithEdits(this.edited.file, this.edited.pendingEdits()),
         editGeneration: () => this.edited.generation,
         encoding: () => this.text?.encoding ?? 'utf-8',
         text: () => this.text,

@@ -39,6 +39,11 @@ export interface FindHost {
   /** Reads the file as the session shows it (current mapping, pending edits laid over). */
   reader(): ByteReader;
   hasPendingEdits(): boolean;
+  /**
+   * A private mapping of the session's file with the pending edits written in (the caller closes
+   * it), or null when it cannot be had (the path names another file now, too many edited pages…).
+   */
+  editedMapping(): MappedFile | null;
   /** Bumped on every edit, undo, redo, discard and commit. */
   editGeneration(): number;
   encoding(): TextEncodingName;
@@ -50,8 +55,11 @@ export interface FindHost {
 
 export class FindController implements Disposable {
   private run: PooledSearch | null = null;
-  /** The edit generation the current search started at, and whether its engine sees pending edits. */
-  private runEdits: { readonly generation: number; readonly seesEdits: boolean } | null = null;
+  /**
+   * The edit generation the current search started at, and whether its engine sees pending edits
+   * (known once the pool starts it).
+   */
+  private runEdits: { readonly generation: number; seesEdits: boolean } | null = null;
   private query: FindQuery | null = null;
   /**
    * The lines holding the current search's matches (the matches pane's rows), filtered natively on
@@ -77,37 +85,26 @@ export class FindController implements Disposable {
     }
     this.stop();
     const id = this.nextId++;
-    // The native search reads the mapping alone; with pending edits, text goes to the regex engine,
-    // which reads through them (a literal as a regex). Hex still searches the bytes on disk.
-    const pendingEdits = this.host.hasPendingEdits();
-    const searchPlan: SearchPlan =
-      pendingEdits && plan.value.kind === 'bytes' && query.mode === 'text' ? literalRegexPlan(query) : plan.value;
+    const runEdits = { generation: this.host.editGeneration(), seesEdits: true };
     let started: Result<PooledSearch>;
     try {
       const size = this.host.file().size();
       // The mapping is taken when the pool starts the search: the file may be re-mapped meanwhile.
       const lines: { plan: SearchPlan; file: MappedFile | null; run: undefined } = {
-        plan: searchPlan,
+        plan: plan.value,
         file: null,
         run: undefined,
       };
-      this.lines = pendingEdits ? null : lines;
-      started = PooledSearch.start(this.pool, this.host.owner, id, size, () => {
-        const file = this.host.file();
-        lines.file = file;
-        return searchPlan.kind === 'bytes'
-          ? new NativeSearch(id, file, searchPlan)
-          : this.startRegex(id, file, searchPlan);
-      });
+      this.lines = lines;
+      started = PooledSearch.start(this.pool, this.host.owner, id, size, () =>
+        this.startRun(id, query, plan.value, runEdits, lines),
+      );
     } catch (error) {
       return errFromThrown(error);
     }
     if (!started.ok) return started;
     this.run = started.value;
-    this.runEdits = {
-      generation: this.host.editGeneration(),
-      seesEdits: searchPlan.kind === 'regex' || !pendingEdits,
-    };
+    this.runEdits = runEdits;
     this.query = query;
     this.pump = setInterval(() => this.tick(), PROGRESS_INTERVAL_MS);
     this.pump.unref?.();
@@ -115,26 +112,55 @@ export class FindController implements Disposable {
   }
 
   /**
-   * A regex run: PCRE2 in the addon when it can run it (see NativeRegexSearch.start), else the
-   * JavaScript engine. The addon reads the mapping alone and cannot see pending edits, so with
-   * pending edits the JavaScript engine runs, reading through them.
+   * Starts the engine of `plan` when the pool gives it a place. The addon's searches read a mapping
+   * alone, so with pending edits they read a private copy-on-write mapping with the edits written
+   * in (`editedMapping`). Without one, text goes to the JavaScript regex engine, which reads through
+   * the edits (a literal as a regex), and hex searches the bytes on disk (`seesEdits` false).
    */
-  private startRegex(id: number, file: MappedFile, plan: RegexPlan): SearchRun {
-    if (!this.host.hasPendingEdits()) {
-      const native = NativeRegexSearch.start(id, file, plan, this.host.encoding());
-      if (native !== null) return native;
+  private startRun(
+    id: number,
+    query: FindQuery,
+    plan: SearchPlan,
+    runEdits: { seesEdits: boolean },
+    lines: { file: MappedFile | null },
+  ): SearchRun {
+    const pendingEdits = this.host.hasPendingEdits();
+    const mapping = pendingEdits ? this.host.editedMapping() : this.host.file();
+    // The matches pane's line filter reads the same mapping, when it is the session's own.
+    if (!pendingEdits) lines.file = mapping;
+    try {
+      if (plan.kind === 'regex') return this.startRegex(id, mapping, plan);
+      if (mapping !== null) return new NativeSearch(id, mapping, plan);
+      if (query.mode === 'text') return this.startJsRegex(id, null, literalRegexPlan(query));
+      runEdits.seesEdits = false;
+      return new NativeSearch(id, this.host.file(), plan);
+    } finally {
+      // The addon's searches hold their own reference to the mapping and release it when disposed
+      // (also a regex search's dispose deferred behind a long PCRE2 call): the copy needs no other owner.
+      if (pendingEdits) mapping?.close();
     }
-    return this.startJsRegex(id, file, plan);
   }
 
   /**
-   * A regex run over the session's reader. When the regex has a required literal (and no edits are
-   * pending, which the native search cannot see), the native search finds the literal's offsets
+   * A regex run: PCRE2 in the addon over `mapping` when it can run it (see NativeRegexSearch.start),
+   * else the JavaScript engine. `mapping` shows the file as the session does (null: none does).
+   */
+  private startRegex(id: number, mapping: MappedFile | null, plan: RegexPlan): SearchRun {
+    if (mapping !== null) {
+      const native = NativeRegexSearch.start(id, mapping, plan, this.host.encoding());
+      if (native !== null) return native;
+    }
+    return this.startJsRegex(id, mapping, plan);
+  }
+
+  /**
+   * A regex run over the session's reader. When the regex has a required literal (and a mapping
+   * shows the file as the session does), the native search finds the literal's offsets there
    * while the regex runs only on their lines, taking them as they are found.
    */
-  private startJsRegex(id: number, file: MappedFile, plan: RegexPlan): RegexSearch {
+  private startJsRegex(id: number, mapping: MappedFile | null, plan: RegexPlan): RegexSearch {
     const encoding = this.host.encoding();
-    const literal = this.host.hasPendingEdits() ? null : literalSearch(id, file, plan, encoding);
+    const literal = mapping === null ? null : literalSearch(id, mapping, plan, encoding);
     const candidates: CandidateSource | null =
       literal === null
         ? null

@@ -1,6 +1,6 @@
 // Regex search in the addon: PCRE2 with its JIT on worker threads over the mapping, with the
 // JavaScript engine's semantics (line by line, CR of CR LF dropped, empty matches skipped). It reads
-// the mapping alone, so it cannot see pending edits: the controller runs the JavaScript engine then.
+// the mapping alone: with pending edits the controller gives it a private mapping with them written in.
 import {
   checkRegex,
   createRegexSearch,
