@@ -34,6 +34,6 @@ export {
   type RegexSearch,
   type RegexSearchOptions,
 } from './ts/regex';
-export { jsRegexToPcre2, type Pcre2Source } from './ts/jsRegex';
+export { jsRegexLiteralSet, jsRegexToPcre2, type Pcre2Source } from './ts/jsRegex';
 export { releaseMemory } from './ts/memory';
 export { type FaultGuardReport, nativeTesting } from './ts/testing';

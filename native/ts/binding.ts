@@ -79,6 +79,7 @@ export interface NativeBinding {
       chunkBytes: number,
       matchLimit: number,
       requiredLiteral: Uint8Array,
+      literalSet: readonly Uint8Array[],
     ): NativeRegexSearch;
   };
   /** PCRE2's version, or null in a build without it. */

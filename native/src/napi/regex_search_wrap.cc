@@ -40,6 +40,7 @@ RegexSearchWrap::RegexSearchWrap(const Napi::CallbackInfo& info)
   options.match_limit = RequireOffset(info, 7, "matchLimit");
   const Napi::Uint8Array literal = RequireUint8Array(info, 8, "requiredLiteral");
   spec.required_literal.assign(reinterpret_cast<const char*>(literal.Data()), literal.ByteLength());
+  spec.literal_set = RequireByteStrings(info, 9, "literalSet");
   path_ = mapping->path();
   uint64_t error_offset = 0;
   const core::Status status =
@@ -56,7 +57,7 @@ RegexSearchWrap::RegexSearchWrap(const Napi::CallbackInfo& info)
 Napi::Value RegexSearchWrap::Create(const Napi::CallbackInfo& info) {
   AddonData* data = info.Env().GetInstanceData<AddonData>();
   return data->regex_search_constructor.New(
-      {info[0], info[1], info[2], info[3], info[4], info[5], info[6], info[7], info[8]});
+      {info[0], info[1], info[2], info[3], info[4], info[5], info[6], info[7], info[8], info[9]});
 }
 
 Napi::Value RegexSearchWrap::Progress(const Napi::CallbackInfo& info) {
