@@ -186,6 +186,26 @@ describe.skipIf(!pcre2Enabled())('PCRE2 against the JavaScript engine', () => {
     }
   });
 
+  it('finds the same matches as JavaScript for alternations of literals, in UTF-8 and Latin-1', async () => {
+    const text = 'abc ab\r\nABC café Upload=1 upload\nx.y-z [a] CAFÉ\r\n';
+    for (const encoding of ['utf-8', 'latin1'] as const) {
+      const bytes = encodeText(text, encoding);
+      if (!bytes.ok) throw new Error('cannot encode');
+      const info = await open(bytes.value, encoding);
+      for (const [pattern, matchCase] of [
+        ['ab|abc', true],
+        ['abc|ab', true],
+        ['abc|ab', false],
+        ['café|upload|\\[a\\]|x\\.y\\-z', true],
+        ['UPLOAD|c', false],
+      ] as const) {
+        const { native, js } = await bothEngines(info, regex(pattern, matchCase));
+        expect(native.status.engine).toBe(nativeEngine);
+        expect({ encoding, pattern, matches: native.matches }).toEqual({ encoding, pattern, matches: js.matches });
+      }
+    }
+  });
+
   it('answers a catastrophic pattern with "pattern too complex near offset N"', async () => {
     const info = await open(`ok\n${'a'.repeat(5000)}b\n`);
     await call('startFind', info.session, regex('(a+)+$'));

@@ -5,6 +5,7 @@ import {
   checkRegex,
   createRegexSearch,
   isNativeError,
+  jsRegexLiteralSet,
   jsRegexToPcre2,
   pcre2Version,
   type MappedFile,
@@ -42,6 +43,18 @@ export function pcre2Problem(pattern: string): string | null {
   if (problem.offset >= bytes.length) return `${reason} at the end of the pattern`;
   const character = Array.from(new TextDecoder().decode(bytes.subarray(0, problem.offset))).length;
   return `${reason} at character ${character + 1}`;
+}
+
+/** A literal set's alternatives in the file's encoding, or null when one cannot be written there. */
+function encodeLiteralSet(alternatives: string[] | null, encoding: TextEncodingName): Uint8Array[] | null {
+  if (alternatives === null) return null;
+  const encoded: Uint8Array[] = [];
+  for (const alternative of alternatives) {
+    const bytes = encodeText(alternative, encoding);
+    if (!bytes.ok) return null;
+    encoded.push(bytes.value);
+  }
+  return encoded;
 }
 
 /** Something to Atomics.wait on for a millisecond (a short pause without a busy loop). */
@@ -82,6 +95,7 @@ export class NativeRegexSearch implements SearchRun {
       plan.literal === null || (caseless && plan.literal.toLowerCase() !== plan.literal.toUpperCase())
         ? null
         : encodeText(plan.literal, encoding);
+    const literalSet = encodeLiteralSet(jsRegexLiteralSet(plan.source, caseless), encoding);
     try {
       const search = createRegexSearch(
         file,
@@ -91,6 +105,7 @@ export class NativeRegexSearch implements SearchRun {
           caseless,
           lineMode: pcre2.lineMode,
           ...(literal?.ok === true ? { requiredLiteral: literal.value } : {}),
+          ...(literalSet === null ? {} : { literalSet }),
         },
         options,
       );
