@@ -4,7 +4,7 @@
 // nothing but literals, where PCRE2's cost per call dominates with dense matches.
 //
 // Candidate positions come from the first two bytes of each literal: with at most kMaxVectorPairs
-// distinct pairs, AVX2 or SSE2 test 32 or 16 positions per step; otherwise a 64 Ki-entry pair
+// distinct pairs, AVX2 or SSE2 test 64 or 16 positions per step; otherwise a 64 Ki-entry pair
 // table is looked up one position at a time. Each candidate is verified against the literals
 // starting with its byte, in order, their first 8 bytes as one masked word.
 #ifndef HEXLOG_CORE_LITERAL_SET_H_
