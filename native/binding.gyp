@@ -6,6 +6,7 @@
         "src/core/byte_search.cc",
         "src/core/line_filter.cc",
         "src/core/line_index.cc",
+        "src/core/literal_set.cc",
         "src/core/mapped_file.cc",
         "src/core/newline_scan.cc",
         "src/core/pattern_scan.cc",

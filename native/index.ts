@@ -34,7 +34,7 @@ export {
   type RegexSearch,
   type RegexSearchOptions,
 } from './ts/regex';
-export { jsRegexToPcre2, type Pcre2Source } from './ts/jsRegex';
+export { jsRegexLiteralSet, jsRegexToPcre2, type Pcre2Source } from './ts/jsRegex';
 export {
   createLineFilter,
   LINE_FILTER_LIMITS,

@@ -1,10 +1,11 @@
 // The PCRE2 regex search against a naive JavaScript scan with the JavaScript engine's semantics:
 // line by line, CR before LF dropped, empty matches skipped.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { seededRandom } from '../src/shared/seededRandom';
 import {
   createRegexSearch,
+  jsRegexLiteralSet,
   jsRegexToPcre2,
   type MappedFile,
   nativeTesting,
@@ -43,14 +44,25 @@ const latin1 = (text: string): Uint8Array => Uint8Array.from(text, (char) => cha
 async function matches(
   content: Uint8Array | string,
   jsPattern: string,
-  options: { caseless?: boolean; utf?: boolean; literal?: string } & RegexSearchOptions = {},
+  options: {
+    caseless?: boolean;
+    utf?: boolean;
+    literal?: string;
+    literalSet?: readonly string[];
+  } & RegexSearchOptions = {},
 ): Promise<[number, number][]> {
-  const { caseless = false, utf = true, literal, ...searchOptions } = options;
+  const { caseless = false, utf = true, literal, literalSet, ...searchOptions } = options;
   const pcre2 = jsRegexToPcre2(jsPattern, utf);
   if (pcre2 === null) throw new Error(`${jsPattern} is left to the JavaScript engine`);
   const bytes = utf ? utf8(pcre2.source) : latin1(pcre2.source);
   const requiredLiteral = literal === undefined ? {} : { requiredLiteral: utf ? utf8(literal) : latin1(literal) };
-  const search = start(content, { bytes, utf, caseless, lineMode: pcre2.lineMode, ...requiredLiteral }, searchOptions);
+  const set =
+    literalSet === undefined ? {} : { literalSet: literalSet.map((item) => (utf ? utf8(item) : latin1(item))) };
+  const search = start(
+    content,
+    { bytes, utf, caseless, lineMode: pcre2.lineMode, ...requiredLiteral, ...set },
+    searchOptions,
+  );
   await settleScan(search, 'regex search');
   const progress = search.progress();
   if (progress.error !== null) throw new Error(progress.error.message);
@@ -85,6 +97,12 @@ function naive(text: string, source: string, flags = 'g'): [number, number][] {
     lineStart = lineEnd + 1;
   }
   return found;
+}
+
+/** Matches in UTF-16 units of `text` as byte offsets and lengths in its UTF-8. */
+function utf8Offsets(text: string, found: [number, number][]): [number, number][] {
+  const byteAt = (unit: number): number => utf8(text.slice(0, unit)).length;
+  return found.map(([offset, length]) => [byteAt(offset), byteAt(offset + length) - byteAt(offset)]);
 }
 
 describe.skipIf(!hasPcre2)('RegexSearch (PCRE2)', () => {
@@ -136,6 +154,79 @@ describe.skipIf(!hasPcre2)('RegexSearch (PCRE2)', () => {
       const found = await matches(text, source, { ...options, literal: 'req=0000' });
       expect({ source, found }).toEqual({ source, found: expected });
     }
+  });
+
+  describe.each(['auto', 'sse2', 'scalar'] as const)('with a literal set (%s kernel)', (kernel) => {
+    beforeAll(() => nativeTesting.setSearchKernel(kernel));
+    afterAll(() => nativeTesting.setSearchKernel('auto'));
+
+    it('finds what a line-by-line JavaScript scan finds: leftmost, then the first alternative in order', async () => {
+      const random = seededRandom(20261205);
+      const pick = <T>(items: readonly T[]): T => items[random.int(items.length)]!;
+      for (let round = 0; round < 240; round++) {
+        const utf = round % 3 !== 0;
+        const caseless = round % 4 === 1;
+        // A small alphabet, so alternatives overlap, share prefixes and one is often another's prefix.
+        const letters = caseless ? ['a', 'b', 'A', 'B', 'c', '.'] : ['a', 'b', 'c', '.', utf ? '€' : 'é', 'é'];
+        const literals: string[] = [];
+        // Up to 8 usually (the vector filter); up to 14 now and then (the pair table).
+        const literalCount = 1 + random.int(round % 5 === 4 ? 14 : 8);
+        for (let i = 0; i < literalCount; i++) {
+          let literal = '';
+          const length = 1 + random.int(random.int(4) === 0 ? 12 : 4);
+          for (let j = 0; j < length; j++) literal += pick(letters);
+          literals.push(literal);
+        }
+        const textLetters = [...letters, ...letters, ' ', '\n', '\r\n', '\r', 'ÿ'];
+        let text = '';
+        const length = random.int(600);
+        for (let i = 0; i < length; i++) text += pick(textLetters);
+        const source = literals.map((literal) => literal.replace(/[.]/g, '\\.')).join('|');
+        expect(jsRegexLiteralSet(source, caseless)).toEqual(literals);
+        const content = utf ? utf8(text) : latin1(text);
+        const inText = naive(text, source, caseless ? 'gi' : 'g');
+        const expected = utf ? utf8Offsets(text, inText) : inText;
+        const options = { chunkBytes: 1 + random.int(random.int(2) === 0 ? 40 : 400), threads: 1 + random.int(2) };
+        const found = await matches(content, source, { ...options, utf, caseless, literalSet: literals });
+        expect({ source, text, found }).toEqual({ source, text, found: expected });
+      }
+    });
+
+    it('finds every match of a dense megabyte, past its blocks and batches', async () => {
+      const random = seededRandom(1205);
+      const words = ['upload', 'up', 'retry', 'cache', 'CACHE', 'commit', 'co', 'x=1'];
+      const ends = [' ', '\r\n', '\n'];
+      const parts: string[] = [];
+      // Runs of filler between words, so matches also start just past a step or block end.
+      for (let size = 0; size < 1_200_000;) {
+        const part =
+          'x'.repeat(random.int(random.int(2) === 0 ? 4 : 48)) +
+          words[random.int(words.length)]! +
+          ends[random.int(3)]!;
+        parts.push(part);
+        size += part.length;
+      }
+      const text = parts.join('');
+      for (const [source, caseless] of [
+        ['upload|up|retry|cache|commit', false],
+        ['up|upload|co|commit|cache', true],
+      ] as const) {
+        const literals = jsRegexLiteralSet(source, caseless)!;
+        const expected = naive(text, source, caseless ? 'gi' : 'g');
+        const found = await matches(text, source, { caseless, literalSet: literals, chunkBytes: 700_000 });
+        expect(found.length).toBe(expected.length);
+        expect(found).toEqual(expected);
+      }
+    });
+  });
+
+  it('refuses a literal set that is empty, or holds an empty literal, CR or LF, or non-ASCII when ignoring case', () => {
+    const base = { bytes: utf8('a|b'), utf: true };
+    expectNativeError(() => start('ab', { ...base, literalSet: [] }), 'EINVAL');
+    expectNativeError(() => start('ab', { ...base, literalSet: [utf8('a'), utf8('')] }), 'EINVAL');
+    expectNativeError(() => start('ab', { ...base, literalSet: [utf8('a\r\nb')] }), 'EINVAL');
+    expectNativeError(() => start('ab', { ...base, caseless: true, literalSet: [utf8('é')] }), 'EINVAL');
+    expectNativeError(() => start('ab', { ...base, literalSet: ['a' as unknown as Uint8Array] }), 'EINVAL');
   });
 
   it('finds a match on a line that crosses chunk borders, once', async () => {
@@ -288,5 +379,61 @@ describe.skipIf(!hasPcre2)('RegexSearch (PCRE2)', () => {
     const page = search.results(39_998, 10);
     expect(Array.from(page.offsets)).toEqual([18 * 19_999 + 2, 18 * 19_999 + 11]);
     expect(search.indexAtOrAfter(18 * 10_000)).toBe(20_000);
+  });
+});
+
+describe('jsRegexLiteralSet', () => {
+  it('reads a top-level alternation of plain literals, escapes decoded, in pattern order', () => {
+    expect(jsRegexLiteralSet('upload|retry|timeout', false)).toEqual(['upload', 'retry', 'timeout']);
+    expect(jsRegexLiteralSet('abc|ab', false)).toEqual(['abc', 'ab']);
+    expect(jsRegexLiteralSet('ERROR', false)).toEqual(['ERROR']);
+    expect(jsRegexLiteralSet('a\\.b|c\\-d|\\[x\\]|\\/|\\|', false)).toEqual(['a.b', 'c-d', '[x]', '/', '|']);
+    expect(jsRegexLiteralSet('a\\tb|\\x41|\\u00e9t\\u00E9', false)).toEqual(['a\tb', 'A', 'été']);
+    expect(jsRegexLiteralSet('café|€ 1|😀', false)).toEqual(['café', '€ 1', '😀']);
+    expect(jsRegexLiteralSet('Upload|RETRY', true)).toEqual(['Upload', 'RETRY']);
+  });
+
+  it('gives up on classes, quantifiers, groups, anchors, \\b, dot, other escapes and empty alternatives', () => {
+    for (const source of [
+      '[ab]|c',
+      'a+|b',
+      'ab?',
+      'a{2}',
+      '(a|b)',
+      '(?:a)|b',
+      '^a|b',
+      'a$',
+      '\\ba',
+      'a.b',
+      '\\d|x',
+      '\\w',
+      '\\1',
+      '\\0',
+      '\\cA',
+      '\\e',
+      'a|',
+      '|a',
+      'a||b',
+      '',
+      'a]',
+      'a}',
+      'a\\',
+    ]) {
+      expect({ source, set: jsRegexLiteralSet(source, false) }).toEqual({ source, set: null });
+    }
+  });
+
+  it('gives up on line breaks, U+FFFD and lone surrogates, and on non-ASCII when ignoring case', () => {
+    expect(jsRegexLiteralSet('a\\nb|c', false)).toBeNull();
+    expect(jsRegexLiteralSet('a|\\r', false)).toBeNull();
+    expect(jsRegexLiteralSet('a|\\x0a', false)).toBeNull();
+    expect(jsRegexLiteralSet('a|\\u000D', false)).toBeNull();
+    expect(jsRegexLiteralSet('a|\uFFFD', false)).toBeNull();
+    expect(jsRegexLiteralSet('a|\\ufffd', false)).toBeNull();
+    expect(jsRegexLiteralSet('a|\\ud83d', false)).toBeNull();
+    expect(jsRegexLiteralSet('a|\uD83D', false)).toBeNull();
+    expect(jsRegexLiteralSet('café|x', true)).toBeNull();
+    expect(jsRegexLiteralSet('caf\\xe9', true)).toBeNull();
+    expect(jsRegexLiteralSet('café|x', false)).toEqual(['café', 'x']);
   });
 });

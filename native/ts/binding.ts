@@ -96,6 +96,7 @@ export interface NativeBinding {
       matchLimit: number,
       requiredLiteral: Uint8Array,
       text: 'bytes' | 'utf-16le' | 'utf-16be',
+      literalSet: readonly Uint8Array[],
     ): NativeRegexSearch;
   };
   LineFilter: {

@@ -120,3 +120,62 @@ export function jsRegexToPcre2(source: string, utf: boolean): Pcre2Source | null
   }
   return { source: out, lineMode };
 }
+
+// Outside a class, these have a meaning of their own in a JavaScript regex (without the u flag).
+const SYNTAX_CHARACTERS = '^$.*+?()[]{}|\\';
+const ASCII_PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { t: '\t', f: '\f', v: '\v' };
+
+/**
+ * The alternatives of a JavaScript regex source (no u flag) that is nothing but literals at the top
+ * level (`upload|retry|timeout`), with escapes of punctuation and `\t`, `\f`, `\v`, `\xHH`, `\uHHHH`
+ * decoded; null for anything else: classes, quantifiers, groups, anchors, `\b`, `.`, other escapes,
+ * an empty alternative, one holding CR or LF (line breaks), U+FFFD (the JavaScript engine finds it
+ * at invalid UTF-8) or a lone surrogate, and, when `caseless`, one that is not all ASCII (only ASCII
+ * folds as JavaScript's `i` flag does, byte for byte). The order is the pattern's: at a position,
+ * the first alternative that matches there wins.
+ */
+export function jsRegexLiteralSet(source: string, caseless: boolean): string[] | null {
+  const alternatives: string[] = [];
+  let current = '';
+  for (let i = 0; i <= source.length;) {
+    const char = source[i];
+    if (char === undefined || char === '|') {
+      if (!isPlainLiteral(current, caseless)) return null;
+      alternatives.push(current);
+      current = '';
+      i++;
+      continue;
+    }
+    if (char !== '\\') {
+      if (SYNTAX_CHARACTERS.includes(char)) return null;
+      current += char;
+      i++;
+      continue;
+    }
+    const next = source[i + 1] ?? '';
+    if (next !== '' && ASCII_PUNCTUATION.includes(next)) {
+      current += next; // an escaped ASCII punctuation character is itself
+      i += 2;
+    } else if (next in SIMPLE_ESCAPES) {
+      current += SIMPLE_ESCAPES[next]!;
+      i += 2;
+    } else if ((next === 'x' || next === 'u') && isHexDigits(source.slice(i + 2, i + hexEnd(next)), hexEnd(next) - 2)) {
+      current += String.fromCharCode(parseInt(source.slice(i + 2, i + hexEnd(next)), 16));
+      i += hexEnd(next);
+    } else {
+      return null;
+    }
+  }
+  return alternatives;
+}
+
+/** Where `\xHH` or `\uHHHH` ends, from its backslash. */
+const hexEnd = (letter: string): number => (letter === 'x' ? 4 : 6);
+
+function isPlainLiteral(literal: string, caseless: boolean): boolean {
+  if (literal.length === 0 || /[\n\r\uFFFD]/.test(literal)) return false;
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(literal)) return false;
+  // eslint-disable-next-line no-control-regex
+  return !caseless || /^[\u0000-\u007f]*$/.test(literal);
+}

@@ -12,6 +12,8 @@ export const REGEX_LIMITS = {
   maxThreads: 64,
   maxChunkBytes: 2 ** 30,
   maxResultsPerRead: 2 ** 24,
+  /** Alternatives in a literal set (RegexPattern.literalSet). */
+  maxLiterals: 4096,
   /** PCRE2's match limit for one call (a block of lines, or one line), unless told otherwise. */
   defaultMatchLimit: 2_000_000,
 } as const;
@@ -35,6 +37,12 @@ export interface RegexPattern {
    * offsets and lengths are the file's bytes either way.
    */
   readonly text?: 'bytes' | 'utf-16le' | 'utf-16be';
+  /**
+   * The pattern's alternatives when it is nothing but literals (the caller's promise; see
+   * jsRegexLiteralSet): the addon then finds them itself, leftmost and the first alternative in
+   * order, without PCRE2. None empty or holding CR or LF; all ASCII when `caseless`.
+   */
+  readonly literalSet?: readonly Uint8Array[];
 }
 
 export interface RegexSearchOptions extends SearchOptions {
@@ -102,6 +110,7 @@ export function createRegexSearch(
       throw invalid(`pattern.${name} must be a boolean, got ${describe(value)}`, file.path);
     }
   }
+  if (pattern.literalSet !== undefined) requireLiteralSet(pattern.literalSet, pattern.caseless ?? false, file.path);
   const { threads, chunkBytes, matchLimit } = options;
   requireOptionalInteger('threads', threads, 1, REGEX_LIMITS.maxThreads, file.path);
   requireOptionalInteger('chunkBytes', chunkBytes, 1, REGEX_LIMITS.maxChunkBytes, file.path);
@@ -120,10 +129,30 @@ export function createRegexSearch(
         matchLimit ?? 0,
         pattern.requiredLiteral ?? new Uint8Array(0),
         pattern.text ?? 'bytes',
+        pattern.literalSet ?? [],
       ),
     file.path,
   );
   return new RegexSearchHandle(file.path, handle);
+}
+
+function requireLiteralSet(literals: unknown, caseless: boolean, path: string): void {
+  if (!Array.isArray(literals)) throw invalid(`pattern.literalSet must be an Array, got ${describe(literals)}`, path);
+  if (literals.length === 0 || literals.length > REGEX_LIMITS.maxLiterals) {
+    throw invalid(
+      `pattern.literalSet must hold 1 to ${REGEX_LIMITS.maxLiterals} literals, got ${literals.length}`,
+      path,
+    );
+  }
+  literals.forEach((literal: unknown, i) => {
+    const name = `pattern.literalSet[${i}]`;
+    requireBytes(name, literal, path);
+    if (literal.length === 0) throw invalid(`${name} must not be empty`, path);
+    if (literal.includes(0x0a) || literal.includes(0x0d)) throw invalid(`${name} must not hold CR or LF`, path);
+    if (caseless && literal.some((byte) => byte >= 0x80)) {
+      throw invalid(`${name} must be ASCII when the pattern ignores case`, path);
+    }
+  });
 }
 
 class RegexSearchHandle implements RegexSearch {

@@ -361,6 +361,8 @@ bool CompiledPattern::MatchesAt(const uint8_t* base, uint64_t size, uint64_t pos
 
 void SetScanKernelForTest(ScanKernel kernel) { g_kernel.store(kernel); }
 
+ScanKernel ScanKernelForTest() { return g_kernel.load(std::memory_order_relaxed); }
+
 size_t CompiledPattern::Find(const uint8_t* base, uint64_t size, uint64_t from, uint64_t limit,
                              uint64_t* out, size_t capacity, uint64_t* resume) const {
   *resume = std::max(from, limit);

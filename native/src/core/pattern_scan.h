@@ -36,6 +36,8 @@ enum class ScanKernel { kAuto, kSse2, kScalar };
 // Test support: forces a kernel for every later Find in this process, so tests cover the loops
 // this CPU would not pick. A kernel this build lacks falls back to the next one down.
 void SetScanKernelForTest(ScanKernel kernel);
+// The kernel tests forced (kAuto unless they did); LiteralSet follows it too.
+ScanKernel ScanKernelForTest();
 
 class CompiledPattern {
  public:

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/fault_guard.h"
+#include "core/literal_set.h"
 #include "core/newline_scan.h"
 #include "core/scan_workers.h"
 
@@ -166,7 +167,8 @@ struct RegexSearch::Compiled {
   bool utf = true;
   bool line_mode = false;
   bool jit = false;
-  std::string literal;  // RegexSpec::required_literal
+  std::string literal;                      // RegexSpec::required_literal
+  std::unique_ptr<LiteralSet> literal_set;  // RegexSpec::literal_set, when given
   ~Compiled() { pcre2_code_free(code); }
 };
 
@@ -197,8 +199,9 @@ struct ScanState {
   const uint8_t* literal = nullptr;
   size_t literal_length = 0;
   bool prefilter = false;
-  uint64_t candidates = 0;      // lines the literal let through in this chunk
-  uint64_t filtered_bytes = 0;  // bytes those lines and the skips between them covered
+  uint64_t candidates = 0;                  // lines the literal let through in this chunk
+  uint64_t filtered_bytes = 0;              // bytes those lines and the skips between them covered
+  const LiteralSet* literal_set = nullptr;  // scans the chunk instead of PCRE2 when set
 };
 
 // Candidate lines per chunk before the prefilter judges whether it pays, and the bytes per
@@ -427,9 +430,39 @@ Outcome ScanCandidates(ScanState* state) {
   return Outcome::kDone;
 }
 
+// Bytes a literal-set scan covers between reads of the stop flag, and matches it finds per call.
+constexpr uint64_t kLiteralBlockBytes = 256ULL << 10;
+constexpr size_t kLiteralBatch = 256;
+
+// The chunk's matches from state->pos to its end with the literal set. Its literals hold no CR or
+// LF, so a match is inside one line's text and the chunk's end (after a LF) bounds it exactly.
+Outcome ScanLiterals(ScanState* state) {
+  LiteralSet::Match batch[kLiteralBatch];
+  while (state->pos < state->region_end) {
+    if (state->stop->load(std::memory_order_relaxed)) return Outcome::kStopped;
+    const uint64_t block_end = std::min(state->region_end, state->pos + kLiteralBlockBytes);
+    while (state->pos < block_end) {
+      uint64_t next = 0;
+      const size_t found = state->literal_set->FindMany(state->base, state->region_end, state->pos,
+                                                        block_end, batch, kLiteralBatch, &next);
+      for (size_t i = 0; i < found; ++i) {
+        const Outcome recorded = Record(state, batch[i].start, batch[i].start + batch[i].length);
+        if (recorded != Outcome::kDone) {
+          state->pos = batch[i].start;
+          return recorded;
+        }
+      }
+      state->pos = next;
+    }
+  }
+  state->line_start = state->region_end;
+  return Outcome::kDone;
+}
+
 // Scans the chunk's lines from state->pos to its end, a block of lines per PCRE2 call.
 Outcome ScanChunk(ScanState* state) {
   const uint8_t* base = state->base;
+  if (state->literal_set != nullptr) return ScanLiterals(state);
   if (state->prefilter) {
     const Outcome outcome = ScanCandidates(state);
     if (outcome != Outcome::kDone || state->prefilter) return outcome;
@@ -504,6 +537,10 @@ Status RegexSearch::CompilePattern(const RegexSpec& spec, std::unique_ptr<Compil
   compiled->text = spec.text;
   compiled->line_mode = spec.line_mode;
   compiled->literal = spec.required_literal;
+  if (!spec.literal_set.empty()) {
+    Status set_ok = LiteralSet::Create(spec.literal_set, spec.caseless, &compiled->literal_set);
+    if (!set_ok.ok()) return set_ok;
+  }
   *out = std::move(compiled);
   return Status::Ok();
 }
@@ -651,6 +688,7 @@ void RegexSearch::WorkerMain() {
     state.literal = reinterpret_cast<const uint8_t*>(compiled_->literal.data());
     state.literal_length = compiled_->literal.size();
     state.prefilter = !compiled_->literal.empty();
+    state.literal_set = compiled_->literal_set.get();
     const uint64_t size = file->size();
     const RegexSpec::Text text = compiled_->text;
     const TextEncoding utf16 =

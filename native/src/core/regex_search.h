@@ -56,6 +56,10 @@ struct RegexSpec {
   // them are matched, found with memmem. Where they are on most lines the chunk goes back to
   // matching blocks of lines.
   std::string required_literal;
+  // Empty, or the pattern's alternatives when it is nothing but literals (the caller's promise):
+  // chunks are then scanned by LiteralSet (leftmost, first alternative in order), not by PCRE2,
+  // which still compiles the pattern. None empty or holding CR or LF; ASCII only when caseless.
+  std::vector<std::string> literal_set;
 };
 
 struct RegexSearchOptions {

@@ -115,4 +115,26 @@ Napi::Uint8Array RequireUint8Array(const Napi::CallbackInfo& info, size_t index,
   return value.As<Napi::Uint8Array>();
 }
 
+std::vector<std::string> RequireByteStrings(const Napi::CallbackInfo& info, size_t index,
+                                            const char* name) {
+  const Napi::Value value = info[index];
+  if (!value.IsArray()) {
+    ThrowInvalidArgument(info.Env(),
+                         std::string(name) + " must be an Array, got " + Describe(value));
+  }
+  const Napi::Array array = value.As<Napi::Array>();
+  std::vector<std::string> out;
+  out.reserve(array.Length());
+  for (uint32_t i = 0; i < array.Length(); ++i) {
+    const Napi::Value item = array.Get(i);
+    if (!item.IsTypedArray() || item.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+      ThrowInvalidArgument(info.Env(), std::string(name) + "[" + std::to_string(i) +
+                                           "] must be a Uint8Array, got " + Describe(item));
+    }
+    const Napi::Uint8Array bytes = item.As<Napi::Uint8Array>();
+    out.emplace_back(reinterpret_cast<const char*>(bytes.Data()), bytes.ByteLength());
+  }
+  return out;
+}
+
 }  // namespace hexlog::napi

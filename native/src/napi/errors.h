@@ -30,6 +30,9 @@ std::vector<uint64_t> RequireOffsetArray(const Napi::CallbackInfo& info, size_t 
                                          const char* name);
 // A Uint8Array (a Buffer is one); its bytes belong to JS.
 Napi::Uint8Array RequireUint8Array(const Napi::CallbackInfo& info, size_t index, const char* name);
+// An Array of Uint8Arrays, each one's bytes copied out.
+std::vector<std::string> RequireByteStrings(const Napi::CallbackInfo& info, size_t index,
+                                            const char* name);
 
 }  // namespace hexlog::napi
 

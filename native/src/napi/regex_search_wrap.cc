@@ -51,6 +51,7 @@ RegexSearchWrap::RegexSearchWrap(const Napi::CallbackInfo& info)
   if (spec.text != core::RegexSpec::Text::kBytes && !spec.utf) {
     ThrowInvalidArgument(env, "a UTF-16 file is matched as UTF-8: utf must be true");
   }
+  spec.literal_set = RequireByteStrings(info, 10, "literalSet");
   path_ = mapping->path();
   uint64_t error_offset = 0;
   const core::Status status =
@@ -66,8 +67,8 @@ RegexSearchWrap::RegexSearchWrap(const Napi::CallbackInfo& info)
 
 Napi::Value RegexSearchWrap::Create(const Napi::CallbackInfo& info) {
   AddonData* data = info.Env().GetInstanceData<AddonData>();
-  return data->regex_search_constructor.New(
-      {info[0], info[1], info[2], info[3], info[4], info[5], info[6], info[7], info[8], info[9]});
+  return data->regex_search_constructor.New({info[0], info[1], info[2], info[3], info[4], info[5],
+                                             info[6], info[7], info[8], info[9], info[10]});
 }
 
 Napi::Value RegexSearchWrap::Progress(const Napi::CallbackInfo& info) {

@@ -199,6 +199,8 @@ describe.skipIf(!pcre2Enabled())('PCRE2 against the JavaScript engine', () => {
         ['\\w+$', true],
         ['^.', true],
         ['ERROR|€+', true],
+        ['ERROR|é|ab|€', true],
+        ['error|ab', false],
         ['[^a]\\b', true],
         ['.', true],
         ['ERR(?=OR)', true],
@@ -219,6 +221,26 @@ describe.skipIf(!pcre2Enabled())('PCRE2 against the JavaScript engine', () => {
       const { native, js } = await bothEngines(info, regex(pattern, false));
       expect(native.status.engine).toBe('pcre2');
       expect(native.matches, pattern).toEqual(js.matches);
+    }
+  });
+
+  it('finds the same matches as JavaScript for alternations of literals, in UTF-8 and Latin-1', async () => {
+    const text = 'abc ab\r\nABC café Upload=1 upload\nx.y-z [a] CAFÉ\r\n';
+    for (const encoding of ['utf-8', 'latin1'] as const) {
+      const bytes = encodeText(text, encoding);
+      if (!bytes.ok) throw new Error('cannot encode');
+      const info = await open(bytes.value, encoding);
+      for (const [pattern, matchCase] of [
+        ['ab|abc', true],
+        ['abc|ab', true],
+        ['abc|ab', false],
+        ['café|upload|\\[a\\]|x\\.y\\-z', true],
+        ['UPLOAD|c', false],
+      ] as const) {
+        const { native, js } = await bothEngines(info, regex(pattern, matchCase));
+        expect(native.status.engine).toBe(nativeEngine);
+        expect({ encoding, pattern, matches: native.matches }).toEqual({ encoding, pattern, matches: js.matches });
+      }
     }
   });
 

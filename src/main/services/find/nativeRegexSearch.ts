@@ -5,6 +5,7 @@ import {
   checkRegex,
   createRegexSearch,
   isNativeError,
+  jsRegexLiteralSet,
   jsRegexToPcre2,
   pcre2Version,
   type MappedFile,
@@ -66,14 +67,28 @@ export function pcre2PatternOf(plan: RegexPlan, encoding: TextEncodingName): Reg
     plan.literal === null || (caseless && plan.literal.toLowerCase() !== plan.literal.toUpperCase())
       ? null
       : encodeText(plan.literal, patternEncoding);
+  const literalSet = encodeLiteralSet(jsRegexLiteralSet(plan.source, caseless), patternEncoding);
   return {
     bytes: bytes.value,
     utf,
     caseless,
     lineMode: pcre2.lineMode,
     ...(literal?.ok === true ? { requiredLiteral: literal.value } : {}),
+    ...(literalSet === null ? {} : { literalSet }),
     ...(utf16 ? { text: encoding } : {}),
   };
+}
+
+/** A literal set's alternatives in the file's encoding, or null when one cannot be written there. */
+function encodeLiteralSet(alternatives: string[] | null, encoding: TextEncodingName): Uint8Array[] | null {
+  if (alternatives === null) return null;
+  const encoded: Uint8Array[] = [];
+  for (const alternative of alternatives) {
+    const bytes = encodeText(alternative, encoding);
+    if (!bytes.ok) return null;
+    encoded.push(bytes.value);
+  }
+  return encoded;
 }
 
 /** Something to Atomics.wait on for a millisecond (a short pause without a busy loop). */
