@@ -256,7 +256,7 @@ Status LineFilter::Create(std::shared_ptr<const FileMapping> file,
       new LineFilter(std::move(file), std::move(compiled), threads, chunk_bytes, match_limit));
   {
     std::lock_guard<std::mutex> lock(filter->mutex_);
-    filter->AddChunksLocked(0, filter->size_);
+    filter->AddChunksLocked(0, filter->size_, filter->chunk_bytes_, kMaxChunks);
     if (filter->chunks_.empty()) filter->FinishLocked();
     filter->StartWorkersLocked();
     if (!filter->error_.ok()) return filter->error_;
@@ -267,29 +267,14 @@ Status LineFilter::Create(std::shared_ptr<const FileMapping> file,
 
 LineFilter::LineFilter(std::shared_ptr<const FileMapping> file, std::shared_ptr<const Rules> rules,
                        unsigned threads, uint64_t chunk_bytes, uint64_t match_limit)
-    : rules_(std::move(rules)),
-      thread_count_(threads),
+    : ChunkedScan(std::move(file), threads, "the line filter of "),
+      rules_(std::move(rules)),
       chunk_bytes_(chunk_bytes),
-      match_limit_(match_limit),
-      path_(file->path()),
-      file_(std::move(file)) {
-  size_ = file_->size();
-}
+      match_limit_(match_limit) {}
 
 LineFilter::~LineFilter() { Dispose(); }
 
 int LineFilter::LiveWorkerThreadsForTest() { return g_live_workers.load(); }
-
-void LineFilter::AddChunksLocked(uint64_t from, uint64_t to) {
-  const uint64_t span = to - from;
-  const uint64_t chunk_bytes = std::max(chunk_bytes_, (span + kMaxChunks - 1) / kMaxChunks);
-  for (uint64_t start = from; start < to; start += chunk_bytes) {
-    Chunk chunk;
-    chunk.start = start;  // nominal until the worker finds the first line start
-    chunk.end = std::min(to, start + chunk_bytes);
-    chunks_.push_back(std::move(chunk));
-  }
-}
 
 void LineFilter::WorkerMain() {
   const Rules& rules = *rules_;
@@ -405,56 +390,18 @@ void LineFilter::AdvancePrefixLocked() {
   if (prefix_ == chunks_.size() && !done_ && !stop_.load()) FinishLocked();
 }
 
-void LineFilter::FinishLocked() {
-  const Status status = file_->CheckFileCovers(size_);
-  if (!status.ok()) {
-    error_ = status;
-    stop_.store(true);
-    return;
-  }
-  done_ = true;
-}
-
 void LineFilter::StartWorkersLocked() {
-  const size_t wanted = std::min<size_t>(chunks_.size() - next_job_, thread_count_);
-  for (size_t i = 0; i < wanted; ++i) {
-    running_.fetch_add(1);
-    const Status started = scan::StartCountedWorker(&g_live_workers, &threads_, "filter", path_,
-                                                    [this] { WorkerMain(); });
-    if (!started.ok()) {
-      running_.fetch_sub(1);
-      if (i == 0) {
-        error_ = started;
-        stop_.store(true);
-      }
-      break;
-    }
-  }
-}
-
-Status LineFilter::CheckUsableLocked() const {
-  if (!disposed_) return Status::Ok();
-  return Status::Fail(codes::kClosed, "ECLOSED: the line filter of " + path_ + " is disposed");
-}
-
-uint64_t LineFilter::KnownEndLocked() const {
-  if (prefix_ >= chunks_.size()) return size_;
-  return prefix_ == 0 ? 0 : chunks_[prefix_ - 1].end;
+  ChunkedScan::StartWorkersLocked(&g_live_workers, "filter", [this] { WorkerMain(); });
 }
 
 Status LineFilter::Progress(LineFilterProgress* progress) const {
   std::lock_guard<std::mutex> lock(mutex_);
   Status status = CheckUsableLocked();
   if (!status.ok()) return status;
-  progress->bytes_scanned = done_ ? size_ : KnownEndLocked();
-  progress->total_bytes = size_;
+  FillProgressLocked(progress);
   progress->lines_scanned = prefix_lines_;
   progress->kept_known = prefix_kept_;
   progress->result_bytes = result_bytes_;
-  progress->done = done_;
-  progress->cancelled = cancelled_;
-  progress->error = error_;
-  progress->workers_running = running_.load();
   return Status::Ok();
 }
 
@@ -607,39 +554,10 @@ Status LineFilter::Extend(std::shared_ptr<const FileMapping> grown) {
   }
   file_ = std::move(grown);
   size_ = file_->size();
-  AddChunksLocked(from, size_);
+  AddChunksLocked(from, size_, chunk_bytes_, kMaxChunks);
   done_ = false;
   StartWorkersLocked();
   return error_;
-}
-
-Status LineFilter::Cancel() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  Status status = CheckUsableLocked();
-  if (!status.ok() || done_) return status;
-  cancelled_ = true;
-  stop_.store(true);
-  return Status::Ok();
-}
-
-void LineFilter::Dispose() {
-  std::vector<std::thread> threads;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (disposed_) return;
-    disposed_ = true;
-    if (!done_) cancelled_ = true;
-    stop_.store(true);
-    threads.swap(threads_);
-  }
-  for (std::thread& thread : threads) thread.join();
-  std::shared_ptr<const FileMapping> file;
-  std::vector<Chunk> chunks;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    file.swap(file_);
-    chunks.swap(chunks_);
-  }
 }
 
 }  // namespace hexlog::core

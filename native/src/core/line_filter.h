@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/chunked_scan.h"
 #include "core/line_rule.h"
 #include "core/mapped_file.h"
 #include "core/pattern_scan.h"
@@ -56,7 +57,19 @@ struct LineFilterProgress {
   unsigned workers_running = 0;
 };
 
-class LineFilter {
+struct LineFilterChunk {
+  uint64_t start = 0;  // lines starting in [start, end) (nominal until complete)
+  uint64_t end = 0;
+  bool complete = false;
+  uint64_t newlines = 0;  // lines starting in [start, end)
+  uint64_t lines_before = 0;
+  uint64_t kept_before = 0;
+  // Pairs (line - first line of the chunk, offset - start), at exact capacity.
+  std::vector<uint32_t> kept;
+  size_t count() const { return kept.size() / 2; }
+};
+
+class LineFilter : public scan::ChunkedScan<LineFilterChunk> {
  public:
   static constexpr uint64_t kDefaultChunkBytes = 4ULL << 20;
   static constexpr uint64_t kMaxChunkBytes = 1ULL << 30;
@@ -85,59 +98,28 @@ class LineFilter {
   // Goes on over a grown mapping of the same file (the caller's promise; checked: it is not
   // smaller). EBUSY until the filter is done; EINVAL for a smaller mapping.
   Status Extend(std::shared_ptr<const FileMapping> grown);
-  Status Cancel();
-  void Dispose();
+  // Cancel and Dispose: ChunkedScan's.
 
   static int LiveWorkerThreadsForTest();
 
  private:
-  struct Chunk {
-    uint64_t start = 0;  // lines starting in [start, end) (nominal until complete)
-    uint64_t end = 0;
-    bool complete = false;
-    uint64_t newlines = 0;  // in [start, end)
-    uint64_t lines_before = 0;
-    uint64_t kept_before = 0;
-    // Pairs (line - first line of the chunk, offset - start), at exact capacity.
-    std::vector<uint32_t> kept;
-    size_t count() const { return kept.size() / 2; }
-  };
+  using Chunk = LineFilterChunk;
   struct Rules;
 
   LineFilter(std::shared_ptr<const FileMapping> file, std::shared_ptr<const Rules> rules,
              unsigned threads, uint64_t chunk_bytes, uint64_t match_limit);
 
   void WorkerMain();
-  void AddChunksLocked(uint64_t from, uint64_t to);
   void AdvancePrefixLocked();
-  void FinishLocked();
   void StartWorkersLocked();
-  Status CheckUsableLocked() const;
-  uint64_t KnownEndLocked() const;
-  uint64_t LinesInPrefixLocked() const;
 
   std::shared_ptr<const Rules> rules_;
-  const unsigned thread_count_;
   const uint64_t chunk_bytes_;
   const uint64_t match_limit_;
-  const std::string path_;
 
-  mutable std::mutex mutex_;
-  std::shared_ptr<const FileMapping> file_;
-  uint64_t size_;
-  std::vector<Chunk> chunks_;
-  size_t next_job_ = 0;
-  size_t prefix_ = 0;
   uint64_t prefix_lines_ = 0;
   uint64_t prefix_kept_ = 0;
   uint64_t result_bytes_ = 0;
-  bool done_ = false;
-  bool cancelled_ = false;
-  bool disposed_ = false;
-  Status error_;
-  std::atomic<bool> stop_{false};
-  std::atomic<unsigned> running_{0};
-  std::vector<std::thread> threads_;
 };
 
 }  // namespace hexlog::core

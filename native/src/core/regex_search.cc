@@ -576,18 +576,13 @@ Status RegexSearch::Create(std::shared_ptr<const FileMapping> file, const RegexS
   std::unique_ptr<RegexSearch> search(
       new RegexSearch(std::move(file), std::move(compiled), threads, chunk_bytes, match_limit));
   {
-    std::lock_guard<std::mutex> lock(search->mutex_);
-    const uint64_t size = search->size_;
-    search->chunks_.reserve(static_cast<size_t>((size + chunk_bytes - 1) / chunk_bytes));
-    for (uint64_t start = 0; start < size; start += chunk_bytes) {
-      Chunk chunk;
-      chunk.start = start;  // nominal until the worker finds the first line start
-      chunk.end = std::min(size, start + chunk_bytes);
-      search->chunks_.push_back(std::move(chunk));
-    }
-    if (search->chunks_.empty()) search->FinishLocked();
-    search->StartWorkersLocked();
-    if (!search->error_.ok()) return search->error_;
+    RegexSearch* self = search.get();
+    std::lock_guard<std::mutex> lock(self->mutex_);
+    self->chunks_.reserve(static_cast<size_t>((self->size_ + chunk_bytes - 1) / chunk_bytes));
+    self->AddChunksLocked(0, self->size_, chunk_bytes, kMaxChunks);
+    if (self->chunks_.empty()) self->FinishLocked();
+    self->StartWorkersLocked(&g_live_workers, "search", [self] { self->WorkerMain(); });
+    if (!self->error_.ok()) return self->error_;
   }
   *out = std::move(search);
   return Status::Ok();
@@ -1056,13 +1051,10 @@ std::string RegexSearch::ErrorMessage(int code) { return "PCRE2 error " + std::t
 RegexSearch::RegexSearch(std::shared_ptr<const FileMapping> file,
                          std::unique_ptr<Compiled> compiled, unsigned threads, uint64_t chunk_bytes,
                          uint64_t match_limit)
-    : compiled_(std::move(compiled)),
-      thread_count_(threads),
+    : ChunkedScan(std::move(file), threads, "the search in "),
+      compiled_(std::move(compiled)),
       chunk_bytes_(chunk_bytes),
-      match_limit_(match_limit),
-      path_(file->path()),
-      size_(file->size()),
-      file_(std::move(file)) {}
+      match_limit_(match_limit) {}
 
 RegexSearch::~RegexSearch() { Dispose(); }
 
@@ -1078,56 +1070,13 @@ void RegexSearch::AdvancePrefixLocked() {
   if (prefix_ == chunks_.size() && !done_ && !stop_.load()) FinishLocked();
 }
 
-void RegexSearch::FinishLocked() {
-  const Status status = file_->CheckFileCovers(size_);
-  if (!status.ok()) {
-    error_ = status;
-    stop_.store(true);
-    return;
-  }
-  done_ = true;
-}
-
-void RegexSearch::StartWorkersLocked() {
-  const size_t wanted = std::min<size_t>(chunks_.size(), thread_count_);
-  for (size_t i = 0; i < wanted; ++i) {
-    running_.fetch_add(1);
-    const Status started = scan::StartCountedWorker(&g_live_workers, &threads_, "search", path_,
-                                                    [this] { WorkerMain(); });
-    if (!started.ok()) {
-      running_.fetch_sub(1);
-      if (threads_.empty()) {
-        error_ = started;
-        stop_.store(true);
-      }
-      break;
-    }
-  }
-}
-
-Status RegexSearch::CheckUsableLocked() const {
-  if (!disposed_) return Status::Ok();
-  return Status::Fail(codes::kClosed, "ECLOSED: the search in " + path_ + " is disposed");
-}
-
-uint64_t RegexSearch::KnownEndLocked() const {
-  if (prefix_ >= chunks_.size()) return size_;
-  // An incomplete chunk's start is nominal; the prefix ends at the last complete chunk's end.
-  return prefix_ == 0 ? 0 : chunks_[prefix_ - 1].end;
-}
-
 Status RegexSearch::Progress(RegexSearchProgress* progress) const {
   std::lock_guard<std::mutex> lock(mutex_);
   Status status = CheckUsableLocked();
   if (!status.ok()) return status;
-  progress->bytes_scanned = done_ ? size_ : KnownEndLocked();
-  progress->total_bytes = size_;
+  FillProgressLocked(progress);
   progress->matches_known = prefix_matches_;
   progress->result_bytes = result_bytes_;
-  progress->done = done_;
-  progress->cancelled = cancelled_;
-  progress->error = error_;
-  progress->workers_running = running_.load();
   return Status::Ok();
 }
 
@@ -1192,35 +1141,6 @@ Status RegexSearch::IndexAtOrAfter(uint64_t offset, uint64_t* index) const {
   }
   *index = chunk->matches_before + low;
   return Status::Ok();
-}
-
-Status RegexSearch::Cancel() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  Status status = CheckUsableLocked();
-  if (!status.ok() || done_) return status;
-  cancelled_ = true;
-  stop_.store(true);
-  return Status::Ok();
-}
-
-void RegexSearch::Dispose() {
-  std::vector<std::thread> threads;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (disposed_) return;
-    disposed_ = true;
-    if (!done_) cancelled_ = true;
-    stop_.store(true);
-    threads.swap(threads_);
-  }
-  for (std::thread& thread : threads) thread.join();
-  std::shared_ptr<const FileMapping> file;
-  std::vector<Chunk> chunks;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    file.swap(file_);
-    chunks.swap(chunks_);
-  }
 }
 
 }  // namespace hexlog::core

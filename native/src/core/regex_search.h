@@ -32,6 +32,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/chunked_scan.h"
 #include "core/line_rule.h"
 #include "core/mapped_file.h"
 #include "core/status.h"
@@ -84,7 +85,17 @@ struct RegexSearchProgress {
   unsigned workers_running = 0;
 };
 
-class RegexSearch {
+struct RegexChunk {
+  uint64_t start = 0;  // the chunk's lines start in [start, end)
+  uint64_t end = 0;
+  bool complete = false;
+  uint64_t matches_before = 0;
+  // Pairs (offset from start, length), at exact capacity: 8 bytes per match.
+  std::vector<uint32_t> matches;
+  size_t count() const { return matches.size() / 2; }
+};
+
+class RegexSearch : public scan::ChunkedScan<RegexChunk> {
  public:
   static constexpr uint64_t kDefaultChunkBytes = 4ULL << 20;
   static constexpr uint64_t kMaxChunkBytes = 1ULL << 30;
@@ -122,8 +133,7 @@ class RegexSearch {
   Status Results(uint64_t first_index, uint64_t count, std::vector<uint64_t>* offsets,
                  std::vector<uint64_t>* lengths) const;
   Status IndexAtOrAfter(uint64_t offset, uint64_t* index) const;
-  Status Cancel();
-  void Dispose();
+  // Cancel and Dispose: ChunkedScan's.
 
   // Whether the pattern runs with the JIT (false: PCRE2's interpreter).
   bool jit() const;
@@ -131,15 +141,7 @@ class RegexSearch {
   static int LiveWorkerThreadsForTest();
 
   struct Compiled;  // the PCRE2 code, opaque here
-  struct Chunk {
-    uint64_t start = 0;  // the chunk's lines start in [start, end)
-    uint64_t end = 0;
-    bool complete = false;
-    uint64_t matches_before = 0;
-    // Pairs (offset from start, length), at exact capacity: 8 bytes per match.
-    std::vector<uint32_t> matches;
-    size_t count() const { return matches.size() / 2; }
-  };
+  using Chunk = RegexChunk;
 
  private:
   RegexSearch(std::shared_ptr<const FileMapping> file, std::unique_ptr<Compiled> compiled,
@@ -149,32 +151,13 @@ class RegexSearch {
                                uint64_t* error_offset);
   void WorkerMain();
   void AdvancePrefixLocked();
-  void FinishLocked();
-  void StartWorkersLocked();
-  Status CheckUsableLocked() const;
-  uint64_t KnownEndLocked() const;
 
   std::unique_ptr<Compiled> compiled_;
-  const unsigned thread_count_;
   const uint64_t chunk_bytes_;
   const uint64_t match_limit_;
-  const std::string path_;
-  const uint64_t size_;
 
-  mutable std::mutex mutex_;
-  std::shared_ptr<const FileMapping> file_;
-  std::vector<Chunk> chunks_;
-  size_t next_job_ = 0;
-  size_t prefix_ = 0;
   uint64_t prefix_matches_ = 0;
   uint64_t result_bytes_ = 0;
-  bool done_ = false;
-  bool cancelled_ = false;
-  bool disposed_ = false;
-  Status error_;
-  std::atomic<bool> stop_{false};
-  std::atomic<unsigned> running_{0};
-  std::vector<std::thread> threads_;
 };
 
 }  // namespace hexlog::core
