@@ -123,6 +123,31 @@ class ChunkedScan {
     }
   }
 
+  // The entries [first, first + count) that the prefix's chunks hold (chunk.count() each, the
+  // chunks before it before(chunk), `known` in all), each given to emit(chunk, index in chunk) in
+  // order. ERANGE for a count above max_per_read.
+  template <typename Before, typename Emit>
+  Status ForEachInPrefixLocked(uint64_t first, uint64_t count, uint64_t known,
+                               uint64_t max_per_read, Before before, Emit emit) const {
+    if (count > max_per_read) {
+      return Status::Fail(codes::kRange, "ERANGE: results count " + std::to_string(count) +
+                                             " is above the limit of " +
+                                             std::to_string(max_per_read) + " a call");
+    }
+    if (first >= known || count == 0) return Status::Ok();
+    const uint64_t wanted = std::min(count, known - first);
+    auto chunk = std::partition_point(
+        chunks_.begin(), chunks_.begin() + static_cast<std::ptrdiff_t>(prefix_),
+        [&](const Chunk& c) { return before(c) + c.count() <= first; });
+    uint64_t in_chunk = first - before(*chunk);
+    for (uint64_t given = 0; given < wanted; ++chunk, in_chunk = 0) {
+      const uint64_t take = std::min<uint64_t>(wanted - given, chunk->count() - in_chunk);
+      for (uint64_t i = 0; i < take; ++i) emit(*chunk, in_chunk + i);
+      given += take;
+    }
+    return Status::Ok();
+  }
+
   // What every progress report has: scanned bytes, done, cancelled, error, workers running.
   template <typename Progress>
   void FillProgressLocked(Progress* progress) const {

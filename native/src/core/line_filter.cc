@@ -412,30 +412,16 @@ Status LineFilter::Results(uint64_t first, uint64_t count, std::vector<uint64_t>
   std::lock_guard<std::mutex> lock(mutex_);
   Status status = CheckUsableLocked();
   if (!status.ok()) return status;
-  if (count > kMaxResultsPerRead) {
-    return Status::Fail(codes::kRange, "ERANGE: results count " + std::to_string(count) +
-                                           " is above the limit of " +
-                                           std::to_string(kMaxResultsPerRead) + " a call");
+  if (first < prefix_kept_ && count <= kMaxResultsPerRead) {
+    lines->reserve(static_cast<size_t>(std::min(count, prefix_kept_ - first)));
+    offsets->reserve(lines->capacity());
   }
-  if (first >= prefix_kept_ || count == 0) return Status::Ok();
-  const uint64_t wanted = std::min(count, prefix_kept_ - first);
-  lines->reserve(static_cast<size_t>(wanted));
-  offsets->reserve(static_cast<size_t>(wanted));
-  auto chunk =
-      std::partition_point(chunks_.begin(), chunks_.begin() + static_cast<std::ptrdiff_t>(prefix_),
-                           [first](const Chunk& c) { return c.kept_before + c.count() <= first; });
-  uint64_t in_chunk = first - chunk->kept_before;
-  while (lines->size() < wanted) {
-    const uint64_t take = std::min<uint64_t>(wanted - lines->size(), chunk->count() - in_chunk);
-    const uint32_t* pairs = chunk->kept.data() + 2 * in_chunk;
-    for (uint64_t i = 0; i < take; ++i) {
-      lines->push_back(chunk->lines_before + pairs[2 * i]);
-      offsets->push_back(chunk->start + pairs[2 * i + 1]);
-    }
-    ++chunk;
-    in_chunk = 0;
-  }
-  return Status::Ok();
+  return ForEachInPrefixLocked(
+      first, count, prefix_kept_, kMaxResultsPerRead, [](const Chunk& c) { return c.kept_before; },
+      [&](const Chunk& chunk, uint64_t i) {
+        lines->push_back(chunk.lines_before + chunk.kept[2 * i]);
+        offsets->push_back(chunk.start + chunk.kept[2 * i + 1]);
+      });
 }
 
 Status LineFilter::IndexOfLine(uint64_t line, uint64_t* index) const {

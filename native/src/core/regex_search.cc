@@ -1087,30 +1087,17 @@ Status RegexSearch::Results(uint64_t first_index, uint64_t count, std::vector<ui
   std::lock_guard<std::mutex> lock(mutex_);
   Status status = CheckUsableLocked();
   if (!status.ok()) return status;
-  if (count > kMaxResultsPerRead) {
-    return Status::Fail(codes::kRange, "ERANGE: results count " + std::to_string(count) +
-                                           " is above the limit of " +
-                                           std::to_string(kMaxResultsPerRead) + " a call");
+  if (first_index < prefix_matches_ && count <= kMaxResultsPerRead) {
+    offsets->reserve(static_cast<size_t>(std::min(count, prefix_matches_ - first_index)));
+    lengths->reserve(offsets->capacity());
   }
-  if (first_index >= prefix_matches_ || count == 0) return Status::Ok();
-  const uint64_t wanted = std::min(count, prefix_matches_ - first_index);
-  offsets->reserve(static_cast<size_t>(wanted));
-  lengths->reserve(static_cast<size_t>(wanted));
-  auto chunk = std::partition_point(
-      chunks_.begin(), chunks_.begin() + static_cast<std::ptrdiff_t>(prefix_),
-      [first_index](const Chunk& c) { return c.matches_before + c.count() <= first_index; });
-  uint64_t in_chunk = first_index - chunk->matches_before;
-  while (offsets->size() < wanted) {
-    const uint64_t take = std::min<uint64_t>(wanted - offsets->size(), chunk->count() - in_chunk);
-    const uint32_t* pairs = chunk->matches.data() + 2 * in_chunk;
-    for (uint64_t i = 0; i < take; ++i) {
-      offsets->push_back(chunk->start + pairs[2 * i]);
-      lengths->push_back(pairs[2 * i + 1]);
-    }
-    ++chunk;
-    in_chunk = 0;
-  }
-  return Status::Ok();
+  return ForEachInPrefixLocked(
+      first_index, count, prefix_matches_, kMaxResultsPerRead,
+      [](const Chunk& c) { return c.matches_before; },
+      [&](const Chunk& chunk, uint64_t i) {
+        offsets->push_back(chunk.start + chunk.matches[2 * i]);
+        lengths->push_back(chunk.matches[2 * i + 1]);
+      });
 }
 
 Status RegexSearch::IndexAtOrAfter(uint64_t offset, uint64_t* index) const {
