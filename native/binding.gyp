@@ -4,6 +4,7 @@
       "target_name": "hexlog_native",
       "sources": [
         "src/core/byte_search.cc",
+        "src/core/class_run.cc",
         "src/core/line_filter.cc",
         "src/core/line_index.cc",
         "src/core/literal_set.cc",

@@ -34,7 +34,7 @@ export {
   type RegexSearch,
   type RegexSearchOptions,
 } from './ts/regex';
-export { jsRegexLiteralSet, jsRegexToPcre2, type Pcre2Source } from './ts/jsRegex';
+export { type ClassRunSpec, jsRegexClassRun, jsRegexLiteralSet, jsRegexToPcre2, type Pcre2Source } from './ts/jsRegex';
 export {
   createLineFilter,
   LINE_FILTER_LIMITS,

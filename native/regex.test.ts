@@ -5,6 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../src/shared/seededRandom';
 import {
   createRegexSearch,
+  type ClassRunSpec,
+  jsRegexClassRun,
   jsRegexLiteralSet,
   jsRegexToPcre2,
   type MappedFile,
@@ -49,9 +51,10 @@ async function matches(
     utf?: boolean;
     literal?: string;
     literalSet?: readonly string[];
+    classRun?: ClassRunSpec;
   } & RegexSearchOptions = {},
 ): Promise<[number, number][]> {
-  const { caseless = false, utf = true, literal, literalSet, ...searchOptions } = options;
+  const { caseless = false, utf = true, literal, literalSet, classRun, ...searchOptions } = options;
   const pcre2 = jsRegexToPcre2(jsPattern, utf);
   if (pcre2 === null) throw new Error(`${jsPattern} is left to the JavaScript engine`);
   const bytes = utf ? utf8(pcre2.source) : latin1(pcre2.source);
@@ -60,7 +63,7 @@ async function matches(
     literalSet === undefined ? {} : { literalSet: literalSet.map((item) => (utf ? utf8(item) : latin1(item))) };
   const search = start(
     content,
-    { bytes, utf, caseless, lineMode: pcre2.lineMode, ...requiredLiteral, ...set },
+    { bytes, utf, caseless, lineMode: pcre2.lineMode, ...requiredLiteral, ...set, ...(classRun ? { classRun } : {}) },
     searchOptions,
   );
   await settleScan(search, 'regex search');
@@ -154,6 +157,72 @@ describe.skipIf(!hasPcre2)('RegexSearch (PCRE2)', () => {
       const found = await matches(text, source, { ...options, literal: 'req=0000' });
       expect({ source, found }).toEqual({ source, found: expected });
     }
+  });
+
+  describe.each(['auto', 'scalar'] as const)('with a class run (%s kernel)', (kernel) => {
+    beforeAll(() => nativeTesting.setSearchKernel(kernel));
+    afterAll(() => nativeTesting.setSearchKernel('auto'));
+
+    it('finds what a line-by-line JavaScript scan finds for one class under a quantifier', async () => {
+      const random = seededRandom(1212);
+      const pick = <T>(items: readonly T[]): T => items[random.int(items.length)]!;
+      const classes = ['\\d', '\\w', '[a-c]', '[A-Fa-f0-9]', '[\\w.-]', '[x\\]]', '[-a]', '[ \\t]', '[0-9_]'];
+      const quantifiers = ['', '+', '*', '?', '{2}', '{3}', '{1,2}', '{2,}', '{0,3}', '+?', '{2,4}?', '{5}'];
+      for (let round = 0; round < 300; round++) {
+        const utf = round % 3 !== 0;
+        const caseless = round % 4 === 1;
+        const source = pick(classes) + pick(quantifiers);
+        const spec = jsRegexClassRun(source, caseless);
+        expect(spec, source).not.toBeNull();
+        const textLetters = [
+          'a',
+          'b',
+          'c',
+          'C',
+          'f',
+          'x',
+          ']',
+          '-',
+          '.',
+          '_',
+          '1',
+          '22',
+          '333',
+          ' ',
+          '\t',
+          '\n',
+          '\r\n',
+          '\r',
+          'é',
+          'ÿ',
+          utf ? '€' : 'ü',
+        ];
+        let text = '';
+        const length = random.int(random.int(5) === 0 ? 3000 : 300);
+        for (let i = 0; i < length; i++) text += pick(textLetters);
+        const content = utf ? utf8(text) : latin1(text);
+        const inText = naive(text, source, caseless ? 'gi' : 'g');
+        const expected = utf ? utf8Offsets(text, inText) : inText;
+        const options = { chunkBytes: 1 + random.int(random.int(2) === 0 ? 40 : 4000), threads: 1 + random.int(2) };
+        const found = await matches(content, source, { ...options, utf, caseless, classRun: spec! });
+        expect({ source, caseless, text, found }).toEqual({ source, caseless, text, found: expected });
+      }
+    });
+
+    it('finds every run of a dense megabyte, past its blocks, batches and 64-byte steps', async () => {
+      const random = seededRandom(1213);
+      let text = '';
+      while (text.length < 1_100_000) {
+        text += '1234567890'.slice(0, random.int(11)) + ['a', ' ', '\n', 'x'.repeat(random.int(70))][random.int(4)];
+      }
+      for (const source of ['\\d+', '\\d{3}', '[0-9a]{2,5}']) {
+        const spec = jsRegexClassRun(source, false)!;
+        const expected = naive(text, source, 'g');
+        const found = await matches(text, source, { classRun: spec, chunkBytes: 300_000 });
+        expect(found.length).toBe(expected.length);
+        expect(found).toEqual(expected);
+      }
+    });
   });
 
   describe.each(['auto', 'sse2', 'scalar'] as const)('with a literal set (%s kernel)', (kernel) => {
@@ -379,6 +448,42 @@ describe.skipIf(!hasPcre2)('RegexSearch (PCRE2)', () => {
     const page = search.results(39_998, 10);
     expect(Array.from(page.offsets)).toEqual([18 * 19_999 + 2, 18 * 19_999 + 11]);
     expect(search.indexAtOrAfter(18 * 10_000)).toBe(20_000);
+  });
+});
+
+describe('jsRegexClassRun', () => {
+  it('reads one ASCII class and its quantifier as member bytes and bounds', () => {
+    const members = (text: string): Uint8Array => Uint8Array.from(text, (char) => char.charCodeAt(0)).sort();
+    expect(jsRegexClassRun('\\d+', false)).toEqual({ members: members('0123456789'), min: 1, max: 0 });
+    expect(jsRegexClassRun('[0-9]{5}', false)).toEqual({ members: members('0123456789'), min: 5, max: 5 });
+    expect(jsRegexClassRun('[a-c]*', true)).toEqual({ members: members('abcABC'), min: 1, max: 0 });
+    expect(jsRegexClassRun('[\\w.-]{0,3}', false)?.max).toBe(3);
+    expect(jsRegexClassRun('\\w{2,4}?', false)).toMatchObject({ min: 2, max: 2 });
+    expect(jsRegexClassRun('[x]', false)).toEqual({ members: members('x'), min: 1, max: 1 });
+  });
+
+  it('gives up on anything else', () => {
+    for (const source of [
+      '[^a]+',
+      '\\s+',
+      '\\D+',
+      '\\W',
+      '.+',
+      '[a-z]+x',
+      '(\\d)+',
+      '[é]+',
+      '\\d*?',
+      '\\d{0}',
+      '[\\n]+',
+      '[a-\\d]',
+      '[]',
+      'a+',
+      '\\d+|x',
+      '[[a]]',
+      '\\d{3,2}',
+    ]) {
+      expect(jsRegexClassRun(source, false), source).toBeNull();
+    }
   });
 });
 

@@ -97,6 +97,9 @@ export interface NativeBinding {
       requiredLiteral: Uint8Array,
       text: 'bytes' | 'utf-16le' | 'utf-16be',
       literalSet: readonly Uint8Array[],
+      classMembers: Uint8Array,
+      classMin: number,
+      classMax: number,
     ): NativeRegexSearch;
   };
   LineFilter: {

@@ -179,3 +179,122 @@ function isPlainLiteral(literal: string, caseless: boolean): boolean {
   // eslint-disable-next-line no-control-regex
   return !caseless || /^[\u0000-\u007f]*$/.test(literal);
 }
+
+/** One ASCII character class under a quantifier, as the addon's ClassRun scans it. */
+export interface ClassRunSpec {
+  /** The class's member bytes: ASCII, never CR or LF. */
+  readonly members: Uint8Array;
+  /** Bytes a match holds at least (1 or more) and at most (0: no bound). */
+  readonly min: number;
+  readonly max: number;
+}
+
+const DIGITS = '0123456789';
+const WORD = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_';
+
+/**
+ * The class and bounds of a JavaScript regex source (no u flag) that is one positive class of
+ * ASCII characters (`\d`, `\w`, or `[...]` of ASCII characters, ranges, `\d` and `\w`) with an
+ * optional quantifier, or null for anything else. Its matches are the runs of the class cut into
+ * greedy pieces of at most max, each of at least min (empty matches are skipped, so `*` acts as
+ * `+` and `{0,m}` as `{1,m}`; a lazy quantifier takes its minimum). Ignoring case adds the other
+ * case of ASCII letters, as JavaScript folds them without the u flag.
+ */
+export function jsRegexClassRun(source: string, caseless: boolean): ClassRunSpec | null {
+  const atom = classAtom(source);
+  if (atom === null) return null;
+  const bounds = quantifierBounds(source.slice(atom.end));
+  if (bounds === null) return null;
+  const members = new Set(atom.members);
+  if (caseless) {
+    for (const char of atom.members) {
+      members.add(char.toLowerCase());
+      members.add(char.toUpperCase());
+    }
+  }
+  if (members.has('\n') || members.has('\r') || members.size === 0) return null;
+  const bytes = Uint8Array.from(members, (char) => char.charCodeAt(0));
+  if (bytes.some((byte) => byte >= 0x80)) return null;
+  return { members: bytes.sort(), ...bounds };
+}
+
+/** The class at the start of `source`: its member characters and where it ends. */
+function classAtom(source: string): { members: string; end: number } | null {
+  if (source.startsWith('\\d')) return { members: DIGITS, end: 2 };
+  if (source.startsWith('\\w')) return { members: WORD, end: 2 };
+  if (!source.startsWith('[') || source.startsWith('[^')) return null;
+  let members = '';
+  let previous: string | null = null; // the last single character, which a `-` may range from
+  for (let i = 1; i < source.length;) {
+    const char = source[i]!;
+    if (char === ']') return { members, end: i + 1 };
+    let single: string | null = null;
+    if (char === '\\') {
+      const next = source[i + 1] ?? '';
+      if (next === 'd' || next === 'w') {
+        members += next === 'd' ? DIGITS : WORD;
+        previous = null;
+        i += 2;
+        continue;
+      }
+      if (next in SIMPLE_ESCAPES) {
+        single = SIMPLE_ESCAPES[next]!;
+      } else if (next !== '' && ASCII_PUNCTUATION.includes(next)) {
+        single = next;
+      } else {
+        return null;
+      }
+      i += 2;
+    } else if (char === '-' && previous !== null && source[i + 1] !== undefined && source[i + 1] !== ']') {
+      // A range previous-last; its end may be escaped punctuation.
+      let last = source[i + 1]!;
+      let width = 2;
+      if (last === '\\') {
+        last = source[i + 2] ?? '';
+        if (last === '' || !ASCII_PUNCTUATION.includes(last)) return null;
+        width = 3;
+      } else if (last === '[') {
+        return null;
+      }
+      const from = previous.charCodeAt(0);
+      const to = last.charCodeAt(0);
+      if (to < from || to >= 0x80) return null;
+      for (let code = from + 1; code <= to; code++) members += String.fromCharCode(code);
+      previous = null;
+      i += width;
+      continue;
+    } else {
+      if (char === '[' || char.charCodeAt(0) >= 0x80) return null;
+      single = char;
+      i += 1;
+    }
+    members += single;
+    previous = single;
+  }
+  return null;
+}
+
+/** A whole quantifier (or none) as match bounds, or null for anything else or no match at all. */
+function quantifierBounds(rest: string): { min: number; max: number } | null {
+  if (rest === '') return { min: 1, max: 1 };
+  const match = /^(?:([+*?])|\{(\d{1,6})(,(\d{0,6}))?\})(\?)?$/.exec(rest);
+  if (match === null) return null;
+  const [, symbol, low, comma, high, lazy] = match;
+  // Bounds with Infinity for none.
+  let min: number;
+  let max: number;
+  if (symbol !== undefined) {
+    min = symbol === '+' ? 1 : 0;
+    max = symbol === '?' ? 1 : Infinity;
+  } else {
+    min = Number(low);
+    max = comma === undefined ? min : high === '' ? Infinity : Number(high!);
+    if (max < min) return null;
+  }
+  if (lazy !== undefined) max = min;
+  // Empty matches are skipped: a match holds one character at least, and one that can only be
+  // empty finds nothing (left to PCRE2, which says so as well).
+  if (max === 0) return null;
+  min = Math.max(min, 1);
+  return { min, max: max === Infinity ? 0 : max };
+}

@@ -5,6 +5,7 @@
 import { loadBinding, type NativeRegexSearch } from './binding';
 import { describe, requireBytes, requireOffset, requireOptionalInteger } from './checks';
 import { callNative, invalid } from './errors';
+import type { ClassRunSpec } from './jsRegex';
 import { type MappedFile, nativeMappedFileOf } from './mappedFile';
 import type { SearchOptions, SearchProgress } from './search';
 
@@ -43,6 +44,11 @@ export interface RegexPattern {
    * order, without PCRE2. None empty or holding CR or LF; all ASCII when `caseless`.
    */
   readonly literalSet?: readonly Uint8Array[];
+  /**
+   * When the pattern is one ASCII class under a quantifier (the caller's promise; see
+   * jsRegexClassRun): the addon then finds the class's runs itself, without PCRE2.
+   */
+  readonly classRun?: ClassRunSpec;
 }
 
 export interface RegexSearchOptions extends SearchOptions {
@@ -110,6 +116,7 @@ export function createRegexSearch(
       throw invalid(`pattern.${name} must be a boolean, got ${describe(value)}`, file.path);
     }
   }
+  if (pattern.classRun !== undefined) requireClassRun(pattern.classRun, file.path);
   if (pattern.literalSet !== undefined) requireLiteralSet(pattern.literalSet, pattern.caseless ?? false, file.path);
   const { threads, chunkBytes, matchLimit } = options;
   requireOptionalInteger('threads', threads, 1, REGEX_LIMITS.maxThreads, file.path);
@@ -130,6 +137,9 @@ export function createRegexSearch(
         pattern.requiredLiteral ?? new Uint8Array(0),
         pattern.text ?? 'bytes',
         pattern.literalSet ?? [],
+        pattern.classRun?.members ?? new Uint8Array(0),
+        pattern.classRun?.min ?? 0,
+        pattern.classRun?.max ?? 0,
       ),
     file.path,
   );
@@ -153,6 +163,21 @@ function requireLiteralSet(literals: unknown, caseless: boolean, path: string): 
       throw invalid(`${name} must be ASCII when the pattern ignores case`, path);
     }
   });
+}
+
+function requireClassRun(run: unknown, path: string): void {
+  if (typeof run !== 'object' || run === null)
+    throw invalid(`pattern.classRun must be an object, got ${describe(run)}`, path);
+  const { members, min, max } = run as Record<string, unknown>;
+  requireBytes('pattern.classRun.members', members, path);
+  if (members.length === 0 || members.some((byte) => byte >= 0x80 || byte === 10 || byte === 13)) {
+    throw invalid('pattern.classRun.members must be 1 or more ASCII bytes, not CR or LF', path);
+  }
+  requireOptionalInteger('pattern.classRun.min', min, 1, 2 ** 32 - 1, path);
+  requireOptionalInteger('pattern.classRun.max', max, 0, 2 ** 32 - 1, path);
+  if (typeof min !== 'number' || typeof max !== 'number' || (max !== 0 && max < min)) {
+    throw invalid('pattern.classRun needs a min of 1 or more and a max of 0 (none) or at least min', path);
+  }
 }
 
 class RegexSearchHandle implements RegexSearch {

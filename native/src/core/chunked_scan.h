@@ -124,8 +124,9 @@ class ChunkedScan {
   }
 
   // The entries [first, first + count) that the prefix's chunks hold (chunk.count() each, the
-  // chunks before it before(chunk), `known` in all), each given to emit(chunk, index in chunk) in
-  // order. ERANGE for a count above max_per_read.
+  // chunks before it before(chunk), `known` in all), given chunk by chunk in order to
+  // emit(chunk, first index in it, how many), which answers a Status (the first failure ends it).
+  // ERANGE for a count above max_per_read.
   template <typename Before, typename Emit>
   Status ForEachInPrefixLocked(uint64_t first, uint64_t count, uint64_t known,
                                uint64_t max_per_read, Before before, Emit emit) const {
@@ -142,7 +143,10 @@ class ChunkedScan {
     uint64_t in_chunk = first - before(*chunk);
     for (uint64_t given = 0; given < wanted; ++chunk, in_chunk = 0) {
       const uint64_t take = std::min<uint64_t>(wanted - given, chunk->count() - in_chunk);
-      for (uint64_t i = 0; i < take; ++i) emit(*chunk, in_chunk + i);
+      if (take > 0) {
+        Status emitted = emit(*chunk, in_chunk, take);
+        if (!emitted.ok()) return emitted;
+      }
       given += take;
     }
     return Status::Ok();

@@ -418,9 +418,12 @@ Status LineFilter::Results(uint64_t first, uint64_t count, std::vector<uint64_t>
   }
   return ForEachInPrefixLocked(
       first, count, prefix_kept_, kMaxResultsPerRead, [](const Chunk& c) { return c.kept_before; },
-      [&](const Chunk& chunk, uint64_t i) {
-        lines->push_back(chunk.lines_before + chunk.kept[2 * i]);
-        offsets->push_back(chunk.start + chunk.kept[2 * i + 1]);
+      [&](const Chunk& chunk, uint64_t first_in_chunk, uint64_t take) {
+        for (uint64_t i = first_in_chunk; i < first_in_chunk + take; ++i) {
+          lines->push_back(chunk.lines_before + chunk.kept[2 * i]);
+          offsets->push_back(chunk.start + chunk.kept[2 * i + 1]);
+        }
+        return Status::Ok();
       });
 }
 

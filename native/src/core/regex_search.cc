@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "core/class_run.h"
 #include "core/fault_guard.h"
 #include "core/literal_set.h"
 #include "core/newline_scan.h"
@@ -169,6 +170,7 @@ struct RegexSearch::Compiled {
   bool jit = false;
   std::string literal;                      // RegexSpec::required_literal
   std::unique_ptr<LiteralSet> literal_set;  // RegexSpec::literal_set, when given
+  std::unique_ptr<ClassRun> class_run;      // RegexSpec::class_members, when given
   ~Compiled() { pcre2_code_free(code); }
 };
 
@@ -202,6 +204,8 @@ struct ScanState {
   uint64_t candidates = 0;                  // lines the literal let through in this chunk
   uint64_t filtered_bytes = 0;              // bytes those lines and the skips between them covered
   const LiteralSet* literal_set = nullptr;  // scans the chunk instead of PCRE2 when set
+  const ClassRun* class_run = nullptr;      // likewise
+  bool count_only = false;                  // count matches, record none (never kFull)
 };
 
 // Candidate lines per chunk before the prefilter judges whether it pays, and the bytes per
@@ -249,6 +253,10 @@ uint64_t NextCharacter(const ScanState& state, uint64_t at, uint64_t limit) {
 
 // Records a match; false (nothing recorded) when the scratch is full or the offset does not fit.
 Outcome Record(ScanState* state, uint64_t start, uint64_t end) {
+  if (state->count_only) {
+    ++state->count;
+    return Outcome::kDone;
+  }
   if (state->count == state->capacity) return Outcome::kFull;
   const uint64_t relative = start - state->region_start;
   if (relative > UINT32_MAX || end - start > UINT32_MAX) return Outcome::kTooLong;
@@ -459,9 +467,42 @@ Outcome ScanLiterals(ScanState* state) {
   return Outcome::kDone;
 }
 
+// The chunk's matches from state->pos to its end as runs of one ASCII class. Its members hold no
+// CR or LF, so a run is inside one line's text and the chunk's end (after a LF) bounds it.
+Outcome ScanClassRuns(ScanState* state) {
+  ClassRun::Match batch[kLiteralBatch];
+  while (state->pos < state->region_end) {
+    if (state->stop->load(std::memory_order_relaxed)) return Outcome::kStopped;
+    const uint64_t block_end = std::min(state->region_end, state->pos + kLiteralBlockBytes);
+    if (state->count_only) {
+      uint64_t next = 0;
+      state->count +=
+          state->class_run->Count(state->base, state->region_end, state->pos, block_end, &next);
+      state->pos = next;
+      continue;
+    }
+    while (state->pos < block_end) {
+      uint64_t next = 0;
+      const size_t found = state->class_run->FindMany(state->base, state->region_end, state->pos,
+                                                      block_end, batch, kLiteralBatch, &next);
+      for (size_t i = 0; i < found; ++i) {
+        const Outcome recorded = Record(state, batch[i].start, batch[i].start + batch[i].length);
+        if (recorded != Outcome::kDone) {
+          state->pos = batch[i].start;
+          return recorded;
+        }
+      }
+      state->pos = next;
+    }
+  }
+  state->line_start = state->region_end;
+  return Outcome::kDone;
+}
+
 // Scans the chunk's lines from state->pos to its end, a block of lines per PCRE2 call.
 Outcome ScanChunk(ScanState* state) {
   const uint8_t* base = state->base;
+  if (state->class_run != nullptr) return ScanClassRuns(state);
   if (state->literal_set != nullptr) return ScanLiterals(state);
   if (state->prefilter) {
     const Outcome outcome = ScanCandidates(state);
@@ -540,6 +581,11 @@ Status RegexSearch::CompilePattern(const RegexSpec& spec, std::unique_ptr<Compil
   if (!spec.literal_set.empty()) {
     Status set_ok = LiteralSet::Create(spec.literal_set, spec.caseless, &compiled->literal_set);
     if (!set_ok.ok()) return set_ok;
+  }
+  if (!spec.class_members.empty()) {
+    Status run_ok =
+        ClassRun::Create(spec.class_members, spec.class_min, spec.class_max, &compiled->class_run);
+    if (!run_ok.ok()) return run_ok;
   }
   *out = std::move(compiled);
   return Status::Ok();
@@ -684,6 +730,11 @@ void RegexSearch::WorkerMain() {
     state.literal_length = compiled_->literal.size();
     state.prefilter = !compiled_->literal.empty();
     state.literal_set = compiled_->literal_set.get();
+    state.class_run = compiled_->class_run.get();
+    // Fast scans that cannot fail only count; their matches are found again when read.
+    const bool counted = compiled_->text == RegexSpec::Text::kBytes &&
+                         (state.literal_set != nullptr || state.class_run != nullptr);
+    state.count_only = counted;
     const uint64_t size = file->size();
     const RegexSpec::Text text = compiled_->text;
     const TextEncoding utf16 =
@@ -734,8 +785,10 @@ void RegexSearch::WorkerMain() {
       Outcome outcome = Outcome::kDone;
       read = guarded([&] { outcome = ScanChunk(&state); });
       if (!read) break;
-      collected.insert(collected.end(), scratch.begin(),
-                       scratch.begin() + static_cast<std::ptrdiff_t>(2 * state.count));
+      if (!state.count_only) {
+        collected.insert(collected.end(), scratch.begin(),
+                         scratch.begin() + static_cast<std::ptrdiff_t>(2 * state.count));
+      }
       if (outcome == Outcome::kFull) continue;
       if (outcome == Outcome::kDone) finished = true;
       if (outcome == Outcome::kTooComplex) status = TooComplex(state.problem_at);
@@ -779,7 +832,9 @@ void RegexSearch::WorkerMain() {
     Chunk& chunk = chunks_[chunk_index];
     chunk.start = state.region_start;
     chunk.end = state.region_end;
-    chunk.matches = std::vector<uint32_t>(collected.begin(), collected.end());
+    chunk.counted = counted;
+    chunk.match_count = counted ? state.count : 0;
+    if (!counted) chunk.matches = std::vector<uint32_t>(collected.begin(), collected.end());
     result_bytes_ += chunk.matches.capacity() * sizeof(uint32_t);
     chunk.complete = true;
     AdvancePrefixLocked();
@@ -1015,6 +1070,43 @@ std::string RegexSearch::ErrorMessage(int code) {
   return reinterpret_cast<const char*>(message);
 }
 
+Status RegexSearch::RescanLocked(const Chunk& chunk, std::vector<uint32_t>* pairs) const {
+  pairs->clear();
+  pairs->reserve(static_cast<size_t>(2 * chunk.match_count));
+  std::vector<uint32_t> scratch(2 * kScratchMatches);
+  const std::atomic<bool> never_stop{false};
+  ScanState state;
+  state.base = Bytes(*file_);
+  state.utf = compiled_->utf;
+  state.stop = &never_stop;
+  state.out = scratch.data();
+  state.capacity = kScratchMatches;
+  state.literal_set = compiled_->literal_set.get();
+  state.class_run = compiled_->class_run.get();
+  state.region_start = chunk.start;
+  state.region_end = chunk.end;
+  state.pos = chunk.start;
+  state.line_start = chunk.start;
+  while (true) {
+    state.count = 0;
+    Outcome outcome = Outcome::kDone;
+    if (!guarded([&] { outcome = ScanChunk(&state); })) return file_->FaultWhileAccessing();
+    pairs->insert(pairs->end(), scratch.begin(),
+                  scratch.begin() + static_cast<std::ptrdiff_t>(2 * state.count));
+    if (outcome == Outcome::kFull) continue;
+    if (outcome != Outcome::kDone) {
+      return Status::Fail("EIO", "EIO: the matches near offset " + std::to_string(chunk.start) +
+                                     " could not be found again");
+    }
+    break;
+  }
+  if (pairs->size() != 2 * chunk.match_count) {
+    return Status::Fail("EFILECHANGED",
+                        "EFILECHANGED: " + path_ + " changed under the search: search again");
+  }
+  return Status::Ok();
+}
+
 #else  // !HEXLOG_HAVE_PCRE2
 
 struct RegexSearch::Compiled {};
@@ -1046,7 +1138,20 @@ Status RegexSearch::CompileLineRule(const RegexSpec&, std::unique_ptr<CompiledLi
 }
 std::string RegexSearch::ErrorMessage(int code) { return "PCRE2 error " + std::to_string(code); }
 
+Status RegexSearch::RescanLocked(const Chunk&, std::vector<uint32_t>* pairs) const {
+  pairs->clear();
+  return Status::Fail("ENOTSUP", "ENOTSUP: this build has no PCRE2");
+}
+
 #endif  // HEXLOG_HAVE_PCRE2
+
+Status RegexSearch::PairsLocked(const Chunk& chunk, std::vector<uint32_t>* scratch,
+                                const std::vector<uint32_t>** pairs) const {
+  *pairs = &chunk.matches;
+  if (!chunk.counted) return Status::Ok();
+  *pairs = scratch;
+  return RescanLocked(chunk, scratch);
+}
 
 RegexSearch::RegexSearch(std::shared_ptr<const FileMapping> file,
                          std::unique_ptr<Compiled> compiled, unsigned threads, uint64_t chunk_bytes,
@@ -1091,12 +1196,19 @@ Status RegexSearch::Results(uint64_t first_index, uint64_t count, std::vector<ui
     offsets->reserve(static_cast<size_t>(std::min(count, prefix_matches_ - first_index)));
     lengths->reserve(offsets->capacity());
   }
+  std::vector<uint32_t> found;
   return ForEachInPrefixLocked(
       first_index, count, prefix_matches_, kMaxResultsPerRead,
       [](const Chunk& c) { return c.matches_before; },
-      [&](const Chunk& chunk, uint64_t i) {
-        offsets->push_back(chunk.start + chunk.matches[2 * i]);
-        lengths->push_back(chunk.matches[2 * i + 1]);
+      [&](const Chunk& chunk, uint64_t first, uint64_t take) {
+        const std::vector<uint32_t>* pairs = nullptr;
+        Status got = PairsLocked(chunk, &found, &pairs);
+        if (!got.ok()) return got;
+        for (uint64_t i = first; i < first + take; ++i) {
+          offsets->push_back(chunk.start + (*pairs)[2 * i]);
+          lengths->push_back((*pairs)[2 * i + 1]);
+        }
+        return Status::Ok();
       });
 }
 
@@ -1116,11 +1228,15 @@ Status RegexSearch::IndexAtOrAfter(uint64_t offset, uint64_t* index) const {
     return Status::Ok();
   }
   const uint64_t relative = offset - chunk->start;
+  std::vector<uint32_t> found;
+  const std::vector<uint32_t>* pairs = nullptr;
+  status = PairsLocked(*chunk, &found, &pairs);
+  if (!status.ok()) return status;
   size_t low = 0;
   size_t high = chunk->count();
   while (low < high) {
     const size_t middle = (low + high) / 2;
-    if (chunk->matches[2 * middle] < relative) {
+    if ((*pairs)[2 * middle] < relative) {
       low = middle + 1;
     } else {
       high = middle;

@@ -61,6 +61,12 @@ struct RegexSpec {
   // chunks are then scanned by LiteralSet (leftmost, first alternative in order), not by PCRE2,
   // which still compiles the pattern. None empty or holding CR or LF; ASCII only when caseless.
   std::vector<std::string> literal_set;
+  // When the pattern is one ASCII class under a quantifier (the caller's promise; see ClassRun):
+  // its member bytes, and the quantifier's bounds (max 0: none). Chunks are then scanned for runs
+  // of the class instead of with PCRE2.
+  std::vector<uint8_t> class_members;
+  uint64_t class_min = 0;
+  uint64_t class_max = 0;
 };
 
 struct RegexSearchOptions {
@@ -90,9 +96,13 @@ struct RegexChunk {
   uint64_t end = 0;
   bool complete = false;
   uint64_t matches_before = 0;
-  // Pairs (offset from start, length), at exact capacity: 8 bytes per match.
+  // Pairs (offset from start, length), at exact capacity: 8 bytes per match. Empty when `counted`:
+  // a literal-set or class-run scan, which is fast and cannot fail, keeps only the count and finds
+  // the matches again when they are read, so dense matches cost no memory.
   std::vector<uint32_t> matches;
-  size_t count() const { return matches.size() / 2; }
+  bool counted = false;
+  uint64_t match_count = 0;  // when counted
+  size_t count() const { return counted ? match_count : matches.size() / 2; }
 };
 
 class RegexSearch : public scan::ChunkedScan<RegexChunk> {
@@ -151,6 +161,11 @@ class RegexSearch : public scan::ChunkedScan<RegexChunk> {
                                uint64_t* error_offset);
   void WorkerMain();
   void AdvancePrefixLocked();
+  // A counted chunk's matches, found again: pairs (offset from its start, length).
+  Status RescanLocked(const Chunk& chunk, std::vector<uint32_t>* pairs) const;
+  // The pairs of `chunk`: its own, or found again into *scratch.
+  Status PairsLocked(const Chunk& chunk, std::vector<uint32_t>* scratch,
+                     const std::vector<uint32_t>** pairs) const;
 
   std::unique_ptr<Compiled> compiled_;
   const uint64_t chunk_bytes_;

@@ -52,6 +52,11 @@ RegexSearchWrap::RegexSearchWrap(const Napi::CallbackInfo& info)
     ThrowInvalidArgument(env, "a UTF-16 file is matched as UTF-8: utf must be true");
   }
   spec.literal_set = RequireByteStrings(info, 10, "literalSet");
+  const Napi::Uint8Array class_members = RequireUint8Array(info, 11, "classMembers");
+  spec.class_members.assign(class_members.Data(),
+                            class_members.Data() + class_members.ByteLength());
+  spec.class_min = RequireOffset(info, 12, "classMin");
+  spec.class_max = RequireOffset(info, 13, "classMax");
   path_ = mapping->path();
   uint64_t error_offset = 0;
   const core::Status status =
@@ -68,7 +73,8 @@ RegexSearchWrap::RegexSearchWrap(const Napi::CallbackInfo& info)
 Napi::Value RegexSearchWrap::Create(const Napi::CallbackInfo& info) {
   AddonData* data = info.Env().GetInstanceData<AddonData>();
   return data->regex_search_constructor.New({info[0], info[1], info[2], info[3], info[4], info[5],
-                                             info[6], info[7], info[8], info[9], info[10]});
+                                             info[6], info[7], info[8], info[9], info[10], info[11],
+                                             info[12], info[13]});
 }
 
 Napi::Value RegexSearchWrap::Progress(const Napi::CallbackInfo& info) {

@@ -200,6 +200,8 @@ describe.skipIf(!pcre2Enabled())('PCRE2 against the JavaScript engine', () => {
         ['^.', true],
         ['ERROR|€+', true],
         ['ERROR|é|ab|€', true],
+        ['\\w+', true],
+        ['[a-e]{2}', false],
         ['error|ab', false],
         ['[^a]\\b', true],
         ['.', true],

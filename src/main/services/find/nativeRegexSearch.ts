@@ -5,6 +5,7 @@ import {
   checkRegex,
   createRegexSearch,
   isNativeError,
+  jsRegexClassRun,
   jsRegexLiteralSet,
   jsRegexToPcre2,
   pcre2Version,
@@ -68,6 +69,7 @@ export function pcre2PatternOf(plan: RegexPlan, encoding: TextEncodingName): Reg
       ? null
       : encodeText(plan.literal, patternEncoding);
   const literalSet = encodeLiteralSet(jsRegexLiteralSet(plan.source, caseless), patternEncoding);
+  const classRun = jsRegexClassRun(plan.source, caseless);
   return {
     bytes: bytes.value,
     utf,
@@ -75,6 +77,7 @@ export function pcre2PatternOf(plan: RegexPlan, encoding: TextEncodingName): Reg
     lineMode: pcre2.lineMode,
     ...(literal?.ok === true ? { requiredLiteral: literal.value } : {}),
     ...(literalSet === null ? {} : { literalSet }),
+    ...(classRun === null ? {} : { classRun }),
     ...(utf16 ? { text: encoding } : {}),
   };
 }
