@@ -63,6 +63,9 @@ const regexCases: readonly RegexCase[] = [
   { name: 'millions', pattern: '[0-9]{5}', matchCase: true, rgEngine: [] },
   { name: 'alternation5', pattern: 'upload|retry|timeout|commit|cache', matchCase: true, rgEngine: [] },
   { name: 'lookahead', pattern: 'ERROR(?= \\[worker-1)', matchCase: true, rgEngine: ['-P'] },
+  // Beyond the six: a dense class (189 million matches) and an alternation inside a regex.
+  { name: 'dense_class', pattern: '\\w+', matchCase: true, rgEngine: [] },
+  { name: 'alternation_in_regex', pattern: '(upload|retry)=\\d+', matchCase: true, rgEngine: [] },
 ];
 
 function q(mode: FindQuery['mode'], pattern: string, matchCase = true): FindQuery {
