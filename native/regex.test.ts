@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 // The PCRE2 regex search against a naive JavaScript scan with the JavaScript engine's semantics:
 // line by line, CR before LF dropped, empty matches skipped.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -415,6 +416,23 @@ describe.skipIf(!hasPcre2)('RegexSearch (PCRE2)', () => {
           });
       }
     }
+  });
+
+  it('a counted chunk rewritten in place answers EFILECHANGED, never a match of neither file', async () => {
+    const path = temp.makeFile('rewritten.log', '111\n222\n');
+    const file = openMapped(path, 'readonly');
+    openFiles.push(file);
+    const search = createRegexSearch(
+      file,
+      { bytes: utf8('\\d+'), utf: true, classRun: jsRegexClassRun('\\d+', false)! },
+      { chunkBytes: 4, threads: 1 },
+    );
+    searches.push(search);
+    await settleScan(search, 'regex search');
+    expect(search.progress().matchesKnown).toBe(2);
+    // Same size, the LF at 3 gone: the second chunk no longer starts a line.
+    writeFileSync(path, '1111222\n');
+    expectNativeError(() => search.results(0, 2), 'EFILECHANGED');
   });
 
   it('stops a catastrophic pattern with ECOMPLEX instead of hanging', async () => {

@@ -22,7 +22,22 @@ const UNICODE_SPACES = '\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u300
 const isHexDigits = (text: string, count: number): boolean => new RegExp(`^[0-9A-Fa-f]{${count}}$`).test(text);
 const QUANTIFIER = /^\{\d+(?:,\d*)?\}/;
 
-export function jsRegexToPcre2(source: string, utf: boolean): Pcre2Source | null {
+/** Characters PCRE2's caseless UTF mode folds to ASCII k and s, which JavaScript (no u flag) does not. */
+const FOLDS_TO_ASCII = '\\u212a\\u017f';
+/** An ASCII k or s outside a class, matched with case but without PCRE2's Unicode folding. */
+const ASCII_ONLY_FOLD: Readonly<Record<string, string>> = { k: '(?-i:[kK])', s: '(?-i:[sS])' };
+
+export function jsRegexToPcre2(source: string, utf: boolean, caseless = false): Pcre2Source | null {
+  // Ignoring case in UTF-8, PCRE2 folds with Unicode's tables (the Kelvin sign to k, long s to s,
+  // the Angstrom and Ohm signs, capital sharp s, ...), JavaScript without the u flag by
+  // toUpperCase. Non-ASCII characters and back-references are left to JavaScript; ASCII k and s
+  // are written without that folding, and classes are kept from taking (or made to take, when
+  // negated) the two characters that fold to them.
+  const foldGuard = caseless && utf;
+  // eslint-disable-next-line no-control-regex
+  if (foldGuard && /[^\u0000-\u007f]|\\[1-9]|\\k<|\\u(?!00[0-7][0-9a-fA-F])|\\x[89a-fA-F]/.test(source)) {
+    return null;
+  }
   // A lone surrogate cannot be written in UTF-8 (nor occur in Latin-1).
   if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(source)) return null;
   // eslint-disable-next-line no-control-regex
@@ -60,14 +75,21 @@ export function jsRegexToPcre2(source: string, utf: boolean): Pcre2Source | null
         if (letter === undefined || !/[A-Za-z]/.test(letter)) return null;
         out += `\\c${letter}`;
         i++;
+      } else if (next === 'x' && foldGuard && !inClass && /^(?:6[bB]|4[bB]|73|53)/.test(source.slice(i, i + 2))) {
+        out += ASCII_ONLY_FOLD[String.fromCharCode(parseInt(source.slice(i, i + 2), 16)).toLowerCase()]!;
+        i += 2;
+      } else if (next === 'u' && foldGuard && !inClass && /^00(?:6[bB]|4[bB]|73|53)/.test(source.slice(i, i + 4))) {
+        out += ASCII_ONLY_FOLD[String.fromCharCode(parseInt(source.slice(i, i + 4), 16)).toLowerCase()]!;
+        i += 4;
       } else if (next === 'x') {
         out += isHexDigits(source.slice(i, i + 2), 2) ? '\\x' : 'x';
       } else if (next === 'u') {
         out += isHexDigits(source.slice(i, i + 4), 4) ? '\\u' : 'u';
       } else if (next === 'k') {
-        out += namedGroups && !inClass ? '\\k' : 'k';
+        out += namedGroups && !inClass ? '\\k' : foldGuard && !inClass ? ASCII_ONLY_FOLD.k! : 'k';
       } else if (/[A-Za-z]/.test(next)) {
-        out += next; // an identity escape: the letter itself
+        // An identity escape: the letter itself.
+        out += foldGuard && !inClass && /[kKsS]/.test(next) ? ASCII_ONLY_FOLD[next.toLowerCase()]! : next;
       } else if (/[\uD800-\uDBFF]/.test(next)) {
         out += source.slice(i - 1, i + 1);
         i++;
@@ -77,22 +99,29 @@ export function jsRegexToPcre2(source: string, utf: boolean): Pcre2Source | null
       continue;
     }
     if (inClass) {
-      if (char === ']') inClass = false;
-      out += char === '[' ? '\\[' : char;
+      if (char === ']') {
+        inClass = false;
+        out += foldGuard ? '])' : ']';
+      } else {
+        out += char === '[' ? '\\[' : char;
+      }
       i++;
       continue;
     }
     if (char === '[') {
       inClass = true;
-      out += '[';
       i++;
-      if (source[i] === '^') {
+      const negated = source[i] === '^';
+      // Matched with case, so that PCRE2 does not fold the guard's own characters to k and s.
+      if (foldGuard) out += negated ? `(?:(?-i:[${FOLDS_TO_ASCII}])|` : `(?:(?!(?-i:[${FOLDS_TO_ASCII}]))`;
+      out += '[';
+      if (negated) {
         out += '^';
         i++;
       }
       // JavaScript's [] and [^]: the ] right after the bracket closes the class.
       if (source[i] === ']') {
-        out += ']';
+        out += foldGuard ? '])' : ']';
         inClass = false;
         i++;
       }
@@ -113,6 +142,8 @@ export function jsRegexToPcre2(source: string, utf: boolean): Pcre2Source | null
       out += source.slice(i, i + 2);
       i += 2;
       continue;
+    } else if (foldGuard && !inClass && (char === 'k' || char === 'K' || char === 's' || char === 'S')) {
+      out += ASCII_ONLY_FOLD[char.toLowerCase()]!;
     } else {
       out += char;
     }

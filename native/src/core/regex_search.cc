@@ -1087,6 +1087,19 @@ Status RegexSearch::RescanLocked(const Chunk& chunk, std::vector<uint32_t>* pair
   state.region_end = chunk.end;
   state.pos = chunk.start;
   state.line_start = chunk.start;
+  // The chunk must still be cut at line starts (a file rewritten in place may not be).
+  bool at_lines = true;
+  if (!guarded([&] {
+        at_lines =
+            (chunk.start == 0 || state.base[chunk.start - 1] == '\n') &&
+            (chunk.end == size_ || chunk.end == chunk.start || state.base[chunk.end - 1] == '\n');
+      })) {
+    return file_->FaultWhileAccessing();
+  }
+  if (!at_lines) {
+    return Status::Fail("EFILECHANGED",
+                        "EFILECHANGED: " + path_ + " changed under the search: search again");
+  }
   while (true) {
     state.count = 0;
     Outcome outcome = Outcome::kDone;

@@ -57,11 +57,11 @@ export function pcre2PatternOf(plan: RegexPlan, encoding: TextEncodingName): Reg
   const utf16 = encoding === 'utf-16le' || encoding === 'utf-16be';
   const utf = encoding === 'utf-8' || utf16;
   const patternEncoding = utf16 ? 'utf-8' : encoding;
-  const pcre2 = jsRegexToPcre2(plan.source, utf);
+  const caseless = plan.flags.includes('i');
+  const pcre2 = jsRegexToPcre2(plan.source, utf, caseless);
   if (pcre2 === null) return null;
   const bytes = encodeText(pcre2.source, patternEncoding);
   if (!bytes.ok) return null;
-  const caseless = plan.flags.includes('i');
   // The literal every match holds filters lines (only as exact bytes: not one with case when the
   // search ignores case).
   const literal =
