@@ -101,19 +101,59 @@ uint64_t ClassRun::MaskAt(const uint8_t* base, uint64_t limit, uint64_t at, bool
   return ScalarMask(member_, base + at, length);
 }
 
+bool ClassRun::UseAvx2() {
+#ifdef HEXLOG_CLASS_RUN_AVX2
+  return ScanKernelForTest() == ScanKernel::kAuto && CpuHasAvx2();
+#else
+  return false;
+#endif
+}
+
+template <typename OnStart, typename OnEnd>
+void ClassRun::WalkRuns(const uint8_t* base, uint64_t limit, uint64_t at, uint64_t until,
+                        bool in_run, bool avx2, OnStart on_start, OnEnd on_end,
+                        uint64_t* next) const {
+  uint64_t run_start = 0;
+  uint64_t last_end = at;
+  while (at < limit) {
+    const uint64_t mask = MaskAt(base, limit, at, avx2);
+    // Bit i: a run starts (mask bit set) or ends (clear) at at + i.
+    uint64_t changes = mask ^ ((mask << 1) | (in_run ? 1 : 0));
+    while (changes != 0) {
+      const int i = LowestBit(changes);
+      changes &= changes - 1;
+      const uint64_t position = at + static_cast<uint64_t>(i);
+      if ((mask >> i) & 1) {
+        if (position >= until) {
+          *next = position;
+          return;
+        }
+        in_run = true;
+        run_start = position;
+        on_start();
+      } else {
+        in_run = false;
+        if (!on_end(run_start, position)) return;
+        last_end = position;
+      }
+    }
+    at += kBlock;
+    if (!in_run && at >= until) break;
+  }
+  if (in_run) {
+    if (!on_end(run_start, limit)) return;
+    last_end = limit;
+  }
+  *next = std::max(until, last_end);
+}
+
 uint64_t ClassRun::Count(const uint8_t* base, uint64_t limit, uint64_t from, uint64_t until,
                          uint64_t* next) const {
-#ifdef HEXLOG_CLASS_RUN_AVX2
-  const bool avx2 = ScanKernelForTest() == ScanKernel::kAuto && CpuHasAvx2();
-#else
-  const bool avx2 = false;
-#endif
+  const bool avx2 = UseAvx2();
   // Where every run is one match, a run counts at its start; else at its end, by its length.
   const bool by_start = min_ == 1 && max_ == 0;
   uint64_t count = 0;
-  uint64_t last_end = from;
   bool in_run = false;
-  uint64_t run_start = 0;
   uint64_t at = from;
   // Whole blocks below `until`, counted by their runs' starts alone.
   if (by_start) {
@@ -125,89 +165,39 @@ uint64_t ClassRun::Count(const uint8_t* base, uint64_t limit, uint64_t from, uin
       at += kBlock;
     }
   }
-  while (at < limit) {
-    const uint64_t mask = MaskAt(base, limit, at, avx2);
-    uint64_t changes = mask ^ ((mask << 1) | (in_run ? 1 : 0));
-    while (changes != 0) {
-      const int i = LowestBit(changes);
-      changes &= changes - 1;
-      const uint64_t position = at + static_cast<uint64_t>(i);
-      if ((mask >> i) & 1) {
-        if (position >= until) {
-          *next = position;
-          return count;
-        }
-        in_run = true;
-        run_start = position;
+  WalkRuns(
+      base, limit, at, until, in_run, avx2,
+      [&] {
         if (by_start) ++count;
-      } else {
-        in_run = false;
-        if (!by_start) count += MatchesInRun(position - run_start);
-        last_end = position;
-      }
-    }
-    at += kBlock;
-    if (!in_run && at >= until) break;
-  }
-  if (in_run) {
-    if (!by_start) count += MatchesInRun(limit - run_start);
-    last_end = limit;
-  }
-  *next = std::max(until, last_end);
+      },
+      [&](uint64_t start, uint64_t end) {
+        if (!by_start) count += MatchesInRun(end - start);
+        return true;
+      },
+      next);
   return count;
 }
 
 size_t ClassRun::FindMany(const uint8_t* base, uint64_t limit, uint64_t from, uint64_t until,
                           Match* out, size_t capacity, uint64_t* next) const {
-#ifdef HEXLOG_CLASS_RUN_AVX2
-  const bool avx2 = ScanKernelForTest() == ScanKernel::kAuto && CpuHasAvx2();
-#endif
-  const auto mask_at = [&](uint64_t at) { return MaskAt(base, limit, at, avx2); };
   size_t count = 0;
-  uint64_t last_end = from;
-  // The matches of the run [start, end): false when `out` is full (*next is then set).
-  const auto emit = [&](uint64_t start, uint64_t end) -> bool {
-    uint64_t at = start;
-    while (end - at >= min_) {
-      const uint64_t length = max_ == 0 ? end - at : std::min(max_, end - at);
-      if (count == capacity) {
-        *next = at;
-        return false;
-      }
-      out[count++] = {at, length};
-      at += length;
-    }
-    last_end = end;
-    return true;
-  };
-  bool in_run = false;
-  uint64_t run_start = 0;
-  uint64_t at = from;
-  while (at < limit) {
-    const uint64_t mask = mask_at(at);
-    // Bit i: a run starts (mask bit set) or ends (clear) at at + i.
-    uint64_t changes = mask ^ ((mask << 1) | (in_run ? 1 : 0));
-    while (changes != 0) {
-      const int i = LowestBit(changes);
-      changes &= changes - 1;
-      const uint64_t position = at + static_cast<uint64_t>(i);
-      if ((mask >> i) & 1) {
-        if (position >= until) {
-          *next = position;
-          return count;
+  WalkRuns(
+      base, limit, from, until, false, UseAvx2(), [] {},
+      // The matches of the run [start, end): false when `out` is full (*next is then set).
+      [&](uint64_t start, uint64_t end) {
+        uint64_t at = start;
+        while (end - at >= min_) {
+          const uint64_t length = max_ == 0 ? end - at : std::min(max_, end - at);
+          if (count == capacity) {
+            *next = at;
+            return false;
+          }
+          out[count++] = {at, length};
+          at += length;
         }
-        in_run = true;
-        run_start = position;
-      } else {
-        in_run = false;
-        if (!emit(run_start, position)) return count;
-      }
-    }
-    at += kBlock;
-    if (!in_run && at >= until) break;
-  }
-  if (in_run && !emit(run_start, limit)) return count;
-  *next = std::max(until, last_end);
+        return true;
+      },
+      next);
   return count;
 }
 

@@ -44,6 +44,14 @@ class ClassRun {
 
  private:
   ClassRun() = default;
+  static bool UseAvx2();
+  // The runs from `at` (inside one when `in_run`) that start before `until`, each followed to its
+  // end (at most `limit`): on_start() at each start, on_end(start, end) at each end, which answers
+  // false to stop (having set *next). Otherwise *next is the first run start at or after `until`,
+  // or past the last run taken and at least `until`.
+  template <typename OnStart, typename OnEnd>
+  void WalkRuns(const uint8_t* base, uint64_t limit, uint64_t at, uint64_t until, bool in_run,
+                bool avx2, OnStart on_start, OnEnd on_end, uint64_t* next) const;
   // Membership of the (up to) 64 bytes at `at`, below `limit`.
   uint64_t MaskAt(const uint8_t* base, uint64_t limit, uint64_t at, bool avx2) const;
   // Matches in one run of `length` bytes.

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstring>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "core/class_run.h"
@@ -442,49 +443,28 @@ Outcome ScanCandidates(ScanState* state) {
 constexpr uint64_t kLiteralBlockBytes = 256ULL << 10;
 constexpr size_t kLiteralBatch = 256;
 
-// The chunk's matches from state->pos to its end with the literal set. Its literals hold no CR or
-// LF, so a match is inside one line's text and the chunk's end (after a LF) bounds it exactly.
-Outcome ScanLiterals(ScanState* state) {
-  LiteralSet::Match batch[kLiteralBatch];
+// The chunk's matches from state->pos to its end with a scanner of its own (LiteralSet or
+// ClassRun), not PCRE2. Their literals and classes hold no CR or LF, so a match is inside one
+// line's text and the chunk's end (after a LF) bounds it exactly. A class run only counts when
+// asked to.
+template <typename Finder>
+Outcome ScanDirect(ScanState* state, const Finder& finder) {
+  typename Finder::Match batch[kLiteralBatch];
   while (state->pos < state->region_end) {
     if (state->stop->load(std::memory_order_relaxed)) return Outcome::kStopped;
     const uint64_t block_end = std::min(state->region_end, state->pos + kLiteralBlockBytes);
-    while (state->pos < block_end) {
-      uint64_t next = 0;
-      const size_t found = state->literal_set->FindMany(state->base, state->region_end, state->pos,
-                                                        block_end, batch, kLiteralBatch, &next);
-      for (size_t i = 0; i < found; ++i) {
-        const Outcome recorded = Record(state, batch[i].start, batch[i].start + batch[i].length);
-        if (recorded != Outcome::kDone) {
-          state->pos = batch[i].start;
-          return recorded;
-        }
+    if constexpr (std::is_same_v<Finder, ClassRun>) {
+      if (state->count_only) {
+        uint64_t next = 0;
+        state->count += finder.Count(state->base, state->region_end, state->pos, block_end, &next);
+        state->pos = next;
+        continue;
       }
-      state->pos = next;
-    }
-  }
-  state->line_start = state->region_end;
-  return Outcome::kDone;
-}
-
-// The chunk's matches from state->pos to its end as runs of one ASCII class. Its members hold no
-// CR or LF, so a run is inside one line's text and the chunk's end (after a LF) bounds it.
-Outcome ScanClassRuns(ScanState* state) {
-  ClassRun::Match batch[kLiteralBatch];
-  while (state->pos < state->region_end) {
-    if (state->stop->load(std::memory_order_relaxed)) return Outcome::kStopped;
-    const uint64_t block_end = std::min(state->region_end, state->pos + kLiteralBlockBytes);
-    if (state->count_only) {
-      uint64_t next = 0;
-      state->count +=
-          state->class_run->Count(state->base, state->region_end, state->pos, block_end, &next);
-      state->pos = next;
-      continue;
     }
     while (state->pos < block_end) {
       uint64_t next = 0;
-      const size_t found = state->class_run->FindMany(state->base, state->region_end, state->pos,
-                                                      block_end, batch, kLiteralBatch, &next);
+      const size_t found = finder.FindMany(state->base, state->region_end, state->pos, block_end,
+                                           batch, kLiteralBatch, &next);
       for (size_t i = 0; i < found; ++i) {
         const Outcome recorded = Record(state, batch[i].start, batch[i].start + batch[i].length);
         if (recorded != Outcome::kDone) {
@@ -502,8 +482,8 @@ Outcome ScanClassRuns(ScanState* state) {
 // Scans the chunk's lines from state->pos to its end, a block of lines per PCRE2 call.
 Outcome ScanChunk(ScanState* state) {
   const uint8_t* base = state->base;
-  if (state->class_run != nullptr) return ScanClassRuns(state);
-  if (state->literal_set != nullptr) return ScanLiterals(state);
+  if (state->class_run != nullptr) return ScanDirect(state, *state->class_run);
+  if (state->literal_set != nullptr) return ScanDirect(state, *state->literal_set);
   if (state->prefilter) {
     const Outcome outcome = ScanCandidates(state);
     if (outcome != Outcome::kDone || state->prefilter) return outcome;
