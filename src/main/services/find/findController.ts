@@ -294,8 +294,9 @@ export class FindController implements Disposable {
 
   /**
    * Each match's line and line start, walking the matches and the filtered lines side by side
-   * (one lookup a page), and the lines' text read through the session; null where the filter has
-   * not reached the page yet, or disagrees with it (the index answers then).
+   * (one lookup a page), and the lines' first bytes in one native read of the mapping the search
+   * read; null where the filter has not reached the page yet, or disagrees with it (the index
+   * answers then).
    */
   private rowsFromMatchingLines(
     offsets: Float64Array,
