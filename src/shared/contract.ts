@@ -1,5 +1,6 @@
 // The one contract for every channel between the renderer and the main process. The Electron
 // adapter, the preload, the browser host and the renderer all derive their types from here.
+import type { CommandId } from './commands';
 import type { Result } from './result';
 import { requestNames, type textEncodings } from './schema';
 import type { ByteCount, ByteOffset, LineCount, LineNumber, SessionId } from './units';
@@ -197,6 +198,47 @@ export interface HostInfo {
   readonly acceptsDroppedFiles: boolean;
 }
 
+export type ThemeChoice = 'light' | 'dark' | 'system';
+export const themeChoices = ['light', 'dark', 'system'] as const satisfies readonly ThemeChoice[];
+export const hexRowWidths = [8, 16, 32] as const;
+export type HexRowWidth = (typeof hexRowWidths)[number];
+/** The content's font size in CSS px. */
+export const FONT_SIZE_MIN = 9;
+export const FONT_SIZE_MAX = 28;
+export const FONT_SIZE_DEFAULT = 13;
+/** The recent-files list keeps this many, most recent first. */
+export const MAX_RECENT_FILES = 20;
+
+/** The user's preferences, kept by the main process between runs. */
+export interface Settings {
+  readonly theme: ThemeChoice;
+  /** FONT_SIZE_MIN..FONT_SIZE_MAX. */
+  readonly fontSize: number;
+  /** Bytes per hex row. */
+  readonly bytesPerRow: HexRowWidth;
+  /** Whether the text view wraps long lines. */
+  readonly wrap: boolean;
+}
+export type SettingsPatch = Partial<Settings>;
+
+/** What the renderer reads at start: preferences, the recent files, and a notice to show once. */
+export interface SettingsState {
+  readonly settings: Settings;
+  /** Most recent first, at most MAX_RECENT_FILES; opened by offerId (openOffered) like any offer. */
+  readonly recent: readonly OfferedFile[];
+  /** Something the user must hear about once (a corrupt settings file set aside), or null. */
+  readonly notice: string | null;
+}
+
+/** Where a file was left: restored when the same file (same path and identity) opens again. */
+export interface FilePosition {
+  readonly view: 'text' | 'hex';
+  /** 0-based current line of the text view. */
+  readonly line: LineNumber;
+  /** The hex view's cursor. */
+  readonly offset: ByteOffset;
+}
+
 /** Request channels: the arguments the renderer sends and the value it gets back. */
 export interface Requests {
   hostInfo: { args: []; result: HostInfo };
@@ -256,12 +298,21 @@ export interface Requests {
     args: [session: SessionId, searchId: number, which: number | 'all', replacement: string];
     result: EditState;
   };
+  settings: { args: []; result: SettingsState };
+  /** Changes some preferences; answers all of them. Saved at once (atomically), and sent to other windows. */
+  updateSettings: { args: [patch: SettingsPatch]; result: Settings };
+  /** The position this file was left at, if the same file (path and identity) was open before. */
+  lastPosition: { args: [session: SessionId]; result: FilePosition | null };
+  /** Remembers where the user is in the file, for the next time it opens. */
+  savePosition: { args: [session: SessionId, position: FilePosition]; result: null };
 }
 export type RequestName = keyof Requests;
 export type RequestArgs<K extends RequestName> = Requests[K]['args'];
 export type RequestResult<K extends RequestName> = Requests[K]['result'];
 
-export type MenuCommand = 'open' | 'close';
+/** A command chosen in Electron's application menu: any command of the table, or a recent file. */
+export type MenuCommand =
+  { readonly command: CommandId } | { readonly command: 'file.openRecent'; readonly offerId: number };
 
 /** Events the main process pushes to the renderer. */
 export interface Events {
@@ -274,6 +325,10 @@ export interface Events {
   findProgress: FindStatus;
   /** Save-a-copy progress, at most ~10 times a second, and once when it ends. */
   saveProgress: SaveProgress;
+  /** The recent-files list changed (a file was opened). */
+  recentChanged: readonly OfferedFile[];
+  /** Preferences changed (in another window, or by updateSettings). */
+  settingsChanged: Settings;
 }
 export type EventName = keyof Events;
 
@@ -290,6 +345,8 @@ export const eventDelivery = {
   fileChanged: 'every',
   findProgress: 'latestPerSession',
   saveProgress: 'latestPerSession',
+  recentChanged: 'latest',
+  settingsChanged: 'latest',
 } as const satisfies Record<EventName, EventDelivery>;
 export const eventNames = Object.keys(eventDelivery) as readonly EventName[];
 
