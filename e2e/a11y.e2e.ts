@@ -50,12 +50,14 @@ describe('accessibility (axe-core) through the browser host', () => {
   const bin = join(suite.dir, 'fw.bin');
 
   // AxeBuilder opens a helper page in the page's context, which needs a context of our own.
-  const start = async (file: string): Promise<Page> => {
+  const start = async (file: string, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> => {
     const host = await suite.host(file);
-    const context = await suite.browser().newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await suite.browser().newContext({ viewport: { width: 1280, height: 800 }, colorScheme });
     const page = await context.newPage();
     page.setDefaultTimeout(5000);
     await page.goto(host.url);
+    // With no theme chosen, the page follows the OS.
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset['theme'])).toBe(colorScheme);
     return page;
   };
 
@@ -70,42 +72,57 @@ describe('accessibility (axe-core) through the browser host', () => {
     writeFileSync(bin, bytes);
   });
 
-  it('the text view of a log has no serious or critical findings', async () => {
-    const page = await start(log);
-    await page.locator('[data-testid=text-view] [data-line="1"]').waitFor();
-    await page.locator('[data-testid=line-count][data-lines]').waitFor({ timeout: 30_000 });
-    expect(await seriousFindings(page)).toEqual([]);
-  });
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`${scheme} theme: the text view of a log has no serious or critical findings`, async () => {
+      const page = await start(log, scheme);
+      await page.locator('[data-testid=text-view] [data-line="1"]').waitFor();
+      await page.locator('[data-testid=line-count][data-lines]').waitFor({ timeout: 30_000 });
+      expect(await seriousFindings(page)).toEqual([]);
+    });
 
-  it('the hex view of a binary, with the inspector, has no serious or critical findings', async () => {
-    const page = await start(bin);
-    await firstBytes(page);
-    await page.locator('[data-byte="2"]').click();
-    await page.locator('[data-testid=inspector]').waitFor();
-    expect(await seriousFindings(page)).toEqual([]);
-  });
+    it(`${scheme} theme: the hex view of a binary, with the inspector, has no serious or critical findings`, async () => {
+      const page = await start(bin, scheme);
+      await firstBytes(page);
+      await page.locator('[data-byte="2"]').click();
+      await page.locator('[data-testid=inspector]').waitFor();
+      expect(await seriousFindings(page)).toEqual([]);
+    });
 
-  it('the find bar with highlighted matches has no serious or critical findings', async () => {
-    const page = await start(log);
-    await page.locator('[data-testid=text-view] [data-line="1"]').waitFor();
-    await page.keyboard.press('Control+f');
-    await page.getByLabel('Find').fill('ERROR');
-    await page.getByLabel('Find').press('Enter');
-    await page.locator('[data-testid=match-count][data-done=true]').waitFor({ timeout: 30_000 });
-    expect(Number(await page.locator('[data-testid=match-count]').getAttribute('data-count'))).toBeGreaterThan(0);
-    await page.locator('[data-testid=text-view] mark[data-match=current]').waitFor();
-    expect(await page.locator('[data-testid=text-view] mark[data-match]').count()).toBeGreaterThan(1);
-    await page.getByRole('button', { name: 'Matches' }).click();
-    await page.locator('[data-testid=matches] .match-row').first().waitFor();
-    expect(await seriousFindings(page)).toEqual([]);
-    // axe cannot see behind the sticky gutter, so it leaves text rows unchecked; check highlights here.
-    expect(
-      await contrastOf(page.locator('[data-testid=text-view] mark[data-match]:not([data-match=current])').first()),
-    ).toBeGreaterThanOrEqual(4.5);
-    expect(await contrastOf(page.locator('[data-testid=text-view] mark[data-match=current]'))).toBeGreaterThanOrEqual(
-      4.5,
-    );
-  });
+    it(`${scheme} theme: the find bar with highlighted matches has no serious or critical findings`, async () => {
+      const page = await start(log, scheme);
+      await page.locator('[data-testid=text-view] [data-line="1"]').waitFor();
+      await page.keyboard.press('Control+f');
+      await page.getByLabel('Find').fill('ERROR');
+      await page.getByLabel('Find').press('Enter');
+      await page.locator('[data-testid=match-count][data-done=true]').waitFor({ timeout: 30_000 });
+      expect(Number(await page.locator('[data-testid=match-count]').getAttribute('data-count'))).toBeGreaterThan(0);
+      await page.locator('[data-testid=text-view] mark[data-match=current]').waitFor();
+      expect(await page.locator('[data-testid=text-view] mark[data-match]').count()).toBeGreaterThan(1);
+      await page.getByRole('button', { name: 'Matches' }).click();
+      await page.locator('[data-testid=matches] .match-row').first().waitFor();
+      expect(await seriousFindings(page)).toEqual([]);
+      // axe cannot see behind the sticky gutter, so it leaves text rows unchecked; check highlights here.
+      expect(
+        await contrastOf(page.locator('[data-testid=text-view] mark[data-match]:not([data-match=current])').first()),
+      ).toBeGreaterThanOrEqual(4.5);
+      expect(await contrastOf(page.locator('[data-testid=text-view] mark[data-match=current]'))).toBeGreaterThanOrEqual(
+        4.5,
+      );
+    });
+
+    it(`${scheme} theme: the command palette and the shortcuts sheet have no serious or critical findings`, async () => {
+      const page = await start(log, scheme);
+      await page.locator('[data-testid=text-view] [data-line="1"]').waitFor();
+      await page.keyboard.press('Control+Shift+P');
+      await page.getByLabel('Command').fill('theme');
+      await page.getByRole('option').first().waitFor();
+      expect(await seriousFindings(page)).toEqual([]);
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+      expect(await seriousFindings(page)).toEqual([]);
+    });
+  }
 
   it('the pending-edits dialog has no serious or critical findings', async () => {
     const page = await start(bin);
@@ -113,7 +130,7 @@ describe('accessibility (axe-core) through the browser host', () => {
     await page.locator('[data-byte="8"]').click();
     await page.keyboard.type('ab');
     await expect.poll(() => page.locator('[data-byte="8"]').getAttribute('data-modified')).toBe('true');
-    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Close tab' }).click();
     await page.getByRole('dialog', { name: 'Pending edits' }).waitFor();
     expect(await seriousFindings(page)).toEqual([]);
   });

@@ -121,7 +121,7 @@ describe('chrome: messages, long lines, edit buttons, empty state, hex layout', 
 
   it('with no file open, the app lists the offered files and the main keys', async () => {
     const page = await openText(log);
-    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Close tab' }).click();
     const welcome = page.getByTestId('welcome');
     await welcome.waitFor();
     expect(await welcome.getByRole('list', { name: 'Files to open' }).getByRole('button').allTextContents()).toEqual([

@@ -128,6 +128,7 @@ describe('find through the browser host', () => {
     await page.locator('[data-testid=text-view] [data-line="1"]').waitFor();
     const count = await search(page, 'WARN');
     expect(count).toBeGreaterThan(0);
+    await page.keyboard.press('Control+h');
     await page.getByLabel('Replace').fill('CRIT');
     await page.getByRole('button', { name: 'Replace all' }).click();
     await expect

@@ -147,12 +147,12 @@ describe('hex view editing through the browser host', () => {
     await page.keyboard.press('Backspace');
     await expect.poll(() => page.locator('[role=alert]').textContent()).toContain('length');
     await page.keyboard.type('00');
-    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Close tab' }).click();
     const dialog = page.getByRole('dialog', { name: 'Pending edits' });
     await dialog.waitFor();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => page.locator('[data-testid=file-name]').textContent()).toBe('refuse.bin');
-    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Close tab' }).click();
     await page.getByRole('button', { name: 'Discard and continue' }).click();
     await expect.poll(() => page.locator('[data-testid=file-name]').count()).toBe(0);
     expect(readFileSync(path).equals(content)).toBe(true);

@@ -265,26 +265,32 @@ describe('interaction: focus, selection, copy, go-to, messages', () => {
     await expect.poll(() => count.getAttribute('data-done')).toBe('true');
     expect(await count.getAttribute('data-count')).toBe(String(Math.floor(LINES / 7)));
     await page.keyboard.press('Enter');
-    await expect.poll(() => count.textContent()).toMatch(/^1 of 2,857 matches/);
+    await expect.poll(() => count.textContent()).toMatch(/^1 of 2,857/);
     await page.keyboard.press('Enter');
     await expect.poll(() => count.textContent()).toMatch(/^2 of /);
     await page.getByRole('button', { name: 'Matches' }).click();
+    await page.getByRole('button', { name: 'Toggle replace' }).click();
     await page.getByLabel('Find').fill('nowhere-to-be-found');
     await expect.poll(() => count.getAttribute('data-count')).toBe('0');
     await expect.poll(() => page.locator('[data-testid=matches] [role=status]').textContent()).toBe('No matches');
     await expect.poll(() => page.getByRole('button', { name: 'Replace', exact: true }).isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'Replace all' }).isDisabled()).toBe(true);
 
-    // Another file: no query, no replacement, no matches follow the user there.
+    // Another file's tab: no query, no replacement, no matches follow the user there.
     await page.getByLabel('Replace').fill('elsewhere');
-    await page.getByLabel('Open a file').selectOption({ label: 'other.log' });
+    await page.locator('[data-testid=tab][data-name="other.log"]').click();
     await page.locator('[data-testid=file-name]', { hasText: 'other.log' }).waitFor();
     await page.locator('[data-testid=text-view] [data-line="1"]').waitFor();
     expect(await page.getByLabel('Find').count()).toBe(0);
-    await page.keyboard.press('Control+f');
+    await page.keyboard.press('Control+h');
     expect(await page.getByLabel('Find').inputValue()).toBe('');
     expect(await page.getByLabel('Replace').inputValue()).toBe('');
     expect(await page.getByTestId('match-count').count()).toBe(0);
+    // And back: the first file's query and replacement are where they were left.
+    await page.locator('[data-testid=tab][data-name="app.log"]').click();
+    await page.locator('[data-testid=file-name]', { hasText: 'app.log' }).waitFor();
+    expect(await page.getByLabel('Find').inputValue()).toBe('nowhere-to-be-found');
+    expect(await page.getByLabel('Replace').inputValue()).toBe('elsewhere');
   });
 
   it('the matches pane marks each match, lines up with the text gutter, and moves with the keys', async () => {
@@ -333,7 +339,7 @@ describe('interaction: focus, selection, copy, go-to, messages', () => {
     await toast.waitFor();
     expect(await page.locator('[role=alert]').count()).toBe(0);
     expect(await page.locator('[data-testid=text-view]').boundingBox()).toEqual(before);
-    await page.getByLabel('Open a file').selectOption({ label: 'other.log' });
+    await page.locator('[data-testid=tab][data-name="other.log"]').click();
     await page.locator('[data-testid=file-name]', { hasText: 'other.log' }).waitFor();
     await expect.poll(() => page.locator('[data-testid=info]').count()).toBe(0);
     expect(await page.title()).toBe('other.log — hexlog');
@@ -361,9 +367,14 @@ describe('interaction: focus, selection, copy, go-to, messages', () => {
       .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
       .toBe('Open a file');
     expect(await page.locator('[role=alert]').count()).toBe(0);
-    expect(await page.getByLabel('Open a file').locator('option').allTextContents()).toEqual(
-      expect.arrayContaining(['app.log', 'other.log']),
-    );
+    expect(
+      await page
+        .getByRole('listbox', { name: 'Files' })
+        .getByRole('option')
+        .locator('.palette-title')
+        .allTextContents(),
+    ).toEqual(['app.log', 'other.log']);
+    await page.keyboard.press('Escape');
     await page.evaluate(() => {
       const data = new DataTransfer();
       data.items.add(new File(['x'], 'dropped.txt', { type: 'text/plain' }));

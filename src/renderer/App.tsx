@@ -1,24 +1,78 @@
-// The shell: toolbar, the open file, toasts, dialogs, drag-and-drop; keys are handled once, here.
+// The shell: tabs, the active file, the palette and shortcuts sheet, toasts, dialogs, drag-and-drop,
+// the theme; keys are handled once, here.
 import { useEffect, useState, type DragEvent, type ReactElement } from 'react';
+import { getApi } from './data/api';
+import { rowHeightFor } from './format';
+import { runCommand, resolvedTheme } from './shell/commands';
 import { Dialogs } from './shell/Dialogs';
+import { KeySheet } from './shell/KeySheet';
 import { Toasts } from './shell/Notices';
 import { OpenFileView } from './shell/OpenFileView';
-import { Toolbar } from './shell/Toolbar';
+import { Palette } from './shell/Palette';
+import { TabBar } from './shell/TabBar';
 import { useShortcuts } from './shell/useShortcuts';
 import { Welcome } from './shell/Welcome';
 import { useAppStore } from './state/appStore';
 
+/** The page's theme and text size follow the settings; 'system' follows the OS as it changes. */
+function useTheme(): void {
+  const theme = useAppStore((state) => state.settings.theme);
+  const fontSize = useAppStore((state) => state.settings.fontSize);
+  useEffect(() => {
+    const apply = (): void => {
+      document.documentElement.dataset['theme'] = resolvedTheme(theme);
+    };
+    apply();
+    if (theme !== 'system' || typeof matchMedia !== 'function') return;
+    const query = matchMedia('(prefers-color-scheme: light)');
+    query.addEventListener('change', apply);
+    return () => query.removeEventListener('change', apply);
+  }, [theme]);
+  useEffect(() => {
+    document.documentElement.style.setProperty('--content-font-size', `${fontSize}px`);
+    document.documentElement.style.setProperty('--row-height', `${rowHeightFor(fontSize)}px`);
+  }, [fontSize]);
+}
+
+/** Commands chosen in Electron's application menu. */
+function useMenuCommands(): void {
+  useEffect(
+    () =>
+      getApi().on('menuCommand', (menu) => {
+        if (menu.command === 'file.openRecent') void useAppStore.getState().openOffered(menu.offerId);
+        else runCommand(menu.command);
+      }),
+    [],
+  );
+}
+
+/** Closing the window (or the browser tab) while any tab has pending edits asks first; Electron shows its own dialog. */
+function useUnloadGuard(): void {
+  useEffect(() => {
+    const onBeforeUnload = (event: BeforeUnloadEvent): void => {
+      const pending = useAppStore.getState().tabs.some((tab) => (tab.store.getState().edit?.modifiedBytes ?? 0) > 0);
+      if (pending) event.preventDefault();
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+  }, []);
+}
+
 export function App(): ReactElement {
   const file = useAppStore((state) => state.file);
+  const overlay = useAppStore((state) => state.overlay);
   const [dragging, setDragging] = useState(false);
   useShortcuts();
+  useTheme();
+  useMenuCommands();
+  useUnloadGuard();
   useEffect(() => void useAppStore.getState().init(), []);
 
   const onDrop = (event: DragEvent<HTMLDivElement>): void => {
     event.preventDefault();
     setDragging(false);
-    const dropped = event.dataTransfer.files[0];
-    if (dropped !== undefined) void useAppStore.getState().openDropped(dropped);
+    const dropped = [...event.dataTransfer.files];
+    if (dropped.length > 0) void useAppStore.getState().openDropped(dropped);
   };
 
   return (
@@ -31,9 +85,13 @@ export function App(): ReactElement {
       onDragLeave={() => setDragging(false)}
       onDrop={onDrop}
     >
-      <Toolbar />
-      <Dialogs />
-      <main className="content">{file !== null ? <OpenFileView key={file.session} file={file} /> : <Welcome />}</main>
+      {/* Under the palette or the shortcuts sheet, the rest of the app is out of reach (keys, clicks, screen readers). */}
+      <div className="app-body" aria-hidden={overlay !== null ? true : undefined} inert={overlay !== null}>
+        <TabBar />
+        <Dialogs />
+        <main className="content">{file !== null ? <OpenFileView key={file.session} file={file} /> : <Welcome />}</main>
+      </div>
+      {overlay === 'keys' ? <KeySheet /> : overlay !== null ? <Palette mode={overlay} /> : null}
       <Toasts />
     </div>
   );

@@ -38,3 +38,6 @@ export function offsetText(offset: number, base: 'hex' | 'dec'): string {
   const dec = `${sign}${magnitude.toLocaleString('en-US')}`;
   return base === 'hex' ? `${hex} (${dec})` : `${dec} (${hex})`;
 }
+
+/** A text or hex row's height in px for the content's font size (20 px at 13 px). */
+export const rowHeightFor = (fontSize: number): number => Math.round(fontSize * 1.54);

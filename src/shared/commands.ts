@@ -25,8 +25,8 @@ export interface CommandSpec {
   readonly separatorBefore?: true;
 }
 
-const spec = (
-  id: string,
+const spec = <const I extends string>(
+  id: I,
   title: string,
   group: CommandGroup,
   keys: readonly KeySpec[] = [],
@@ -46,10 +46,9 @@ const table = [
   spec('find.find', 'Find', 'Find', ['Ctrl+F']),
   spec('find.next', 'Find next', 'Find', ['F3']),
   spec('find.previous', 'Find previous', 'Find', ['Shift+F3']),
+  spec('find.replace', 'Replace', 'Find', ['Ctrl+H']),
   spec('find.matches', 'Show or hide the matches pane', 'Find'),
   spec('go.line', 'Go to line or offset', 'Go', ['Ctrl+G']),
-  spec('go.start', 'Go to the start', 'Go', ['Ctrl+Home']),
-  spec('go.end', 'Go to the end', 'Go', ['Ctrl+End']),
   spec('tab.next', 'Next tab', 'Go', ['Ctrl+Tab', 'Ctrl+PageDown'], { separatorBefore: true }),
   spec('tab.previous', 'Previous tab', 'Go', ['Ctrl+Shift+Tab', 'Ctrl+PageUp']),
   spec('view.text', 'Text view', 'View'),

@@ -8,7 +8,7 @@ import { focusView } from './viewCommands';
 export function Dialogs(): ReactElement | null {
   const confirm = useAppStore((state) => state.confirm);
   const file = useAppStore((state) => state.file);
-  if (confirm !== null && file !== null) return <PendingEditsDialog store={file.store} action={confirm.action} />;
+  if (confirm !== null) return <PendingEditsDialog store={confirm.file.store} />;
   if (file !== null) return <JournalDialog store={file.store} />;
   return null;
 }
@@ -49,15 +49,13 @@ function Modal(props: {
   );
 }
 
-function PendingEditsDialog({ store, action }: { store: FileStore; action: 'close' | 'open' }): ReactElement {
+function PendingEditsDialog({ store }: { store: FileStore }): ReactElement {
   const writable = useStore(store, (state) => state.info.writable);
+  const name = useStore(store, (state) => state.info.name);
   const settle = useAppStore.getState().settleConfirm;
   return (
     <Modal role="dialog" label="Pending edits" onEscape={() => void settle('cancel')}>
-      <p>
-        This file has edits that are not committed. {action === 'close' ? 'Close it' : 'Open another file'} after
-        committing or discarding them?
-      </p>
+      <p>{name} has edits that are not committed. Close it after committing or discarding them?</p>
       <div className="dialog-buttons">
         {writable && (
           <button type="button" className="primary" onClick={() => void settle('commit')}>

@@ -1,36 +1,19 @@
-// The open file's row: view switch, encoding, hex row options, and the edit buttons.
-import type { ReactElement } from 'react';
+// The open file's one toolbar row: the view switch, the view's own tools (a slot the view fills:
+// follow and wrap, go to), the hex row options, and the edit buttons.
+import { createContext, type ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { textEncodings, type TextEncodingName } from '../../shared/contract';
+import { hexRowWidths } from '../../shared/contract';
 import { Progress } from '../components/Progress';
 import { plural } from '../format';
-import { useFileStore, useFileStoreApi, type ViewKind } from '../state/fileStore';
+import { useFileStore, useFileStoreApi } from '../state/fileStore';
+import { runCommand, switchView } from './commands';
 
-const encodingLabels: Record<TextEncodingName, string> = {
-  'utf-8': 'UTF-8',
-  latin1: 'Latin-1 (ISO-8859-1)',
-  'utf-16le': 'UTF-16 LE',
-  'utf-16be': 'UTF-16 BE',
-};
+/** Where the view on screen puts its own tools, in the toolbar row. */
+export const ViewToolsContext = createContext<HTMLElement | null>(null);
 
-/** Switches views keeping the position: the current line's offset becomes the cursor, and back. */
-export function useSwitchView(): (next: ViewKind) => void {
-  const store = useFileStoreApi();
-  return (next) => {
-    const state = store.getState();
-    if (next === state.view) return;
-    const offset = next === 'hex' ? (state.currentLineOffset ?? 0) : state.cursor;
-    if (next === 'hex') state.setCursor(offset);
-    state.setReveal({ kind: 'offset', offset });
-    state.setView(next);
-  };
-}
-
-export function FileBar(): ReactElement {
+export function FileBar({ onSlot }: { onSlot: (slot: HTMLElement | null) => void }): ReactElement {
   const view = useFileStore((state) => state.view);
-  const encoding = useFileStore((state) => state.index?.encoding ?? null);
   const store = useFileStoreApi();
-  const switchView = useSwitchView();
   return (
     <div className="file-bar">
       {/* A choice of one view (radios): named by their visible text, and not buttons named like Find's Hex toggle. */}
@@ -40,7 +23,7 @@ export function FileBar(): ReactElement {
           role="radio"
           data-testid="view-text"
           aria-checked={view === 'text'}
-          onClick={() => switchView('text')}
+          onClick={() => switchView(store, 'text')}
           title="Show the file as lines of text"
         >
           Text
@@ -50,26 +33,13 @@ export function FileBar(): ReactElement {
           role="radio"
           data-testid="view-hex"
           aria-checked={view === 'hex'}
-          onClick={() => switchView('hex')}
+          onClick={() => switchView(store, 'hex')}
           title="Show the file as bytes (hex and ASCII)"
         >
           Hex
         </button>
       </div>
-      <label className="encoding">
-        Encoding
-        <select
-          aria-label="Encoding"
-          value={encoding ?? 'utf-8'}
-          onChange={(event) => void store.getState().setEncoding(event.target.value as TextEncodingName)}
-        >
-          {textEncodings.map((name) => (
-            <option key={name} value={name}>
-              {encodingLabels[name]}
-            </option>
-          ))}
-        </select>
-      </label>
+      <div className="view-tools" ref={onSlot} />
       {view === 'hex' && <HexOptions />}
       <span className="spacer" />
       <EditBar />
@@ -80,7 +50,6 @@ export function FileBar(): ReactElement {
 function HexOptions(): ReactElement {
   const bytesPerRow = useFileStore((state) => state.bytesPerRow);
   const offsetBase = useFileStore((state) => state.offsetBase);
-  const store = useFileStoreApi();
   return (
     <>
       <label className="encoding">
@@ -88,9 +57,9 @@ function HexOptions(): ReactElement {
         <select
           aria-label="Bytes per row"
           value={bytesPerRow}
-          onChange={(event) => store.getState().setBytesPerRow(Number(event.target.value))}
+          onChange={(event) => runCommand(`view.rowWidth.${Number(event.target.value) as 8 | 16 | 32}`)}
         >
-          {[8, 16, 32].map((count) => (
+          {hexRowWidths.map((count) => (
             <option key={count} value={count}>
               {count} bytes
             </option>
@@ -101,7 +70,7 @@ function HexOptions(): ReactElement {
         type="button"
         aria-pressed={offsetBase === 'dec'}
         title="Show offsets in decimal or hex; go to offset reads bare digits the same way"
-        onClick={() => store.getState().setOffsetBase(offsetBase === 'hex' ? 'dec' : 'hex')}
+        onClick={() => runCommand('view.offsetBase')}
       >
         Decimal offsets
       </button>

@@ -9,11 +9,10 @@ import { TextView } from '../features/text/TextView';
 import type { OpenFile } from '../state/appStore';
 import { FileStoreContext } from '../state/fileStore';
 import { FindStoreContext } from '../state/findStore';
-import { FileBar } from './FileBar';
+import { FileBar, ViewToolsContext } from './FileBar';
 import { FileNotice } from './Notices';
 import { StatusBar } from './StatusBar';
 import { useFileCaches } from './useFileCaches';
-import { revealOffset } from './useShortcuts';
 
 const STATUS_POLL_MS = 2000;
 
@@ -31,21 +30,13 @@ function OpenFileBody({ file }: { file: OpenFile }): ReactElement {
   const { byteCache, lineCache } = useFileCaches();
   const view = useStore(file.store, (state) => state.view);
   const findOpen = useStore(file.find, (state) => state.open);
-  const [paneOpen, setPaneOpen] = useState(false);
+  const paneOpen = useStore(file.find, (state) => state.paneOpen);
+  const [slot, setSlot] = useState<HTMLElement | null>(null);
 
   useEffect(() => {
     const timer = window.setInterval(() => void file.store.getState().checkFile(), STATUS_POLL_MS);
     return () => window.clearInterval(timer);
   }, [file]);
-
-  // Closing the window or tab with pending edits asks first (Electron shows its own dialog).
-  const pendingEdits = useStore(file.store, (state) => state.edit?.modifiedBytes ?? 0);
-  useEffect(() => {
-    if (pendingEdits === 0) return;
-    const onBeforeUnload = (event: BeforeUnloadEvent): void => event.preventDefault();
-    window.addEventListener('beforeunload', onBeforeUnload);
-    return () => window.removeEventListener('beforeunload', onBeforeUnload);
-  }, [pendingEdits]);
 
   // Next / previous start from where the user is.
   useEffect(
@@ -57,18 +48,18 @@ function OpenFileBody({ file }: { file: OpenFile }): ReactElement {
     [file],
   );
 
-  const reveal = useCallback((offset: number) => revealOffset(file, offset), [file]);
+  const reveal = useCallback((offset: number) => file.store.getState().setReveal({ kind: 'offset', offset }), [file]);
 
   return (
-    <>
-      <FileBar />
+    <ViewToolsContext.Provider value={slot}>
+      <FileBar onSlot={setSlot} />
       <FileNotice />
       <div className="view-area">
-        <FindBar onReveal={reveal} paneOpen={paneOpen} onTogglePane={() => setPaneOpen(!paneOpen)} />
+        <FindBar onReveal={reveal} />
         {view === 'text' && lineCache !== null ? <TextView cache={lineCache} /> : <HexView cache={byteCache} />}
       </div>
       {paneOpen && findOpen && <MatchesPane onReveal={reveal} />}
       <StatusBar />
-    </>
+    </ViewToolsContext.Provider>
   );
 }

@@ -2,10 +2,39 @@
 // index's progress, the file's size.
 import type { ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { textEncodings, type TextEncodingName } from '../../shared/contract';
 import { displayLine, lineNumber } from '../../shared/units';
 import { Progress } from '../components/Progress';
 import { formatSize, offsetText, plural } from '../format';
 import { useFileStore, useFileStoreApi } from '../state/fileStore';
+
+const encodingLabels: Record<TextEncodingName, string> = {
+  'utf-8': 'UTF-8',
+  latin1: 'Latin-1',
+  'utf-16le': 'UTF-16 LE',
+  'utf-16be': 'UTF-16 BE',
+};
+
+/** The text encoding, shown as a word and changed by a click (a plain select, styled flat). */
+function EncodingPicker(): ReactElement {
+  const encoding = useFileStore((state) => state.index?.encoding ?? 'utf-8');
+  const store = useFileStoreApi();
+  return (
+    <select
+      className="flat"
+      aria-label="Encoding"
+      title="Text encoding: click to read the file in another one"
+      value={encoding}
+      onChange={(event) => void store.getState().setEncoding(event.target.value as TextEncodingName)}
+    >
+      {textEncodings.map((name) => (
+        <option key={name} value={name}>
+          {encodingLabels[name]}
+        </option>
+      ))}
+    </select>
+  );
+}
 
 function HexPosition(): ReactElement | null {
   const { cursor, anchor, size, base } = useFileStore(
@@ -90,7 +119,6 @@ export function StatusBar(): ReactElement {
           {index.done ? '' : ' so far'}
         </span>
       )}
-      {index !== null && view === 'text' && <span className="encoding-name">{index.encoding.toUpperCase()}</span>}
       {indexing && (
         <span className="indexing">
           <Progress label="Indexing lines" percent={percent} />
@@ -102,7 +130,15 @@ export function StatusBar(): ReactElement {
       )}
       {index?.cancelled === true && <span>Indexing cancelled at {percent}%</span>}
       {index?.error != null && <span role="alert">Indexing stopped: {index.error.message}</span>}
-      <span>{formatSize(size)}</span>
+      <EncodingPicker />
+      <span
+        className="file-size"
+        data-testid="file-size"
+        data-bytes={size}
+        title={`${size.toLocaleString('en-US')} bytes`}
+      >
+        {formatSize(size)}
+      </span>
     </footer>
   );
 }

@@ -1,60 +1,42 @@
 // The app's keys, handled once at the window: global shortcuts first, then the content view's own
 // keys, wherever focus is, except the keys that a focused text field needs.
 import { useEffect } from 'react';
-import { useAppStore, type OpenFile } from '../state/appStore';
+import { isViewKey } from '../../shared/commands';
+import { commandSpec } from '../../shared/commands';
+import { runCommand } from './commands';
+import { commandForKey } from './keys';
 import { activeView, focusView, isTextEntry, modalOpen } from './viewCommands';
-
-/** Shows a match (or any offset) in the current view. */
-export function revealOffset(file: OpenFile, offset: number): void {
-  file.store.getState().setReveal({ kind: 'offset', offset });
-}
-
-/** F3 / Enter: the next (or previous) match from where the user is. */
-export async function stepMatch(file: OpenFile, direction: 1 | -1): Promise<void> {
-  const match = await file.find.getState().step(direction);
-  if (match !== null) revealOffset(file, match.offset);
-}
 
 function onKeyDown(event: KeyboardEvent): void {
   if (event.defaultPrevented || event.isComposing) return;
-  const app = useAppStore.getState();
-  const file = app.file;
-  const ctrl = event.ctrlKey || event.metaKey;
-  const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
-  const typing = isTextEntry(event.target);
+  // The palette, the shortcuts sheet and dialogs handle their own keys.
   if (modalOpen()) return;
-
+  const typing = isTextEntry(event.target);
+  const ctrl = event.ctrlKey || event.metaKey;
+  const command = commandForKey(event, typing);
+  const viewKey = command !== null && commandSpec(command).keys.some(isViewKey) && !ctrl && !event.altKey;
   const take = (run: () => void): void => {
     event.preventDefault();
     run();
   };
-  if (ctrl && !event.altKey) {
-    if (key === 'o') return take(() => void app.open());
-    if (file === null) return;
-    if (key === 's') return take(() => void file.store.getState().save());
-    if (key === 'f') return take(() => file.find.getState().requestFocus());
-    if (key === 'g') return take(() => activeView()?.goTo());
-    if (!typing) {
-      if (key === 'z' && !event.shiftKey) return take(() => void file.store.getState().undo());
-      if ((key === 'z' && event.shiftKey) || key === 'y') return take(() => void file.store.getState().redo());
-      if (key === 'a') return take(() => activeView()?.selectAll());
-      if (key === 'c') return take(() => activeView()?.copy());
-    }
-  }
-  if (file === null) return;
-  if (key === 'F3') return take(() => void stepMatch(file, event.shiftKey ? -1 : 1));
+  // Chorded keys and function keys are the app's first; a plain key goes to the view first (F and
+  // ? are typed into the hex view's panes), and runs its command only if the view did not use it.
+  if (command !== null && !viewKey) return take(() => runCommand(command));
   if (typing) return;
   const target = event.target instanceof HTMLElement ? event.target : null;
   // A focused dropdown keeps its own keys; a focused button keeps Enter and Space.
   if (target?.tagName === 'SELECT' && !ctrl) return;
-  if (target?.closest('button, a, [role=option]') && (key === 'Enter' || key === ' ')) return;
+  if (target?.closest('button, a, [role=option], [role=gridcell]') && (event.key === 'Enter' || event.key === ' '))
+    return;
   if (target?.closest('[data-keys=own]')) return;
   const view = activeView();
   if (view !== null && view.onKey(event)) {
     event.preventDefault();
     // Keys typed with focus elsewhere bring the view back into focus, as they act on it.
     if (!view.element()?.contains(document.activeElement)) focusView();
+    return;
   }
+  if (command !== null) take(() => runCommand(command));
 }
 
 function onPaste(event: ClipboardEvent): void {
@@ -70,7 +52,7 @@ function onPaste(event: ClipboardEvent): void {
 function onClick(event: MouseEvent): void {
   const target = event.target instanceof Element ? event.target : null;
   if (target === null || target.closest('[data-focus=keep], .goto, [role=dialog], [role=alertdialog]')) return;
-  if (target.closest('button, [role=option], [role=tab]')) requestAnimationFrame(focusView);
+  if (target.closest('button, [role=option], [role=gridcell]')) requestAnimationFrame(focusView);
 }
 
 function onChange(event: Event): void {

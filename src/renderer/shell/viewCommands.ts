@@ -1,6 +1,7 @@
 // The content view on screen registers its commands here, so that keys, copy, paste and focus
 // reach it wherever focus is (a toolbar button, a dropdown, <body> after a dialog closes).
 import { useEffect, useRef } from 'react';
+import type { CommandId } from '../../shared/commands';
 
 export interface ViewCommands {
   /** The view's focusable element. */
@@ -12,6 +13,8 @@ export interface ViewCommands {
   selectAll(): void;
   copy(): void;
   paste(text: string): void;
+  /** A command of the table that only this view can run (follow); returns whether it ran. */
+  run(command: CommandId): boolean;
 }
 
 let active: ViewCommands | null = null;
@@ -30,6 +33,7 @@ export function useViewCommands(commands: ViewCommands): void {
       selectAll: () => latest.current.selectAll(),
       copy: () => latest.current.copy(),
       paste: (text) => latest.current.paste(text),
+      run: (command) => latest.current.run(command),
     };
     active = proxy;
     return () => {

@@ -1,41 +1,67 @@
-// App-wide state: what host we run in, which files are offered and which one is open. Everything
-// about the open file lives in its own stores (fileStore, findStore), dropped when it closes.
+// App-wide state: what host we run in, the user's settings, the files offered and recently opened,
+// and the open tabs. Everything about one file lives in its own stores (fileStore, findStore), made
+// when its tab opens and dropped when it closes.
 import { create } from 'zustand';
-import type { FileInfo, HostInfo, OfferedFile } from '../../shared/contract';
+import {
+  FONT_SIZE_DEFAULT,
+  type FileInfo,
+  type FilePosition,
+  type HostInfo,
+  type OfferedFile,
+  type Settings,
+  type SettingsPatch,
+} from '../../shared/contract';
 import type { Result } from '../../shared/result';
-import { byteCount, byteOffset, type SessionId } from '../../shared/units';
+import { byteCount, byteOffset, lineNumber, type SessionId } from '../../shared/units';
 import { getApi } from '../data/api';
 import { createFileStore, type FileStore, type ViewKind } from './fileStore';
 import { createFindStore, type FindStore } from './findStore';
 import { clearErrors, messages, useMessages } from './messages';
 
-/** An open file: its own state, its find state. */
+/** An open file (a tab): its own state, its find state. */
 export interface OpenFile {
   readonly session: SessionId;
   readonly store: FileStore;
   readonly find: FindStore;
 }
 
+/** What the overlay over the content shows: the command palette, the file picker, the keys sheet. */
+export type Overlay = 'commands' | 'files' | 'keys' | null;
+
+export const defaultSettings: Settings = { theme: 'system', fontSize: FONT_SIZE_DEFAULT, bytesPerRow: 16, wrap: false };
+
 export interface AppState {
   hostInfo: HostInfo | null;
+  settings: Settings;
+  /** Files named on the command line (or picked in a dialog). */
   offers: readonly OfferedFile[];
+  /** Recently opened files, most recent first. */
+  recent: readonly OfferedFile[];
+  tabs: readonly OpenFile[];
+  /** The active tab, or null when none is open. */
   file: OpenFile | null;
   opening: boolean;
-  /** Bumped to ask the shell to show the list of offered files (Ctrl+O in the browser host). */
-  offerPickerRequest: number;
-  /** An action waiting for the user to commit or discard pending edits first. */
-  confirm: { readonly action: 'close' | 'open'; readonly proceed: () => Promise<void> } | null;
+  overlay: Overlay;
+  /** A tab waiting for the user to commit or discard its pending edits before it closes. */
+  confirm: { readonly file: OpenFile; readonly proceed: () => Promise<void> } | null;
 }
 
 interface AppActions {
   init(): Promise<void>;
   openOffered(offerId: number): Promise<void>;
-  /** Ctrl+O: the native dialog in Electron, the list of offered files in the browser host. */
+  /** Ctrl+O: the native dialog in Electron, the list of offered and recent files in the browser host. */
   open(): Promise<void>;
   openDialog(): Promise<void>;
-  openDropped(file: File): Promise<void>;
-  closeFile(): Promise<void>;
+  openDropped(files: readonly File[]): Promise<void>;
+  activate(session: SessionId): void;
+  /** Ctrl+Tab / Ctrl+Shift+Tab. */
+  cycleTab(direction: 1 | -1): void;
+  /** Closes a tab (the active one by default), asking first when it has pending edits. */
+  closeTab(session?: SessionId): Promise<void>;
+  closeOtherTabs(): Promise<void>;
   settleConfirm(choice: 'commit' | 'discard' | 'cancel'): Promise<void>;
+  updateSettings(patch: SettingsPatch): void;
+  setOverlay(overlay: Overlay): void;
 }
 
 let initStarted = false;
@@ -49,123 +75,212 @@ async function defaultView(info: FileInfo): Promise<ViewKind> {
   return !utf16 && bytes.includes(0) ? 'hex' : 'text';
 }
 
-function openFileModel(info: FileInfo, view: ViewKind): OpenFile {
-  const api = getApi();
-  const store = createFileStore(info, view, api, messages);
-  const find = createFindStore(info.session, api, messages, (edit) => store.getState().setEdit(edit));
-  return { session: info.session, store, find };
+/** Where the user is in a file, as the next opening of it restores it. */
+function positionOf(file: OpenFile): FilePosition {
+  const state = file.store.getState();
+  return { view: state.view, line: state.currentLine, offset: byteOffset(state.cursor) };
 }
 
-export const useAppStore = create<AppState & AppActions>()((set, get) => {
-  const pendingBytes = (): number => get().file?.store.getState().edit?.modifiedBytes ?? 0;
+const POSITION_SAVE_DELAY_MS = 800;
 
-  /** Runs `action` now, or once the user has committed or discarded pending edits. */
-  const guardEdits = async (action: 'close' | 'open', proceed: () => Promise<void>): Promise<void> => {
-    if (pendingBytes() > 0) set({ confirm: { action, proceed } });
-    else await proceed();
+export const useAppStore = create<AppState & AppActions>()((set, get) => {
+  const api = () => getApi();
+  const byId = (session: SessionId): OpenFile | undefined => get().tabs.find((tab) => tab.session === session);
+  const byPath = (path: string): OpenFile | undefined =>
+    get().tabs.find((tab) => tab.store.getState().info.path === path);
+  const stopSaving = new Map<SessionId, () => void>();
+
+  /** Saves each tab's position a moment after it settles, so reopening the file comes back there. */
+  const trackPosition = (file: OpenFile): void => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let last = JSON.stringify(positionOf(file));
+    const unsubscribe = file.store.subscribe(() => {
+      const now = JSON.stringify(positionOf(file));
+      if (now === last) return;
+      last = now;
+      clearTimeout(timer);
+      timer = setTimeout(() => void api().savePosition(file.session, positionOf(file)), POSITION_SAVE_DELAY_MS);
+    });
+    stopSaving.set(file.session, () => {
+      clearTimeout(timer);
+      unsubscribe();
+    });
   };
 
-  const adopt = async (opening: () => Promise<Result<FileInfo | null>>): Promise<void> =>
-    guardEdits('open', () => adoptNow(opening()));
+  const restorePosition = async (file: OpenFile): Promise<void> => {
+    const saved = await api().lastPosition(file.session);
+    if (!saved.ok || saved.value === null) return;
+    const position = saved.value;
+    const store = file.store.getState();
+    store.setView(position.view);
+    store.setCursor(position.offset);
+    if (position.view === 'hex') store.setReveal({ kind: 'offset', offset: position.offset });
+    else store.setReveal({ kind: 'line', line: lineNumber(position.line) });
+  };
 
-  const adoptNow = async (opening: Promise<Result<FileInfo | null>>): Promise<void> => {
+  /** Opens a tab for what `opening` opened. `quiet`: keep the messages shown (opening the command line's files). */
+  const adopt = async (opening: Promise<Result<FileInfo | null>>, quiet = false): Promise<OpenFile | null> => {
     set({ opening: true });
     const result = await opening;
-    if (!result.ok) {
+    if (!result.ok || result.value === null) {
       set({ opening: false });
-      messages.error(result.message);
-      return;
-    }
-    if (result.value === null) {
-      set({ opening: false });
-      return;
+      if (!result.ok) messages.error(result.message);
+      return null;
     }
     const info = result.value;
-    const previous = get().file;
-    const model = openFileModel(info, await defaultView(info));
-    // Messages about the previous file do not follow the user to this one.
-    useMessages.getState().clear();
-    set({ opening: false, file: model });
-    if (previous !== null) await getApi().closeFile(previous.session);
+    // The same file opened twice (a dialog pick of an open file) keeps its first tab.
+    const already = byPath(info.path);
+    if (already !== undefined) {
+      set({ opening: false });
+      await api().closeFile(info.session);
+      get().activate(already.session);
+      return already;
+    }
+    const settings = get().settings;
+    const store = createFileStore(info, await defaultView(info), api(), messages, {
+      bytesPerRow: settings.bytesPerRow,
+    });
+    const find = createFindStore(info.session, api(), messages, (edit) => store.getState().setEdit(edit));
+    const model: OpenFile = { session: info.session, store, find };
+    // Messages about the file the user leaves do not follow them to this one.
+    if (!quiet) useMessages.getState().clear();
+    set({ opening: false, tabs: [...get().tabs, model], file: model });
+    await restorePosition(model);
+    trackPosition(model);
     await model.store.getState().start();
+    return model;
   };
 
-  const current = (session: SessionId): OpenFile | null => {
-    const file = get().file;
-    return file !== null && file.session === session ? file : null;
+  const closeNow = async (file: OpenFile): Promise<void> => {
+    const tabs = get().tabs;
+    const at = tabs.indexOf(file);
+    if (at < 0) return;
+    stopSaving.get(file.session)?.();
+    stopSaving.delete(file.session);
+    await api().savePosition(file.session, positionOf(file));
+    const rest = tabs.filter((tab) => tab !== file);
+    const active = get().file === file ? (rest[Math.min(at, rest.length - 1)] ?? null) : get().file;
+    if (get().file === file) useMessages.getState().clear();
+    set({ tabs: rest, file: active });
+    void file.find.getState().cancel();
+    const result = await api().closeFile(file.session);
+    if (!result.ok) messages.error(result.message);
   };
 
   return {
     hostInfo: null,
+    settings: defaultSettings,
     offers: [],
+    recent: [],
+    tabs: [],
     file: null,
     opening: false,
-    offerPickerRequest: 0,
+    overlay: null,
     confirm: null,
 
     init: async () => {
       // StrictMode runs effects twice in development; subscribe and open only once.
       if (initStarted) return;
       initStarted = true;
-      const api = getApi();
-      api.on('offersChanged', (offers) => set({ offers }));
-      api.on('menuCommand', (command) => {
-        if (command === 'open') void get().openDialog();
-        else void get().closeFile();
-      });
-      api.on('indexProgress', (status) => current(status.session)?.store.getState().onIndexProgress(status));
-      api.on('saveProgress', (progress) => current(progress.session)?.store.getState().onSaveProgress(progress));
-      api.on('fileChanged', (change) => current(change.info.session)?.store.getState().onFileChanged(change));
-      api.on('findProgress', (status) => current(status.session)?.find.getState().onProgress(status));
-      const [info, offers] = await Promise.all([api.hostInfo(), api.listOffered()]);
+      api().on('offersChanged', (offers) => set({ offers }));
+      api().on('recentChanged', (recent) => set({ recent }));
+      api().on('settingsChanged', (settings) => set({ settings }));
+      api().on('indexProgress', (status) => byId(status.session)?.store.getState().onIndexProgress(status));
+      api().on('saveProgress', (progress) => byId(progress.session)?.store.getState().onSaveProgress(progress));
+      api().on('fileChanged', (change) => byId(change.info.session)?.store.getState().onFileChanged(change));
+      api().on('findProgress', (status) => byId(status.session)?.find.getState().onProgress(status));
+      const [info, offers, settings] = await Promise.all([api().hostInfo(), api().listOffered(), api().settings()]);
+      if (settings.ok) {
+        set({ settings: settings.value.settings, recent: settings.value.recent });
+        if (settings.value.notice !== null) messages.error(settings.value.notice);
+      } else {
+        messages.error(`Settings could not be read: ${settings.message}`);
+      }
       if (!info.ok) return messages.error(info.message);
       if (!offers.ok) return messages.error(offers.message);
       set({ hostInfo: info.value, offers: offers.value });
-      const first = offers.value[0];
-      if (first !== undefined) await get().openOffered(first.offerId);
+      // Every file named on the command line opens as a tab; the first one is active.
+      let first: OpenFile | null = null;
+      for (const offer of offers.value) {
+        const opened = await adopt(api().openOffered(offer.offerId), true);
+        first ??= opened;
+      }
+      if (first !== null && first !== get().file) set({ file: first });
     },
     openOffered: async (offerId) => {
-      const open = get().file;
-      const offer = get().offers.find((candidate) => candidate.offerId === offerId);
-      // The file already open is not opened again.
-      if (open !== null && offer !== undefined && open.store.getState().info.path === offer.path) return;
-      await adopt(() => getApi().openOffered(offerId));
+      const offer = [...get().offers, ...get().recent].find((candidate) => candidate.offerId === offerId);
+      // A file already open is focused, not opened twice.
+      const open = offer === undefined ? undefined : byPath(offer.path);
+      if (open !== undefined) return get().activate(open.session);
+      await adopt(api().openOffered(offerId));
     },
     open: async () => {
-      if (get().hostInfo?.nativeOpenDialog === false) {
-        set({ offerPickerRequest: get().offerPickerRequest + 1 });
-        return;
-      }
+      if (get().hostInfo?.nativeOpenDialog === false) return set({ overlay: 'files' });
       await get().openDialog();
     },
-    openDialog: () => adopt(() => getApi().openDialog()),
-    openDropped: async (file) => {
+    openDialog: async () => {
+      await adopt(api().openDialog());
+    },
+    openDropped: async (files) => {
       if (get().hostInfo?.nativeOpenDialog === false) {
+        const names = files.map((file) => file.name).join(', ');
         messages.info(
-          `The browser host cannot open a dropped file (${file.name}): it opens only the files named on its command line (npm run web -- FILE…). Choose one with Ctrl+O.`,
+          `The browser host cannot open dropped files (${names}): it opens only the files named on its command line (npm run web -- FILE…) and recent ones. Choose one with Ctrl+O.`,
         );
         return;
       }
-      await adopt(() => getApi().openDropped(file));
+      for (const file of files) await adopt(api().openDropped(file));
     },
-    closeFile: () =>
-      guardEdits('close', async () => {
-        const file = get().file;
-        if (file === null) return;
-        set({ file: null });
-        useMessages.getState().clear();
-        const result = await getApi().closeFile(file.session);
-        if (!result.ok) messages.error(result.message);
-      }),
+    activate: (session) => {
+      const file = byId(session);
+      if (file === undefined || file === get().file) return;
+      useMessages.getState().clear();
+      set({ file });
+    },
+    cycleTab: (direction) => {
+      const { tabs, file } = get();
+      if (tabs.length < 2 || file === null) return;
+      const next = tabs[(tabs.indexOf(file) + direction + tabs.length) % tabs.length];
+      if (next !== undefined) get().activate(next.session);
+    },
+    closeTab: async (session) => {
+      const file = session === undefined ? get().file : byId(session);
+      if (file === null || file === undefined) return;
+      if ((file.store.getState().edit?.modifiedBytes ?? 0) > 0) {
+        get().activate(file.session);
+        set({ confirm: { file, proceed: () => closeNow(file) } });
+        return;
+      }
+      await closeNow(file);
+    },
+    closeOtherTabs: async () => {
+      const keep = get().file;
+      for (const tab of get().tabs) {
+        if (tab === keep) continue;
+        await get().closeTab(tab.session);
+        // A tab with pending edits asks first; the rest wait until the user has answered.
+        if (get().confirm !== null) return;
+      }
+    },
     settleConfirm: async (choice) => {
       const pending = get().confirm;
       set({ confirm: null });
-      const file = get().file;
-      if (pending === null || choice === 'cancel' || file === null) return;
-      if (choice === 'commit' && !(await file.store.getState().commitEdits())) return;
-      if (choice === 'discard') await file.store.getState().discardEdits();
+      if (pending === null || choice === 'cancel') return;
+      const store = pending.file.store.getState();
+      if (choice === 'commit' && !(await store.commitEdits())) return;
+      if (choice === 'discard') await store.discardEdits();
       clearErrors();
       await pending.proceed();
     },
+    updateSettings: (patch) => {
+      set({ settings: { ...get().settings, ...patch } });
+      void api()
+        .updateSettings(patch)
+        .then((result) => {
+          if (result.ok) set({ settings: result.value });
+          else messages.error(`The setting was not saved: ${result.message}`);
+        });
+    },
+    setOverlay: (overlay) => set({ overlay }),
   };
 });

@@ -57,6 +57,9 @@ export interface FileState {
   /** File offset of the current line's first byte, once known. */
   currentLineOffset: number | null;
   reveal: Reveal | null;
+  /** The first row on screen in each view, so that a tab comes back where it was left. */
+  textTop: number;
+  hexTop: number;
 
   setCursor(offset: number, extendSelection?: boolean): void;
   /** Selects bytes [start, end] with the cursor at `end`. */
@@ -70,6 +73,7 @@ export interface FileState {
   selectLines(first: LineNumber, last: LineNumber): void;
   setReveal(reveal: Reveal | null): void;
   setView(view: ViewKind): void;
+  setTop(view: ViewKind, top: number): void;
 
   /** Opens the text index (auto-detecting the encoding) and reads the edit and journal state. */
   start(): Promise<void>;
@@ -100,7 +104,18 @@ export type FileStore = StoreApi<FileState>;
 const clampLine = (line: number, lines: number): LineNumber =>
   lineNumber(Math.min(Math.max(0, line), Math.max(0, lines - 1)));
 
-export function createFileStore(info: FileInfo, view: ViewKind, api: HexlogApi, messages: Messages): FileStore {
+/** Preferences a new file starts with. */
+export interface FileStoreOptions {
+  readonly bytesPerRow: number;
+}
+
+export function createFileStore(
+  info: FileInfo,
+  view: ViewKind,
+  api: HexlogApi,
+  messages: Messages,
+  options: FileStoreOptions = { bytesPerRow: 16 },
+): FileStore {
   return createStore<FileState>()((set, get) => {
     const session = info.session;
 
@@ -146,13 +161,15 @@ export function createFileStore(info: FileInfo, view: ViewKind, api: HexlogApi, 
       selectionAnchor: 0,
       pane: 'hex',
       nibble: 'high',
-      bytesPerRow: 16,
+      bytesPerRow: options.bytesPerRow,
       offsetBase: 'hex',
       littleEndian: true,
       currentLine: lineNumber(0),
       anchorLine: lineNumber(0),
       currentLineOffset: 0,
       reveal: null,
+      textTop: 0,
+      hexTop: 0,
 
       setCursor: (offset, extendSelection = false) => {
         const cursor = Math.min(Math.max(0, offset), Math.max(0, get().info.size - 1));
@@ -176,6 +193,7 @@ export function createFileStore(info: FileInfo, view: ViewKind, api: HexlogApi, 
       selectLines: (first, last) => set({ anchorLine: first, currentLine: last, currentLineOffset: null }),
       setReveal: (reveal) => set({ reveal }),
       setView: (next) => set({ view: next }),
+      setTop: (which, top) => set(which === 'text' ? { textTop: top } : { hexTop: top }),
 
       start: async () => {
         const [edit, journal] = await Promise.all([api.editState(session), api.journalStatus(session)]);

@@ -27,7 +27,12 @@ export interface FindState {
   origin: number;
   /** Bumped to ask the find bar to focus (and select) its input. */
   focusRequest: number;
+  /** Whether the matches pane shows, and the replace row of the find bar. */
+  paneOpen: boolean;
+  replaceOpen: boolean;
   setOpen(open: boolean): void;
+  togglePane(): void;
+  setReplaceOpen(open: boolean): void;
   /** Opens the bar and focuses its input. */
   requestFocus(): void;
   setPattern(pattern: string): void;
@@ -57,6 +62,8 @@ export function createFindStore(
 ): FindStore {
   return createStore<FindState>()((set, get) => ({
     open: false,
+    paneOpen: false,
+    replaceOpen: false,
     pattern: '',
     mode: 'text',
     matchCase: false,
@@ -68,6 +75,8 @@ export function createFindStore(
     origin: 0,
     focusRequest: 0,
     setOpen: (open) => set({ open }),
+    togglePane: () => set({ paneOpen: !get().paneOpen, open: true }),
+    setReplaceOpen: (replaceOpen) => set({ replaceOpen }),
     requestFocus: () => set({ open: true, focusRequest: get().focusRequest + 1 }),
     setPattern: (pattern) => set({ pattern, problem: null }),
     setMode: (mode) => set({ mode, problem: null }),

@@ -1,5 +1,6 @@
-// The find bar (Ctrl+F): text, regex or hex patterns, the match count with progress, next and
-// previous, same-length replace, and the matches pane toggle.
+// The find bar (Ctrl+F): one row floating over the content's top right, as in VS Code. Text, regex
+// or hex patterns as icon toggles, the match count with progress, next and previous, the matches
+// pane, and a second row for same-length replace (Ctrl+H, or the chevron).
 import { useEffect, useRef, type ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Progress } from '../../components/Progress';
@@ -9,8 +10,6 @@ import { focusView } from '../../shell/viewCommands';
 export interface FindBarProps {
   /** Shows a match the find store just made current. */
   onReveal(offset: number, length: number): void;
-  paneOpen: boolean;
-  onTogglePane(): void;
 }
 
 /** Pause in typing after which a text or hex query runs. */
@@ -25,7 +24,7 @@ function completeHex(pattern: string): boolean {
   return digits.length > 0 && digits.length % 2 === 0 && /^[0-9a-fA-F]*$/.test(digits);
 }
 
-export function FindBar({ onReveal, paneOpen, onTogglePane }: FindBarProps): ReactElement | null {
+export function FindBar({ onReveal }: FindBarProps): ReactElement | null {
   const find = useFindStore(
     useShallow((state) => ({
       open: state.open,
@@ -37,6 +36,8 @@ export function FindBar({ onReveal, paneOpen, onTogglePane }: FindBarProps): Rea
       status: state.status,
       problem: state.problem,
       current: state.current,
+      paneOpen: state.paneOpen,
+      replaceOpen: state.replaceOpen,
     })),
   );
   const findStore = useFindStoreApi();
@@ -105,118 +106,159 @@ export function FindBar({ onReveal, paneOpen, onTogglePane }: FindBarProps): Rea
         if ((event.target as HTMLElement).closest('button') !== null) event.preventDefault();
       }}
     >
-      <input
-        ref={input}
-        aria-label="Find"
-        placeholder={find.mode === 'hex' ? 'DE AD ?? EF' : find.mode === 'regex' ? 'regular expression' : 'Find'}
-        value={find.pattern}
-        onChange={(event) => actions.setPattern(event.target.value)}
-        onKeyDown={(event) => {
-          if (event.key === 'Enter') {
-            event.preventDefault();
-            void go(event.shiftKey ? -1 : 1);
-          } else if (event.key === 'Escape') {
-            event.preventDefault();
-            if (running) void actions.cancel();
-            else close();
-          }
-        }}
-      />
-      <Toggle
-        label="Regex"
-        pressed={find.mode === 'regex'}
-        onClick={() => actions.setMode(find.mode === 'regex' ? 'text' : 'regex')}
-      />
-      <Toggle
-        label="Match case"
-        pressed={find.matchCase}
-        onClick={() => actions.toggleCase()}
-        disabled={find.mode === 'hex'}
-      />
-      <Toggle
-        label="Whole word"
-        pressed={find.wholeWord}
-        onClick={() => actions.toggleWholeWord()}
-        disabled={find.mode === 'hex'}
-      />
-      <Toggle
-        label="Hex bytes"
-        title="Search for hex bytes (DE AD ?? EF)"
-        pressed={find.mode === 'hex'}
-        onClick={() => actions.setMode(find.mode === 'hex' ? 'text' : 'hex')}
-      />
-      <button type="button" onClick={() => void go(-1)} title="Previous match (Shift+Enter, Shift+F3)">
-        ↑
-      </button>
-      <button type="button" onClick={() => void go(1)} title="Next match (Enter, F3)">
-        ↓
-      </button>
-      {status !== null && (
+      <div className="find-row">
+        <Toggle
+          label="Toggle replace"
+          text={find.replaceOpen ? '⌄' : '›'}
+          title="Show the replace row (Ctrl+H)"
+          pressed={find.replaceOpen}
+          expands
+          onClick={() => actions.setReplaceOpen(!find.replaceOpen)}
+        />
+        <input
+          ref={input}
+          aria-label="Find"
+          placeholder={find.mode === 'hex' ? 'DE AD ?? EF' : find.mode === 'regex' ? 'regular expression' : 'Find'}
+          value={find.pattern}
+          onChange={(event) => actions.setPattern(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter') {
+              event.preventDefault();
+              void go(event.shiftKey ? -1 : 1);
+            } else if (event.key === 'Escape') {
+              event.preventDefault();
+              if (running) void actions.cancel();
+              else close();
+            }
+          }}
+        />
+        <Toggle
+          label="Match case"
+          text="Aa"
+          title="Match case"
+          pressed={find.matchCase}
+          onClick={() => actions.toggleCase()}
+          disabled={find.mode === 'hex'}
+        />
+        <Toggle
+          label="Whole word"
+          text="ab"
+          className="underline"
+          title="Whole word"
+          pressed={find.wholeWord}
+          onClick={() => actions.toggleWholeWord()}
+          disabled={find.mode === 'hex'}
+        />
+        <Toggle
+          label="Regex"
+          text=".*"
+          title="Regular expression (PCRE2, as JavaScript reads it)"
+          pressed={find.mode === 'regex'}
+          onClick={() => actions.setMode(find.mode === 'regex' ? 'text' : 'regex')}
+        />
+        <Toggle
+          label="Hex bytes"
+          text="0x"
+          title="Search for hex bytes (DE AD ?? EF)"
+          pressed={find.mode === 'hex'}
+          onClick={() => actions.setMode(find.mode === 'hex' ? 'text' : 'hex')}
+        />
         <span
           className="match-count"
-          data-testid="match-count"
-          data-count={status.matchCount}
-          data-done={status.done ? 'true' : 'false'}
-          data-engine={status.engine ?? undefined}
+          data-testid={status === null ? undefined : 'match-count'}
+          data-count={status?.matchCount}
+          data-done={status === null ? undefined : status.done ? 'true' : 'false'}
+          data-engine={status?.engine ?? undefined}
           title={
-            status.engine === null
+            status === null || status.engine === null
               ? undefined
               : `Regex engine: ${status.engine === 'pcre2' ? 'PCRE2 (native)' : 'JavaScript'}`
           }
         >
-          {find.current !== null ? `${(find.current.index + 1).toLocaleString('en-US')} of ` : ''}
-          {status.matchCount.toLocaleString('en-US')} match{status.matchCount === 1 ? '' : 'es'}
-          {status.cancelled ? ' (cancelled)' : ''}
+          {status === null
+            ? 'No results'
+            : `${find.current !== null ? `${(find.current.index + 1).toLocaleString('en-US')} of ` : ''}${status.matchCount.toLocaleString('en-US')}${status.cancelled ? ' (cancelled)' : ''}`}
         </span>
-      )}
-      {running && (
-        <>
-          <Progress label="Searching" percent={percent} />
-          <button type="button" onClick={() => void actions.cancel()}>
-            Cancel search
+        {running && <Progress label="Searching" percent={percent} />}
+        {running && (
+          <button
+            type="button"
+            className="icon"
+            aria-label="Cancel search"
+            title="Cancel the search (Escape)"
+            onClick={() => void actions.cancel()}
+          >
+            <span aria-hidden="true">■</span>
           </button>
-        </>
+        )}
+        <button
+          type="button"
+          className="icon"
+          aria-label="Previous match"
+          onClick={() => void go(-1)}
+          title="Previous match (Shift+Enter, Shift+F3)"
+        >
+          <span aria-hidden="true">↑</span>
+        </button>
+        <button
+          type="button"
+          className="icon"
+          aria-label="Next match"
+          onClick={() => void go(1)}
+          title="Next match (Enter, F3)"
+        >
+          <span aria-hidden="true">↓</span>
+        </button>
+        <Toggle
+          label="Matches"
+          text="☰"
+          title="Show every match with its line"
+          pressed={find.paneOpen}
+          onClick={() => actions.togglePane()}
+        />
+        <button type="button" className="icon" aria-label="Close the search bar" title="Close (Escape)" onClick={close}>
+          <span aria-hidden="true">×</span>
+        </button>
+      </div>
+      {find.replaceOpen && (
+        <div className="find-row">
+          <input
+            aria-label="Replace"
+            placeholder="Replace (same length)"
+            value={find.replacement}
+            onChange={(event) => actions.setReplacement(event.target.value)}
+          />
+          <button
+            type="button"
+            onClick={() => void actions.replace('current')}
+            disabled={status === null || status.matchCount === 0}
+          >
+            Replace
+          </button>
+          <button
+            type="button"
+            onClick={() => void actions.replace('all')}
+            disabled={status === null || !status.done || status.matchCount === 0}
+          >
+            Replace all
+          </button>
+        </div>
       )}
       {find.problem !== null && (
-        <span className="find-problem" role="alert">
+        <div className="find-message find-problem" role="alert">
           {find.problem}
-        </span>
+        </div>
       )}
       {status?.notice != null && status.error === null && (
-        <span className="find-notice" data-testid="find-notice" role="status" title={status.notice}>
+        <div className="find-message find-notice" data-testid="find-notice" role="status" title={status.notice}>
           ⚠ {status.notice}
-        </span>
+        </div>
       )}
       {status?.error != null && (
-        <span className="find-problem" role="alert">
+        <div className="find-message find-problem" role="alert">
           {status.error.message}
-        </span>
+        </div>
       )}
-      <span className="spacer" />
-      <input
-        aria-label="Replace"
-        placeholder="Replace (same length)"
-        value={find.replacement}
-        onChange={(event) => actions.setReplacement(event.target.value)}
-      />
-      <button
-        type="button"
-        onClick={() => void actions.replace('current')}
-        disabled={status === null || status.matchCount === 0}
-      >
-        Replace
-      </button>
-      <button
-        type="button"
-        onClick={() => void actions.replace('all')}
-        disabled={status === null || !status.done || status.matchCount === 0}
-      >
-        Replace all
-      </button>
-      <Toggle label="Matches" pressed={paneOpen} onClick={onTogglePane} />
-      <button type="button" aria-label="Close the search bar" onClick={close}>
-        ×
-      </button>
     </div>
   );
 }
@@ -226,20 +268,27 @@ function Toggle(props: {
   /** Shown text when it differs from the accessible name. */
   text?: string;
   title?: string;
+  className?: string;
   pressed: boolean;
+  /** A disclosure (aria-expanded) rather than an on/off switch. */
+  expands?: boolean;
   onClick: () => void;
   disabled?: boolean;
 }): ReactElement {
   return (
     <button
       type="button"
+      className={`icon toggle${props.className === undefined ? '' : ` ${props.className}`}`}
       aria-label={props.label}
-      aria-pressed={props.pressed}
+      // The glyph is drawn by CSS, so that it is not read as (or checked against) the button's name.
+      data-icon={props.text}
+      aria-pressed={props.expands === true ? undefined : props.pressed}
+      aria-expanded={props.expands === true ? props.pressed : undefined}
       title={props.title}
       onClick={props.onClick}
       disabled={props.disabled}
     >
-      {props.text ?? props.label}
+      {props.text === undefined ? props.label : null}
     </button>
   );
 }

@@ -19,6 +19,8 @@ import { getApi } from '../../data/api';
 import { MatchRowsCache, type MatchRow } from '../../data/matchRowsCache';
 import { charRange } from '../text/displayLine';
 import { useFileStore } from '../../state/fileStore';
+import { useAppStore } from '../../state/appStore';
+import { rowHeightFor } from '../../format';
 import { focusView } from '../../shell/viewCommands';
 import { useFindStore, useFindStoreApi } from '../../state/findStore';
 
@@ -68,6 +70,7 @@ function PaneRow({ index, style, ariaAttributes, cache, currentIndex, digits, on
 }
 
 export function MatchesPane({ onReveal }: { onReveal(offset: number, length: number): void }): ReactElement | null {
+  const fontSize = useAppStore((state) => state.settings.fontSize);
   const session = useFileStore((state) => state.info.session);
   const encoding = useFileStore((state) => state.index?.encoding ?? 'utf-8');
   const generation = useFileStore((state) => state.generation);
@@ -173,7 +176,7 @@ export function MatchesPane({ onReveal }: { onReveal(offset: number, length: num
     >
       <VirtualRows
         totalRows={matchCount}
-        rowHeight={20}
+        rowHeight={rowHeightFor(fontSize)}
         rowComponent={PaneRow}
         rowProps={rowProps}
         handleRef={rows}

@@ -8,7 +8,8 @@ import { VirtualRows, type RowRenderProps, type VirtualRowsHandle } from '../../
 import type { ByteCache } from '../../data/byteCache';
 import { asciiText, hexText, MAX_HEX_COPY_BYTES, tooBigToCopy, writeClipboard } from '../../clipboard';
 import { getApi } from '../../data/api';
-import { asciiChar, byteHex, offsetHex, offsetWidth, plural } from '../../format';
+import { asciiChar, byteHex, offsetHex, offsetWidth, plural, rowHeightFor } from '../../format';
+import { useAppStore } from '../../state/appStore';
 import { byteCount, byteOffset } from '../../../shared/units';
 import { useFileStore, useFileStoreApi } from '../../state/fileStore';
 import { clearErrors, messages } from '../../state/messages';
@@ -16,8 +17,6 @@ import { matchAt, useMatchesInRange, type VisibleMatches } from '../find/useMatc
 import { Inspector } from './Inspector';
 import { useViewCommands } from '../../shell/viewCommands';
 import { parseHexBytes } from './inspector';
-
-const ROW_HEIGHT = 20;
 
 interface HexRowProps {
   cache: ByteCache;
@@ -168,6 +167,7 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
   const anchor = useFileStore((state) => state.selectionAnchor);
   const pane = useFileStore((state) => state.pane);
   const offsetBase = useFileStore((state) => state.offsetBase);
+  const rowHeight = rowHeightFor(useAppStore((state) => state.settings.fontSize));
   const version = useSyncExternalStore(cache.subscribe, cache.getVersion);
   const rows = useRef<VirtualRowsHandle>(null);
   const container = useRef<HTMLDivElement>(null);
@@ -208,7 +208,13 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
   }, [reveal, store, size, bytesPerRow]);
 
   const [viewport, setViewport] = useState({ top: 0, visible: 0 });
-  const onTopRowChange = useCallback((top: number, visible: number) => setViewport({ top, visible }), []);
+  const onTopRowChange = useCallback(
+    (top: number, visible: number) => {
+      setViewport({ top, visible });
+      store.getState().setTop('hex', top);
+    },
+    [store],
+  );
   const matches = useMatchesInRange(
     Math.max(0, viewport.top - 4) * bytesPerRow,
     Math.min(size, (viewport.top + viewport.visible + 4) * bytesPerRow),
@@ -219,9 +225,12 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
     rows.current?.scrollToRow(Math.floor(store.getState().cursor / bytesPerRow), 'center');
   }, [bytesPerRow, store]);
 
+  // A tab shown again comes back to the rows it showed (read before the rows report their first top).
+  const [savedTop] = useState(() => store.getState().hexTop);
   useEffect(() => {
+    if (savedTop > 0) rows.current?.scrollToTop(savedTop);
     container.current?.focus();
-  }, []);
+  }, [savedTop]);
 
   // Keystrokes edit in the order typed, each after the previous edit has landed.
   const typing = useRef<Promise<void>>(Promise.resolve());
@@ -365,6 +374,7 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
     },
     copy: () => void copySelection(),
     paste,
+    run: () => false,
   });
 
   const selectionStart = Math.min(cursor, anchor);
@@ -422,7 +432,7 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
         <VirtualRows
           handleRef={rows}
           totalRows={totalRows}
-          rowHeight={ROW_HEIGHT}
+          rowHeight={rowHeight}
           rowComponent={HexRow}
           rowProps={rowProps}
           onTopRowChange={onTopRowChange}

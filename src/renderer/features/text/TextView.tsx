@@ -2,6 +2,7 @@
 // selection and copy, and follow mode.
 import {
   useCallback,
+  useContext,
   useEffect,
   useMemo,
   useRef,
@@ -10,6 +11,7 @@ import {
   type ReactElement,
   type ReactNode,
 } from 'react';
+import { createPortal } from 'react-dom';
 import type { TextEncodingName } from '../../../shared/contract';
 import { byteOffset, displayLine, lineNumber, type LineNumber } from '../../../shared/units';
 import { GoToInput } from '../../components/GoToInput';
@@ -25,9 +27,10 @@ import { clearErrors, messages } from '../../state/messages';
 import { clipboardText } from './decode';
 import { useViewCommands } from '../../shell/viewCommands';
 import { writeClipboard } from '../../clipboard';
-import { plural } from '../../format';
-
-const ROW_HEIGHT = 20;
+import { plural, rowHeightFor } from '../../format';
+import { useAppStore } from '../../state/appStore';
+import { ViewToolsContext } from '../../shell/FileBar';
+import { runCommand } from '../../shell/commands';
 
 interface TextRowProps {
   wrap: boolean;
@@ -124,7 +127,9 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
   const version = useSyncExternalStore(cache.subscribe, cache.getVersion);
   const rows = useRef<VirtualRowsHandle>(null);
   const container = useRef<HTMLDivElement>(null);
-  const [wrap, setWrap] = useState(false);
+  const wrap = useAppStore((state) => state.settings.wrap);
+  const rowHeight = rowHeightFor(useAppStore((state) => state.settings.fontSize));
+  const toolsSlot = useContext(ViewToolsContext);
   const [pendingJump, setPendingJump] = useState<LineNumber | null>(null);
   const atEnd = useRef(false);
   // Shown: whether following is paused because the user scrolled away from the end.
@@ -162,14 +167,10 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
   }, [totalLines, done, jumpTo, store]);
 
   // Wrapping changes every row's height: bring the current line back into view afterwards.
-  const wrapToggled = useRef(false);
-  const toggleWrap = (): void => {
-    wrapToggled.current = true;
-    setWrap((on) => !on);
-  };
+  const wrapShown = useRef(wrap);
   useEffect(() => {
-    if (!wrapToggled.current) return;
-    wrapToggled.current = false;
+    if (wrapShown.current === wrap) return;
+    wrapShown.current = wrap;
     const line = store.getState().currentLine;
     rows.current?.scrollToRow(line, 'center');
     // Heights of wrapped rows are measured after they render: settle once more on the next frame.
@@ -184,11 +185,19 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
     if (offset !== state.currentLineOffset) store.setState({ currentLineOffset: offset });
   }, [version, currentLine, cache, store]);
 
-  // A view switch or a found match asks us to show the line holding an offset.
+  // A view switch or a found match asks us to show the line holding an offset; a restored
+  // position, a line (waited for if indexing has not reached it).
   const reveal = useFileStore((state) => state.reveal);
   useEffect(() => {
-    if (reveal === null || reveal.kind !== 'offset' || totalLines === 0) return;
+    if (reveal === null || totalLines === 0) return;
     store.getState().setReveal(null);
+    if (reveal.kind === 'line') {
+      if (reveal.line >= totalLines && !done) return setPendingJump(reveal.line);
+      const line = lineNumber(Math.min(reveal.line, totalLines - 1));
+      store.getState().setCurrentLine(line, false, null);
+      rows.current?.scrollToRow(line, 'center');
+      return;
+    }
     void getApi()
       .lineAtOffset(session, byteOffset(reveal.offset))
       .then((result) => {
@@ -196,7 +205,7 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
         store.getState().setCurrentLine(result.value, false, null);
         rows.current?.scrollToRow(result.value, 'center');
       });
-  }, [reveal, store, session, totalLines]);
+  }, [reveal, store, session, totalLines, done]);
 
   // Go to a line that indexing had not reached yet, once it has.
   useEffect(() => {
@@ -214,9 +223,12 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
     linesSeen.current = totalLines;
   }, [follow, totalLines]);
 
+  // A tab shown again comes back to the rows it showed (read before the rows report their first top).
+  const [savedTop] = useState(() => store.getState().textTop);
   useEffect(() => {
+    if (savedTop > 0) rows.current?.scrollToTop(savedTop);
     container.current?.focus();
-  }, []);
+  }, [savedTop]);
 
   const goTo = useGoTo(
     // The person types the 1-based number they read in the gutter.
@@ -256,11 +268,6 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
     const ctrl = event.ctrlKey || event.metaKey;
     const page = rows.current?.visibleRowCount() ?? 1;
     const scroller = rows.current?.scrollElement();
-    if (!ctrl && !event.altKey && (event.key === 'w' || event.key === 'W')) {
-      event.preventDefault();
-      toggleWrap();
-      return;
-    }
     if (!ctrl && !event.altKey && (event.key === 'f' || event.key === 'F')) {
       event.preventDefault();
       void toggleFollow();
@@ -302,6 +309,11 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
     },
     copy: () => void copySelection(),
     paste: () => messages.info('The text view is read-only: paste bytes in the hex view.'),
+    run: (command) => {
+      if (command !== 'view.follow') return false;
+      void toggleFollow();
+      return true;
+    },
   });
 
   const toggleFollow = async (): Promise<void> => {
@@ -319,13 +331,17 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
   // away; only moving up leaves the end (a viewport that shrinks under a notice does not).
   const lastTop = useRef(0);
   const [viewport, setViewport] = useState({ top: 0, visible: 0 });
-  const onTopRowChange = useCallback((top: number, visible: number) => {
-    const reachesEnd = top + visible >= linesSeen.current - 1;
-    atEnd.current = top < lastTop.current ? reachesEnd : atEnd.current || reachesEnd;
-    setAtEndShown(atEnd.current);
-    lastTop.current = top;
-    setViewport({ top, visible });
-  }, []);
+  const onTopRowChange = useCallback(
+    (top: number, visible: number) => {
+      const reachesEnd = top + visible >= linesSeen.current - 1;
+      atEnd.current = top < lastTop.current ? reachesEnd : atEnd.current || reachesEnd;
+      setAtEndShown(atEnd.current);
+      lastTop.current = top;
+      setViewport({ top, visible });
+      store.getState().setTop('text', top);
+    },
+    [store],
+  );
 
   // The byte range of the lines on screen (with a margin), for match highlights.
   const firstShown = cache.line(Math.max(0, viewport.top - 4));
@@ -351,52 +367,65 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
     [wrap, cache, matches, totalLines, currentLine, selectionStart, selectionEnd, version, pick],
   );
 
-  return (
-    <div className="text-view" data-testid="text-view" tabIndex={0} ref={container}>
-      <div className="view-bar">
+  const tools = (
+    <>
+      <button
+        type="button"
+        className="icon toggle"
+        aria-label="Follow"
+        aria-pressed={follow}
+        onClick={() => void toggleFollow()}
+        title="Follow the end of the file as it grows (F)"
+      >
+        <span aria-hidden="true">⤓</span>
+      </button>
+      <button
+        type="button"
+        className="icon toggle"
+        aria-label="Wrap"
+        aria-pressed={wrap}
+        onClick={() => runCommand('view.wrap')}
+        title="Wrap long lines (W)"
+      >
+        <span aria-hidden="true">↵</span>
+      </button>
+      {follow && !atEndShown && (
         <button
           type="button"
-          aria-pressed={follow}
-          onClick={() => void toggleFollow()}
-          title="Follow the end of the file as it grows (F)"
+          className="follow-paused"
+          data-testid="follow-paused"
+          onClick={() => {
+            atEnd.current = true;
+            setAtEndShown(true);
+            if (totalLines > 0) rows.current?.scrollToRow(totalLines - 1, 'end');
+          }}
+          title="Following resumes when you scroll back to the end (Ctrl+End)"
         >
-          Follow
+          ⏸ Paused: scrolled away from the end. Resume
         </button>
-        {follow && !atEndShown && (
-          <button
-            type="button"
-            className="follow-paused"
-            data-testid="follow-paused"
-            onClick={() => {
-              atEnd.current = true;
-              setAtEndShown(true);
-              if (totalLines > 0) rows.current?.scrollToRow(totalLines - 1, 'end');
-            }}
-            title="Following resumes when you scroll back to the end (Ctrl+End)"
-          >
-            ⏸ Paused: scrolled away from the end. Resume
+      )}
+      {pendingJump !== null && (
+        <span className="pending-jump" role="status">
+          Waiting for line {displayLine(pendingJump).toLocaleString('en-US')}: it is not indexed yet.
+          <button type="button" onClick={() => setPendingJump(null)}>
+            Cancel
           </button>
-        )}
-        <button type="button" aria-pressed={wrap} onClick={toggleWrap} title="Wrap long lines (W)">
-          Wrap
-        </button>
-        {pendingJump !== null && (
-          <span className="pending-jump" role="status">
-            Waiting for line {displayLine(pendingJump).toLocaleString('en-US')}: it is not indexed yet.
-            <button type="button" onClick={() => setPendingJump(null)}>
-              Cancel
-            </button>
-          </span>
-        )}
-        {goTo.input !== null && <GoToInput label="Go to line" {...goTo.input} />}
-      </div>
+        </span>
+      )}
+      {goTo.input !== null && <GoToInput label="Go to line" {...goTo.input} />}
+    </>
+  );
+
+  return (
+    <div className="text-view" data-testid="text-view" tabIndex={0} ref={container}>
+      {toolsSlot !== null && createPortal(tools, toolsSlot)}
       {totalLines === 0 && done ? (
         <p className="empty-note">This file has no lines.</p>
       ) : (
         <VirtualRows
           handleRef={rows}
           totalRows={totalLines}
-          rowHeight={ROW_HEIGHT}
+          rowHeight={rowHeight}
           rowComponent={TextRow}
           rowProps={rowProps}
           onTopRowChange={onTopRowChange}

@@ -1,0 +1,142 @@
+// What each command of the table (src/shared/commands.ts) does in the renderer, and whether it can
+// run now. Keys, the palette, the shortcuts sheet and Electron's menu all run commands through here.
+import { commandSpec, commandTable, type CommandId, type CommandSpec } from '../../shared/commands';
+import { FONT_SIZE_DEFAULT, FONT_SIZE_MAX, FONT_SIZE_MIN, type TextEncodingName } from '../../shared/contract';
+import { useAppStore, type OpenFile } from '../state/appStore';
+import type { FileStore, ViewKind } from '../state/fileStore';
+import { messages } from '../state/messages';
+import { activeView } from './viewCommands';
+
+interface Binding {
+  run(): void | Promise<void>;
+  /** Whether it applies now (a file is open, the right view shows); the palette lists only these. */
+  available?(): boolean;
+}
+
+const app = () => useAppStore.getState();
+const file = (): OpenFile | null => app().file;
+const hasFile = (): boolean => file() !== null;
+const inView = (view: ViewKind) => (): boolean => file()?.store.getState().view === view;
+
+/** Runs `act` on the active file, if there is one. */
+const onFile = (act: (file: OpenFile) => void | Promise<void>) => (): void | Promise<void> => {
+  const open = file();
+  return open === null ? undefined : act(open);
+};
+
+/** Switches views keeping the position: the current line's offset becomes the cursor, and back. */
+export function switchView(store: FileStore, next: ViewKind): void {
+  const state = store.getState();
+  if (next === state.view) return;
+  const offset = next === 'hex' ? (state.currentLineOffset ?? 0) : state.cursor;
+  if (next === 'hex') state.setCursor(offset);
+  state.setReveal({ kind: 'offset', offset });
+  state.setView(next);
+}
+
+/** F3 / Enter: the next (or previous) match from where the user is. */
+export async function stepMatch(open: OpenFile, direction: 1 | -1): Promise<void> {
+  const match = await open.find.getState().step(direction);
+  if (match !== null) open.store.getState().setReveal({ kind: 'offset', offset: match.offset });
+}
+
+const encoding = (name: TextEncodingName): Binding => ({
+  run: onFile((open) => open.store.getState().setEncoding(name)),
+  available: hasFile,
+});
+
+const rowWidth = (bytesPerRow: 8 | 16 | 32): Binding => ({
+  run: () => {
+    file()?.store.getState().setBytesPerRow(bytesPerRow);
+    app().updateSettings({ bytesPerRow });
+  },
+});
+
+const fontSize = (change: (size: number) => number): Binding => ({
+  run: () => {
+    const size = Math.min(FONT_SIZE_MAX, Math.max(FONT_SIZE_MIN, change(app().settings.fontSize)));
+    app().updateSettings({ fontSize: size });
+  },
+});
+
+const bindings: Record<CommandId, Binding> = {
+  'file.open': { run: () => app().open() },
+  'file.close': { run: () => app().closeTab(), available: hasFile },
+  'file.closeOthers': { run: () => app().closeOtherTabs(), available: () => app().tabs.length > 1 },
+  'file.save': { run: onFile(async (open) => void (await open.store.getState().save())), available: hasFile },
+  'file.discard': { run: onFile((open) => open.store.getState().discardEdits()), available: hasFile },
+  'edit.undo': { run: onFile((open) => open.store.getState().undo()), available: hasFile },
+  'edit.redo': { run: onFile((open) => open.store.getState().redo()), available: hasFile },
+  'edit.copy': { run: () => activeView()?.copy(), available: hasFile },
+  'edit.selectAll': { run: () => activeView()?.selectAll(), available: hasFile },
+  'find.find': { run: onFile((open) => open.find.getState().requestFocus()), available: hasFile },
+  'find.replace': {
+    run: onFile((open) => {
+      open.find.getState().setReplaceOpen(true);
+      open.find.getState().requestFocus();
+    }),
+    available: hasFile,
+  },
+  'find.next': { run: onFile((open) => stepMatch(open, 1)), available: hasFile },
+  'find.previous': { run: onFile((open) => stepMatch(open, -1)), available: hasFile },
+  'find.matches': { run: onFile((open) => open.find.getState().togglePane()), available: hasFile },
+  'go.line': { run: () => activeView()?.goTo(), available: hasFile },
+  'tab.next': { run: () => app().cycleTab(1), available: () => app().tabs.length > 1 },
+  'tab.previous': { run: () => app().cycleTab(-1), available: () => app().tabs.length > 1 },
+  'view.text': { run: onFile((open) => switchView(open.store, 'text')), available: inView('hex') },
+  'view.hex': { run: onFile((open) => switchView(open.store, 'hex')), available: inView('text') },
+  'view.follow': { run: () => void activeView()?.run('view.follow'), available: inView('text') },
+  'view.wrap': { run: () => app().updateSettings({ wrap: !app().settings.wrap }) },
+  'view.encoding.utf-8': encoding('utf-8'),
+  'view.encoding.latin1': encoding('latin1'),
+  'view.encoding.utf-16le': encoding('utf-16le'),
+  'view.encoding.utf-16be': encoding('utf-16be'),
+  'view.rowWidth.8': rowWidth(8),
+  'view.rowWidth.16': rowWidth(16),
+  'view.rowWidth.32': rowWidth(32),
+  'view.offsetBase': {
+    run: onFile((open) => {
+      const state = open.store.getState();
+      state.setOffsetBase(state.offsetBase === 'hex' ? 'dec' : 'hex');
+    }),
+    available: inView('hex'),
+  },
+  'view.theme.toggle': {
+    run: () => app().updateSettings({ theme: resolvedTheme(app().settings.theme) === 'dark' ? 'light' : 'dark' }),
+  },
+  'view.theme.light': { run: () => app().updateSettings({ theme: 'light' }) },
+  'view.theme.dark': { run: () => app().updateSettings({ theme: 'dark' }) },
+  'view.theme.system': { run: () => app().updateSettings({ theme: 'system' }) },
+  'view.fontSize.increase': fontSize((size) => size + 1),
+  'view.fontSize.decrease': fontSize((size) => size - 1),
+  'view.fontSize.reset': fontSize(() => FONT_SIZE_DEFAULT),
+  'help.palette': { run: () => app().setOverlay('commands') },
+  'help.keys': { run: () => app().setOverlay('keys') },
+};
+
+/** The theme the page shows for a choice: 'system' follows the OS (prefers-color-scheme). */
+export function resolvedTheme(choice: 'light' | 'dark' | 'system'): 'light' | 'dark' {
+  if (choice !== 'system') return choice;
+  return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark';
+}
+
+export function isAvailable(id: CommandId): boolean {
+  return bindings[id].available?.() ?? true;
+}
+
+/** Runs a command; one that does not apply now says why instead of doing nothing. */
+export function runCommand(id: CommandId): void {
+  if (!isAvailable(id)) {
+    const spec = commandSpec(id);
+    messages.info(`${spec.title}: not available ${hasFile() ? 'in this view' : 'with no file open'}.`);
+    return;
+  }
+  void Promise.resolve(bindings[id].run()).catch((error: unknown) =>
+    messages.error(`${commandSpec(id).title} failed: ${error instanceof Error ? error.message : String(error)}`),
+  );
+}
+
+/** The commands that apply now, in table order. */
+export function availableCommands(): readonly CommandSpec[] {
+  return commandTable.filter((command) => isAvailable(command.id));
+}
