@@ -1,6 +1,6 @@
 // The top row: a tab for every open file (name, modified dot, close button), then Open and the
 // command palette. The active tab's name also titles the window.
-import { useEffect, type ReactElement } from 'react';
+import { useEffect, useRef, type ReactElement } from 'react';
 import { useStore } from 'zustand';
 import { formatSize } from '../format';
 import { useAppStore, type OpenFile } from '../state/appStore';
@@ -65,8 +65,14 @@ function Tab({ file, active }: { file: OpenFile; active: boolean }): ReactElemen
     };
   }, [active, info.name, modified]);
   const activate = (): void => useAppStore.getState().activate(file.session);
+  const element = useRef<HTMLDivElement>(null);
+  // The active tab is always in sight when many tabs overflow the row.
+  useEffect(() => {
+    if (active) element.current?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+  }, [active]);
   return (
     <div
+      ref={element}
       role="gridcell"
       className={`tab${active ? ' active' : ''}`}
       data-testid="tab"

@@ -86,7 +86,7 @@ const bindings: Record<CommandId, Binding> = {
   'view.text': { run: onFile((open) => switchView(open.store, 'text')), available: inView('hex') },
   'view.hex': { run: onFile((open) => switchView(open.store, 'hex')), available: inView('text') },
   'view.follow': { run: () => void activeView()?.run('view.follow'), available: inView('text') },
-  'view.wrap': { run: () => app().updateSettings({ wrap: !app().settings.wrap }) },
+  'view.wrap': { run: () => app().updateSettings({ wrap: !app().settings.wrap }), available: inView('text') },
   'view.encoding.utf-8': encoding('utf-8'),
   'view.encoding.latin1': encoding('latin1'),
   'view.encoding.utf-16le': encoding('utf-16le'),

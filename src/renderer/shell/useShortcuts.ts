@@ -3,7 +3,7 @@
 import { useEffect } from 'react';
 import { isViewKey } from '../../shared/commands';
 import { commandSpec } from '../../shared/commands';
-import { runCommand } from './commands';
+import { isAvailable, runCommand } from './commands';
 import { commandForKey } from './keys';
 import { activeView, focusView, isTextEntry, modalOpen } from './viewCommands';
 
@@ -36,7 +36,8 @@ function onKeyDown(event: KeyboardEvent): void {
     if (!view.element()?.contains(document.activeElement)) focusView();
     return;
   }
-  if (command !== null) take(() => runCommand(command));
+  // A plain key that means nothing here (W in the hex view) does nothing, quietly.
+  if (command !== null && isAvailable(command)) take(() => runCommand(command));
 }
 
 function onPaste(event: ClipboardEvent): void {
