@@ -269,7 +269,7 @@ describe('interaction: focus, selection, copy, go-to, messages', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => count.textContent()).toMatch(/^2 of /);
     await page.getByRole('button', { name: 'Matches' }).click();
-    await page.getByRole('button', { name: 'Toggle replace' }).click();
+    await page.getByRole('button', { name: 'Show replacing' }).click();
     await page.getByLabel('Find').fill('nowhere-to-be-found');
     await expect.poll(() => count.getAttribute('data-count')).toBe('0');
     await expect.poll(() => page.locator('[data-testid=matches] [role=status]').textContent()).toBe('No matches');

@@ -144,7 +144,8 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
     const model: OpenFile = { session: info.session, store, find };
     // Messages about the file the user leaves do not follow them to this one.
     if (!quiet) useMessages.getState().clear();
-    set({ opening: false, tabs: [...get().tabs, model], file: model });
+    // The command line's files open behind the first one; a file the user opens comes to the front.
+    set({ opening: false, tabs: [...get().tabs, model], file: quiet ? (get().file ?? model) : model });
     await restorePosition(model);
     trackPosition(model);
     await model.store.getState().start();

@@ -108,7 +108,7 @@ export function FindBar({ onReveal }: FindBarProps): ReactElement | null {
     >
       <div className="find-row">
         <Toggle
-          label="Toggle replace"
+          label="Show replacing"
           text={find.replaceOpen ? '⌄' : '›'}
           title="Show the replace row (Ctrl+H)"
           pressed={find.replaceOpen}

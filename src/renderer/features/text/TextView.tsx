@@ -144,6 +144,7 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
   const pick = useCallback(
     (line: LineNumber, extend: boolean, offset: number | null) => {
       toEnd.current = false;
+      if (store.getState().reveal !== null) store.getState().setReveal(null);
       store.getState().setCurrentLine(line, extend, offset);
     },
     [store],
@@ -153,6 +154,7 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
   const jumpTo = useCallback(
     (line: number, extend = false) => {
       const clamped = lineNumber(Math.min(Math.max(0, line), Math.max(0, totalLines - 1)));
+      if (store.getState().reveal !== null) store.getState().setReveal(null);
       store.getState().setCurrentLine(clamped, extend, cache.line(clamped)?.fileOffset ?? null);
       rows.current?.scrollToRow(clamped, 'auto');
     },
@@ -190,9 +192,10 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
   const reveal = useFileStore((state) => state.reveal);
   useEffect(() => {
     if (reveal === null || totalLines === 0) return;
+    // A restored line not indexed yet is shown once it is (unless the user moves first).
+    if (reveal.kind === 'line' && reveal.line >= totalLines && !done) return;
     store.getState().setReveal(null);
     if (reveal.kind === 'line') {
-      if (reveal.line >= totalLines && !done) return setPendingJump(reveal.line);
       const line = lineNumber(Math.min(reveal.line, totalLines - 1));
       store.getState().setCurrentLine(line, false, null);
       rows.current?.scrollToRow(line, 'center');
