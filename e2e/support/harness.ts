@@ -25,9 +25,21 @@ export interface HostProcess {
   stop(): Promise<void>;
 }
 
-export async function startWebHost(files: readonly string[]): Promise<HostProcess> {
+export interface HostOptions {
+  /** The host's settings folder; by default a fresh one of its own, removed when it stops. */
+  readonly configDir?: string;
+  /** More command-line arguments before the files. */
+  readonly args?: readonly string[];
+}
+
+export async function startWebHost(files: readonly string[], options: HostOptions = {}): Promise<HostProcess> {
   const tsx = join(process.cwd(), 'node_modules/.bin/tsx');
-  const child = spawn(tsx, ['src/host/cli.ts', '--port', '0', ...files], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Tests never touch ~/.config, nor see each other's settings.
+  const ownConfig = options.configDir === undefined ? tempDir('hexlog-config-') : null;
+  const configDir = options.configDir ?? ownConfig?.path ?? '';
+  const args = ['src/host/cli.ts', '--port', '0', '--config-dir', configDir, ...(options.args ?? []), ...files];
+  const child = spawn(tsx, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.once('exit', () => ownConfig?.dispose());
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const lines = createInterface({ input: child.stdout! });

@@ -2,13 +2,15 @@
 // which scripts and the bench import outside vitest).
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { launchBrowser, openPage, startWebHost, tempDir, type HostProcess } from './harness';
+import { launchBrowser, openPage, startWebHost, tempDir, type HostOptions, type HostProcess } from './harness';
 
 export interface BrowserSuite {
   /** A temp directory for the suite's generated files, removed afterwards. */
   readonly dir: string;
   /** Starts a browser host on `files` (tracked, stopped afterwards). */
   host(...files: string[]): Promise<HostProcess>;
+  /** The same, with a settings folder to share between hosts, or more arguments. */
+  hostWith(options: HostOptions, ...files: string[]): Promise<HostProcess>;
   /** Starts a host on `files` and opens its URL in a new page. */
   start(...files: string[]): Promise<Page>;
   browser(): Browser;
@@ -29,8 +31,9 @@ export function browserSuite(prefix: string): BrowserSuite {
   });
   const suite: BrowserSuite = {
     dir: dir.path,
-    host: async (...files) => {
-      const host = await startWebHost(files);
+    host: (...files) => suite.hostWith({}, ...files),
+    hostWith: async (options, ...files) => {
+      const host = await startWebHost(files, options);
       hosts.push(host);
       return host;
     },

@@ -20,6 +20,8 @@ export interface HostOptions {
   readonly log?: (line: string) => void;
   /** Caps and backpressure marks; tests lower them. */
   readonly limits?: Partial<HostLimits>;
+  /** The settings file (created when first written); absent keeps settings in memory. */
+  readonly settingsPath?: string;
 }
 
 export interface HostLimits extends ConnectionLimits {
@@ -66,8 +68,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       info: { kind: 'browser', nativeOpenDialog: false, acceptsDroppedFiles: false },
       chooseCopyPath: (_context, original) => Promise.resolve(copyPathBeside(original)),
       emit: (owner, name, payload) => connections.get(owner)?.emit(name, payload),
+      broadcast: (name, payload) => {
+        for (const connection of connections.values()) connection.emit(name, payload);
+      },
     },
-    { maxSessionsPerOwner: limits.maxSessionsPerOwner },
+    { maxSessionsPerOwner: limits.maxSessionsPerOwner, settingsPath: options.settingsPath ?? null, log },
   );
   for (const file of options.files) services.offers.offer(file);
 

@@ -1,42 +1,119 @@
 // Electron adapter: app lifecycle, windows, dialog, menu and ipcMain wiring. Thin on purpose: all
 // logic lives in ./services, which never imports electron and is tested under Node.
-import { app, BrowserWindow, dialog, ipcMain, Menu, shell, type WebContents } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  screen,
+  shell,
+  type MenuItemConstructorOptions,
+  type Rectangle,
+  type WebContents,
+} from 'electron';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ipcChannel, requestNames, type EventName, type Events } from '../shared/contract';
+import { acceleratorOf, commandTable, isViewKey, type CommandGroup } from '../shared/commands';
+import { ipcChannel, requestNames, type EventName, type Events, type MenuCommand } from '../shared/contract';
 import { createServices, type CallContext } from './services';
 import { copyPathBeside } from './services/copyPath';
+import { writeFileAtomically } from './services/settings';
 
 const ownerOf = (contents: WebContents): string => `window:${contents.id}`;
 const windows = new Map<string, BrowserWindow>();
 
-const services = createServices({
-  info: { kind: 'electron', nativeOpenDialog: true, acceptsDroppedFiles: true },
-  emit: (owner, name, payload) => {
-    const window = windows.get(owner);
-    if (window) send(window.webContents, name, payload);
+const userData = app.getPath('userData');
+const services = createServices(
+  {
+    info: { kind: 'electron', nativeOpenDialog: true, acceptsDroppedFiles: true },
+    emit: (owner, name, payload) => {
+      const window = windows.get(owner);
+      if (window) send(window.webContents, name, payload);
+    },
+    broadcast: (name, payload) => {
+      for (const window of windows.values()) send(window.webContents, name, payload);
+      if (name === 'recentChanged') buildMenu();
+    },
+    chooseCopyPath: async (context, original) => {
+      const parent = windows.get(context.owner);
+      const options = { title: 'Save a copy with the edits', defaultPath: copyPathBeside(original) };
+      const picked = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
+      return picked.canceled || !picked.filePath ? null : picked.filePath;
+    },
+    showOpenDialog: async (context: CallContext) => {
+      const parent = windows.get(context.owner);
+      const options = { properties: ['openFile' as const], title: 'Open a file in hexlog' };
+      const picked = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+      return picked.canceled ? null : (picked.filePaths[0] ?? null);
+    },
   },
-  chooseCopyPath: async (context, original) => {
-    const parent = windows.get(context.owner);
-    const options = { title: 'Save a copy with the edits', defaultPath: copyPathBeside(original) };
-    const picked = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
-    return picked.canceled || !picked.filePath ? null : picked.filePath;
-  },
-  showOpenDialog: async (context: CallContext) => {
-    const parent = windows.get(context.owner);
-    const options = { properties: ['openFile' as const], title: 'Open a file in hexlog' };
-    const picked = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
-    return picked.canceled ? null : (picked.filePaths[0] ?? null);
-  },
-});
+  { settingsPath: join(userData, 'settings.json'), log: (line) => console.warn(line) },
+);
+
+/** The window's size and place, kept beside the settings (the renderer never sees them). */
+const boundsPath = join(userData, 'window.json');
+interface WindowPlace {
+  readonly bounds: Rectangle;
+  readonly maximized: boolean;
+}
+
+function savedPlace(): WindowPlace | null {
+  try {
+    const value = JSON.parse(readFileSync(boundsPath, 'utf8')) as Partial<WindowPlace>;
+    const bounds = value.bounds;
+    if (bounds === undefined || ![bounds.x, bounds.y, bounds.width, bounds.height].every(Number.isFinite)) return null;
+    // A place on a display that is gone (unplugged monitor) is forgotten.
+    const visible = screen.getAllDisplays().some((display) => {
+      const area = display.workArea;
+      return (
+        bounds.x < area.x + area.width &&
+        bounds.x + bounds.width > area.x &&
+        bounds.y < area.y + area.height &&
+        bounds.y + bounds.height > area.y
+      );
+    });
+    return visible && bounds.width >= 400 && bounds.height >= 300
+      ? { bounds, maximized: value.maximized === true }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+function keepPlace(window: BrowserWindow): void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const save = (): void => {
+    clearTimeout(timer);
+    if (window.isDestroyed()) return;
+    const place: WindowPlace = { bounds: window.getNormalBounds(), maximized: window.isMaximized() };
+    try {
+      writeFileAtomically(boundsPath, `${JSON.stringify(place)}\n`);
+    } catch (error) {
+      console.warn(`hexlog: the window's place was not saved: ${String(error)}`);
+    }
+  };
+  const later = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(save, 500);
+  };
+  window.on('resize', later);
+  window.on('move', later);
+  window.on('maximize', save);
+  window.on('unmaximize', save);
+  window.on('close', save);
+}
 
 function send<E extends EventName>(target: WebContents, name: E, payload: Events[E]): void {
   if (!target.isDestroyed()) target.send(ipcChannel(name), payload);
 }
 
 function createWindow(): BrowserWindow {
+  const place = savedPlace();
   const window = new BrowserWindow({
-    width: 1200,
-    height: 800,
+    width: place?.bounds.width ?? 1280,
+    height: place?.bounds.height ?? 800,
+    ...(place === null ? {} : { x: place.bounds.x, y: place.bounds.y }),
     show: false,
     title: 'hexlog',
     webPreferences: {
@@ -49,7 +126,11 @@ function createWindow(): BrowserWindow {
   });
   const owner = ownerOf(window.webContents);
   windows.set(owner, window);
-  window.on('ready-to-show', () => window.show());
+  window.on('ready-to-show', () => {
+    if (place?.maximized === true) window.maximize();
+    window.show();
+  });
+  keepPlace(window);
   window.on('closed', () => {
     windows.delete(owner);
     services.sessions.disposeOwner(owner);
@@ -79,26 +160,58 @@ function createWindow(): BrowserWindow {
   return window;
 }
 
+const menuGroups: readonly CommandGroup[] = ['File', 'Edit', 'Find', 'Go', 'View', 'Help'];
+
+function sendCommand(command: MenuCommand): void {
+  const focused = BrowserWindow.getFocusedWindow();
+  if (focused) send(focused.webContents, 'menuCommand', command);
+}
+
+/**
+ * The application menu, built from the command table: the same titles and keys as the palette and
+ * the shortcuts sheet. Its accelerators are shown but not registered, so keys reach the renderer's
+ * one key handler (which also leaves a text field its own keys); a click sends the command's id.
+ */
 function buildMenu(): void {
-  const command = (name: Events['menuCommand']) => () => {
-    const focused = BrowserWindow.getFocusedWindow();
-    if (focused) send(focused.webContents, 'menuCommand', name);
+  const items = (group: CommandGroup): MenuItemConstructorOptions[] =>
+    commandTable
+      // Copy is the system's role below, which text fields need; the view answers its copy event.
+      .filter((command) => command.group === group && command.id !== 'edit.copy')
+      .flatMap((command): MenuItemConstructorOptions[] => {
+        const key = command.keys[0];
+        const item: MenuItemConstructorOptions = {
+          label: command.title,
+          click: () => sendCommand({ command: command.id }),
+          ...(key === undefined || isViewKey(key)
+            ? {}
+            : { accelerator: acceleratorOf(key), registerAccelerator: false }),
+        };
+        return command.separatorBefore === true ? [{ type: 'separator' }, item] : [item];
+      });
+  const recent = services.settings.recent().map((path) => services.offers.register(path));
+  const recentMenu: MenuItemConstructorOptions = {
+    label: 'Recent',
+    submenu:
+      recent.length === 0
+        ? [{ label: 'No recent files', enabled: false }]
+        : recent.map((offer) => ({
+            label: offer.name,
+            toolTip: offer.path,
+            click: () => sendCommand({ command: 'file.openRecent', offerId: offer.offerId }),
+          })),
   };
-  Menu.setApplicationMenu(
-    Menu.buildFromTemplate([
-      {
-        label: 'File',
-        submenu: [
-          { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: command('open') },
-          { label: 'Close', accelerator: 'CmdOrCtrl+W', click: command('close') },
-          { type: 'separator' },
-          { role: 'quit' },
-        ],
-      },
-      { role: 'editMenu' },
-      { role: 'viewMenu' },
-    ]),
-  );
+  const menu = menuGroups.map((group): MenuItemConstructorOptions => {
+    const submenu = items(group);
+    if (group === 'File') {
+      submenu.splice(1, 0, recentMenu);
+      submenu.push({ type: 'separator' }, { role: 'quit' });
+    }
+    // Text fields (the find bar, go to) need the system's clipboard roles; macOS reaches them only here.
+    if (group === 'Edit') submenu.push({ type: 'separator' }, { role: 'cut' }, { role: 'copy' }, { role: 'paste' });
+    return { label: group, submenu };
+  });
+  if (process.platform === 'darwin') menu.unshift({ role: 'appMenu' });
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menu));
 }
 
 for (const name of requestNames) {

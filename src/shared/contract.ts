@@ -2,7 +2,7 @@
 // adapter, the preload, the browser host and the renderer all derive their types from here.
 import type { CommandId } from './commands';
 import type { Result } from './result';
-import { requestNames, type textEncodings } from './schema';
+import { requestNames, type hexRowWidths, type textEncodings, type themeChoices } from './schema';
 import type { ByteCount, ByteOffset, LineCount, LineNumber, SessionId } from './units';
 
 // Argument limits and the request schemas live beside the contract in ./schema.
@@ -15,6 +15,12 @@ export {
   MAX_READ_BYTES,
   requestNames,
   textEncodings,
+  themeChoices,
+  hexRowWidths,
+  FONT_SIZE_MIN,
+  FONT_SIZE_MAX,
+  FONT_SIZE_DEFAULT,
+  MAX_RECENT_FILES,
 } from './schema';
 
 /** An open file as the renderer knows it. */
@@ -198,16 +204,8 @@ export interface HostInfo {
   readonly acceptsDroppedFiles: boolean;
 }
 
-export type ThemeChoice = 'light' | 'dark' | 'system';
-export const themeChoices = ['light', 'dark', 'system'] as const satisfies readonly ThemeChoice[];
-export const hexRowWidths = [8, 16, 32] as const;
+export type ThemeChoice = (typeof themeChoices)[number];
 export type HexRowWidth = (typeof hexRowWidths)[number];
-/** The content's font size in CSS px. */
-export const FONT_SIZE_MIN = 9;
-export const FONT_SIZE_MAX = 28;
-export const FONT_SIZE_DEFAULT = 13;
-/** The recent-files list keeps this many, most recent first. */
-export const MAX_RECENT_FILES = 20;
 
 /** The user's preferences, kept by the main process between runs. */
 export interface Settings {

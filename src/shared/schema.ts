@@ -1,7 +1,15 @@
 // One argument schema per request channel: each argument's type and limits, declared once. The
 // handlers validate with it (src/main/services/handlers.ts) and the fuzz tests generate valid and
 // hostile arguments from it. This file imports only types from the contract, which re-exports it.
-import type { EncodingChoice, FindQuery, JournalAction, RequestArgs, RequestName } from './contract';
+import type {
+  EncodingChoice,
+  FilePosition,
+  FindQuery,
+  JournalAction,
+  RequestArgs,
+  RequestName,
+  SettingsPatch,
+} from './contract';
 import { err, ok, type Result } from './result';
 import {
   byteCount,
@@ -33,6 +41,14 @@ export const MAX_PATH_LENGTH = 4096;
 export const FIRST_LINE = 0;
 
 export const textEncodings = ['utf-8', 'latin1', 'utf-16le', 'utf-16be'] as const;
+export const themeChoices = ['light', 'dark', 'system'] as const;
+export const hexRowWidths = [8, 16, 32] as const;
+/** The content's font size in CSS px. */
+export const FONT_SIZE_MIN = 9;
+export const FONT_SIZE_MAX = 28;
+export const FONT_SIZE_DEFAULT = 13;
+/** The recent-files list keeps this many, most recent first. */
+export const MAX_RECENT_FILES = 20;
 
 /** What a spec accepts, as data: the fuzz tests build generators from it. */
 export type ArgShape =
@@ -210,6 +226,41 @@ function record<const F extends Readonly<Record<string, AnySpec>>>(
   return spec;
 }
 
+/** The same field, or absent (undefined): a partial record leaves it out of its copy. */
+function optional<T>(field: Spec<T>): Spec<T | undefined> {
+  return {
+    ...field,
+    expects: `${field.expects}, or absent`,
+    parse: (value) => (value === undefined ? ok(undefined) : field.parse(value)),
+  } as Spec<T | undefined>;
+}
+
+/** A record whose fields may each be absent: the copy holds only the fields given. */
+function partialRecord<T extends object>(what: string, fields: { readonly [K in keyof T]-?: Spec<T[K]> }): Spec<T> {
+  const optionalFields: Record<string, AnySpec> = {};
+  for (const [key, field] of Object.entries(fields) as [string, AnySpec][]) optionalFields[key] = optional(field);
+  const spec: Spec<T> = {
+    kind: 'record',
+    what,
+    fields: optionalFields,
+    expects: `an object with any of ${Object.keys(fields).join(', ')}`,
+    parse: (value) => {
+      if (typeof value !== 'object' || value === null || typedArrayKind(value) !== undefined || Array.isArray(value)) {
+        return refuse(spec, value);
+      }
+      const copy: Record<string, unknown> = {};
+      for (const [key, field] of Object.entries(optionalFields)) {
+        const parsed = field.parse((value as Record<string, unknown>)[key]);
+        if (!parsed.ok) return parsed;
+        if (parsed.value !== undefined) copy[key] = parsed.value;
+      }
+      // Each field present was checked by its own spec above.
+      return ok(copy as T);
+    },
+  };
+  return spec;
+}
+
 function either<A, B>(what: string, first: Spec<A>, second: Spec<B>): Spec<A | B> {
   const spec: Spec<A | B> = {
     kind: 'either',
@@ -252,6 +303,25 @@ export const argSpecs = {
     matchCase: boolean('matchCase'),
     wholeWord: boolean('wholeWord'),
   }) satisfies Spec<FindQuery>,
+  settingsPatch: partialRecord<SettingsPatch>('settings', {
+    theme: choice('theme', themeChoices),
+    fontSize: integer('font size', { min: FONT_SIZE_MIN, max: FONT_SIZE_MAX }),
+    bytesPerRow: either(
+      'bytes per row',
+      either(
+        'bytes per row',
+        integer('bytes per row', { min: 8, max: 8 }),
+        integer('bytes per row', { min: 16, max: 16 }),
+      ),
+      integer('bytes per row', { min: 32, max: 32 }),
+    ) as Spec<(typeof hexRowWidths)[number]>,
+    wrap: boolean('wrap'),
+  }),
+  position: record('position', {
+    view: choice('view', ['text', 'hex']),
+    line: integer<LineNumber>('line (0-based)', { min: FIRST_LINE, to: lineNumber }),
+    offset: integer<ByteOffset>('offset', { to: byteOffset }),
+  }) satisfies Spec<FilePosition>,
   whichMatch: either('match', integer('match index'), choice('match', ['all'])),
   replacement: text('replacement', { maxLength: MAX_PATTERN_LENGTH, allowNul: true }),
 } as const;
@@ -295,6 +365,10 @@ export const requestSchemas = {
   matchIndexAt: [a.session, a.searchId, a.offset],
   matchRows: [a.session, a.searchId, a.firstMatch, a.rowCount],
   replaceMatches: [a.session, a.searchId, a.whichMatch, a.replacement],
+  settings: [],
+  updateSettings: [a.settingsPatch],
+  lastPosition: [a.session],
+  savePosition: [a.session, a.position],
 } as const satisfies RequestSchemas;
 
 /** Every request channel's name, in the contract's order. */

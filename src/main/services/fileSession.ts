@@ -295,6 +295,10 @@ export class FileSession implements Disposable {
   }
 
   /** The identity of the file as shown: what was opened, at the size mapped now. */
+  get identity(): FileIdentity {
+    return this.shownIdentity();
+  }
+
   private shownIdentity(): FileIdentity {
     return { ...this.opened, size: this.edited.size };
   }

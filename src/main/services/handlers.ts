@@ -6,7 +6,9 @@ import {
   isRequestName,
   type EventName,
   type Events,
+  type FileInfo,
   type HostInfo,
+  type OfferedFile,
   type RequestArgs,
   type RequestName,
   type RequestResult,
@@ -17,6 +19,7 @@ import type { SessionId } from '../../shared/units';
 import type { FileSession } from './fileSession';
 import type { OfferList } from './offers';
 import type { SessionRegistry } from './sessionRegistry';
+import type { SettingsStore } from './settings';
 
 /** Who is calling: a window or a browser-host connection. Sessions belong to their owner. */
 export interface CallContext {
@@ -28,6 +31,8 @@ export interface HostPorts {
   readonly info: HostInfo;
   /** Sends an event to one window or connection; a gone owner drops it. */
   emit<E extends EventName>(owner: string, name: E, payload: Events[E]): void;
+  /** Sends an event to every window or connection (settings and recent files are shared). */
+  broadcast?<E extends EventName>(name: E, payload: Events[E]): void;
   /** Shows the platform's open dialog; resolves to the chosen path, or null if cancelled. */
   showOpenDialog?(context: CallContext): Promise<string | null>;
   /** Picks where "Save a copy" writes: a save dialog, or a fresh name beside the file. Null if cancelled. */
@@ -37,6 +42,7 @@ export interface HostPorts {
 export interface ServiceDeps {
   readonly sessions: SessionRegistry;
   readonly offers: OfferList;
+  readonly settings: SettingsStore;
   readonly host: HostPorts;
 }
 
@@ -47,7 +53,15 @@ type Handler<K extends RequestName> = (
   args: RequestArgs<K>,
 ) => Result<RequestResult<K>> | Promise<Result<RequestResult<K>>>;
 
-export function createDispatch({ sessions, offers, host }: ServiceDeps): Dispatch {
+export function createDispatch({ sessions, offers, settings, host }: ServiceDeps): Dispatch {
+  const recentOffers = (): readonly OfferedFile[] => settings.recent().map((path) => offers.register(path));
+
+  /** A file opened (from any source) goes first in the recent files, in every window. */
+  const opened = (result: Result<FileInfo>): Result<FileInfo> => {
+    if (result.ok && settings.addRecent(result.value.path)) host.broadcast?.('recentChanged', recentOffers());
+    return result;
+  };
+
   /** Runs `act` on the session if it belongs to the caller. */
   const withSession = <R>(context: CallContext, id: SessionId, act: (session: FileSession) => R): R | Err => {
     const session = sessions.get(id, context.owner);
@@ -60,7 +74,7 @@ export function createDispatch({ sessions, offers, host }: ServiceDeps): Dispatc
     openOffered: (context, [offerId]) => {
       const offer = offers.get(offerId);
       if (offer === undefined) return err('ENOTFOUND', `no offered file with id ${offerId}`);
-      return sessions.open(offer.path, context.owner);
+      return opened(sessions.open(offer.path, context.owner));
     },
     openDialog: async (context) => {
       if (host.showOpenDialog === undefined) {
@@ -69,7 +83,7 @@ export function createDispatch({ sessions, offers, host }: ServiceDeps): Dispatc
       const path = await host.showOpenDialog(context);
       if (path === null) return ok(null);
       offers.offer(path);
-      return sessions.open(path, context.owner);
+      return opened(sessions.open(path, context.owner));
     },
     openDroppedPath: (context, [path]) => {
       if (!host.info.acceptsDroppedFiles) {
@@ -79,7 +93,7 @@ export function createDispatch({ sessions, offers, host }: ServiceDeps): Dispatc
         );
       }
       offers.offer(path);
-      return sessions.open(path, context.owner);
+      return opened(sessions.open(path, context.owner));
     },
     closeFile: (context, [session]) => sessions.close(session, context.owner),
     readBytes: (context, [session, offset, length]) =>
@@ -132,6 +146,19 @@ export function createDispatch({ sessions, offers, host }: ServiceDeps): Dispatc
         return replaced.ok ? ok(found.editState()) : replaced;
       }),
     setFollow: (context, [session, follow]) => withSession(context, session, (found) => found.setFollow(follow)),
+    settings: () => ok({ settings: settings.settings, recent: recentOffers(), notice: settings.takeNotice() }),
+    updateSettings: (_context, [patch]) => {
+      const updated = settings.update(patch);
+      host.broadcast?.('settingsChanged', updated);
+      return ok(updated);
+    },
+    lastPosition: (context, [session]) =>
+      withSession(context, session, (found) => ok(settings.position(found.path, found.identity))),
+    savePosition: (context, [session, position]) =>
+      withSession(context, session, (found) => {
+        settings.savePosition(found.path, found.identity, position);
+        return ok(null);
+      }),
   };
 
   const run = async <K extends RequestName>(

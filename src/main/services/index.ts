@@ -3,10 +3,12 @@ import type { Disposable } from '../../shared/disposable';
 import { createDispatch, type Dispatch, type HostPorts } from './handlers';
 import { OfferList } from './offers';
 import { MAX_SESSIONS_PER_OWNER, SessionRegistry } from './sessionRegistry';
+import { SettingsStore } from './settings';
 
 export interface Services extends Disposable {
   readonly sessions: SessionRegistry;
   readonly offers: OfferList;
+  readonly settings: SettingsStore;
   readonly dispatch: Dispatch;
 }
 
@@ -15,17 +17,29 @@ export interface ServiceLimits {
   readonly maxSessionsPerOwner?: number;
 }
 
-export function createServices(host: HostPorts, limits: ServiceLimits = {}): Services {
+export interface ServiceOptions extends ServiceLimits {
+  /** The settings file (created when first written); null or absent keeps settings in memory. */
+  readonly settingsPath?: string | null;
+  /** Where the services say what went wrong outside any request (a settings file set aside). */
+  readonly log?: (line: string) => void;
+}
+
+export function createServices(host: HostPorts, limits: ServiceOptions = {}): Services {
   const sessions = new SessionRegistry(
     (owner) => (name, payload) => host.emit(owner, name, payload),
     limits.maxSessionsPerOwner ?? MAX_SESSIONS_PER_OWNER,
   );
   const offers = new OfferList();
+  const settings = new SettingsStore(limits.settingsPath ?? null, limits.log);
   return {
     sessions,
     offers,
-    dispatch: createDispatch({ sessions, offers, host }),
-    dispose: () => sessions.dispose(),
+    settings,
+    dispatch: createDispatch({ sessions, offers, settings, host }),
+    dispose: () => {
+      sessions.dispose();
+      settings.dispose();
+    },
   };
 }
 

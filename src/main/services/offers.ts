@@ -5,20 +5,37 @@ import type { OfferedFile } from '../../shared/contract';
 
 export class OfferList {
   private readonly offers: OfferedFile[] = [];
+  /** Paths given an id without being listed (recent files): opened by id like any offer. */
+  private readonly registered: OfferedFile[] = [];
+  private nextId = 1;
   private readonly listeners = new Set<(offers: readonly OfferedFile[]) => void>();
 
   offer(path: string): OfferedFile {
     const absolute = resolve(path);
     const existing = this.offers.find((item) => item.path === absolute);
     if (existing !== undefined) return existing;
-    const added: OfferedFile = { offerId: this.offers.length + 1, name: basename(absolute), path: absolute };
+    const known = this.registered.find((item) => item.path === absolute);
+    const added: OfferedFile = known ?? { offerId: this.nextId++, name: basename(absolute), path: absolute };
     this.offers.push(added);
     for (const listener of this.listeners) listener(this.list());
     return added;
   }
 
+  /** An id for `path` without listing it among the offers (a recent file); the same path keeps its id. */
+  register(path: string): OfferedFile {
+    const absolute = resolve(path);
+    const known =
+      this.offers.find((item) => item.path === absolute) ?? this.registered.find((item) => item.path === absolute);
+    if (known !== undefined) return known;
+    const added: OfferedFile = { offerId: this.nextId++, name: basename(absolute), path: absolute };
+    this.registered.push(added);
+    return added;
+  }
+
   get(offerId: number): OfferedFile | undefined {
-    return this.offers.find((item) => item.offerId === offerId);
+    return (
+      this.offers.find((item) => item.offerId === offerId) ?? this.registered.find((item) => item.offerId === offerId)
+    );
   }
 
   list(): readonly OfferedFile[] {

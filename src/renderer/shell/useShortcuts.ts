@@ -40,6 +40,15 @@ function onKeyDown(event: KeyboardEvent): void {
   if (command !== null && isAvailable(command)) take(() => runCommand(command));
 }
 
+/** A copy the system asks for (Electron's Edit › Copy, or the browser's menu) copies the view's selection. */
+function onCopy(event: ClipboardEvent): void {
+  if (isTextEntry(event.target) || modalOpen()) return;
+  const view = activeView();
+  if (view === null) return;
+  event.preventDefault();
+  view.copy();
+}
+
 function onPaste(event: ClipboardEvent): void {
   if (isTextEntry(event.target) || modalOpen()) return;
   const view = activeView();
@@ -70,12 +79,14 @@ function onFocusOut(): void {
 export function useShortcuts(): void {
   useEffect(() => {
     window.addEventListener('keydown', onKeyDown);
+    window.addEventListener('copy', onCopy);
     window.addEventListener('paste', onPaste);
     window.addEventListener('click', onClick);
     window.addEventListener('change', onChange);
     document.addEventListener('focusout', onFocusOut);
     return () => {
       window.removeEventListener('keydown', onKeyDown);
+      window.removeEventListener('copy', onCopy);
       window.removeEventListener('paste', onPaste);
       window.removeEventListener('click', onClick);
       window.removeEventListener('change', onChange);

@@ -1,7 +1,7 @@
 // Permission behaviour, checked as an unprivileged user: root ignores permission bits, so when the
 // tests run as root each case runs in a child process as `nobody` (setpriv, else runuser).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -132,6 +132,17 @@ describe.skipIf(typeof how === 'string')(`as an unprivileged user${typeof how ==
     const outcome = await run('open', path);
     expect(outcome).toMatchObject({ ok: false, code: 'EACCES' });
     expect(outcome.message).toContain(path);
+  });
+
+  it('settings in a folder the user cannot write keep working in memory, with a notice, and no crash', async () => {
+    const locked = join(dir.path, 'locked');
+    mkdirSync(locked, { mode: 0o755 });
+    if (setup.owner !== undefined) chownSync(dir.path, setup.owner.uid, setup.owner.gid);
+    chmodSync(dir.path, 0o755);
+    const outcome = await run('settings', join(locked, 'settings.json'));
+    expect(outcome, outcome.message).toMatchObject({ ok: true, value: { theme: 'dark', after: 'dark' } });
+    expect((outcome.value as { notice: string }).notice).toMatch(/could not be saved to .*settings\.json \(EACCES/);
+    expect(readdirSync(locked)).toEqual([]);
   });
 
   it('control: the same child opens a readable (0444) file', async () => {

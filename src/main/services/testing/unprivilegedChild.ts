@@ -4,11 +4,13 @@
 //   node --import tsx unprivilegedChild.ts commit   <file> <seed> <fileSize> <editCount>
 //   node --import tsx unprivilegedChild.ts saveCopy <file> <seed> <fileSize> <editCount> <dest>
 //   node --import tsx unprivilegedChild.ts open     <file>          (the addon's openMapped, read-only)
+//   node --import tsx unprivilegedChild.ts settings <file>          (a settings store: change, flush)
 import { statSync } from 'node:fs';
 
 import { isNativeError, openMapped } from '../../../../native/index';
 import type { PendingEdit } from '../../../shared/editModel';
 import { commitEdits, saveCopy } from '../commit';
+import { SettingsStore } from '../settings';
 import { commitFixture } from './commitFixture';
 
 type Outcome =
@@ -36,6 +38,14 @@ async function run(args: readonly string[]): Promise<Outcome> {
         if (!isNativeError(error)) throw error;
         return { ok: false, code: error.code, message: error.message };
       }
+    case 'settings': {
+      const store = new SettingsStore(path);
+      const theme = store.update({ theme: 'dark' }).theme;
+      store.flush();
+      const notice = store.takeNotice();
+      store.dispose();
+      return { ok: true, value: { theme, notice, after: store.settings.theme } };
+    }
     default:
       return { ok: false, code: 'USAGE', message: `unknown scenario ${scenario}` };
   }
