@@ -1,9 +1,10 @@
 // Issue 11, the app shell: tabs, the command palette, the shortcuts sheet, persisted settings and
 // recent files, themes, and a chrome that stays one row high.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { openPage } from './support/harness';
 import { browserSuite } from './support/suite';
 
 const currentLine = async (page: Page): Promise<number> =>
@@ -150,7 +151,7 @@ describe('the app shell: tabs, palette, settings, themes', () => {
     await page.keyboard.press('Escape');
 
     await page.reload();
-    await page.locator('[data-testid=text-view] [data-line="1"]').waitFor();
+    await page.locator('[data-testid=line-count][data-done=true]').waitFor();
     await expect.poll(theme).toBe(toggled);
     await page.keyboard.press('Control+Shift+P');
     await page.getByLabel('Command').fill('recent');
@@ -161,6 +162,49 @@ describe('the app shell: tabs, palette, settings, themes', () => {
     await page.keyboard.press('Escape');
     // The file comes back where it was left.
     await expect.poll(() => currentLine(page)).toBe(777);
+  });
+
+  it('settings live in the host config folder: a new host keeps them; a corrupt file is set aside with a notice', async () => {
+    const config = join(suite.dir, 'config');
+    mkdirSync(config);
+    const first = await suite.hostWith({ configDir: config }, path('alpha.log'));
+    let page = await openPage(suite.browser(), first.url);
+    await page.locator('[data-testid=line-count][data-done=true]').waitFor();
+    await runFromPalette(page, 'theme dark', 'Theme: dark');
+    await page.keyboard.press('Control+=');
+    await page.keyboard.press('Control+=');
+    await page.keyboard.press('w');
+    await runFromPalette(page, 'row width 32', 'Hex row width: 32 bytes');
+    const fontSize = (): Promise<string> =>
+      page.evaluate(() => document.documentElement.style.getPropertyValue('--content-font-size'));
+    await expect.poll(fontSize).toBe('15px');
+    await page.close();
+    await first.stop();
+    expect(readdirSync(config)).toEqual(['web-settings.json']);
+
+    const second = await suite.hostWith({ configDir: config }, path('beta.log'));
+    page = await openPage(suite.browser(), second.url);
+    await page.locator('[data-testid=line-count][data-done=true]').waitFor();
+    expect(await page.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
+    await expect.poll(fontSize).toBe('15px');
+    expect(await page.getByRole('button', { name: 'Wrap' }).getAttribute('aria-pressed')).toBe('true');
+    await page.getByTestId('view-hex').click();
+    expect(await page.getByLabel('Bytes per row').inputValue()).toBe('32');
+    await page.keyboard.press('Control+o');
+    const offered = await page.getByRole('option').allTextContents();
+    expect(offered.some((text) => text.includes('alpha.log'))).toBe(true);
+    await page.close();
+    await second.stop();
+
+    writeFileSync(join(config, 'web-settings.json'), '{"version": 1, "settings": {');
+    const third = await suite.hostWith({ configDir: config }, path('gamma.log'));
+    page = await openPage(suite.browser(), third.url);
+    const alert = page.locator('[role=alert]', { hasText: 'set aside' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/web-settings\.json\.corrupt-/);
+    await page.locator('[data-testid=line-count][data-done=true]').waitFor();
+    expect(await page.evaluate(() => document.documentElement.dataset['theme'])).toBe('light');
+    expect(readdirSync(config).some((name) => name.startsWith('web-settings.json.corrupt-'))).toBe(true);
   });
 
   it('F1 shows the shortcuts sheet, generated from the command table', async () => {

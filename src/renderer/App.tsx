@@ -53,8 +53,14 @@ function useUnloadGuard(): void {
       const pending = useAppStore.getState().tabs.some((tab) => (tab.store.getState().edit?.modifiedBytes ?? 0) > 0);
       if (pending) event.preventDefault();
     };
+    // Leaving (a reload, closing the window): where the user is in each tab is saved now.
+    const onPageHide = (): void => useAppStore.getState().savePositions();
     window.addEventListener('beforeunload', onBeforeUnload);
-    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+    window.addEventListener('pagehide', onPageHide);
+    return () => {
+      window.removeEventListener('beforeunload', onBeforeUnload);
+      window.removeEventListener('pagehide', onPageHide);
+    };
   }, []);
 }
 

@@ -62,6 +62,8 @@ interface AppActions {
   settleConfirm(choice: 'commit' | 'discard' | 'cancel'): Promise<void>;
   updateSettings(patch: SettingsPatch): void;
   setOverlay(overlay: Overlay): void;
+  /** Saves where the user is in every tab now (the page is going away). */
+  savePositions(): void;
 }
 
 let initStarted = false;
@@ -283,5 +285,8 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
         });
     },
     setOverlay: (overlay) => set({ overlay }),
+    savePositions: () => {
+      for (const tab of get().tabs) void api().savePosition(tab.session, positionOf(tab));
+    },
   };
 });
