@@ -100,6 +100,11 @@ export interface RegexSearchOptions {
   readonly onEnd?: () => void;
 }
 
+let liveWorkers = 0;
+
+/** JavaScript regex worker threads alive in this process (each search owns one until it ends). */
+export const liveRegexWorkers = (): number => liveWorkers;
+
 export class RegexSearch implements SearchRun {
   private readonly store = new MatchStore();
   private readonly size: number;
@@ -128,6 +133,8 @@ export class RegexSearch implements SearchRun {
       eval: true,
       workerData: { source: options.source, flags: options.flags, encoding: options.encoding },
     });
+    liveWorkers += 1;
+    this.worker.once('exit', () => (liveWorkers -= 1));
     this.worker.on('message', (answer: WorkerAnswer) => this.onAnswer(answer));
     this.worker.on('error', (error) => this.fail('EIO', `The search stopped: ${error.message}`));
     this.worker.unref();
