@@ -317,3 +317,56 @@ describe('host ports', () => {
     }
   });
 });
+
+describe('settings, recent files and positions', () => {
+  it('updateSettings takes a partial patch, refuses a bad value with a message, and sends a change to every window', async () => {
+    const sent: { name: string; payload: unknown }[] = [];
+    const host: HostPorts = { ...browserHost, broadcast: (name, payload) => sent.push({ name, payload }) };
+    const local = createServices(host);
+    const settings = expectOk(await local.dispatch(alice, 'updateSettings', [{ theme: 'dark' }]));
+    expect(settings).toMatchObject({ theme: 'dark', fontSize: 13, bytesPerRow: 16, wrap: false });
+    expect(sent).toEqual([{ name: 'settingsChanged', payload: settings }]);
+    // The same value again changes nothing and says nothing.
+    expectOk(await local.dispatch(alice, 'updateSettings', [{ theme: 'dark' }]));
+    expect(sent).toHaveLength(1);
+    for (const bad of [{ fontSize: 100 }, { theme: 'purple' }, { bytesPerRow: 12 }, { wrap: 'yes' }, null, [1]]) {
+      const refused = await local.dispatch(alice, 'updateSettings', [bad]);
+      expect(refused, JSON.stringify(bad)).toMatchObject({ ok: false, code: 'EINVAL' });
+    }
+    local.dispose();
+  });
+
+  it('a file opened joins the recent files (most recent first), each openable by its id', async () => {
+    const a = writeFile('a.log', 'a\n');
+    const b = writeFile('b.log', 'b\n');
+    expectOk(await open(a));
+    expectOk(await open(b));
+    const state = expectOk(await services.dispatch(alice, 'settings', [])) as {
+      recent: { path: string; offerId: number }[];
+    };
+    expect(state.recent.map((file) => file.path)).toEqual([b, a]);
+    const again = expectOk(await services.dispatch(bob, 'openOffered', [state.recent[1]?.offerId]));
+    expect(again).toMatchObject({ path: a });
+    // Recent files are not listed among the command line's offers.
+    expect(expectOk(await services.dispatch(alice, 'listOffered', []))).toHaveLength(2);
+  });
+
+  it('a position comes back for the same file only: not for another file that took its name', async () => {
+    const path = writeFile('rotating.log', 'one\ntwo\nthree\n');
+    const first = expectOk(await open(path));
+    const position = { view: 'text', line: 2, offset: 8 };
+    expectOk(await services.dispatch(alice, 'savePosition', [first.session, position]));
+    expect(await services.dispatch(alice, 'savePosition', [first.session, { ...position, line: -1 }])).toMatchObject({
+      ok: false,
+      code: 'EINVAL',
+    });
+    expectOk(await services.dispatch(alice, 'closeFile', [first.session]));
+    const reopened = expectOk(await open(path));
+    expect(expectOk(await services.dispatch(alice, 'lastPosition', [reopened.session]))).toEqual(position);
+    writeFileSync(`${path}.new`, 'other\n');
+    renameSync(`${path}.new`, path);
+    const replaced = expectOk(await open(path));
+    expect(expectOk(await services.dispatch(alice, 'lastPosition', [replaced.session]))).toBeNull();
+    expect(await services.dispatch(bob, 'lastPosition', [replaced.session])).toMatchObject({ code: 'ENOSESSION' });
+  });
+});

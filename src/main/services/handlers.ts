@@ -149,8 +149,9 @@ export function createDispatch({ sessions, offers, settings, host }: ServiceDeps
     settings: () => ok({ settings: settings.settings, recent: recentOffers(), notice: settings.takeNotice() }),
     updateSettings: (_context, [patch]) => {
       const updated = settings.update(patch);
-      host.broadcast?.('settingsChanged', updated);
-      return ok(updated);
+      // Only a real change reaches the other windows (and the disk).
+      if (updated.changed) host.broadcast?.('settingsChanged', updated.settings);
+      return ok(updated.settings);
     },
     lastPosition: (context, [session]) =>
       withSession(context, session, (found) => ok(settings.position(found.path, found.identity))),

@@ -26,7 +26,11 @@ describe('the settings store', () => {
     const path = join(dir, 'deep', 'er', 'settings.json');
     const first = new SettingsStore(path);
     expect(first.settings).toEqual(defaultSettings);
-    expect(first.update({ theme: 'dark', fontSize: 15 })).toEqual({ ...defaultSettings, theme: 'dark', fontSize: 15 });
+    expect(first.update({ theme: 'dark', fontSize: 15 })).toEqual({
+      settings: { ...defaultSettings, theme: 'dark', fontSize: 15 },
+      changed: true,
+    });
+    expect(first.update({ theme: 'dark' }).changed).toBe(false);
     first.addRecent('/logs/a.log');
     first.addRecent('/logs/b.log');
     first.savePosition('/logs/a.log', identity(7), at(41, 900));

@@ -167,11 +167,15 @@ export class SettingsStore implements Disposable {
     return notice;
   }
 
-  update(patch: SettingsPatch): Settings {
+  /** Merges `patch`; answers the settings and whether anything changed (nothing is written if not). */
+  update(patch: SettingsPatch): { readonly settings: Settings; readonly changed: boolean } {
     const settings = settingsFrom({ ...this.state.settings, ...patch });
-    this.state = { ...this.state, settings };
-    this.scheduleWrite();
-    return settings;
+    const changed = JSON.stringify(settings) !== JSON.stringify(this.state.settings);
+    if (changed) {
+      this.state = { ...this.state, settings };
+      this.scheduleWrite();
+    }
+    return { settings, changed };
   }
 
   /** Most recent first. */

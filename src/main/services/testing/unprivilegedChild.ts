@@ -40,7 +40,7 @@ async function run(args: readonly string[]): Promise<Outcome> {
       }
     case 'settings': {
       const store = new SettingsStore(path);
-      const theme = store.update({ theme: 'dark' }).theme;
+      const theme = store.update({ theme: 'dark' }).settings.theme;
       store.flush();
       const notice = store.takeNotice();
       store.dispose();
