@@ -56,7 +56,10 @@ describe('adversarial: the app shell', () => {
     await page.keyboard.press('Control+Shift+P');
     await page.getByLabel('Command').fill('close other tabs');
     await page.keyboard.press('Enter');
-    await page.getByRole('dialog', { name: 'Pending edits' }).getByRole('button', { name: 'Discard and continue' }).click();
+    await page
+      .getByRole('dialog', { name: 'Pending edits' })
+      .getByRole('button', { name: 'Discard and continue' })
+      .click();
     await expect.poll(() => tabNames(page), { timeout: 3000 }).toEqual(['alpha.log']);
     expect(await activeTab(page)).toBe('alpha.log');
   });

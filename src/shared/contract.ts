@@ -30,6 +30,8 @@ export interface FileInfo {
   readonly path: string;
   readonly size: ByteCount;
   readonly writable: boolean;
+  /** The file itself (device and inode): the same for every path to it (a symlink, a hard link). */
+  readonly fileId: string;
 }
 
 /** A file the user named outside the renderer (command line, dialog, recent list); opened by id. */

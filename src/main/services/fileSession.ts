@@ -116,6 +116,7 @@ export class FileSession implements Disposable {
       path: this.path,
       size: this.size,
       writable: isWritable(this.path),
+      fileId: `${this.opened.dev}:${this.opened.ino}`,
     };
   }
 

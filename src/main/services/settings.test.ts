@@ -71,8 +71,8 @@ describe('the settings store', () => {
   for (const [what, content] of [
     ['not JSON', '{"version": 1, "settings": {"theme": "da'],
     ['an array', '[1, 2, 3]'],
-    ['another version', '{"version": 99, "settings": {}}'],
-    ['empty', ''],
+    ['an older version', '{"version": 0, "settings": {}}'],
+    ['a bare number', '42'],
   ] as const) {
     it(`a settings file that is ${what} is set aside with a notice, and the defaults are used`, () => {
       const path = join(dir, 'settings.json');
@@ -91,6 +91,26 @@ describe('the settings store', () => {
       expect(new SettingsStore(path).settings.theme).toBe('light');
     });
   }
+
+  it('an empty file is as good as none; a newer version is left untouched, with a notice', () => {
+    const path = join(dir, 'settings.json');
+    writeFileSync(path, '  \n');
+    const empty = new SettingsStore(path);
+    expect(empty.takeNotice()).toBeNull();
+    empty.update({ wrap: true });
+    empty.dispose();
+    expect(new SettingsStore(path).settings.wrap).toBe(true);
+
+    const newer = '{"version": 7, "settings": {"theme": "dark"}, "future": true}';
+    writeFileSync(path, newer);
+    const store = new SettingsStore(path);
+    expect(store.settings).toEqual(defaultSettings);
+    expect(store.takeNotice()).toMatch(/newer hexlog \(version 7\).*leaves the file as it is/);
+    store.update({ theme: 'light' });
+    store.dispose();
+    expect(readFileSync(path, 'utf8')).toBe(newer);
+    expect(readdirSync(dir)).toEqual(['settings.json']);
+  });
 
   it('a field of the wrong type falls back to its default; the rest are kept', () => {
     const path = join(dir, 'settings.json');

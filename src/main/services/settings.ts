@@ -213,11 +213,11 @@ export class SettingsStore implements Disposable {
       return;
     }
     const record: FileRecord = { dev: identity.dev, ino: identity.ino, savedAt: Date.now(), position };
-    // Bounded: the files saved longest ago are forgotten first.
+    // Bounded: records stay in the order they were saved (the file keeps that order too), and the
+    // ones saved longest ago are forgotten first.
     const kept = Object.entries(this.state.files)
       .filter(([known]) => known !== path)
-      .sort(([, a], [, b]) => b.savedAt - a.savedAt)
-      .slice(0, MAX_REMEMBERED_FILES - 1);
+      .slice(-(MAX_REMEMBERED_FILES - 1));
     this.state = { ...this.state, files: Object.fromEntries([...kept, [path, record]]) };
     this.scheduleWrite();
   }
@@ -248,6 +248,15 @@ export class SettingsStore implements Disposable {
       if (code === 'ENOENT') return;
       this.notice = `Your settings file ${path} could not be read (${errorText(error)}); hexlog starts with the defaults and will not overwrite it.`;
       this.frozen = true;
+      this.log(this.notice);
+      return;
+    }
+    // An empty file (a crash before the first write on some file systems) is as good as none.
+    if (text.trim() === '') return;
+    const version = /"version"\s*:\s*(\d+)/.exec(text)?.[1];
+    if (version !== undefined && Number(version) > SETTINGS_VERSION) {
+      this.frozen = true;
+      this.notice = `Your settings file ${path} was written by a newer hexlog (version ${version}); this one starts with the defaults and leaves the file as it is.`;
       this.log(this.notice);
       return;
     }

@@ -1,7 +1,7 @@
 // The command palette (Ctrl+Shift+P) and the file picker (Ctrl+O in the browser host): a list
 // filtered fuzzily as you type, arrows to move, Enter to run, Escape to close.
 import { go, highlight } from 'fuzzysort';
-import { useEffect, useMemo, useRef, useState, type ReactElement, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactElement, type ReactNode } from 'react';
 import { commandTable } from '../../shared/commands';
 import type { OfferedFile } from '../../shared/contract';
 import { useAppStore } from '../state/appStore';
@@ -79,6 +79,24 @@ export function Palette({ mode }: { mode: 'commands' | 'files' }): ReactElement 
     entry.run();
   };
   const label = mode === 'commands' ? 'Command' : 'Open a file';
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 10, PageUp: -10 };
+    const move = moves[event.key];
+    if (move !== undefined) {
+      event.preventDefault();
+      setSelected(Math.min(Math.max(0, at + move), Math.max(0, shown.length - 1)));
+    } else if (event.key === 'Enter') {
+      event.preventDefault();
+      choose(shown[at]);
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      close();
+    } else if (event.key === 'Tab') {
+      // As in VS Code, the keyboard stays in the query; the arrows choose.
+      event.preventDefault();
+      input.current?.focus();
+    }
+  };
   return (
     <div className="palette-backdrop" onMouseDown={close}>
       <div
@@ -87,6 +105,8 @@ export function Palette({ mode }: { mode: 'commands' | 'files' }): ReactElement 
         aria-modal="true"
         aria-label={mode === 'commands' ? 'Palette' : 'File picker'}
         onMouseDown={(event) => event.stopPropagation()}
+        // Keys are handled on the whole box, so that they work wherever focus is inside it.
+        onKeyDown={onKeyDown}
       >
         <input
           ref={input}
@@ -100,25 +120,6 @@ export function Palette({ mode }: { mode: 'commands' | 'files' }): ReactElement 
           onChange={(event) => {
             setQuery(event.target.value);
             setSelected(0);
-          }}
-          onKeyDown={(event) => {
-            const moves: Record<string, number> = {
-              ArrowDown: 1,
-              ArrowUp: -1,
-              PageDown: 10,
-              PageUp: -10,
-            };
-            const move = moves[event.key];
-            if (move !== undefined) {
-              event.preventDefault();
-              setSelected(Math.min(Math.max(0, at + move), Math.max(0, shown.length - 1)));
-            } else if (event.key === 'Enter') {
-              event.preventDefault();
-              choose(shown[at]);
-            } else if (event.key === 'Escape') {
-              event.preventDefault();
-              close();
-            }
           }}
         />
         <ul id="palette-list" ref={list} role="listbox" aria-label={mode === 'commands' ? 'Palette entries' : 'Files'}>

@@ -92,6 +92,10 @@ function Tab({ file, active }: { file: OpenFile; active: boolean }): ReactElemen
         if (event.key === 'ArrowRight' || event.key === 'ArrowLeft') {
           event.preventDefault();
           useAppStore.getState().cycleTab(event.key === 'ArrowRight' ? 1 : -1);
+          // The keyboard stays in the tab row (the newly shown view would take it otherwise).
+          requestAnimationFrame(() =>
+            document.querySelector<HTMLElement>('[data-testid=tab][aria-selected=true]')?.focus(),
+          );
         }
       }}
     >

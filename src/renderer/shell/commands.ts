@@ -11,6 +11,8 @@ interface Binding {
   run(): void | Promise<void>;
   /** Whether it applies now (a file is open, the right view shows); the palette lists only these. */
   available?(): boolean;
+  /** Why it does not apply, when that is not "no file open" or "not in this view". */
+  why?: string;
 }
 
 const app = () => useAppStore.getState();
@@ -62,7 +64,11 @@ const fontSize = (change: (size: number) => number): Binding => ({
 const bindings: Record<CommandId, Binding> = {
   'file.open': { run: () => app().open() },
   'file.close': { run: () => app().closeTab(), available: hasFile },
-  'file.closeOthers': { run: () => app().closeOtherTabs(), available: () => app().tabs.length > 1 },
+  'file.closeOthers': {
+    run: () => app().closeOtherTabs(),
+    available: () => app().tabs.length > 1,
+    why: 'no other tab is open',
+  },
   'file.save': { run: onFile(async (open) => void (await open.store.getState().save())), available: hasFile },
   'file.discard': { run: onFile((open) => open.store.getState().discardEdits()), available: hasFile },
   'edit.undo': { run: onFile((open) => open.store.getState().undo()), available: hasFile },
@@ -81,8 +87,12 @@ const bindings: Record<CommandId, Binding> = {
   'find.previous': { run: onFile((open) => stepMatch(open, -1)), available: hasFile },
   'find.matches': { run: onFile((open) => open.find.getState().togglePane()), available: hasFile },
   'go.line': { run: () => activeView()?.goTo(), available: hasFile },
-  'tab.next': { run: () => app().cycleTab(1), available: () => app().tabs.length > 1 },
-  'tab.previous': { run: () => app().cycleTab(-1), available: () => app().tabs.length > 1 },
+  'tab.next': { run: () => app().cycleTab(1), available: () => app().tabs.length > 1, why: 'only one tab is open' },
+  'tab.previous': {
+    run: () => app().cycleTab(-1),
+    available: () => app().tabs.length > 1,
+    why: 'only one tab is open',
+  },
   'view.text': { run: onFile((open) => switchView(open.store, 'text')), available: inView('hex') },
   'view.hex': { run: onFile((open) => switchView(open.store, 'hex')), available: inView('text') },
   'view.follow': { run: () => void activeView()?.run('view.follow'), available: inView('text') },
@@ -128,7 +138,8 @@ export function isAvailable(id: CommandId): boolean {
 export function runCommand(id: CommandId): void {
   if (!isAvailable(id)) {
     const spec = commandSpec(id);
-    messages.info(`${spec.title}: not available ${hasFile() ? 'in this view' : 'with no file open'}.`);
+    const why = !hasFile() ? 'no file is open' : (bindings[id].why ?? 'not in this view');
+    messages.info(`${spec.title}: ${why}.`);
     return;
   }
   void Promise.resolve(bindings[id].run()).catch((error: unknown) =>

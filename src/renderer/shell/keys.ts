@@ -41,16 +41,22 @@ export function keyMatches(spec: KeySpec, event: KeyPress): boolean {
   return symbol || event.shiftKey === want.shift;
 }
 
-/** The command a key press runs, if any. `typing`: focus is in a text field, which keeps its own keys. */
-export function commandForKey(event: KeyPress, typing: boolean): CommandId | null {
+/** The command a key press runs and the key spec it matched, if any. */
+export function bindingForKey(event: KeyPress, typing: boolean): { id: CommandId; key: KeySpec } | null {
   for (const command of commandTable) {
-    for (const spec of command.keys) {
-      if (!keyMatches(spec, event)) continue;
-      if (typing && (isViewKey(spec) || command.group === 'Edit')) continue;
-      return command.id;
+    for (const key of command.keys) {
+      if (!keyMatches(key, event)) continue;
+      // A text field keeps plain keys (a view key) and the edit keys.
+      if (typing && (isViewKey(key) || command.group === 'Edit')) continue;
+      return { id: command.id, key };
     }
   }
   return null;
+}
+
+/** The command a key press runs, if any. `typing`: focus is in a text field, which keeps its own keys. */
+export function commandForKey(event: KeyPress, typing: boolean): CommandId | null {
+  return bindingForKey(event, typing)?.id ?? null;
 }
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);

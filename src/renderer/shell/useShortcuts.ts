@@ -1,33 +1,46 @@
 // The app's keys, handled once at the window: global shortcuts first, then the content view's own
 // keys, wherever focus is, except the keys that a focused text field needs.
 import { useEffect } from 'react';
-import { isViewKey } from '../../shared/commands';
-import { commandSpec } from '../../shared/commands';
+import { isViewKey, type CommandId } from '../../shared/commands';
+import { useAppStore } from '../state/appStore';
 import { isAvailable, runCommand } from './commands';
-import { commandForKey } from './keys';
+import { bindingForKey } from './keys';
 import { activeView, focusView, isTextEntry, modalOpen } from './viewCommands';
+
+/** Commands that may replace an open palette or shortcuts sheet (as in VS Code). */
+const overOverlay: readonly CommandId[] = ['help.palette', 'help.keys'];
 
 function onKeyDown(event: KeyboardEvent): void {
   if (event.defaultPrevented || event.isComposing) return;
-  // The palette, the shortcuts sheet and dialogs handle their own keys.
-  if (modalOpen()) return;
   const typing = isTextEntry(event.target);
   const ctrl = event.ctrlKey || event.metaKey;
-  const command = commandForKey(event, typing);
-  const viewKey = command !== null && commandSpec(command).keys.some(isViewKey) && !ctrl && !event.altKey;
+  const binding = bindingForKey(event, typing);
   const take = (run: () => void): void => {
     event.preventDefault();
     run();
   };
+  // A key that does not apply now (Ctrl+W with no tab) is taken quietly; the menu and the palette explain.
+  const runIfAvailable = (id: CommandId): void => {
+    if (isAvailable(id)) runCommand(id);
+  };
+  // The palette, the shortcuts sheet and dialogs handle their own keys; the palette and the sheet
+  // give way to each other.
+  if (modalOpen()) {
+    if (binding !== null && overOverlay.includes(binding.id) && useAppStore.getState().overlay !== null) {
+      take(() => runCommand(binding.id));
+    }
+    return;
+  }
   // Chorded keys and function keys are the app's first; a plain key goes to the view first (F and
   // ? are typed into the hex view's panes), and runs its command only if the view did not use it.
-  if (command !== null && !viewKey) return take(() => runCommand(command));
+  if (binding !== null && !isViewKey(binding.key)) return take(() => runIfAvailable(binding.id));
   if (typing) return;
   const target = event.target instanceof HTMLElement ? event.target : null;
   // A focused dropdown keeps its own keys; a focused button keeps Enter and Space.
   if (target?.tagName === 'SELECT' && !ctrl) return;
-  if (target?.closest('button, a, [role=option], [role=gridcell]') && (event.key === 'Enter' || event.key === ' '))
+  if (target?.closest('button, a, [role=option], [role=gridcell]') && (event.key === 'Enter' || event.key === ' ')) {
     return;
+  }
   if (target?.closest('[data-keys=own]')) return;
   const view = activeView();
   if (view !== null && view.onKey(event)) {
@@ -37,7 +50,7 @@ function onKeyDown(event: KeyboardEvent): void {
     return;
   }
   // A plain key that means nothing here (W in the hex view) does nothing, quietly.
-  if (command !== null && isAvailable(command)) take(() => runCommand(command));
+  if (binding !== null && isAvailable(binding.id)) take(() => runCommand(binding.id));
 }
 
 /** A copy the system asks for (Electron's Edit › Copy, or the browser's menu) copies the view's selection. */

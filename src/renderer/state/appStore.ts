@@ -56,8 +56,8 @@ interface AppActions {
   activate(session: SessionId): void;
   /** Ctrl+Tab / Ctrl+Shift+Tab. */
   cycleTab(direction: 1 | -1): void;
-  /** Closes a tab (the active one by default), asking first when it has pending edits. */
-  closeTab(session?: SessionId): Promise<void>;
+  /** Closes a tab (the active one by default), asking first when it has pending edits; `then` runs once it is closed. */
+  closeTab(session?: SessionId, then?: () => Promise<void>): Promise<void>;
   closeOtherTabs(): Promise<void>;
   settleConfirm(choice: 'commit' | 'discard' | 'cancel'): Promise<void>;
   updateSettings(patch: SettingsPatch): void;
@@ -67,6 +67,8 @@ interface AppActions {
 }
 
 let initStarted = false;
+/** updateSettings calls not answered yet. */
+let settingsInFlight = 0;
 
 /** A file with NUL bytes in its first 4 KiB (and no UTF-16 byte-order mark) opens in the hex view. */
 async function defaultView(info: FileInfo): Promise<ViewKind> {
@@ -130,8 +132,8 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
       return null;
     }
     const info = result.value;
-    // The same file opened twice (a dialog pick of an open file) keeps its first tab.
-    const already = byPath(info.path);
+    // The same file opened twice (a dialog pick of an open file, a symlink to it) keeps its first tab.
+    const already = get().tabs.find((tab) => tab.store.getState().info.fileId === info.fileId);
     if (already !== undefined) {
       set({ opening: false });
       await api().closeFile(info.session);
@@ -187,7 +189,10 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
       initStarted = true;
       api().on('offersChanged', (offers) => set({ offers }));
       api().on('recentChanged', (recent) => set({ recent }));
-      api().on('settingsChanged', (settings) => set({ settings }));
+      // Another window's change; this window's own changes in flight win until they are answered.
+      api().on('settingsChanged', (settings) => {
+        if (settingsInFlight === 0) set({ settings });
+      });
       api().on('indexProgress', (status) => byId(status.session)?.store.getState().onIndexProgress(status));
       api().on('saveProgress', (progress) => byId(progress.session)?.store.getState().onSaveProgress(progress));
       api().on('fileChanged', (change) => byId(change.info.session)?.store.getState().onFileChanged(change));
@@ -246,24 +251,33 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
       const next = tabs[(tabs.indexOf(file) + direction + tabs.length) % tabs.length];
       if (next !== undefined) get().activate(next.session);
     },
-    closeTab: async (session) => {
+    closeTab: async (session, then) => {
       const file = session === undefined ? get().file : byId(session);
       if (file === null || file === undefined) return;
+      const close = async (): Promise<void> => {
+        await closeNow(file);
+        await then?.();
+      };
       if ((file.store.getState().edit?.modifiedBytes ?? 0) > 0) {
+        // The question is about that tab, so it shows; cancelling stops here.
         get().activate(file.session);
-        set({ confirm: { file, proceed: () => closeNow(file) } });
+        set({ confirm: { file, proceed: close } });
         return;
       }
-      await closeNow(file);
+      await close();
     },
     closeOtherTabs: async () => {
       const keep = get().file;
-      for (const tab of get().tabs) {
-        if (tab === keep) continue;
-        await get().closeTab(tab.session);
-        // A tab with pending edits asks first; the rest wait until the user has answered.
-        if (get().confirm !== null) return;
-      }
+      if (keep === null) return;
+      const others = get().tabs.filter((tab) => tab !== keep);
+      // One after the other: a tab with pending edits asks first, and the rest follow its answer.
+      const closeFrom = async (index: number): Promise<void> => {
+        const tab = others[index];
+        if (tab === undefined) return get().activate(keep.session);
+        if (byId(tab.session) === undefined) return closeFrom(index + 1);
+        await get().closeTab(tab.session, () => closeFrom(index + 1));
+      };
+      await closeFrom(0);
     },
     settleConfirm: async (choice) => {
       const pending = get().confirm;
@@ -276,12 +290,16 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
       await pending.proceed();
     },
     updateSettings: (patch) => {
+      // Shown at once; the main process answers in order, so only the answer to the last change
+      // in a burst (Ctrl+= held down) is the truth, and earlier answers must not undo later presses.
       set({ settings: { ...get().settings, ...patch } });
+      settingsInFlight += 1;
       void api()
         .updateSettings(patch)
         .then((result) => {
-          if (result.ok) set({ settings: result.value });
-          else messages.error(`The setting was not saved: ${result.message}`);
+          settingsInFlight -= 1;
+          if (!result.ok) messages.error(`The setting was not saved: ${result.message}`);
+          else if (settingsInFlight === 0) set({ settings: result.value });
         });
     },
     setOverlay: (overlay) => set({ overlay }),

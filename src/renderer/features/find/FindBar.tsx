@@ -176,7 +176,9 @@ export function FindBar({ onReveal }: FindBarProps): ReactElement | null {
           }
         >
           {status === null
-            ? 'No results'
+            ? find.mode === 'regex' && find.pattern !== ''
+              ? 'Enter to search'
+              : 'No results'
             : `${find.current !== null ? `${(find.current.index + 1).toLocaleString('en-US')} of ` : ''}${status.matchCount.toLocaleString('en-US')}${status.cancelled ? ' (cancelled)' : ''}`}
         </span>
         {running && <Progress label="Searching" percent={percent} />}

@@ -15,7 +15,7 @@ import { useFileStore, useFileStoreApi } from '../../state/fileStore';
 import { clearErrors, messages } from '../../state/messages';
 import { matchAt, useMatchesInRange, type VisibleMatches } from '../find/useMatches';
 import { Inspector } from './Inspector';
-import { useViewCommands } from '../../shell/viewCommands';
+import { modalOpen, useViewCommands } from '../../shell/viewCommands';
 import { parseHexBytes } from './inspector';
 
 interface HexRowProps {
@@ -229,7 +229,8 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
   const [savedTop] = useState(() => store.getState().hexTop);
   useEffect(() => {
     if (savedTop > 0) rows.current?.scrollToTop(savedTop);
-    container.current?.focus();
+    // A question shown with this tab (its pending edits, on close) keeps the keyboard.
+    if (!modalOpen()) container.current?.focus();
   }, [savedTop]);
 
   // Keystrokes edit in the order typed, each after the previous edit has landed.

@@ -25,7 +25,7 @@ import { matchSpans, useMatchesInRange, type VisibleMatches } from '../find/useM
 import { useFileStore, useFileStoreApi } from '../../state/fileStore';
 import { clearErrors, messages } from '../../state/messages';
 import { clipboardText } from './decode';
-import { useViewCommands } from '../../shell/viewCommands';
+import { modalOpen, useViewCommands } from '../../shell/viewCommands';
 import { writeClipboard } from '../../clipboard';
 import { plural, rowHeightFor } from '../../format';
 import { useAppStore } from '../../state/appStore';
@@ -230,7 +230,8 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
   const [savedTop] = useState(() => store.getState().textTop);
   useEffect(() => {
     if (savedTop > 0) rows.current?.scrollToTop(savedTop);
-    container.current?.focus();
+    // A question shown with this tab (its pending edits, on close) keeps the keyboard.
+    if (!modalOpen()) container.current?.focus();
   }, [savedTop]);
 
   const goTo = useGoTo(
