@@ -1,4 +1,4 @@
-// Adversarial tests of the app shell (issue 11): each one fails on the defect it names.
+// Adversarial tests of the app shell (issue 11): each one failed on the defect it names until it was fixed.
 import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
