@@ -353,6 +353,8 @@ describe('interaction: focus, selection, copy, go-to, messages', () => {
     await expect
       .poll(() => page.getByRole('button', { name: 'Follow', exact: true }).getAttribute('aria-pressed'))
       .toBe('true');
+    // Following scrolls to the end first (a few frames on a busy machine); then Ctrl+Home leaves it.
+    await page.locator(`[data-testid=text-view] [data-line="${LINES}"]`).waitFor();
     await expect.poll(() => page.getByTestId('follow-paused').count()).toBe(0);
     await page.keyboard.press('Control+Home');
     await page.getByTestId('follow-paused').waitFor();
