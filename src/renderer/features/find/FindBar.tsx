@@ -132,37 +132,41 @@ export function FindBar({ onReveal }: FindBarProps): ReactElement | null {
             }
           }}
         />
-        <Toggle
-          label="Match case"
-          text="Aa"
-          title="Match case"
-          pressed={find.matchCase}
-          onClick={() => actions.toggleCase()}
-          disabled={find.mode === 'hex'}
-        />
-        <Toggle
-          label="Whole word"
-          text="ab"
-          className="underline"
-          title="Whole word"
-          pressed={find.wholeWord}
-          onClick={() => actions.toggleWholeWord()}
-          disabled={find.mode === 'hex'}
-        />
-        <Toggle
-          label="Regex"
-          text=".*"
-          title="Regular expression (PCRE2, as JavaScript reads it)"
-          pressed={find.mode === 'regex'}
-          onClick={() => actions.setMode(find.mode === 'regex' ? 'text' : 'regex')}
-        />
-        <Toggle
-          label="Hex bytes"
-          text="0x"
-          title="Search for hex bytes (DE AD ?? EF)"
-          pressed={find.mode === 'hex'}
-          onClick={() => actions.setMode(find.mode === 'hex' ? 'text' : 'hex')}
-        />
+        {[
+          {
+            label: 'Match case',
+            text: 'Aa',
+            title: 'Match case',
+            pressed: find.matchCase,
+            onClick: () => actions.toggleCase(),
+            disabled: find.mode === 'hex',
+          },
+          {
+            label: 'Whole word',
+            text: 'ab',
+            className: 'underline',
+            title: 'Whole word',
+            pressed: find.wholeWord,
+            onClick: () => actions.toggleWholeWord(),
+            disabled: find.mode === 'hex',
+          },
+          {
+            label: 'Regex',
+            text: '.*',
+            title: 'Regular expression (PCRE2, as JavaScript reads it)',
+            pressed: find.mode === 'regex',
+            onClick: () => actions.setMode(find.mode === 'regex' ? 'text' : 'regex'),
+          },
+          {
+            label: 'Hex bytes',
+            text: '0x',
+            title: 'Search for hex bytes (DE AD ?? EF)',
+            pressed: find.mode === 'hex',
+            onClick: () => actions.setMode(find.mode === 'hex' ? 'text' : 'hex'),
+          },
+        ].map((toggle) => (
+          <Toggle key={toggle.label} {...toggle} />
+        ))}
         <span
           className="match-count"
           data-testid={status === null ? undefined : 'match-count'}
