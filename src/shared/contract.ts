@@ -21,6 +21,8 @@ export {
   FONT_SIZE_MAX,
   FONT_SIZE_DEFAULT,
   MAX_RECENT_FILES,
+  MAX_FILTER_RULES,
+  MAX_FILTER_CONTEXT,
 } from './schema';
 
 /** An open file as the renderer knows it. */
@@ -239,6 +241,53 @@ export interface FilePosition {
   readonly offset: ByteOffset;
 }
 
+/** One rule of the filtered view: lines matching an include rule show, lines matching an exclude rule hide. */
+export interface FilterRule {
+  readonly pattern: string;
+  readonly exclude: boolean;
+  readonly regex: boolean;
+  readonly matchCase: boolean;
+  /** A rule switched off is kept in the list but not applied. */
+  readonly enabled: boolean;
+}
+
+/** What the filtered view shows: lines matching any enabled include rule (every line when there is none) and no enabled exclude rule, with `context` lines around each. */
+export interface FilterSpec {
+  readonly rules: readonly FilterRule[];
+  /** Lines shown before and after each kept line, as `grep -C` (0 to MAX_FILTER_CONTEXT). */
+  readonly context: number;
+}
+
+/** Where the filter of a session stands. Rows are the filtered view's lines, in file order. */
+export interface FilterStatus {
+  readonly session: SessionId;
+  /** Identifies one filter: a new spec, a re-index or a replaced file starts a new one. */
+  readonly filterId: number;
+  readonly spec: FilterSpec;
+  /** Whether an enabled rule applies; without one every line shows. */
+  readonly active: boolean;
+  /** Rows whose line is known and indexed (all rows once done). */
+  readonly rowsKnown: number;
+  /** Lines of the file the filter has decided on. */
+  readonly linesScanned: number;
+  readonly bytesScanned: ByteCount;
+  readonly totalBytes: ByteCount;
+  readonly done: boolean;
+  readonly error: { readonly code: string; readonly message: string } | null;
+  /** Something to know (pending edits are not filtered…), or null. */
+  readonly notice: string | null;
+  /** Bytes the filter's line set holds. */
+  readonly memoryBytes: number;
+}
+
+/** Rows [firstRow, firstRow + count) of the filtered view: lines as TextLines has them, with their numbers. */
+export interface FilteredLines extends Omit<TextLines, 'first'> {
+  readonly filterId: number;
+  readonly firstRow: number;
+  /** The 0-based line number of each row. */
+  readonly lines: Float64Array;
+}
+
 /** Request channels: the arguments the renderer sends and the value it gets back. */
 export interface Requests {
   hostInfo: { args: []; result: HostInfo };
@@ -305,6 +354,21 @@ export interface Requests {
   lastPosition: { args: [session: SessionId]; result: FilePosition | null };
   /** Remembers where the user is in the file, for the next time it opens. */
   savePosition: { args: [session: SessionId, position: FilePosition]; result: null };
+  /** Starts filtering the session's lines by `spec` (replacing its previous filter). */
+  setFilter: { args: [session: SessionId, spec: FilterSpec]; result: FilterStatus };
+  filterStatus: { args: [session: SessionId]; result: FilterStatus | null };
+  /** Rows [firstRow, firstRow + count) of filter `filterId`, at most MAX_LINES_PER_READ; fewer past the rows known. */
+  readFilteredLines: {
+    args: [session: SessionId, filterId: number, firstRow: number, count: number];
+    result: FilteredLines;
+  };
+  /** The row of the first shown line at or after 0-based `line` (rowsKnown when none is known yet). */
+  filterRowOfLine: { args: [session: SessionId, filterId: number, line: LineNumber]; result: number };
+  /** The text of rows firstRow..lastRow (inclusive), lines joined by LF; ETOOBIG past MAX_COPY_BYTES. */
+  copyFilteredLines: {
+    args: [session: SessionId, filterId: number, firstRow: number, lastRow: number];
+    result: Uint8Array;
+  };
 }
 export type RequestName = keyof Requests;
 export type RequestArgs<K extends RequestName> = Requests[K]['args'];
@@ -329,6 +393,8 @@ export interface Events {
   recentChanged: readonly OfferedFile[];
   /** Preferences changed (in another window, or by updateSettings). */
   settingsChanged: Settings;
+  /** Filter progress, at most ~10 times a second, and once when it ends. */
+  filterProgress: FilterStatus;
 }
 export type EventName = keyof Events;
 
@@ -347,6 +413,7 @@ export const eventDelivery = {
   saveProgress: 'latestPerSession',
   recentChanged: 'latest',
   settingsChanged: 'latest',
+  filterProgress: 'latestPerSession',
 } as const satisfies Record<EventName, EventDelivery>;
 export const eventNames = Object.keys(eventDelivery) as readonly EventName[];
 

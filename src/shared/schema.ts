@@ -4,6 +4,8 @@
 import type {
   EncodingChoice,
   FilePosition,
+  FilterRule,
+  FilterSpec,
   FindQuery,
   JournalAction,
   RequestArgs,
@@ -50,6 +52,11 @@ export const FONT_SIZE_DEFAULT = 13;
 /** The recent-files list keeps this many, most recent first. */
 export const MAX_RECENT_FILES = 20;
 
+/** Rules one filter takes at most (the addon's limit). */
+export const MAX_FILTER_RULES = 64;
+/** Most context lines around each kept line. */
+export const MAX_FILTER_CONTEXT = 1000;
+
 /** What a spec accepts, as data: the fuzz tests build generators from it. */
 export type ArgShape =
   | { readonly kind: 'integer'; readonly min: number; readonly max: number }
@@ -58,10 +65,16 @@ export type ArgShape =
   | { readonly kind: 'string'; readonly minLength: number; readonly maxLength: number; readonly allowNul: boolean }
   | { readonly kind: 'bytes'; readonly maxLength: number }
   | RecordShape
-  | EitherShape;
+  | EitherShape
+  | ListShape;
 export interface RecordShape {
   readonly kind: 'record';
   readonly fields: Readonly<Record<string, AnySpec>>;
+}
+export interface ListShape {
+  readonly kind: 'list';
+  readonly item: AnySpec;
+  readonly maxLength: number;
 }
 export interface EitherShape {
   readonly kind: 'either';
@@ -261,6 +274,28 @@ function partialRecord<T extends object>(what: string, fields: { readonly [K in 
   return spec;
 }
 
+/** An array of at most `maxLength` items, each checked by `item`; the copy is a fresh array. */
+function list<T>(what: string, item: Spec<T>, maxLength: number): Spec<readonly T[]> {
+  const spec: Spec<readonly T[]> = {
+    kind: 'list',
+    what,
+    item: item as AnySpec,
+    maxLength,
+    expects: `an array of at most ${maxLength} items`,
+    parse: (value) => {
+      if (!Array.isArray(value) || (value as readonly unknown[]).length > maxLength) return refuse(spec, value);
+      const copy: T[] = [];
+      for (let i = 0; i < (value as readonly unknown[]).length; i++) {
+        const parsed = item.parse((value as readonly unknown[])[i]);
+        if (!parsed.ok) return err('EINVAL', `${what}[${i}]: ${parsed.message}`);
+        copy.push(parsed.value);
+      }
+      return ok(copy);
+    },
+  };
+  return spec;
+}
+
 function either<A, B>(what: string, first: Spec<A>, second: Spec<B>): Spec<A | B> {
   const spec: Spec<A | B> = {
     kind: 'either',
@@ -324,6 +359,25 @@ export const argSpecs = {
   }) satisfies Spec<FilePosition>,
   whichMatch: either('match', integer('match index'), choice('match', ['all'])),
   replacement: text('replacement', { maxLength: MAX_PATTERN_LENGTH, allowNul: true }),
+  filterSpec: record('filter', {
+    rules: list(
+      'filter rules',
+      record('filter rule', {
+        pattern: text('rule pattern', { minLength: 1, maxLength: MAX_PATTERN_LENGTH, allowNul: true }),
+        exclude: boolean('exclude'),
+        regex: boolean('regex'),
+        matchCase: boolean('matchCase'),
+        enabled: boolean('enabled'),
+      }) satisfies Spec<FilterRule>,
+      MAX_FILTER_RULES,
+    ),
+    context: integer('context lines', { max: MAX_FILTER_CONTEXT }),
+  }) satisfies Spec<FilterSpec>,
+  filterId: integer('filter id'),
+  firstRow: integer('first row'),
+  lastRow: integer('last row'),
+  filteredRowCount: integer('row count', { max: MAX_LINES_PER_READ }),
+  line: integer<LineNumber>('line (0-based)', { min: FIRST_LINE, to: lineNumber }),
 } as const;
 
 const a = argSpecs;
@@ -369,6 +423,11 @@ export const requestSchemas = {
   updateSettings: [a.settingsPatch],
   lastPosition: [a.session],
   savePosition: [a.session, a.position],
+  setFilter: [a.session, a.filterSpec],
+  filterStatus: [a.session],
+  readFilteredLines: [a.session, a.filterId, a.firstRow, a.filteredRowCount],
+  filterRowOfLine: [a.session, a.filterId, a.line],
+  copyFilteredLines: [a.session, a.filterId, a.firstRow, a.lastRow],
 } as const satisfies RequestSchemas;
 
 /** Every request channel's name, in the contract's order. */

@@ -2,9 +2,10 @@
 // its follow watcher, all owned by one DisposableStore, and answers reads and status checks as values.
 import { basename } from 'node:path';
 import { accessSync, constants } from 'node:fs';
-import { openMapped, type MappedFile } from '../../../native/index';
+import { openMapped, type LineSlice, type MappedFile } from '../../../native/index';
 import {
   MAX_COPY_BYTES,
+  MAX_LINE_DISPLAY_BYTES,
   MAX_LINES_PER_READ,
   type ByteView,
   type CommitOutcome,
@@ -15,6 +16,7 @@ import {
   type FileChange,
   type FileInfo,
   type FileStatus,
+  type FilteredLines,
   type IndexStatus,
   type JournalAction,
   type JournalState,
@@ -36,6 +38,7 @@ import { EditedFile } from './editedFile';
 import { mapWithEdits } from './editedMapping';
 import { compareIdentity, identityAt, sameFile, type FileIdentity } from './fileIdentity';
 import { FindController } from './find/findController';
+import { FilterController } from './filter/filterController';
 import { FollowWatcher } from './followWatcher';
 import { detectEncoding, TextIndex } from './textIndex';
 
@@ -53,6 +56,7 @@ export class FileSession implements Disposable {
   private generation = 0;
   private readonly store = new DisposableStore();
   readonly find: FindController;
+  readonly filter: FilterController;
 
   private constructor(
     readonly id: SessionId,
@@ -70,6 +74,17 @@ export class FileSession implements Disposable {
         this.text = null;
         this.follow?.dispose();
         this.follow = null;
+      }),
+    );
+    this.filter = this.store.add(
+      new FilterController({
+        session: id,
+        file: () => this.edited.file,
+        encoding: () => this.text?.encoding ?? 'utf-8',
+        linesIndexed: () => this.text?.status().linesKnown ?? 0,
+        indexDone: () => this.text?.status().done === true,
+        hasPendingEdits: () => this.edited.hasPendingEdits,
+        emit: (status) => this.emit('filterProgress', status),
       }),
     );
     this.find = this.store.add(
@@ -210,6 +225,7 @@ export class FileSession implements Disposable {
       this.text.dispose();
       this.generation++;
       this.text = this.createIndex(encoding);
+      this.filter.restart();
     }
     return ok({ info: this.info, edit: this.editState(), bytesWritten });
   }
@@ -337,12 +353,15 @@ export class FileSession implements Disposable {
           // A stopped index cannot continue: index the grown file from the start.
           text.dispose();
           this.text = this.createIndex(text.encoding);
+          this.filter.restart();
         } else {
           try {
             text.extend(fresh);
+            this.filter.grown(fresh);
           } catch (error) {
             text.dispose();
             this.text = this.createIndex(text.encoding);
+            this.filter.restart();
             reason += ` (indexed again: ${errFromThrown(error).message})`;
           }
         }
@@ -358,6 +377,7 @@ export class FileSession implements Disposable {
         this.text.dispose();
         this.text = this.createIndex(encoding);
       }
+      this.filter.restart();
     }
     return ok({ info: this.info, kind, reason, generation: this.generation });
   }
@@ -369,6 +389,7 @@ export class FileSession implements Disposable {
         this.text?.dispose();
         this.generation++;
         this.text = this.createIndex(encoding);
+        this.filter.restart();
       }
       return ok(this.textStatus(this.text));
     } catch (error) {
@@ -418,28 +439,91 @@ export class FileSession implements Disposable {
     }
     try {
       const range = text.value.readLines(first, count);
-      const modifiedLines = new Uint8Array(range.count);
-      if (this.edited.hasPendingEdits) {
-        for (let i = 0; i < range.count; i++) {
-          const start = range.fileOffsets[i]!;
-          this.edited.overlay(start, range.bytes.subarray(range.textStarts[i]!, range.textStarts[i + 1]!));
-          modifiedLines[i] = this.edited.isModifiedIn(start, start + range.fullLengths[i]! + 1) ? 1 : 0;
-        }
-      }
-      return ok({
-        session: this.id,
-        generation: this.generation,
-        first,
-        count: range.count,
-        bytes: range.bytes,
-        textStarts: range.textStarts,
-        fileOffsets: range.fileOffsets,
-        fullLengths: range.fullLengths,
-        modifiedLines,
-      });
+      return ok({ ...this.shownLines(range), first });
     } catch (error) {
       return errFromThrown(error);
     }
+  }
+
+  /** Lines read from the index as the views show them: pending edits laid over, modified lines marked. */
+  private shownLines(range: LineSlice): Omit<TextLines, 'first'> {
+    const modifiedLines = new Uint8Array(range.count);
+    if (this.edited.hasPendingEdits) {
+      for (let i = 0; i < range.count; i++) {
+        const start = range.fileOffsets[i]!;
+        this.edited.overlay(start, range.bytes.subarray(range.textStarts[i]!, range.textStarts[i + 1]!));
+        modifiedLines[i] = this.edited.isModifiedIn(start, start + range.fullLengths[i]! + 1) ? 1 : 0;
+      }
+    }
+    return {
+      session: this.id,
+      generation: this.generation,
+      count: range.count,
+      bytes: range.bytes,
+      textStarts: range.textStarts,
+      fileOffsets: range.fileOffsets,
+      fullLengths: range.fullLengths,
+      modifiedLines,
+    };
+  }
+
+  /** Rows [firstRow, firstRow + count) of the filtered view, at most MAX_LINES_PER_READ. */
+  readFilteredLines(filterId: number, firstRow: number, count: number): Result<FilteredLines> {
+    const text = this.requireText();
+    if (!text.ok) return text;
+    if (count > MAX_LINES_PER_READ) {
+      return err('EINVAL', `at most ${MAX_LINES_PER_READ} lines can be read at once, asked for ${count}`);
+    }
+    const lines = this.filter.lines(filterId, firstRow, count);
+    if (!lines.ok) return lines;
+    try {
+      const slice = text.value.readLinesAt(lines.value, MAX_LINE_DISPLAY_BYTES);
+      return ok({ ...this.shownLines(slice), filterId, firstRow, lines: slice.lines });
+    } catch (error) {
+      return errFromThrown(error);
+    }
+  }
+
+  /** The text of filtered rows firstRow..lastRow (inclusive), joined by LF, within MAX_COPY_BYTES. */
+  copyFilteredLines(filterId: number, firstRow: number, lastRow: number): Result<Uint8Array> {
+    const text = this.requireText();
+    if (!text.ok) return text;
+    if (lastRow < firstRow) return err('EINVAL', `last row ${lastRow} is before first row ${firstRow}`);
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    try {
+      for (let row = firstRow; row <= lastRow; row += MAX_LINES_PER_READ) {
+        const lines = this.filter.lines(filterId, row, Math.min(MAX_LINES_PER_READ, lastRow - row + 1));
+        if (!lines.ok) return lines;
+        if (lines.value.length < Math.min(MAX_LINES_PER_READ, lastRow - row + 1)) {
+          return err('ERANGE', 'the rows asked for are not all filtered yet');
+        }
+        // Lengths first: a selection past the limit is refused before any byte is read.
+        const lengths = text.value.readLinesAt(lines.value, 0);
+        for (const length of lengths.fullLengths) total += length + 1;
+        if (total - 1 > MAX_COPY_BYTES) {
+          return err(
+            'ETOOBIG',
+            `The selection is over ${MAX_COPY_BYTES.toLocaleString('en-US')} bytes; copying is limited to ${MAX_COPY_BYTES.toLocaleString('en-US')} bytes.`,
+          );
+        }
+        const slice = text.value.readLinesAt(lines.value, MAX_COPY_BYTES);
+        const shown = this.shownLines(slice);
+        for (let i = 0; i < shown.count; i++) {
+          parts.push(shown.bytes.subarray(shown.textStarts[i]!, shown.textStarts[i + 1]!));
+        }
+      }
+    } catch (error) {
+      return errFromThrown(error);
+    }
+    const out = new Uint8Array(Math.max(0, total - 1));
+    let at = 0;
+    for (const [i, part] of parts.entries()) {
+      if (i > 0) out[at++] = 0x0a;
+      out.set(part, at);
+      at += part.length;
+    }
+    return ok(out);
   }
 
   /** The 0-based line holding `offset`. */

@@ -160,6 +160,14 @@ export function createDispatch({ sessions, offers, settings, host }: ServiceDeps
         settings.savePosition(found.path, found.identity, position);
         return ok(null);
       }),
+    setFilter: (context, [session, spec]) => withSession(context, session, (found) => found.filter.set(spec)),
+    filterStatus: (context, [session]) => withSession(context, session, (found) => ok(found.filter.status())),
+    readFilteredLines: (context, [session, filterId, first, count]) =>
+      withSession(context, session, (found) => found.readFilteredLines(filterId, first, count)),
+    filterRowOfLine: (context, [session, filterId, line]) =>
+      withSession(context, session, (found) => found.filter.rowOfLine(filterId, line)),
+    copyFilteredLines: (context, [session, filterId, first, last]) =>
+      withSession(context, session, (found) => found.copyFilteredLines(filterId, first, last)),
   };
 
   const run = async <K extends RequestName>(

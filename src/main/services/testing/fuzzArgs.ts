@@ -39,6 +39,7 @@ export type ArgPlan =
   | { readonly plain: unknown }
   | { readonly live: LiveKind; readonly index: number }
   | { readonly record: Readonly<Record<string, ArgPlan>> }
+  | { readonly list: readonly ArgPlan[] }
   | { readonly hostile: HostileKind };
 
 /** How the argument list itself is passed. */
@@ -174,6 +175,8 @@ export function validArg(spec: AnySpec): fc.Arbitrary<ArgPlan> {
     }
     case 'either':
       return fc.oneof(...spec.options.map(validArg));
+    case 'list':
+      return fc.array(validArg(spec.item), { maxLength: Math.min(spec.maxLength, 4) }).map((list) => ({ list }));
   }
 }
 
@@ -218,6 +221,13 @@ function hostileFor(spec: AnySpec, target: Target): fc.Arbitrary<ArgPlan>[] {
       });
       return [oneFieldBad];
     }
+    case 'list':
+      return [
+        fc
+          .tuple(fc.array(validArg(spec.item), { maxLength: 2 }), hostileArg(spec.item, target))
+          .map(([good, bad]): ArgPlan => ({ list: [...good, bad] })),
+        fc.constant(plain(Array.from({ length: spec.maxLength + 1 }, () => ({})))),
+      ];
     case 'either':
     case 'boolean':
       return [];
@@ -329,6 +339,7 @@ export function materialize(plan: ArgPlan, live: LiveValues): unknown {
     const values = live[plan.live];
     return values.length === 0 ? plan.index : values[plan.index % values.length];
   }
+  if ('list' in plan) return plan.list.map((item) => materialize(item, live));
   if ('record' in plan) {
     const record: Record<string, unknown> = {};
     for (const [key, field] of Object.entries(plan.record)) record[key] = materialize(field, live);

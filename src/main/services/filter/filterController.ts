@@ -1,0 +1,288 @@
+// The filtered view of one file session: which lines show (the addon's LineFilter, one parallel
+// pass over the mapping), how rows map to line numbers (directly, or through context runs), and
+// progress events. Without an enabled rule every line shows and rows are lines.
+import { createLineFilter, type LineFilter, type LineRule, type MappedFile } from '../../../../native/index';
+import type { FilterSpec, FilterStatus, TextEncodingName } from '../../../shared/contract';
+import type { Disposable } from '../../../shared/disposable';
+import { err, errFromThrown, ok, type Result } from '../../../shared/result';
+import { byteCount, type SessionId } from '../../../shared/units';
+import { planSearch } from '../find/query';
+import { lineRuleOf } from '../find/matchingLines';
+import { ContextRuns } from './contextRuns';
+
+const PROGRESS_INTERVAL_MS = 100;
+/** Kept lines copied from the addon into the context runs per call. */
+const RESULTS_PAGE = 1 << 16;
+
+export interface FilterHost {
+  readonly session: SessionId;
+  file(): MappedFile;
+  encoding(): TextEncodingName;
+  /** Lines the session's line index knows (rows are shown only for indexed lines). */
+  linesIndexed(): number;
+  /** Whether the line index has finished. */
+  indexDone(): boolean;
+  hasPendingEdits(): boolean;
+  emit(status: FilterStatus): void;
+}
+
+interface Run {
+  readonly id: number;
+  readonly spec: FilterSpec;
+  /** null: no enabled rule, every line shows. */
+  readonly filter: LineFilter | null;
+  /** Context runs (context > 0), fed from the filter's kept lines. */
+  readonly runs: ContextRuns | null;
+  keptRead: number;
+  error: { readonly code: string; readonly message: string } | null;
+}
+
+export const noFilter: FilterSpec = { rules: [], context: 0 };
+
+/** The addon's rules for a spec's enabled rules, or why one cannot run. */
+export function lineRulesOf(spec: FilterSpec, encoding: TextEncodingName): Result<LineRule[]> {
+  if (encoding === 'utf-16le' || encoding === 'utf-16be') {
+    if (spec.rules.some((rule) => rule.enabled)) {
+      return err('EUNSUPPORTED', 'The filtered view reads UTF-8 and Latin-1 text; this file is shown as UTF-16.');
+    }
+    return ok([]);
+  }
+  const rules: LineRule[] = [];
+  for (const [index, rule] of spec.rules.entries()) {
+    if (!rule.enabled) continue;
+    const plan = planSearch(
+      { mode: rule.regex ? 'regex' : 'text', pattern: rule.pattern, matchCase: rule.matchCase, wholeWord: false },
+      encoding,
+    );
+    if (!plan.ok) return err(plan.code, `Rule ${index + 1} (${rule.pattern}): ${plan.message}`);
+    const lineRule = lineRuleOf(plan.value, encoding, rule.exclude);
+    if (lineRule === null) {
+      return err(
+        'EUNSUPPORTED',
+        `Rule ${index + 1} (${rule.pattern}) needs a regex engine the filter does not have (PCRE2 is not in this build, or the pattern uses a feature PCRE2 reads differently).`,
+      );
+    }
+    rules.push(lineRule);
+  }
+  return ok(rules);
+}
+
+export class FilterController implements Disposable {
+  private run: Run | null = null;
+  private nextId = 1;
+  private pump: ReturnType<typeof setInterval> | undefined;
+  private disposed = false;
+
+  constructor(private readonly host: FilterHost) {}
+
+  /** Starts filtering by `spec`, replacing the previous filter. */
+  set(spec: FilterSpec): Result<FilterStatus> {
+    const rules = lineRulesOf(spec, this.host.encoding());
+    if (!rules.ok) return rules;
+    let filter: LineFilter | null = null;
+    try {
+      if (rules.value.length > 0) filter = createLineFilter(this.host.file(), rules.value);
+    } catch (error) {
+      return errFromThrown(error);
+    }
+    this.stop();
+    this.run = {
+      id: this.nextId++,
+      spec,
+      filter,
+      runs: filter !== null && spec.context > 0 ? new ContextRuns(spec.context) : null,
+      keptRead: 0,
+      error: null,
+    };
+    this.startPump();
+    return ok(this.status()!);
+  }
+
+  /** The lines moved (a new index, another file at the path): the same spec, filtered again. */
+  restart(): void {
+    const run = this.run;
+    if (run === null) return;
+    const restarted = this.set(run.spec);
+    if (!restarted.ok) {
+      this.stop();
+      this.run = { ...run, id: this.nextId++, filter: null, runs: null, error: restarted };
+      this.host.emit(this.status()!);
+    }
+  }
+
+  /** The file grew: go on over the new bytes once the filter is done (from the start otherwise). */
+  grown(file: MappedFile): void {
+    const run = this.run;
+    if (run === null) return;
+    if (run.filter === null) {
+      this.startPump();
+      return;
+    }
+    try {
+      if (!run.filter.progress().done) throw new Error('not done');
+      run.filter.extend(file);
+      this.startPump();
+    } catch {
+      this.restart();
+    }
+  }
+
+  status(): FilterStatus | null {
+    const run = this.run;
+    if (run === null) return null;
+    this.drain(run);
+    const indexed = this.host.linesIndexed();
+    const base = {
+      session: this.host.session,
+      filterId: run.id,
+      spec: run.spec,
+      active: run.filter !== null,
+      notice: this.host.hasPendingEdits()
+        ? 'The filter reads the file as it is on disk: pending edits do not change which lines show.'
+        : null,
+    };
+    if (run.filter === null) {
+      const size = this.host.file().size();
+      const done = this.host.indexDone();
+      return {
+        ...base,
+        rowsKnown: indexed,
+        linesScanned: indexed,
+        bytesScanned: byteCount(done ? size : 0),
+        totalBytes: byteCount(size),
+        done: done || run.error !== null,
+        error: run.error,
+        memoryBytes: 0,
+      };
+    }
+    let progress;
+    try {
+      progress = run.filter.progress();
+    } catch (error) {
+      const failed = errFromThrown(error);
+      return {
+        ...base,
+        rowsKnown: 0,
+        linesScanned: 0,
+        bytesScanned: byteCount(0),
+        totalBytes: byteCount(0),
+        done: true,
+        error: { code: failed.code, message: failed.message },
+        memoryBytes: 0,
+      };
+    }
+    const limit = Math.min(progress.linesScanned, indexed);
+    const rowsKnown = this.rowsBelow(run, limit, progress.keptKnown);
+    const error = run.error ?? progress.error;
+    return {
+      ...base,
+      rowsKnown,
+      linesScanned: progress.linesScanned,
+      bytesScanned: byteCount(progress.bytesScanned),
+      totalBytes: byteCount(progress.totalBytes),
+      // Rows show only for indexed lines: done once both the filter and the index are.
+      done: error !== null || (progress.done && (this.host.indexDone() || indexed >= progress.linesScanned)),
+      error,
+      memoryBytes: progress.resultBytes + (run.runs?.memoryBytes() ?? 0),
+    };
+  }
+
+  /** Rows among lines [0, limit). */
+  private rowsBelow(run: Run, limit: number, keptKnown: number): number {
+    if (run.runs !== null) return run.runs.rows(limit);
+    // The first kept line at or after `limit` is the count of kept lines below it.
+    return Math.min(keptKnown, run.filter!.indexOfLine(limit));
+  }
+
+  /** Copies newly kept lines into the context runs. */
+  private drain(run: Run): void {
+    if (run.runs === null || run.filter === null) return;
+    try {
+      const known = run.filter.progress().keptKnown;
+      while (run.keptRead < known) {
+        const count = Math.min(RESULTS_PAGE, known - run.keptRead);
+        const { lines } = run.filter.results(run.keptRead, count);
+        for (const line of lines) run.runs.add(line);
+        run.keptRead += count;
+      }
+    } catch (error) {
+      const failed = errFromThrown(error);
+      run.error = { code: failed.code, message: failed.message };
+    }
+  }
+
+  private current(filterId: number): Result<Run> {
+    const run = this.run;
+    if (run === null || run.id !== filterId) {
+      return err('ENOTFOUND', `filter ${filterId} is no longer current (a newer filter replaced it)`);
+    }
+    return ok(run);
+  }
+
+  /** The 0-based line numbers of rows [firstRow, firstRow + count), fewer past the rows known. */
+  lines(filterId: number, firstRow: number, count: number): Result<Float64Array> {
+    const found = this.current(filterId);
+    if (!found.ok) return found;
+    const run = found.value;
+    const status = this.status()!;
+    const end = Math.min(status.rowsKnown, firstRow + count);
+    const length = Math.max(0, end - firstRow);
+    if (run.filter === null) return ok(Float64Array.from({ length }, (_, i) => firstRow + i));
+    if (run.runs !== null) {
+      const limit = Math.min(status.linesScanned, this.host.linesIndexed());
+      const lines = new Float64Array(length);
+      for (let i = 0; i < length; i++) lines[i] = run.runs.lineOfRow(firstRow + i, limit);
+      return ok(lines);
+    }
+    try {
+      return ok(length === 0 ? new Float64Array(0) : run.filter.results(firstRow, length).lines);
+    } catch (error) {
+      return errFromThrown(error);
+    }
+  }
+
+  /** The row of the first shown line at or after `line` (rowsKnown when none is known). */
+  rowOfLine(filterId: number, line: number): Result<number> {
+    const found = this.current(filterId);
+    if (!found.ok) return found;
+    const run = found.value;
+    const status = this.status()!;
+    if (run.filter === null) return ok(Math.min(line, status.rowsKnown));
+    if (run.runs !== null) {
+      return ok(run.runs.rowOfLine(line, Math.min(status.linesScanned, this.host.linesIndexed())));
+    }
+    try {
+      return ok(Math.min(run.filter.indexOfLine(line), status.rowsKnown));
+    } catch (error) {
+      return errFromThrown(error);
+    }
+  }
+
+  private startPump(): void {
+    if (this.pump !== undefined || this.disposed) return;
+    this.pump = setInterval(() => {
+      const status = this.status();
+      if (status === null) return this.stopPump();
+      this.host.emit(status);
+      if (status.done) this.stopPump();
+    }, PROGRESS_INTERVAL_MS);
+    this.pump.unref?.();
+  }
+
+  private stopPump(): void {
+    if (this.pump !== undefined) clearInterval(this.pump);
+    this.pump = undefined;
+  }
+
+  private stop(): void {
+    this.stopPump();
+    this.run?.filter?.dispose();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.stop();
+    this.run = null;
+  }
+}
