@@ -1,4 +1,4 @@
-// One JSON object per line: {"metric", "value", "unit", "peer"?, "peerValue"?, "ratio"?, "better"?}.
+// One JSON object per line: {"metric", "value", "unit", "peer"?, "peerValue"?, "ratio"?, "better"?, "agrees"?, "note"?}.
 export interface Metric {
   metric: string;
   value: number;
@@ -8,6 +8,8 @@ export interface Metric {
   /** value / peerValue: below 1 is better for times, above 1 for throughputs (see `better`). */
   ratio?: number;
   better?: 'lower' | 'higher';
+  /** Whether our count equals the peer's, where both count the same thing. */
+  agrees?: boolean;
   note?: string;
 }
 

@@ -1,11 +1,12 @@
 // `npm run bench [-- --file PATH] [--size-mib N] [--skip NAME,...]`: one JSON object per metric line.
-// Groups: read, index, services, find, commit, scroll (big: the 8x copy for first lines and first screen). Peers (wc, grep, rg) run on the same file in the same run.
+// Groups: read, index, services, find, filter, commit, scroll (big: the 8x copy for first lines and first screen). Peers (wc, grep, rg) run on the same file in the same run.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateLog } from './generate';
 import { benchCommit } from './commit';
+import { benchFilter } from './filter';
 import { benchFind, benchMatchMemory } from './find';
 import { benchLineIndex } from './lineIndex';
 import { benchRead } from './read';
@@ -26,7 +27,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (argv[i] === '--skip') for (const name of (argv[++i] ?? '').split(',')) options.skip.add(name);
     else
       throw new Error(
-        `unknown argument ${argv[i]}; usage: npm run bench -- [--file PATH] [--size-mib N] [--skip read,index,big,services,find,commit,scroll]`,
+        `unknown argument ${argv[i]}; usage: npm run bench -- [--file PATH] [--size-mib N] [--skip read,index,big,services,find,filter,commit,scroll]`,
       );
   }
   if (!Number.isInteger(options.sizeMiB) || options.sizeMiB <= 0)
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
   }
   if (!options.skip.has('find')) await benchFind(path);
   if (!options.skip.has('find')) await benchMatchMemory(dir);
+  if (!options.skip.has('filter')) await benchFilter(path);
   if (!options.skip.has('commit')) await benchCommit(dir);
   if (!options.skip.has('scroll')) {
     await benchScroll(generateManyLines(join(dir, 'lines-10m.log'), 10_000_000));
