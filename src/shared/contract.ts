@@ -23,6 +23,7 @@ export {
   MAX_RECENT_FILES,
   MAX_FILTER_RULES,
   MAX_FILTER_CONTEXT,
+  MAX_SAVED_MARKS,
 } from './schema';
 
 /** An open file as the renderer knows it. */
@@ -280,12 +281,29 @@ export interface FilterStatus {
   readonly memoryBytes: number;
 }
 
-/** Rows [firstRow, firstRow + count) of the filtered view: lines as TextLines has them, with their numbers. */
-export interface FilteredLines extends Omit<TextLines, 'first'> {
+/** Lines named by number, as TextLines has them: entry i is line lines[i] (lines not indexed yet are left out). */
+export interface LinesAt extends Omit<TextLines, 'first'> {
+  /** The 0-based line number of each entry. */
+  readonly lines: Float64Array;
+}
+
+/** Rows [firstRow, firstRow + count) of the filtered view, with their line numbers. */
+export interface FilteredLines extends LinesAt {
   readonly filterId: number;
   readonly firstRow: number;
-  /** The 0-based line number of each row. */
-  readonly lines: Float64Array;
+}
+
+/**
+ * All that is remembered of a file between openings: its position, and its marks, filter and find
+ * query. Marks come back only while the file is the same one unchanged or grown (a rewritten or
+ * truncated file has other lines); the rest comes back for the same file (device and inode).
+ */
+export interface FileMemory extends FilePosition {
+  /** Marked lines (0-based), ascending; at most MAX_SAVED_MARKS. */
+  readonly marks?: readonly LineNumber[];
+  readonly filter?: { readonly spec: FilterSpec; readonly view: boolean };
+  /** The find bar's query, when it had one. */
+  readonly find?: FindQuery;
 }
 
 /** Request channels: the arguments the renderer sends and the value it gets back. */
@@ -309,6 +327,8 @@ export interface Requests {
   readLines: { args: [session: SessionId, first: LineNumber, count: number]; result: TextLines };
   /** The 0-based line holding the byte at `offset` (offset == size: the last line). */
   lineAtOffset: { args: [session: SessionId, offset: ByteOffset]; result: LineNumber };
+  /** Lines by number (0-based, any order, at most MAX_LINES_PER_READ), each capped at `maxBytesPerLine`. */
+  readLinesAt: { args: [session: SessionId, lines: readonly LineNumber[], maxBytesPerLine: number]; result: LinesAt };
   /** Bytes of whole lines first..last (0-based, inclusive), for the clipboard; ETOOBIG past MAX_COPY_BYTES. */
   copyLines: { args: [session: SessionId, first: LineNumber, last: LineNumber]; result: Uint8Array };
   setFollow: { args: [session: SessionId, follow: boolean]; result: IndexStatus };
@@ -351,9 +371,9 @@ export interface Requests {
   /** Changes some preferences; answers all of them. Saved at once (atomically), and sent to other windows. */
   updateSettings: { args: [patch: SettingsPatch]; result: Settings };
   /** The position this file was left at, if the same file (path and identity) was open before. */
-  lastPosition: { args: [session: SessionId]; result: FilePosition | null };
-  /** Remembers where the user is in the file, for the next time it opens. */
-  savePosition: { args: [session: SessionId, position: FilePosition]; result: null };
+  lastPosition: { args: [session: SessionId]; result: FileMemory | null };
+  /** Remembers where the user is in the file (and its marks, filter and query), for the next time it opens. */
+  savePosition: { args: [session: SessionId, position: FileMemory]; result: null };
   /** Starts filtering the session's lines by `spec` (replacing its previous filter). */
   setFilter: { args: [session: SessionId, spec: FilterSpec]; result: FilterStatus };
   filterStatus: { args: [session: SessionId]; result: FilterStatus | null };

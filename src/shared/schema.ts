@@ -3,7 +3,7 @@
 // hostile arguments from it. This file imports only types from the contract, which re-exports it.
 import type {
   EncodingChoice,
-  FilePosition,
+  FileMemory,
   FilterRule,
   FilterSpec,
   FindQuery,
@@ -54,6 +54,8 @@ export const MAX_RECENT_FILES = 20;
 
 /** Rules one filter takes at most (the addon's limit). */
 export const MAX_FILTER_RULES = 64;
+/** Marks remembered per file between openings. */
+export const MAX_SAVED_MARKS = 10_000;
 /** Most context lines around each kept line. */
 export const MAX_FILTER_CONTEXT = 1000;
 
@@ -352,11 +354,6 @@ export const argSpecs = {
     ) as Spec<(typeof hexRowWidths)[number]>,
     wrap: boolean('wrap'),
   }),
-  position: record('position', {
-    view: choice('view', ['text', 'hex']),
-    line: integer<LineNumber>('line (0-based)', { min: FIRST_LINE, to: lineNumber }),
-    offset: integer<ByteOffset>('offset', { to: byteOffset }),
-  }) satisfies Spec<FilePosition>,
   whichMatch: either('match', integer('match index'), choice('match', ['all'])),
   replacement: text('replacement', { maxLength: MAX_PATTERN_LENGTH, allowNul: true }),
   filterSpec: record('filter', {
@@ -378,7 +375,33 @@ export const argSpecs = {
   lastRow: integer('last row'),
   filteredRowCount: integer('row count', { max: MAX_LINES_PER_READ }),
   line: integer<LineNumber>('line (0-based)', { min: FIRST_LINE, to: lineNumber }),
+  lineList: list(
+    'lines',
+    integer<LineNumber>('line (0-based)', { min: FIRST_LINE, to: lineNumber }),
+    MAX_LINES_PER_READ,
+  ),
+  // At most MAX_COPY_BYTES (contract.ts) per line.
+  maxBytesPerLine: integer('bytes per line', { max: 32 * 1024 * 1024 }),
 } as const;
+
+const query = record('query', {
+  mode: choice('query mode', ['text', 'regex', 'hex']),
+  pattern: text('query pattern', { maxLength: MAX_PATTERN_LENGTH, allowNul: true }),
+  matchCase: boolean('matchCase'),
+  wholeWord: boolean('wholeWord'),
+}) satisfies Spec<FindQuery>;
+
+/** What is remembered of a file: also how the settings file's records are read back. */
+export const fileMemorySpec = record('position', {
+  view: choice('view', ['text', 'hex']),
+  line: integer<LineNumber>('line (0-based)', { min: FIRST_LINE, to: lineNumber }),
+  offset: integer<ByteOffset>('offset', { to: byteOffset }),
+  marks: optional(
+    list('marks', integer<LineNumber>('marked line (0-based)', { min: FIRST_LINE, to: lineNumber }), MAX_SAVED_MARKS),
+  ),
+  filter: optional(record('filter state', { spec: argSpecs.filterSpec, view: boolean('filtered view') })),
+  find: optional(query),
+}) satisfies Spec<FileMemory>;
 
 const a = argSpecs;
 
@@ -398,6 +421,7 @@ export const requestSchemas = {
   cancelIndex: [a.session],
   readLines: [a.session, a.firstLine, a.lineCount],
   lineAtOffset: [a.session, a.offset],
+  readLinesAt: [a.session, a.lineList, a.maxBytesPerLine],
   copyLines: [a.session, a.firstLine, a.lastLine],
   setFollow: [a.session, a.follow],
   readView: [a.session, a.offset, a.readLength],
@@ -422,7 +446,7 @@ export const requestSchemas = {
   settings: [],
   updateSettings: [a.settingsPatch],
   lastPosition: [a.session],
-  savePosition: [a.session, a.position],
+  savePosition: [a.session, fileMemorySpec],
   setFilter: [a.session, a.filterSpec],
   filterStatus: [a.session],
   readFilteredLines: [a.session, a.filterId, a.firstRow, a.filteredRowCount],

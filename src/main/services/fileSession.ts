@@ -17,6 +17,7 @@ import {
   type FileInfo,
   type FileStatus,
   type FilteredLines,
+  type LinesAt,
   type IndexStatus,
   type JournalAction,
   type JournalState,
@@ -465,6 +466,21 @@ export class FileSession implements Disposable {
       fullLengths: range.fullLengths,
       modifiedLines,
     };
+  }
+
+  /** Lines by number (0-based, any order), each capped at `maxBytesPerLine`; lines not indexed yet are left out. */
+  readLinesAt(lines: readonly number[], maxBytesPerLine: number): Result<LinesAt> {
+    const text = this.requireText();
+    if (!text.ok) return text;
+    if (lines.length > MAX_LINES_PER_READ) {
+      return err('EINVAL', `at most ${MAX_LINES_PER_READ} lines can be read at once, asked for ${lines.length}`);
+    }
+    try {
+      const slice = text.value.readLinesAt(Float64Array.from(lines), maxBytesPerLine);
+      return ok({ ...this.shownLines(slice), lines: slice.lines });
+    } catch (error) {
+      return errFromThrown(error);
+    }
   }
 
   /** Rows [firstRow, firstRow + count) of the filtered view, at most MAX_LINES_PER_READ. */

@@ -106,6 +106,8 @@ export function createDispatch({ sessions, offers, settings, host }: ServiceDeps
     readLines: (context, [session, first, count]) =>
       withSession(context, session, (found) => found.readLines(first, count)),
     lineAtOffset: (context, [session, offset]) => withSession(context, session, (found) => found.lineAtOffset(offset)),
+    readLinesAt: (context, [session, lines, maxBytes]) =>
+      withSession(context, session, (found) => found.readLinesAt(lines, maxBytes)),
     copyLines: (context, [session, first, last]) =>
       withSession(context, session, (found) => found.copyLines(first, last)),
     readView: (context, [session, offset, length]) =>

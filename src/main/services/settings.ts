@@ -12,13 +12,14 @@ import {
   MAX_RECENT_FILES,
   hexRowWidths,
   themeChoices,
-  type FilePosition,
+  type FileMemory,
   type Settings,
   type SettingsPatch,
 } from '../../shared/contract';
 import type { Disposable } from '../../shared/disposable';
-import { byteOffset, lineNumber } from '../../shared/units';
+import { byteOffset } from '../../shared/units';
 import type { FileIdentity } from './fileIdentity';
+import { fileMemorySpec } from '../../shared/schema';
 
 export const SETTINGS_VERSION = 1;
 /** Files whose state is remembered (position; later marks and rules): the most recently saved. */
@@ -32,8 +33,11 @@ export const defaultSettings: Settings = { theme: 'system', fontSize: FONT_SIZE_
 export interface FileRecord {
   readonly dev: number;
   readonly ino: number;
+  /** The file's size and mtime when saved: marks come back only while it is unchanged or grown. */
+  readonly size?: number;
+  readonly mtimeMs?: number;
   readonly savedAt: number;
-  readonly position: FilePosition;
+  readonly position: FileMemory;
 }
 
 interface SettingsFile {
@@ -60,21 +64,35 @@ function settingsFrom(value: unknown): Settings {
   };
 }
 
-function positionFrom(value: unknown): FilePosition | null {
-  if (!isRecord(value)) return null;
-  const { view, line, offset } = value;
-  if (view !== 'text' && view !== 'hex') return null;
-  if (!isInteger(line, 0, Number.MAX_SAFE_INTEGER) || !isInteger(offset, 0, Number.MAX_SAFE_INTEGER)) return null;
-  return { view, line: lineNumber(line), offset: byteOffset(offset) };
+/** A remembered position read back with the channel's own schema; anything it refuses is forgotten. */
+function positionFrom(value: unknown): FileMemory | null {
+  try {
+    const parsed = fileMemorySpec.parse(value);
+    return parsed.ok ? withoutAbsentFields(parsed.value) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The same memory without fields that are undefined (the schema's copy keeps their keys). */
+function withoutAbsentFields(memory: FileMemory): FileMemory {
+  return Object.fromEntries(Object.entries(memory).filter(([, field]) => field !== undefined)) as unknown as FileMemory;
 }
 
 function fileRecordFrom(value: unknown): FileRecord | null {
   if (!isRecord(value)) return null;
   const position = positionFrom(value['position']);
-  const { dev, ino, savedAt } = value;
+  const { dev, ino, savedAt, size, mtimeMs } = value;
   if (position === null || typeof dev !== 'number' || typeof ino !== 'number' || typeof savedAt !== 'number')
     return null;
-  return { dev, ino, savedAt, position };
+  return {
+    dev,
+    ino,
+    savedAt,
+    position,
+    ...(typeof size === 'number' ? { size } : {}),
+    ...(typeof mtimeMs === 'number' ? { mtimeMs } : {}),
+  };
 }
 
 /** The file's content as settings, or why it is not settings at all. */
@@ -192,27 +210,50 @@ export class SettingsStore implements Disposable {
     return true;
   }
 
-  /** Where `path` was left, if it is still the same file; an offset past its end is dropped. */
-  position(path: string, identity: FileIdentity): FilePosition | null {
+  /**
+   * Where `path` was left, if it is still the same file (device and inode); an offset past its end
+   * is pulled in. Marks come back only while the file is unchanged or grown since they were saved:
+   * a file rewritten in place or truncated holds other lines.
+   */
+  position(path: string, identity: FileIdentity): FileMemory | null {
     const record = this.state.files[path];
     if (record === undefined || record.dev !== identity.dev || record.ino !== identity.ino) return null;
-    const { position } = record;
-    return position.offset < Math.max(1, identity.size)
-      ? position
-      : { ...position, offset: byteOffset(Math.max(0, identity.size - 1)) };
+    let position = record.position;
+    if (position.offset >= Math.max(1, identity.size)) {
+      position = { ...position, offset: byteOffset(Math.max(0, identity.size - 1)) };
+    }
+    const linesKept =
+      record.size !== undefined &&
+      (identity.size > record.size || (identity.size === record.size && identity.mtimeMs === record.mtimeMs));
+    if (!linesKept && position.marks !== undefined) {
+      position = Object.fromEntries(
+        Object.entries(position).filter(([key]) => key !== 'marks'),
+      ) as unknown as FileMemory;
+    }
+    return position;
   }
 
-  savePosition(path: string, identity: FileIdentity, position: FilePosition): void {
+  savePosition(path: string, identity: FileIdentity, memory: FileMemory): void {
+    const position = withoutAbsentFields(memory);
     const previous = this.state.files[path];
     if (
       previous !== undefined &&
       previous.dev === identity.dev &&
       previous.ino === identity.ino &&
+      previous.size === identity.size &&
+      previous.mtimeMs === identity.mtimeMs &&
       JSON.stringify(previous.position) === JSON.stringify(position)
     ) {
       return;
     }
-    const record: FileRecord = { dev: identity.dev, ino: identity.ino, savedAt: Date.now(), position };
+    const record: FileRecord = {
+      dev: identity.dev,
+      ino: identity.ino,
+      size: identity.size,
+      mtimeMs: identity.mtimeMs,
+      savedAt: Date.now(),
+      position,
+    };
     // Bounded: records stay in the order they were saved (the file keeps that order too), and the
     // ones saved longest ago are forgotten first.
     const kept = Object.entries(this.state.files)

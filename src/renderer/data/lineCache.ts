@@ -2,7 +2,7 @@
 // one per line) and kept in an LRU; a cache belongs to one index generation.
 import { MAX_LINES_PER_READ, type HexlogApi, type TextEncodingName } from '../../shared/contract';
 import { ok, type Result } from '../../shared/result';
-import { lineNumber, type SessionId } from '../../shared/units';
+import { lineNumber, type LineNumber, type SessionId } from '../../shared/units';
 import { toDisplayLine, type DisplayLine } from '../features/text/displayLine';
 import { PagedCache, rowBlockComplete, type RowBlock } from './pagedCache';
 
@@ -10,7 +10,10 @@ import { PagedCache, rowBlockComplete, type RowBlock } from './pagedCache';
 export const BLOCK_LINES = Math.min(256, MAX_LINES_PER_READ);
 const MAX_BLOCKS = 256;
 
-export class LineCache extends PagedCache<RowBlock<DisplayLine>> {
+/** A row of the text view: a line, and its 0-based number (a filtered view's rows skip lines). */
+export type RowLine = DisplayLine & { readonly line: LineNumber };
+
+export class LineCache extends PagedCache<RowBlock<RowLine>> {
   private knownLines = 0;
 
   constructor(
@@ -20,6 +23,8 @@ export class LineCache extends PagedCache<RowBlock<DisplayLine>> {
     /** The index generation the lines belong to (IndexStatus / FileChange). */
     generation: number,
     onError: (message: string) => void,
+    /** The filter whose rows these are (readFilteredLines), or null: row N is line N. */
+    readonly filterId: number | null = null,
   ) {
     super({
       generation,
@@ -30,13 +35,13 @@ export class LineCache extends PagedCache<RowBlock<DisplayLine>> {
     });
   }
 
-  /** How many lines the index knows now; blocks fetched short before are fetched again. */
+  /** How many rows are known now; blocks fetched short before are fetched again. */
   setKnownLines(count: number): void {
     this.knownLines = count;
   }
 
-  /** Line `index` (0-based, the same as its row) if loaded; otherwise undefined, and its block is requested. */
-  line(index: number): DisplayLine | undefined {
+  /** Row `index` (0-based; line `index` when unfiltered) if loaded; otherwise undefined, and its block is requested. */
+  line(index: number): RowLine | undefined {
     if (index < 0 || index >= this.knownLines) return undefined;
     const blockIndex = Math.floor(index / BLOCK_LINES);
     return this.get(blockIndex)?.rows[index - blockIndex * BLOCK_LINES];
@@ -46,17 +51,27 @@ export class LineCache extends PagedCache<RowBlock<DisplayLine>> {
     api: HexlogApi,
     session: SessionId,
     blockIndex: number,
-  ): Promise<Result<RowBlock<DisplayLine>>> {
+  ): Promise<Result<RowBlock<RowLine>>> {
     const knownAtRequest = this.knownLines;
-    const result = await api.readLines(session, lineNumber(blockIndex * BLOCK_LINES), BLOCK_LINES);
+    const first = blockIndex * BLOCK_LINES;
+    const result =
+      this.filterId === null
+        ? await api.readLines(session, lineNumber(first), BLOCK_LINES)
+        : await api.readFilteredLines(session, this.filterId, first, BLOCK_LINES);
     if (!result.ok) return result;
     const slice = result.value;
-    const rows: DisplayLine[] = [];
+    const numbers = 'lines' in slice ? slice.lines : null;
+    const rows: RowLine[] = [];
     for (let i = 0; i < slice.count; i++) {
       const bytes = slice.bytes.subarray(slice.textStarts[i]!, slice.textStarts[i + 1]!);
-      rows.push(
-        toDisplayLine(bytes, slice.fileOffsets[i]!, slice.fullLengths[i]!, this.encoding, slice.modifiedLines[i] === 1),
+      const shown = toDisplayLine(
+        bytes,
+        slice.fileOffsets[i]!,
+        slice.fullLengths[i]!,
+        this.encoding,
+        slice.modifiedLines[i] === 1,
       );
+      rows.push({ ...shown, line: lineNumber(numbers === null ? first + i : numbers[i]!) });
     }
     return ok({ rows, knownAtRequest });
   }

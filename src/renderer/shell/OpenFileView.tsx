@@ -6,9 +6,12 @@ import { MatchesPane } from '../features/find/MatchesPane';
 import { FindBar } from '../features/find/FindBar';
 import { HexView } from '../features/hex/HexView';
 import { TextView } from '../features/text/TextView';
+import { FilterBar } from '../features/filter/FilterBar';
+import { MarksPane } from '../features/marks/MarksPane';
 import type { OpenFile } from '../state/appStore';
 import { FileStoreContext } from '../state/fileStore';
 import { FindStoreContext } from '../state/findStore';
+import { LogStoreContext } from '../state/logStore';
 import { FileBar, ViewToolsContext } from './FileBar';
 import { FileNotice } from './Notices';
 import { StatusBar } from './StatusBar';
@@ -20,14 +23,19 @@ export function OpenFileView({ file }: { file: OpenFile }): ReactElement {
   return (
     <FileStoreContext.Provider value={file.store}>
       <FindStoreContext.Provider value={file.find}>
-        <OpenFileBody file={file} />
+        <LogStoreContext.Provider value={file.log}>
+          <OpenFileBody file={file} />
+        </LogStoreContext.Provider>
       </FindStoreContext.Provider>
     </FileStoreContext.Provider>
   );
 }
 
 function OpenFileBody({ file }: { file: OpenFile }): ReactElement {
-  const { byteCache, lineCache } = useFileCaches();
+  const { byteCache, lineCache, filteredCache } = useFileCaches();
+  const filterView = useStore(file.log, (state) => state.filterView);
+  const marksOpen = useStore(file.log, (state) => state.marksOpen);
+  const textCache = filteredCache ?? lineCache;
   const view = useStore(file.store, (state) => state.view);
   const findOpen = useStore(file.find, (state) => state.open);
   const paneOpen = useStore(file.find, (state) => state.paneOpen);
@@ -54,11 +62,17 @@ function OpenFileBody({ file }: { file: OpenFile }): ReactElement {
     <ViewToolsContext.Provider value={slot}>
       <FileBar onSlot={setSlot} />
       <FileNotice />
+      {view === 'text' && filterView && <FilterBar />}
       <div className="view-area">
         <FindBar onReveal={reveal} />
-        {view === 'text' && lineCache !== null ? <TextView cache={lineCache} /> : <HexView cache={byteCache} />}
+        {view === 'text' && textCache !== null ? (
+          <TextView key={textCache.filterId ?? 'lines'} cache={textCache} />
+        ) : (
+          <HexView cache={byteCache} />
+        )}
       </div>
       {paneOpen && findOpen && <MatchesPane onReveal={reveal} />}
+      {marksOpen && <MarksPane />}
       <StatusBar />
     </ViewToolsContext.Provider>
   );

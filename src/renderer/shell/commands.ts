@@ -6,6 +6,9 @@ import { useAppStore, type OpenFile } from '../state/appStore';
 import type { FileStore, ViewKind } from '../state/fileStore';
 import { messages } from '../state/messages';
 import { activeView } from './viewCommands';
+import { writeClipboard } from '../clipboard';
+import { plural } from '../format';
+import { markedLinesText } from '../features/marks/markedLines';
 
 interface Binding {
   run(): void | Promise<void>;
@@ -96,6 +99,21 @@ const bindings: Record<CommandId, Binding> = {
   'view.text': { run: onFile((open) => switchView(open.store, 'text')), available: inView('hex') },
   'view.hex': { run: onFile((open) => switchView(open.store, 'hex')), available: inView('text') },
   'view.follow': { run: () => void activeView()?.run('view.follow'), available: inView('text') },
+  'view.filtered': {
+    run: onFile(async (open) => {
+      if (open.store.getState().view !== 'text') switchView(open.store, 'text');
+      await open.log.getState().setFilterView(!open.log.getState().filterView);
+    }),
+    available: hasFile,
+  },
+  'view.mark': { run: () => void activeView()?.run('view.mark'), available: inView('text') },
+  'view.marks': {
+    run: onFile((open) => open.log.getState().setMarksOpen(!open.log.getState().marksOpen)),
+    available: hasFile,
+  },
+  'go.nextMark': { run: () => void activeView()?.run('go.nextMark'), available: inView('text') },
+  'go.previousMark': { run: () => void activeView()?.run('go.previousMark'), available: inView('text') },
+  'edit.copyMarked': { run: onFile((open) => copyMarkedLines(open)), available: hasFile },
   'view.wrap': { run: () => app().updateSettings({ wrap: !app().settings.wrap }), available: inView('text') },
   'view.encoding.utf-8': encoding('utf-8'),
   'view.encoding.latin1': encoding('latin1'),
@@ -123,6 +141,18 @@ const bindings: Record<CommandId, Binding> = {
   'help.palette': { run: () => app().setOverlay('commands') },
   'help.keys': { run: () => app().setOverlay('keys') },
 };
+
+/** Copies the marked lines' text, in file order, one per line. */
+async function copyMarkedLines(open: OpenFile): Promise<void> {
+  const marks = open.log.getState().marks;
+  if (marks.length === 0) return messages.info('No marked lines to copy.');
+  const text = await markedLinesText(open.session, marks, open.store.getState().index?.encoding ?? 'utf-8');
+  if (!text.ok) return messages.error(`Copy failed: ${text.message}`);
+  await writeClipboard(text.value).then(
+    () => messages.info(`Copied ${plural(marks.length, 'marked line')}.`),
+    () => messages.error('The clipboard refused the text.'),
+  );
+}
 
 /** The theme the page shows for a choice: 'system' follows the OS (prefers-color-scheme). */
 export function resolvedTheme(choice: 'light' | 'dark' | 'system'): 'light' | 'dark' {

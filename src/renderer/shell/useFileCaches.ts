@@ -6,9 +6,18 @@ import { getApi } from '../data/api';
 import { ByteCache } from '../data/byteCache';
 import { LineCache } from '../data/lineCache';
 import { useFileStore } from '../state/fileStore';
+import { useLogStore } from '../state/logStore';
 import { messages } from '../state/messages';
 
-export function useFileCaches(): { byteCache: ByteCache; lineCache: LineCache | null } {
+export function useFileCaches(): {
+  byteCache: ByteCache;
+  lineCache: LineCache | null;
+  /** The filtered view's rows while it shows with an enabled rule, else null. */
+  filteredCache: LineCache | null;
+} {
+  const filterId = useLogStore((state) =>
+    state.filterView && state.status !== null && state.status.active ? state.status.filterId : null,
+  );
   const { session, size, mapGeneration, generation, encoding, editGeneration } = useFileStore(
     useShallow((state) => ({
       session: state.info.session,
@@ -27,9 +36,17 @@ export function useFileCaches(): { byteCache: ByteCache; lineCache: LineCache | 
     () => (encoding === null ? null : new LineCache(getApi(), session, encoding, generation, messages.error)),
     [session, encoding, generation],
   );
+  const filteredCache = useMemo(
+    () =>
+      encoding === null || filterId === null
+        ? null
+        : new LineCache(getApi(), session, encoding, generation, messages.error, filterId),
+    [session, encoding, generation, filterId],
+  );
   useEffect(() => {
     byteCache.setEditGeneration(editGeneration);
     lineCache?.setEditGeneration(editGeneration);
-  }, [byteCache, lineCache, editGeneration]);
-  return { byteCache, lineCache };
+    filteredCache?.setEditGeneration(editGeneration);
+  }, [byteCache, lineCache, filteredCache, editGeneration]);
+  return { byteCache, lineCache, filteredCache };
 }

@@ -5,7 +5,8 @@ import { create } from 'zustand';
 import {
   FONT_SIZE_DEFAULT,
   type FileInfo,
-  type FilePosition,
+  type FileMemory,
+  MAX_SAVED_MARKS,
   type HostInfo,
   type OfferedFile,
   type Settings,
@@ -16,6 +17,7 @@ import { byteCount, byteOffset, lineNumber, type SessionId } from '../../shared/
 import { getApi } from '../data/api';
 import { createFileStore, type FileStore, type ViewKind } from './fileStore';
 import { createFindStore, type FindStore } from './findStore';
+import { createLogStore, type LogStore } from './logStore';
 import { clearErrors, messages, useMessages } from './messages';
 
 /** An open file (a tab): its own state, its find state. */
@@ -23,6 +25,7 @@ export interface OpenFile {
   readonly session: SessionId;
   readonly store: FileStore;
   readonly find: FindStore;
+  readonly log: LogStore;
 }
 
 /** What the overlay over the content shows: the command palette, the file picker, the keys sheet. */
@@ -79,10 +82,23 @@ async function defaultView(info: FileInfo): Promise<ViewKind> {
   return !utf16 && bytes.includes(0) ? 'hex' : 'text';
 }
 
-/** Where the user is in a file, as the next opening of it restores it. */
-function positionOf(file: OpenFile): FilePosition {
+/** Where the user is in a file, with its marks, filter and query, as the next opening of it restores it. */
+function positionOf(file: OpenFile): FileMemory {
   const state = file.store.getState();
-  return { view: state.view, line: state.currentLine, offset: byteOffset(state.cursor) };
+  const log = file.log.getState();
+  const find = file.find.getState();
+  return {
+    view: state.view,
+    line: state.currentLine,
+    offset: byteOffset(state.cursor),
+    ...(log.marks.length > 0 ? { marks: log.marks.slice(0, MAX_SAVED_MARKS).map(lineNumber) } : {}),
+    ...(log.spec.rules.length > 0 || log.spec.context > 0 || log.filterView
+      ? { filter: { spec: log.spec, view: log.filterView } }
+      : {}),
+    ...(find.pattern !== ''
+      ? { find: { mode: find.mode, pattern: find.pattern, matchCase: find.matchCase, wholeWord: find.wholeWord } }
+      : {}),
+  };
 }
 
 const POSITION_SAVE_DELAY_MS = 800;
@@ -98,16 +114,18 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
   const trackPosition = (file: OpenFile): void => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let last = JSON.stringify(positionOf(file));
-    const unsubscribe = file.store.subscribe(() => {
+    const changed = (): void => {
       const now = JSON.stringify(positionOf(file));
       if (now === last) return;
       last = now;
       clearTimeout(timer);
       timer = setTimeout(() => void api().savePosition(file.session, positionOf(file)), POSITION_SAVE_DELAY_MS);
-    });
+    };
+    // The position, the marks and rules, and the query: whichever changes.
+    const unsubscribe = [file.store.subscribe(changed), file.log.subscribe(changed), file.find.subscribe(changed)];
     stopSaving.set(file.session, () => {
       clearTimeout(timer);
-      unsubscribe();
+      for (const stop of unsubscribe) stop();
     });
   };
 
@@ -119,7 +137,18 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
     store.setView(position.view);
     store.setCursor(position.offset);
     if (position.view === 'hex') store.setReveal({ kind: 'offset', offset: position.offset });
-    else store.setReveal({ kind: 'line', line: lineNumber(position.line) });
+    else store.setReveal({ kind: 'line', line: lineNumber(position.line), quiet: true });
+    const log = file.log.getState();
+    if (position.marks !== undefined) log.setMarks(position.marks);
+    if (position.filter !== undefined) {
+      await log.applySpec(position.filter.spec);
+      if (position.filter.view) await log.setFilterView(true);
+    }
+    if (position.find !== undefined) {
+      const { mode, pattern, matchCase, wholeWord } = position.find;
+      file.find.setState({ open: true, mode, pattern, matchCase, wholeWord });
+      void file.find.getState().run();
+    }
   };
 
   /** Opens a tab for what `opening` opened. `quiet`: keep the messages shown (opening the command line's files). */
@@ -145,7 +174,8 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
       bytesPerRow: settings.bytesPerRow,
     });
     const find = createFindStore(info.session, api(), messages, (edit) => store.getState().setEdit(edit));
-    const model: OpenFile = { session: info.session, store, find };
+    const log = createLogStore(info.session, api(), messages);
+    const model: OpenFile = { session: info.session, store, find, log };
     // Messages about the file the user leaves do not follow them to this one.
     if (!quiet) useMessages.getState().clear();
     // The command line's files open behind the first one; a file the user opens comes to the front.
@@ -197,6 +227,7 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
       api().on('saveProgress', (progress) => byId(progress.session)?.store.getState().onSaveProgress(progress));
       api().on('fileChanged', (change) => byId(change.info.session)?.store.getState().onFileChanged(change));
       api().on('findProgress', (status) => byId(status.session)?.find.getState().onProgress(status));
+      api().on('filterProgress', (status) => byId(status.session)?.log.getState().onProgress(status));
       const [info, offers, settings] = await Promise.all([api().hostInfo(), api().listOffered(), api().settings()]);
       if (settings.ok) {
         set({ settings: settings.value.settings, recent: settings.value.recent });

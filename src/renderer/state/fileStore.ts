@@ -23,7 +23,21 @@ export type ViewKind = 'hex' | 'text';
 
 /** A position one view asks another to show when the user switches views. */
 export type Reveal =
-  { readonly kind: 'line'; readonly line: LineNumber } | { readonly kind: 'offset'; readonly offset: number };
+  | {
+      readonly kind: 'line';
+      readonly line: LineNumber;
+      /** Say nothing when the line is hidden by the filter (the next shown one is shown). */
+      readonly quiet?: boolean;
+      /** Put the line this many rows below the top (where it was in the view left), instead of centring it. */
+      readonly screenRow?: number;
+    }
+  | { readonly kind: 'offset'; readonly offset: number };
+
+export interface RowCursor {
+  readonly filterId: number;
+  readonly current: number;
+  readonly anchor: number;
+}
 
 export interface FileState {
   readonly info: FileInfo;
@@ -60,6 +74,10 @@ export interface FileState {
   /** The first row on screen in each view, so that a tab comes back where it was left. */
   textTop: number;
   hexTop: number;
+  /** The filter whose rows textTop counts (null: unfiltered lines). */
+  textTopFilter: number | null;
+  /** The filtered view's current row and selection anchor, for the filter they belong to. */
+  rowCursor: RowCursor | null;
 
   setCursor(offset: number, extendSelection?: boolean): void;
   /** Selects bytes [start, end] with the cursor at `end`. */
@@ -73,7 +91,8 @@ export interface FileState {
   selectLines(first: LineNumber, last: LineNumber): void;
   setReveal(reveal: Reveal | null): void;
   setView(view: ViewKind): void;
-  setTop(view: ViewKind, top: number): void;
+  setTop(view: ViewKind, top: number, filterId?: number | null): void;
+  setRowCursor(cursor: RowCursor | null): void;
 
   /** Opens the text index (auto-detecting the encoding) and reads the edit and journal state. */
   start(): Promise<void>;
@@ -170,6 +189,8 @@ export function createFileStore(
       reveal: null,
       textTop: 0,
       hexTop: 0,
+      textTopFilter: null,
+      rowCursor: null,
 
       setCursor: (offset, extendSelection = false) => {
         const cursor = Math.min(Math.max(0, offset), Math.max(0, get().info.size - 1));
@@ -193,7 +214,9 @@ export function createFileStore(
       selectLines: (first, last) => set({ anchorLine: first, currentLine: last, currentLineOffset: null }),
       setReveal: (reveal) => set({ reveal }),
       setView: (next) => set({ view: next }),
-      setTop: (which, top) => set(which === 'text' ? { textTop: top } : { hexTop: top }),
+      setTop: (which, top, filterId = null) =>
+        set(which === 'text' ? { textTop: top, textTopFilter: filterId } : { hexTop: top }),
+      setRowCursor: (rowCursor) => set({ rowCursor }),
 
       start: async () => {
         const [edit, journal] = await Promise.all([api.editState(session), api.journalStatus(session)]);

@@ -23,6 +23,8 @@ import type { LineCache } from '../../data/lineCache';
 import { charRange, type DisplayLine } from './displayLine';
 import { matchSpans, useMatchesInRange, type VisibleMatches } from '../find/useMatches';
 import { useFileStore, useFileStoreApi } from '../../state/fileStore';
+import { useLogStore, useLogStoreApi } from '../../state/logStore';
+import { levelOf } from '../../../shared/logLevel';
 import { clearErrors, messages } from '../../state/messages';
 import { clipboardText } from './decode';
 import { modalOpen, useViewCommands } from '../../shell/viewCommands';
@@ -37,11 +39,14 @@ interface TextRowProps {
   cache: LineCache;
   matches: VisibleMatches;
   digits: number;
-  currentLine: LineNumber;
-  selectionStart: LineNumber;
-  selectionEnd: LineNumber;
+  /** The current row and the selected rows (rows are lines unless the view is filtered). */
+  currentRow: number;
+  selectionStart: number;
+  selectionEnd: number;
+  marks: ReadonlySet<number>;
   version: number;
-  onPick: (line: LineNumber, extend: boolean, offset: number | null) => void;
+  onPick: (row: number, extend: boolean) => void;
+  onGutter: (row: number) => void;
 }
 
 /** The line's text with its matches wrapped in <mark>. */
@@ -73,36 +78,52 @@ function TextRow({
   cache,
   matches,
   digits,
-  currentLine,
+  currentRow,
   selectionStart,
   selectionEnd,
+  marks,
   onPick,
+  onGutter,
 }: RowRenderProps & TextRowProps) {
-  // Row `index` is line `index`; only the gutter and data-line show it 1-based, as a person reads it.
-  const number = lineNumber(index);
-  const shown = displayLine(number);
-  const line = cache.line(number);
-  const selected = selectionStart !== selectionEnd && number >= selectionStart && number <= selectionEnd;
+  // Row `index` shows line `line.line` (the row itself when unfiltered); only the gutter and
+  // data-line show it 1-based, as a person reads it.
+  const line = cache.line(index);
+  const number = line?.line ?? (cache.filterId === null ? lineNumber(index) : null);
+  const shown = number === null ? null : displayLine(number);
+  const selected = selectionStart !== selectionEnd && index >= selectionStart && index <= selectionEnd;
+  const marked = number !== null && marks.has(number);
+  const level = line === undefined ? null : levelOf(line.text);
+  const current = index === currentRow;
   return (
     <div
       {...ariaAttributes}
-      className={`text-row${wrap ? ' wrap' : ''}${number === currentLine ? ' current' : ''}${selected ? ' selected' : ''}${
+      className={`text-row${wrap ? ' wrap' : ''}${current ? ' current' : ''}${selected ? ' selected' : ''}${
         line?.modified === true ? ' modified' : ''
-      }`}
+      }${marked ? ' marked' : ''}`}
       style={wrap ? style : { ...style, width: 'auto', minWidth: '100%' }}
-      data-line={shown}
-      data-current={number === currentLine ? 'true' : undefined}
+      data-line={shown ?? undefined}
+      data-row={index}
+      data-current={current ? 'true' : undefined}
       data-selected={selected ? 'true' : undefined}
       data-modified={line?.modified === true ? 'true' : undefined}
+      data-marked={marked ? 'true' : undefined}
+      data-level={level ?? undefined}
       onMouseDown={(event) => {
-        if (event.button === 0) onPick(number, event.shiftKey, line?.fileOffset ?? null);
+        if (event.button === 0) onPick(index, event.shiftKey);
       }}
       onMouseEnter={(event) => {
         // A drag with the left button held extends the selection over the rows it crosses.
-        if ((event.buttons & 1) === 1) onPick(number, true, line?.fileOffset ?? null);
+        if ((event.buttons & 1) === 1) onPick(index, true);
       }}
     >
-      <span className="gutter" style={{ width: `${digits + 2}ch` }}>
+      <span
+        className="gutter"
+        style={{ width: `${digits + 2}ch` }}
+        title="Click to mark or unmark this line (M)"
+        onMouseDown={(event) => {
+          if (event.button === 0 && !event.shiftKey) onGutter(index);
+        }}
+      >
         {shown}
       </span>
       <span data-part="text" className={line === undefined ? 'pending' : undefined}>
@@ -119,11 +140,17 @@ function TextRow({
 
 export function TextView({ cache }: { cache: LineCache }): ReactElement {
   const store = useFileStoreApi();
+  const logStore = useLogStoreApi();
   const session = useFileStore((state) => state.info.session);
   const currentLine = useFileStore((state) => state.currentLine);
   const anchorLine = useFileStore((state) => state.anchorLine);
+  const rowCursor = useFileStore((state) => state.rowCursor);
   const follow = useFileStore((state) => state.index?.following === true);
   const index = useFileStore((state) => state.index);
+  const filterStatus = useLogStore((state) => state.status);
+  const marks = useLogStore((state) => state.marks);
+  const filterView = useLogStore((state) => state.filterView);
+  const marksOpen = useLogStore((state) => state.marksOpen);
   const version = useSyncExternalStore(cache.subscribe, cache.getVersion);
   const rows = useRef<VirtualRowsHandle>(null);
   const container = useRef<HTMLDivElement>(null);
@@ -134,31 +161,75 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
   const atEnd = useRef(false);
   // Shown: whether following is paused because the user scrolled away from the end.
   const [atEndShown, setAtEndShown] = useState(true);
-  const totalLines = index?.linesKnown ?? 0;
-  const done = index?.done === true;
+  // The filtered view's rows are the filter's (cache.filterId); otherwise row N is line N.
+  const filterId = cache.filterId;
+  const filtered = filterId !== null;
+  const filterOf = filtered && filterStatus?.filterId === filterId ? filterStatus : null;
+  const totalLines = filtered ? (filterOf?.rowsKnown ?? 0) : (index?.linesKnown ?? 0);
+  const done = filtered ? filterOf?.done === true : index?.done === true;
   cache.setKnownLines(totalLines);
+  const currentRow = filtered ? (rowCursor?.filterId === filterId ? rowCursor.current : -1) : currentLine;
+  const anchorRow = filtered ? (rowCursor?.filterId === filterId ? rowCursor.anchor : -1) : anchorLine;
+  const markSet = useMemo(() => new Set(marks), [marks]);
 
   const alert = (message: string): void => messages.error(message);
 
-  const toEnd = useRef(false);
-  const pick = useCallback(
-    (line: LineNumber, extend: boolean, offset: number | null) => {
-      toEnd.current = false;
-      if (store.getState().reveal !== null) store.getState().setReveal(null);
-      store.getState().setCurrentLine(line, extend, offset);
+  /** Makes `row` current (the selection's other end stays with `extend`), with its line once loaded. */
+  const setRow = useCallback(
+    (row: number, extend: boolean) => {
+      const state = store.getState();
+      const shown = cache.line(row);
+      if (filterId === null) {
+        state.setCurrentLine(lineNumber(row), extend, shown?.fileOffset ?? null);
+        return;
+      }
+      const cursor = state.rowCursor?.filterId === filterId ? state.rowCursor : null;
+      state.setRowCursor({ filterId, current: row, anchor: extend && cursor !== null ? cursor.anchor : row });
+      if (shown !== undefined) state.setCurrentLine(shown.line, extend, shown.fileOffset);
     },
-    [store],
+    [store, cache, filterId],
   );
 
-  /** Moves to 0-based line `line`, clamped to the lines known. */
-  const jumpTo = useCallback(
-    (line: number, extend = false) => {
-      const clamped = lineNumber(Math.min(Math.max(0, line), Math.max(0, totalLines - 1)));
+  // A filtered row's line arrives with its block: the current line and the anchor follow the rows.
+  useEffect(() => {
+    if (!filtered || rowCursor?.filterId !== filterId) return;
+    const current = cache.line(rowCursor.current);
+    const anchor = cache.line(rowCursor.anchor);
+    const state = store.getState();
+    if (current === undefined || anchor === undefined) return;
+    if (state.currentLine !== current.line || state.anchorLine !== anchor.line) {
+      state.selectLines(anchor.line, current.line);
+      store.setState({ currentLineOffset: current.fileOffset });
+    }
+  }, [filtered, filterId, rowCursor, version, cache, store]);
+
+  const toEnd = useRef(false);
+  const pick = useCallback(
+    (row: number, extend: boolean) => {
+      toEnd.current = false;
       if (store.getState().reveal !== null) store.getState().setReveal(null);
-      store.getState().setCurrentLine(clamped, extend, cache.line(clamped)?.fileOffset ?? null);
+      setRow(row, extend);
+    },
+    [store, setRow],
+  );
+
+  const toggleMarkAt = useCallback(
+    (row: number) => {
+      const line = cache.line(row)?.line ?? (filterId === null ? row : null);
+      if (line !== null) logStore.getState().toggleMark(line);
+    },
+    [cache, filterId, logStore],
+  );
+
+  /** Moves to row `row`, clamped to the rows known. */
+  const jumpTo = useCallback(
+    (row: number, extend = false) => {
+      const clamped = Math.min(Math.max(0, row), Math.max(0, totalLines - 1));
+      if (store.getState().reveal !== null) store.getState().setReveal(null);
+      setRow(clamped, extend);
       rows.current?.scrollToRow(clamped, 'auto');
     },
-    [store, totalLines, cache],
+    [store, totalLines, setRow],
   );
 
   // Ctrl+End pressed during indexing: follow the last line until the index is done or the user moves.
@@ -170,45 +241,94 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
 
   // Wrapping changes every row's height: bring the current line back into view afterwards.
   const wrapShown = useRef(wrap);
+  const currentRowRef = useRef(currentRow);
+  currentRowRef.current = currentRow;
   useEffect(() => {
     if (wrapShown.current === wrap) return;
     wrapShown.current = wrap;
-    const line = store.getState().currentLine;
-    rows.current?.scrollToRow(line, 'center');
+    const row = Math.max(0, currentRowRef.current);
+    rows.current?.scrollToRow(row, 'center');
     // Heights of wrapped rows are measured after they render: settle once more on the next frame.
-    const frame = requestAnimationFrame(() => rows.current?.scrollToRow(line, 'center'));
+    const frame = requestAnimationFrame(() => rows.current?.scrollToRow(row, 'center'));
     return () => cancelAnimationFrame(frame);
-  }, [wrap, store]);
+  }, [wrap]);
 
   // Keep the current line's offset known once its block arrives (text → hex keeps the position).
   useEffect(() => {
+    if (filtered) return;
     const state = store.getState();
     const offset = cache.line(state.currentLine)?.fileOffset ?? null;
     if (offset !== state.currentLineOffset) store.setState({ currentLineOffset: offset });
-  }, [version, currentLine, cache, store]);
+  }, [version, currentLine, cache, store, filtered]);
+
+  /** Shows line `line` (0-based), or in the filtered view the first shown line at or after it. */
+  const showLine = useCallback(
+    async (line: LineNumber, quiet: boolean, screenRow?: number): Promise<'shown' | 'later'> => {
+      const place = (row: number): void => {
+        if (screenRow === undefined) rows.current?.scrollToRow(row, 'center');
+        else rows.current?.scrollToTop(Math.max(0, row - screenRow));
+      };
+      if (filterId === null) {
+        const target = lineNumber(Math.min(line, Math.max(0, totalLines - 1)));
+        store.getState().setCurrentLine(target, false, null);
+        place(target);
+        return 'shown';
+      }
+      const found = await getApi().filterRowOfLine(session, filterId, line);
+      if (!found.ok) return 'shown';
+      const status = logStore.getState().status;
+      const known = status?.filterId === filterId ? status.rowsKnown : 0;
+      const finished = status?.filterId === filterId && status.done;
+      if (found.value >= known && !finished) return 'later';
+      if (known === 0) return 'shown';
+      const row = Math.min(found.value, known - 1);
+      setRow(row, false);
+      place(row);
+      if (!quiet) {
+        const page = await getApi().readFilteredLines(session, filterId, row, 1);
+        const shownLine = page.ok ? page.value.lines[0] : undefined;
+        if (shownLine !== undefined && shownLine !== line) {
+          messages.info(
+            `Line ${displayLine(line).toLocaleString('en-US')} is hidden by the filter: showing line ${displayLine(lineNumber(shownLine)).toLocaleString('en-US')}.`,
+          );
+        }
+      }
+      return 'shown';
+    },
+    [filterId, totalLines, store, session, logStore, setRow],
+  );
 
   // A view switch or a found match asks us to show the line holding an offset; a restored
-  // position, a line (waited for if indexing has not reached it).
+  // position, a line (waited for if indexing or filtering has not reached it).
   const reveal = useFileStore((state) => state.reveal);
   useEffect(() => {
-    if (reveal === null || totalLines === 0) return;
+    if (reveal === null || (totalLines === 0 && !done)) return;
     // A restored line not indexed yet is shown once it is (unless the user moves first).
-    if (reveal.kind === 'line' && reveal.line >= totalLines && !done) return;
-    store.getState().setReveal(null);
-    if (reveal.kind === 'line') {
-      const line = lineNumber(Math.min(reveal.line, totalLines - 1));
-      store.getState().setCurrentLine(line, false, null);
-      rows.current?.scrollToRow(line, 'center');
-      return;
-    }
-    void getApi()
-      .lineAtOffset(session, byteOffset(reveal.offset))
-      .then((result) => {
-        if (!result.ok) return;
-        store.getState().setCurrentLine(result.value, false, null);
-        rows.current?.scrollToRow(result.value, 'center');
+    if (!filtered && reveal.kind === 'line' && reveal.line >= totalLines && !done) return;
+    let cancelled = false;
+    const settle = (line: LineNumber, quiet: boolean, screenRow?: number): void => {
+      void showLine(line, quiet, screenRow).then((outcome) => {
+        if (!cancelled && outcome === 'shown' && store.getState().reveal === reveal) store.getState().setReveal(null);
       });
-  }, [reveal, store, session, totalLines, done]);
+    };
+    if (reveal.kind === 'line') {
+      settle(reveal.line, reveal.quiet === true, reveal.screenRow);
+    } else {
+      void getApi()
+        .lineAtOffset(session, byteOffset(reveal.offset))
+        .then((result) => {
+          if (cancelled) return;
+          if (!result.ok) {
+            store.getState().setReveal(null);
+            return;
+          }
+          settle(result.value, false);
+        });
+    }
+    return () => {
+      cancelled = true;
+    };
+  }, [reveal, store, session, totalLines, done, filtered, showLine]);
 
   // Go to a line that indexing had not reached yet, once it has.
   useEffect(() => {
@@ -226,20 +346,46 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
     linesSeen.current = totalLines;
   }, [follow, totalLines]);
 
-  // A tab shown again comes back to the rows it showed (read before the rows report their first top).
-  const [savedTop] = useState(() => store.getState().textTop);
+  // A tab shown again comes back to the rows it showed (read before the rows report their first
+  // top); the view switched between all lines and filtered rows shows the current line.
+  const [savedTop] = useState(() =>
+    store.getState().textTopFilter === filterId ? store.getState().textTop : null,
+  );
   useEffect(() => {
-    if (savedTop > 0) rows.current?.scrollToTop(savedTop);
+    if (savedTop !== null && savedTop > 0) rows.current?.scrollToTop(savedTop);
+    else if (savedTop === null && store.getState().reveal === null) {
+      // The current line stays where it was on screen in the view the user left.
+      const state = store.getState();
+      const left = state.textTopFilter;
+      const leftRow =
+        left === null ? state.currentLine : state.rowCursor?.filterId === left ? state.rowCursor.current : null;
+      const screenRow = leftRow === null ? undefined : leftRow - state.textTop;
+      state.setReveal({
+        kind: 'line',
+        line: state.currentLine,
+        quiet: true,
+        ...(screenRow !== undefined && screenRow >= 0 && screenRow < 200 ? { screenRow } : {}),
+      });
+    }
     // A question shown with this tab (its pending edits, on close) keeps the keyboard.
     if (!modalOpen()) container.current?.focus();
-  }, [savedTop]);
+  }, [savedTop, store]);
 
   const goTo = useGoTo(
     // The person types the 1-based number they read in the gutter.
-    (text) => parseLineTarget(text, { current: currentLine, linesKnown: totalLines, done }),
+    (text) =>
+      parseLineTarget(text, {
+        current: currentLine,
+        linesKnown: index?.linesKnown ?? 0,
+        done: index?.done === true,
+      }),
     (target) => {
       const line = lineNumber(target);
       clearErrors();
+      if (filtered) {
+        store.getState().setReveal({ kind: 'line', line });
+        return;
+      }
       if (line >= totalLines) {
         setPendingJump(line);
         return;
@@ -251,7 +397,25 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
   );
 
   const copySelection = async (): Promise<void> => {
-    const { currentLine: current, anchorLine: anchor } = store.getState();
+    const state = store.getState();
+    const encoding = state.index?.encoding ?? 'utf-8';
+    if (filterId !== null) {
+      if (currentRow < 0) return;
+      const first = Math.min(currentRow, anchorRow);
+      const last = Math.max(currentRow, anchorRow);
+      const result = await getApi().copyFilteredLines(session, filterId, first, last);
+      if (!result.ok) {
+        alert(result.code === 'ETOOBIG' ? result.message : `Copy failed: ${result.message}`);
+        return;
+      }
+      const text = clipboardText(result.value, encoding, cache.line(first)?.fileOffset === 0);
+      await writeClipboard(text).then(
+        () => messages.info(`Copied ${plural(last - first + 1, 'line')}.`),
+        () => alert('The clipboard refused the text.'),
+      );
+      return;
+    }
+    const { currentLine: current, anchorLine: anchor } = state;
     const first = lineNumber(Math.min(current, anchor));
     const last = lineNumber(Math.max(current, anchor));
     const result = await getApi().copyLines(session, first, last);
@@ -259,13 +423,22 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
       alert(result.code === 'ETOOBIG' ? result.message : `Copy failed: ${result.message}`);
       return;
     }
-    const encoding = store.getState().index?.encoding ?? 'utf-8';
     const text = clipboardText(result.value, encoding, first === 0);
     const count = last - first + 1;
     await writeClipboard(text).then(
       () => messages.info(`Copied ${plural(count, 'line')}.`),
       () => alert('The clipboard refused the text.'),
     );
+  };
+
+  const stepMark = (direction: 1 | -1): void => {
+    const log = logStore.getState();
+    if (log.marks.length === 0) {
+      messages.info('No marked lines: M (or a click in the gutter) marks the current line.');
+      return;
+    }
+    const next = log.nextMark(store.getState().currentLine, direction);
+    if (next !== null) store.getState().setReveal({ kind: 'line', line: lineNumber(next) });
   };
 
   const onKeyDown = (event: KeyboardEvent): void => {
@@ -277,11 +450,12 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
       void toggleFollow();
       return;
     }
+    const from = Math.max(0, currentRow);
     const moves: Record<string, number | undefined> = {
-      ArrowUp: currentLine - 1,
-      ArrowDown: currentLine + 1,
-      PageUp: currentLine - page,
-      PageDown: currentLine + page,
+      ArrowUp: from - 1,
+      ArrowDown: from + 1,
+      PageUp: from - page,
+      PageDown: from + page,
       Home: ctrl ? 0 : undefined,
       End: ctrl ? totalLines - 1 : undefined,
     };
@@ -309,13 +483,21 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
     },
     goTo: goTo.open,
     selectAll: () => {
-      if (totalLines > 0) store.getState().selectLines(lineNumber(0), lineNumber(totalLines - 1));
+      if (totalLines === 0) return;
+      if (filterId === null) {
+        store.getState().selectLines(lineNumber(0), lineNumber(totalLines - 1));
+        return;
+      }
+      store.getState().setRowCursor({ filterId, current: totalLines - 1, anchor: 0 });
     },
     copy: () => void copySelection(),
     paste: () => messages.info('The text view is read-only: paste bytes in the hex view.'),
     run: (command) => {
-      if (command !== 'view.follow') return false;
-      void toggleFollow();
+      if (command === 'view.follow') void toggleFollow();
+      else if (command === 'view.mark') logStore.getState().toggleMark(store.getState().currentLine);
+      else if (command === 'go.nextMark') stepMark(1);
+      else if (command === 'go.previousMark') stepMark(-1);
+      else return false;
       return true;
     },
   });
@@ -326,8 +508,7 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
     if (next) {
       atEnd.current = true;
       setAtEndShown(true);
-      const lines = store.getState().index?.linesKnown ?? 0;
-      if (lines > 0) rows.current?.scrollToRow(lines - 1, 'end');
+      if (totalLines > 0) rows.current?.scrollToRow(totalLines - 1, 'end');
     }
   };
 
@@ -342,9 +523,9 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
       setAtEndShown(atEnd.current);
       lastTop.current = top;
       setViewport({ top, visible });
-      store.getState().setTop('text', top);
+      store.getState().setTop('text', top, filterId);
     },
-    [store],
+    [store, filterId],
   );
 
   // The byte range of the lines on screen (with a margin), for match highlights.
@@ -354,25 +535,47 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
   const rangeEnd = lastShown === undefined ? rangeStart : lastShown.fileOffset + lastShown.fullLength + 1;
   const matches = useMatchesInRange(rangeStart, rangeEnd);
 
-  const selectionStart = lineNumber(Math.min(currentLine, anchorLine));
-  const selectionEnd = lineNumber(Math.max(currentLine, anchorLine));
+  const selectionStart = Math.min(currentRow, anchorRow);
+  const selectionEnd = Math.max(currentRow, anchorRow);
   const rowProps = useMemo<TextRowProps>(
     () => ({
       wrap,
       cache,
       matches,
-      digits: String(Math.max(totalLines, 1)).length,
-      currentLine,
+      digits: String(Math.max(index?.linesKnown ?? 0, 1)).length,
+      currentRow,
       selectionStart,
       selectionEnd,
+      marks: markSet,
       version,
       onPick: pick,
+      onGutter: toggleMarkAt,
     }),
-    [wrap, cache, matches, totalLines, currentLine, selectionStart, selectionEnd, version, pick],
+    [wrap, cache, matches, index?.linesKnown, currentRow, selectionStart, selectionEnd, markSet, version, pick, toggleMarkAt],
   );
 
   const tools = (
     <>
+      <button
+        type="button"
+        className="icon toggle"
+        aria-label="Filtered view"
+        aria-pressed={filterView}
+        onClick={() => runCommand('view.filtered')}
+        title="Show only the lines that the rules keep (Ctrl+Shift+L)"
+      >
+        Filter
+      </button>
+      <button
+        type="button"
+        className="icon toggle"
+        aria-label="Marked lines"
+        aria-pressed={marksOpen}
+        onClick={() => runCommand('view.marks')}
+        title={`Marked lines: ${marks.length.toLocaleString('en-US')} (M marks, ] and [ go to the next and previous)`}
+      >
+        Marks{marks.length > 0 ? ` ${marks.length.toLocaleString('en-US')}` : ''}
+      </button>
       <button
         type="button"
         className="icon toggle"
