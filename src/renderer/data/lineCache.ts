@@ -47,11 +47,7 @@ export class LineCache extends PagedCache<RowBlock<RowLine>> {
     return this.get(blockIndex)?.rows[index - blockIndex * BLOCK_LINES];
   }
 
-  private async fetchBlock(
-    api: HexlogApi,
-    session: SessionId,
-    blockIndex: number,
-  ): Promise<Result<RowBlock<RowLine>>> {
+  private async fetchBlock(api: HexlogApi, session: SessionId, blockIndex: number): Promise<Result<RowBlock<RowLine>>> {
     const knownAtRequest = this.knownLines;
     const first = blockIndex * BLOCK_LINES;
     const result =

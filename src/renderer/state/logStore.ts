@@ -18,6 +18,8 @@ export interface LogState {
   filterView: boolean;
   /** The filter the services run for `spec`, or null before the first one. */
   status: FilterStatus | null;
+  /** A spec sent to the services and not answered yet: the status shown is the previous filter's. */
+  pending: boolean;
   /** Why the last spec could not run (a bad regex), shown beside the rules. */
   problem: string | null;
   /** Marked lines (0-based), ascending. */
@@ -60,14 +62,15 @@ export function createLogStore(session: SessionId, api: HexlogApi, messages: Mes
       const previous = get().spec;
       set({ spec });
       if (!get().filterView && get().status === null) return true;
+      set({ pending: true });
       const result = await api.setFilter(session, spec);
       if (get().spec !== spec) return result.ok; // a newer spec followed
       if (!result.ok) {
         // The rules stay as they were (the filter still runs them); the message says why.
-        set({ spec: previous, problem: result.message });
+        set({ spec: previous, problem: result.message, pending: false });
         return false;
       }
-      set({ status: result.value, problem: null });
+      set({ status: result.value, problem: null, pending: false });
       return true;
     };
 
@@ -75,6 +78,7 @@ export function createLogStore(session: SessionId, api: HexlogApi, messages: Mes
       spec: { rules: [], context: 0 },
       filterView: false,
       status: null,
+      pending: false,
       problem: null,
       marks: [],
       marksOpen: false,

@@ -78,7 +78,8 @@ function naive(text: string, spec: FilterSpec): number[] {
   if (spec.context === 0) return kept;
   const shown = new Set<number>();
   for (const line of kept) {
-    for (let i = Math.max(0, line - spec.context); i <= Math.min(lines.length - 1, line + spec.context); i++) shown.add(i);
+    for (let i = Math.max(0, line - spec.context); i <= Math.min(lines.length - 1, line + spec.context); i++)
+      shown.add(i);
   }
   return [...shown].sort((a, b) => a - b);
 }

@@ -62,6 +62,7 @@ export function FilterBar(): ReactElement {
   const spec = useLogStore((state) => state.spec);
   const status = useLogStore((state) => state.status);
   const problem = useLogStore((state) => state.problem);
+  const pending = useLogStore((state) => state.pending);
   const totalLines = useFileStore((state) => state.index?.linesKnown ?? 0);
   const indexDone = useFileStore((state) => state.index?.done === true);
   const [pattern, setPattern] = useState('');
@@ -69,8 +70,15 @@ export function FilterBar(): ReactElement {
   // Shown with no rule yet: the keyboard goes to the pattern (after the click that opened it settles).
   useEffect(() => {
     if (log.getState().spec.rules.length > 0) return;
-    const frame = requestAnimationFrame(() => input.current?.focus());
-    return () => cancelAnimationFrame(frame);
+    // The click's own handler gives the view the keyboard on the next frame: this frame comes after it.
+    let frame = 0;
+    const timer = setTimeout(() => {
+      frame = requestAnimationFrame(() => input.current?.focus());
+    }, 0);
+    return () => {
+      clearTimeout(timer);
+      cancelAnimationFrame(frame);
+    };
   }, [log]);
   const [exclude, setExclude] = useState(false);
   const [regex, setRegex] = useState(false);
@@ -84,7 +92,7 @@ export function FilterBar(): ReactElement {
   const active = status?.active === true;
   const running = active && status !== null && !status.done && status.error === null;
   const shown = active ? (status?.rowsKnown ?? 0) : totalLines;
-  const finished = active ? status?.done === true : indexDone;
+  const finished = !pending && (active ? status?.done === true : indexDone);
   const percent =
     status !== null && status.totalBytes > 0 ? Math.floor((100 * status.bytesScanned) / status.totalBytes) : 0;
 

@@ -1,14 +1,7 @@
 // The marks pane: each marked line with its number and text, virtualized over any number of marks.
 // A click (or Enter) goes there and gives the keyboard back to the view; the arrow keys move
 // through the marks, Delete unmarks one.
-import {
-  useCallback,
-  useMemo,
-  useState,
-  useSyncExternalStore,
-  type KeyboardEvent,
-  type ReactElement,
-} from 'react';
+import { useCallback, useMemo, useState, useSyncExternalStore, type KeyboardEvent, type ReactElement } from 'react';
 import { MAX_LINES_PER_READ, type HexlogApi, type TextEncodingName } from '../../../shared/contract';
 import { ok, type Result } from '../../../shared/result';
 import { displayLine, lineNumber, type SessionId } from '../../../shared/units';
@@ -29,7 +22,13 @@ const LINE_BYTES = 1024;
 
 /** The marked lines' text, a block of marks per readLinesAt call. */
 class MarkedLinesCache extends PagedCache<RowBlock<string>> {
-  constructor(api: HexlogApi, session: SessionId, marks: readonly number[], encoding: TextEncodingName, generation: number) {
+  constructor(
+    api: HexlogApi,
+    session: SessionId,
+    marks: readonly number[],
+    encoding: TextEncodingName,
+    generation: number,
+  ) {
     super({
       generation,
       maxPages: 64,
@@ -42,7 +41,10 @@ class MarkedLinesCache extends PagedCache<RowBlock<string>> {
         const byLine = new Map<number, string>();
         for (let i = 0; i < slice.count; i++) {
           const bytes = slice.bytes.subarray(slice.textStarts[i]!, slice.textStarts[i + 1]!);
-          byLine.set(slice.lines[i]!, lineText(bytes, encoding, slice.fileOffsets[i] === 0, bytes.byteLength === slice.fullLengths[i]));
+          byLine.set(
+            slice.lines[i]!,
+            lineText(bytes, encoding, slice.fileOffsets[i] === 0, bytes.byteLength === slice.fullLengths[i]),
+          );
         }
         // A mark past the lines indexed so far (or past a shrunk file's end) shows without text.
         return ok({ rows: lines.map((line) => byLine.get(line) ?? ''), knownAtRequest: marks.length });
@@ -65,7 +67,16 @@ interface MarkRowProps {
   onPick: (index: number) => void;
 }
 
-function MarkRow({ index, style, ariaAttributes, marks, cache, selected, digits, onPick }: RowRenderProps & MarkRowProps) {
+function MarkRow({
+  index,
+  style,
+  ariaAttributes,
+  marks,
+  cache,
+  selected,
+  digits,
+  onPick,
+}: RowRenderProps & MarkRowProps) {
   const line = marks[index]!;
   return (
     <div

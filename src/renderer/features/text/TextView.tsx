@@ -348,28 +348,35 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
 
   // A tab shown again comes back to the rows it showed (read before the rows report their first
   // top); the view switched between all lines and filtered rows shows the current line.
-  const [savedTop] = useState(() =>
-    store.getState().textTopFilter === filterId ? store.getState().textTop : null,
-  );
+  // Read while rendering: the rows report their own first top before this view's effects run.
+  const [arrival] = useState(() => {
+    const state = store.getState();
+    if (state.textTopFilter === filterId) return { savedTop: state.textTop, screenRow: undefined };
+    // The current line stays where it was on screen in the view the user left.
+    const left = state.textTopFilter;
+    const leftRow =
+      left === null ? state.currentLine : state.rowCursor?.filterId === left ? state.rowCursor.current : null;
+    const screenRow = leftRow === null ? undefined : leftRow - state.textTop;
+    return {
+      savedTop: null,
+      screenRow: screenRow !== undefined && screenRow >= 0 && screenRow < 500 ? screenRow : undefined,
+    };
+  });
   useEffect(() => {
+    const { savedTop, screenRow } = arrival;
     if (savedTop !== null && savedTop > 0) rows.current?.scrollToTop(savedTop);
     else if (savedTop === null && store.getState().reveal === null) {
-      // The current line stays where it was on screen in the view the user left.
-      const state = store.getState();
-      const left = state.textTopFilter;
-      const leftRow =
-        left === null ? state.currentLine : state.rowCursor?.filterId === left ? state.rowCursor.current : null;
-      const screenRow = leftRow === null ? undefined : leftRow - state.textTop;
-      state.setReveal({
+      store.getState().setReveal({
         kind: 'line',
-        line: state.currentLine,
+        line: store.getState().currentLine,
         quiet: true,
-        ...(screenRow !== undefined && screenRow >= 0 && screenRow < 200 ? { screenRow } : {}),
+        // A current line that was off screen is centred instead.
+        ...(screenRow !== undefined && screenRow < (rows.current?.visibleRowCount() ?? 0) ? { screenRow } : {}),
       });
     }
     // A question shown with this tab (its pending edits, on close) keeps the keyboard.
     if (!modalOpen()) container.current?.focus();
-  }, [savedTop, store]);
+  }, [arrival, store]);
 
   const goTo = useGoTo(
     // The person types the 1-based number they read in the gutter.
@@ -551,7 +558,19 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
       onPick: pick,
       onGutter: toggleMarkAt,
     }),
-    [wrap, cache, matches, index?.linesKnown, currentRow, selectionStart, selectionEnd, markSet, version, pick, toggleMarkAt],
+    [
+      wrap,
+      cache,
+      matches,
+      index?.linesKnown,
+      currentRow,
+      selectionStart,
+      selectionEnd,
+      markSet,
+      version,
+      pick,
+      toggleMarkAt,
+    ],
   );
 
   const tools = (
