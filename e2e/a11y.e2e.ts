@@ -110,6 +110,48 @@ describe('accessibility (axe-core) through the browser host', () => {
       );
     });
 
+    it(`${scheme} theme: the log tools (rules, filtered view, marks pane, highlight rules) have no serious or critical findings`, async () => {
+      const page = await start(log, scheme);
+      await page.locator('[data-testid=line-count][data-lines]').waitFor({ timeout: 30_000 });
+      // Level colours read against the view's background (axe leaves text rows unchecked).
+      for (const level of ['error', 'warn', 'debug', 'info']) {
+        const row = page.locator(`[data-testid=text-view] [data-level=${level}] [data-part=text]`).first();
+        if ((await row.count()) === 0) continue;
+        const ratio = await row.evaluate((element) => {
+          const luminance = (rgb: string): number => {
+            const [r, g, b] = (rgb.match(/[\d.]+/g) ?? []).slice(0, 3).map((part) => {
+              const channel = Number(part) / 255;
+              return channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
+            });
+            return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+          };
+          // The first opaque background behind the row.
+          let behind: Element | null = element;
+          while (behind !== null && /rgba\(.*, 0\)|transparent/.test(getComputedStyle(behind).backgroundColor)) {
+            behind = behind.parentElement;
+          }
+          const [light, dark] = [
+            luminance(getComputedStyle(element).color),
+            luminance(getComputedStyle(behind ?? document.documentElement).backgroundColor),
+          ].sort((a, b) => b - a);
+          return (light! + 0.05) / (dark! + 0.05);
+        });
+        expect(ratio, level).toBeGreaterThanOrEqual(4.5);
+      }
+      await page.getByRole('button', { name: 'Filtered view' }).click();
+      await page.getByLabel('Filter pattern').fill('ERROR');
+      await page.getByRole('button', { name: 'Add rule' }).click();
+      await page.locator('[data-testid=filtered-count][data-done=true]').waitFor({ timeout: 30_000 });
+      await page.locator('[data-testid=text-view]').focus();
+      await page.keyboard.press('m');
+      await page.getByRole('button', { name: 'Marked lines' }).click();
+      await page.getByTestId('marks').locator('[data-line]').first().waitFor();
+      expect(await seriousFindings(page)).toEqual([]);
+      await page.getByRole('button', { name: 'Highlights' }).click();
+      await page.getByRole('dialog', { name: 'Highlight rules' }).waitFor();
+      expect(await seriousFindings(page)).toEqual([]);
+    });
+
     it(`${scheme} theme: the command palette and the shortcuts sheet have no serious or critical findings`, async () => {
       const page = await start(log, scheme);
       await page.locator('[data-testid=text-view] [data-line="1"]').waitFor();

@@ -66,7 +66,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const services = createServices(
     {
       info: { kind: 'browser', nativeOpenDialog: false, acceptsDroppedFiles: false },
-      chooseCopyPath: (_context, original) => Promise.resolve(copyPathBeside(original)),
+      chooseCopyPath: (_context, original, purpose) => Promise.resolve(copyPathBeside(original, purpose?.tag)),
       emit: (owner, name, payload) => connections.get(owner)?.emit(name, payload),
       broadcast: (name, payload) => {
         for (const connection of connections.values()) connection.emit(name, payload);

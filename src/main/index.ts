@@ -35,9 +35,12 @@ const services = createServices(
       for (const window of windows.values()) send(window.webContents, name, payload);
       if (name === 'recentChanged') buildMenu();
     },
-    chooseCopyPath: async (context, original) => {
+    chooseCopyPath: async (context, original, purpose) => {
       const parent = windows.get(context.owner);
-      const options = { title: 'Save a copy with the edits', defaultPath: copyPathBeside(original) };
+      const options = {
+        title: purpose?.title ?? 'Save a copy with the edits',
+        defaultPath: copyPathBeside(original, purpose?.tag),
+      };
       const picked = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
       return picked.canceled || !picked.filePath ? null : picked.filePath;
     },

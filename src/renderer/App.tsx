@@ -5,6 +5,7 @@ import { getApi } from './data/api';
 import { rowHeightFor } from './format';
 import { runCommand, resolvedTheme } from './shell/commands';
 import { Dialogs } from './shell/Dialogs';
+import { HighlightsDialog } from './features/highlight/HighlightsDialog';
 import { KeySheet } from './shell/KeySheet';
 import { Toasts } from './shell/Notices';
 import { OpenFileView } from './shell/OpenFileView';
@@ -97,7 +98,13 @@ export function App(): ReactElement {
         <Dialogs />
         <main className="content">{file !== null ? <OpenFileView key={file.session} file={file} /> : <Welcome />}</main>
       </div>
-      {overlay === 'keys' ? <KeySheet /> : overlay !== null ? <Palette mode={overlay} /> : null}
+      {overlay === 'keys' ? (
+        <KeySheet />
+      ) : overlay === 'highlights' ? (
+        <HighlightsDialog />
+      ) : overlay !== null ? (
+        <Palette mode={overlay} />
+      ) : null}
       <Toasts />
     </div>
   );

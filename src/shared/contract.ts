@@ -1,6 +1,7 @@
 // The one contract for every channel between the renderer and the main process. The Electron
 // adapter, the preload, the browser host and the renderer all derive their types from here.
 import type { CommandId } from './commands';
+import type { HighlightSettings } from './highlight';
 import type { Result } from './result';
 import { requestNames, type hexRowWidths, type textEncodings, type themeChoices } from './schema';
 import type { ByteCount, ByteOffset, LineCount, LineNumber, SessionId } from './units';
@@ -24,6 +25,7 @@ export {
   MAX_FILTER_RULES,
   MAX_FILTER_CONTEXT,
   MAX_SAVED_MARKS,
+  MAX_EXPORT_LINES,
 } from './schema';
 
 /** An open file as the renderer knows it. */
@@ -221,6 +223,8 @@ export interface Settings {
   readonly bytesPerRow: HexRowWidth;
   /** Whether the text view wraps long lines. */
   readonly wrap: boolean;
+  /** Highlight rules in named sets; the active set colours the text view. */
+  readonly highlights: HighlightSettings;
 }
 export type SettingsPatch = Partial<Settings>;
 
@@ -306,6 +310,17 @@ export interface FileMemory extends FilePosition {
   readonly find?: FindQuery;
 }
 
+/** What an export writes: the rows of a filter (once it is done), or lines by number (the marks). */
+export type ExportSource =
+  | { readonly kind: 'filtered'; readonly filterId: number }
+  | { readonly kind: 'marked'; readonly lines: readonly LineNumber[] };
+
+export interface ExportOutcome {
+  readonly path: string;
+  readonly lines: number;
+  readonly bytes: number;
+}
+
 /** Request channels: the arguments the renderer sends and the value it gets back. */
 export interface Requests {
   hostInfo: { args: []; result: HostInfo };
@@ -385,6 +400,8 @@ export interface Requests {
   /** The row of the first shown line at or after 0-based `line` (rowsKnown when none is known yet). */
   filterRowOfLine: { args: [session: SessionId, filterId: number, line: LineNumber]; result: number };
   /** The text of rows firstRow..lastRow (inclusive), lines joined by LF; ETOOBIG past MAX_COPY_BYTES. */
+  /** Writes the filtered or marked lines to a new file the host picks (a dialog, or beside the file); null if cancelled. */
+  exportLines: { args: [session: SessionId, source: ExportSource]; result: ExportOutcome | null };
   copyFilteredLines: {
     args: [session: SessionId, filterId: number, firstRow: number, lastRow: number];
     result: Uint8Array;

@@ -3,6 +3,7 @@
 // hostile arguments from it. This file imports only types from the contract, which re-exports it.
 import type {
   EncodingChoice,
+  ExportSource,
   FileMemory,
   FilterRule,
   FilterSpec,
@@ -12,6 +13,14 @@ import type {
   RequestName,
   SettingsPatch,
 } from './contract';
+import {
+  MAX_HIGHLIGHT_SETS,
+  MAX_PATTERN_CHARS,
+  MAX_RULES_PER_SET,
+  MAX_SET_NAME_CHARS,
+  validateHighlightSettings,
+  type HighlightSettings,
+} from './highlight';
 import { err, ok, type Result } from './result';
 import {
   byteCount,
@@ -54,6 +63,8 @@ export const MAX_RECENT_FILES = 20;
 
 /** Rules one filter takes at most (the addon's limit). */
 export const MAX_FILTER_RULES = 64;
+/** Lines an export by number (the marks) names at most. */
+export const MAX_EXPORT_LINES = 100_000;
 /** Marks remembered per file between openings. */
 export const MAX_SAVED_MARKS = 10_000;
 /** Most context lines around each kept line. */
@@ -314,6 +325,43 @@ function either<A, B>(what: string, first: Spec<A>, second: Spec<B>): Spec<A | B
   return spec;
 }
 
+/** The same shape, with a check of what the shape cannot say (names unique, regexes that compile). */
+function refined<T>(spec: AnySpec, check: (value: unknown) => Result<T>): Spec<T> {
+  return {
+    ...spec,
+    parse: (value) => {
+      const parsed = spec.parse(value);
+      if (!parsed.ok) return parsed;
+      const checked = check(parsed.value);
+      return checked.ok ? checked : err('EINVAL', `${spec.what}: ${checked.message}`);
+    },
+  } as Spec<T>;
+}
+
+const highlightRule = record('highlight rule', {
+  pattern: text('highlight pattern', { minLength: 1, maxLength: MAX_PATTERN_CHARS, allowNul: false }),
+  regex: boolean('regex'),
+  matchCase: boolean('matchCase'),
+  color: text('colour', { minLength: 7, maxLength: 7, allowNul: false }),
+  target: choice('target', ['foreground', 'background']),
+  scope: choice('scope', ['line', 'match']),
+  enabled: boolean('enabled'),
+});
+const highlightSettings = refined<HighlightSettings>(
+  record('highlights', {
+    active: text('active set', { minLength: 1, maxLength: MAX_SET_NAME_CHARS, allowNul: false }),
+    sets: list(
+      'highlight sets',
+      record('highlight set', {
+        name: text('set name', { minLength: 1, maxLength: MAX_SET_NAME_CHARS, allowNul: false }),
+        rules: list('highlight rules', highlightRule, MAX_RULES_PER_SET),
+      }),
+      MAX_HIGHLIGHT_SETS,
+    ),
+  }),
+  validateHighlightSettings,
+);
+
 /** The argument specs the channels share; the fuzz tests recognise them to fill in live values. */
 export const argSpecs = {
   session: integer<SessionId>('session id', { to: sessionId }),
@@ -353,6 +401,7 @@ export const argSpecs = {
       integer('bytes per row', { min: 32, max: 32 }),
     ) as Spec<(typeof hexRowWidths)[number]>,
     wrap: boolean('wrap'),
+    highlights: highlightSettings,
   }),
   whichMatch: either('match', integer('match index'), choice('match', ['all'])),
   replacement: text('replacement', { maxLength: MAX_PATTERN_LENGTH, allowNul: true }),
@@ -380,6 +429,18 @@ export const argSpecs = {
     integer<LineNumber>('line (0-based)', { min: FIRST_LINE, to: lineNumber }),
     MAX_LINES_PER_READ,
   ),
+  exportSource: either(
+    'export source',
+    record('filtered export', { kind: choice('export kind', ['filtered']), filterId: integer('filter id') }),
+    record('marked export', {
+      kind: choice('export kind', ['marked']),
+      lines: list(
+        'lines',
+        integer<LineNumber>('line (0-based)', { min: FIRST_LINE, to: lineNumber }),
+        MAX_EXPORT_LINES,
+      ),
+    }),
+  ) satisfies Spec<ExportSource>,
   // At most MAX_COPY_BYTES (contract.ts) per line.
   maxBytesPerLine: integer('bytes per line', { max: 32 * 1024 * 1024 }),
 } as const;
@@ -451,6 +512,7 @@ export const requestSchemas = {
   filterStatus: [a.session],
   readFilteredLines: [a.session, a.filterId, a.firstRow, a.filteredRowCount],
   filterRowOfLine: [a.session, a.filterId, a.line],
+  exportLines: [a.session, a.exportSource],
   copyFilteredLines: [a.session, a.filterId, a.firstRow, a.lastRow],
 } as const satisfies RequestSchemas;
 

@@ -1,12 +1,13 @@
-// Where "Save a copy" writes when there is no dialog: beside the file, under a name not yet taken.
+// Where "Save a copy" (or an export) writes when there is no dialog: beside the file, under a name
+// not yet taken (name.edited.log, name.filtered.log, ...).
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 
-export function copyPathBeside(original: string): string {
+export function copyPathBeside(original: string, tag = 'edited'): string {
   const extension = extname(original);
   const stem = extension === '' ? original : original.slice(0, -extension.length);
   for (let n = 1; ; n++) {
-    const candidate = `${stem}.edited${n === 1 ? '' : `-${n}`}${extension}`;
+    const candidate = `${stem}.${tag}${n === 1 ? '' : `-${n}`}${extension}`;
     if (!existsSync(candidate)) return candidate;
   }
 }

@@ -1,6 +1,6 @@
 // One open file: composes the edited file (mapping + pending edits), its line index, its search and
 // its follow watcher, all owned by one DisposableStore, and answers reads and status checks as values.
-import { basename } from 'node:path';
+import { basename, resolve as resolvePath } from 'node:path';
 import { accessSync, constants } from 'node:fs';
 import { openMapped, type LineSlice, type MappedFile } from '../../../native/index';
 import {
@@ -16,6 +16,8 @@ import {
   type FileChange,
   type FileInfo,
   type FileStatus,
+  type ExportOutcome,
+  type ExportSource,
   type FilteredLines,
   type LinesAt,
   type IndexStatus,
@@ -40,6 +42,7 @@ import { mapWithEdits } from './editedMapping';
 import { compareIdentity, identityAt, sameFile, type FileIdentity } from './fileIdentity';
 import { FindController } from './find/findController';
 import { FilterController } from './filter/filterController';
+import { exportLines, type LineSource } from './filter/exportLines';
 import { FollowWatcher } from './followWatcher';
 import { detectEncoding, TextIndex } from './textIndex';
 
@@ -498,6 +501,59 @@ export class FileSession implements Disposable {
     } catch (error) {
       return errFromThrown(error);
     }
+  }
+
+  /** The lines an export writes, checked before the destination is asked for. */
+  exportSource(source: ExportSource): Result<LineSource> {
+    const text = this.requireText();
+    if (!text.ok) return text;
+    const index = text.value;
+    let count: number;
+    let lines: LineSource['lines'];
+    if (source.kind === 'filtered') {
+      const status = this.filter.status();
+      if (status === null || status.filterId !== source.filterId) {
+        return err('ENOTFOUND', 'That filter is no longer current: export again.');
+      }
+      if (!status.done) return err('ELOCKED', 'The filter has not finished yet: export once it has.');
+      count = status.rowsKnown;
+      lines = (first, length) => this.filter.lines(source.filterId, first, length);
+    } else {
+      const sorted = [...new Set(source.lines)].sort((a, b) => a - b);
+      const known = index.status().linesKnown;
+      if (sorted.some((line) => line >= known)) {
+        return err('ERANGE', 'Some marked lines are past the lines indexed so far: export once indexing is done.');
+      }
+      count = sorted.length;
+      lines = (first, length) => ok(Float64Array.from(sorted.slice(first, first + length)));
+    }
+    return ok({
+      count,
+      lines,
+      read: (numbers, maxBytes) => {
+        try {
+          const shown = this.shownLines(index.readLinesAt(numbers, maxBytes));
+          const bytes: Uint8Array[] = [];
+          for (let i = 0; i < shown.count; i++)
+            bytes.push(shown.bytes.subarray(shown.textStarts[i]!, shown.textStarts[i + 1]!));
+          if (shown.count !== numbers.length)
+            return err('EFILECHANGED', 'Lines were missing from the index: export again.');
+          return ok({ bytes, lengths: shown.fullLengths, offsets: shown.fileOffsets });
+        } catch (error) {
+          return errFromThrown(error);
+        }
+      },
+      readRange: (offset, length) => this.readBytes(offset as ByteOffset, byteCount(length)),
+      alive: () => !this.store.isDisposed,
+    });
+  }
+
+  /** Writes `source` to `dest` (a temporary file renamed over it once complete). */
+  async exportLines(source: LineSource, dest: string): Promise<Result<ExportOutcome>> {
+    if (resolvePath(dest) === resolvePath(this.path))
+      return err('EINVAL', 'An export cannot overwrite the file it reads.');
+    const written = await exportLines(source, dest);
+    return written.ok ? ok({ path: dest, ...written.value }) : written;
   }
 
   /** The text of filtered rows firstRow..lastRow (inclusive), joined by LF, within MAX_COPY_BYTES. */

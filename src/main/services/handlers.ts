@@ -26,6 +26,12 @@ export interface CallContext {
   readonly owner: string;
 }
 
+/** Why a file is being saved: the dialog's title and the tag of the name suggested beside the file. */
+export interface SavePurpose {
+  readonly title: string;
+  readonly tag: string;
+}
+
 /** What differs between Electron and the browser host. */
 export interface HostPorts {
   readonly info: HostInfo;
@@ -35,8 +41,11 @@ export interface HostPorts {
   broadcast?<E extends EventName>(name: E, payload: Events[E]): void;
   /** Shows the platform's open dialog; resolves to the chosen path, or null if cancelled. */
   showOpenDialog?(context: CallContext): Promise<string | null>;
-  /** Picks where "Save a copy" writes: a save dialog, or a fresh name beside the file. Null if cancelled. */
-  chooseCopyPath(context: CallContext, original: string): Promise<string | null>;
+  /**
+   * Picks where "Save a copy" (or an export) writes: a save dialog, or a fresh name beside the file
+   * (name.edited.log, or name.<tag>.log). Null if cancelled.
+   */
+  chooseCopyPath(context: CallContext, original: string, purpose?: SavePurpose): Promise<string | null>;
 }
 
 export interface ServiceDeps {
@@ -168,6 +177,18 @@ export function createDispatch({ sessions, offers, settings, host }: ServiceDeps
       withSession(context, session, (found) => found.readFilteredLines(filterId, first, count)),
     filterRowOfLine: (context, [session, filterId, line]) =>
       withSession(context, session, (found) => found.filter.rowOfLine(filterId, line)),
+    exportLines: async (context, [session, source]) => {
+      const found = sessions.get(session, context.owner);
+      if (!found.ok) return found;
+      const purpose =
+        source.kind === 'filtered'
+          ? { title: 'Export the filtered lines', tag: 'filtered' }
+          : { title: 'Export the marked lines', tag: 'marked' };
+      const prepared = found.value.exportSource(source);
+      if (!prepared.ok) return prepared;
+      const dest = await host.chooseCopyPath(context, found.value.path, purpose);
+      return dest === null ? ok(null) : found.value.exportLines(prepared.value, dest);
+    },
     copyFilteredLines: (context, [session, filterId, first, last]) =>
       withSession(context, session, (found) => found.copyFilteredLines(filterId, first, last)),
   };

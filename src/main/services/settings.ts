@@ -20,6 +20,7 @@ import type { Disposable } from '../../shared/disposable';
 import { byteOffset } from '../../shared/units';
 import type { FileIdentity } from './fileIdentity';
 import { fileMemorySpec } from '../../shared/schema';
+import { DEFAULT_HIGHLIGHTS, validateHighlightSettings, type HighlightSettings } from '../../shared/highlight';
 
 export const SETTINGS_VERSION = 1;
 /** Files whose state is remembered (position; later marks and rules): the most recently saved. */
@@ -27,7 +28,13 @@ export const MAX_REMEMBERED_FILES = 200;
 /** Bursts of changes (a position saved as the user scrolls) are written once they settle. */
 export const SETTINGS_WRITE_DELAY_MS = 250;
 
-export const defaultSettings: Settings = { theme: 'system', fontSize: FONT_SIZE_DEFAULT, bytesPerRow: 16, wrap: false };
+export const defaultSettings: Settings = {
+  theme: 'system',
+  fontSize: FONT_SIZE_DEFAULT,
+  bytesPerRow: 16,
+  wrap: false,
+  highlights: DEFAULT_HIGHLIGHTS,
+};
 
 /** What is remembered of one file, keyed by its path; valid only for the same file (device, inode). */
 export interface FileRecord {
@@ -61,7 +68,14 @@ function settingsFrom(value: unknown): Settings {
     fontSize: isInteger(raw['fontSize'], FONT_SIZE_MIN, FONT_SIZE_MAX) ? raw['fontSize'] : defaultSettings.fontSize,
     bytesPerRow: hexRowWidths.find((width) => width === raw['bytesPerRow']) ?? defaultSettings.bytesPerRow,
     wrap: typeof raw['wrap'] === 'boolean' ? raw['wrap'] : defaultSettings.wrap,
+    highlights: highlightsFrom(raw['highlights']),
   };
+}
+
+function highlightsFrom(value: unknown): HighlightSettings {
+  if (value === undefined) return defaultSettings.highlights;
+  const valid = validateHighlightSettings(value);
+  return valid.ok ? valid.value : defaultSettings.highlights;
 }
 
 /** A remembered position read back with the channel's own schema; anything it refuses is forgotten. */

@@ -9,6 +9,7 @@ const viewKeys: readonly (readonly [string, string])[] = [
   ['↑ ↓ PageUp PageDown', 'Move the current line or the cursor'],
   ['Ctrl+Home, Ctrl+End', 'Go to the start or the end (Ctrl+End keeps following a file still being indexed)'],
   ['Shift+(a move)', 'Extend the selection'],
+  ['Click in the gutter', 'Text view: mark or unmark the line'],
   ['Tab', 'Hex view: switch between the hex and ASCII panes'],
   ['0-9 A-F, characters', 'Hex view: overwrite the byte at the cursor (a pending edit)'],
   ['Enter, Shift+Enter', 'In the find bar: next, previous match'],

@@ -1,7 +1,15 @@
 // What each command of the table (src/shared/commands.ts) does in the renderer, and whether it can
 // run now. Keys, the palette, the shortcuts sheet and Electron's menu all run commands through here.
 import { commandSpec, commandTable, type CommandId, type CommandSpec } from '../../shared/commands';
-import { FONT_SIZE_DEFAULT, FONT_SIZE_MAX, FONT_SIZE_MIN, type TextEncodingName } from '../../shared/contract';
+import {
+  FONT_SIZE_DEFAULT,
+  FONT_SIZE_MAX,
+  FONT_SIZE_MIN,
+  MAX_EXPORT_LINES,
+  type TextEncodingName,
+} from '../../shared/contract';
+import { lineNumber } from '../../shared/units';
+import { getApi } from '../data/api';
 import { useAppStore, type OpenFile } from '../state/appStore';
 import type { FileStore, ViewKind } from '../state/fileStore';
 import { messages } from '../state/messages';
@@ -74,6 +82,16 @@ const bindings: Record<CommandId, Binding> = {
   },
   'file.save': { run: onFile(async (open) => void (await open.store.getState().save())), available: hasFile },
   'file.discard': { run: onFile((open) => open.store.getState().discardEdits()), available: hasFile },
+  'file.exportFiltered': {
+    run: onFile((open) => exportLines(open, 'filtered')),
+    available: () => file()?.log.getState().status?.active === true,
+    why: 'no filter rule is in force (turn on the filtered view and add a rule)',
+  },
+  'file.exportMarked': {
+    run: onFile((open) => exportLines(open, 'marked')),
+    available: () => (file()?.log.getState().marks.length ?? 0) > 0,
+    why: 'no line is marked',
+  },
   'edit.undo': { run: onFile((open) => open.store.getState().undo()), available: hasFile },
   'edit.redo': { run: onFile((open) => open.store.getState().redo()), available: hasFile },
   'edit.copy': { run: () => activeView()?.copy(), available: hasFile },
@@ -111,6 +129,7 @@ const bindings: Record<CommandId, Binding> = {
     run: onFile((open) => open.log.getState().setMarksOpen(!open.log.getState().marksOpen)),
     available: hasFile,
   },
+  'view.highlights': { run: () => app().setOverlay('highlights') },
   'go.nextMark': { run: () => void activeView()?.run('go.nextMark'), available: inView('text') },
   'go.previousMark': { run: () => void activeView()?.run('go.previousMark'), available: inView('text') },
   'edit.copyMarked': { run: onFile((open) => copyMarkedLines(open)), available: hasFile },
@@ -141,6 +160,25 @@ const bindings: Record<CommandId, Binding> = {
   'help.palette': { run: () => app().setOverlay('commands') },
   'help.keys': { run: () => app().setOverlay('keys') },
 };
+
+/** Writes the filtered or the marked lines to a new file (a dialog in Electron, beside the file in the browser host). */
+async function exportLines(open: OpenFile, kind: 'filtered' | 'marked'): Promise<void> {
+  const log = open.log.getState();
+  const status = log.status;
+  if (kind === 'filtered' && (status === null || !status.active)) {
+    return messages.info('No filter rule is in force: there is nothing to export.');
+  }
+  const source =
+    kind === 'filtered'
+      ? { kind, filterId: status!.filterId }
+      : { kind, lines: log.marks.slice(0, MAX_EXPORT_LINES).map(lineNumber) };
+  messages.info(`Exporting the ${kind} lines…`);
+  const result = await getApi().exportLines(open.session, source);
+  if (!result.ok) return messages.error(`Nothing was exported: ${result.message}`);
+  if (result.value === null) return messages.info('The export was cancelled.');
+  const { path, lines, bytes } = result.value;
+  messages.info(`Exported ${plural(lines, 'line')} (${plural(bytes, 'byte')}) to ${path}.`);
+}
 
 /** Copies the marked lines' text, in file order, one per line. */
 async function copyMarkedLines(open: OpenFile): Promise<void> {

@@ -15,6 +15,7 @@ import {
 import type { Result } from '../../shared/result';
 import { byteCount, byteOffset, lineNumber, type SessionId } from '../../shared/units';
 import { getApi } from '../data/api';
+import { DEFAULT_HIGHLIGHTS } from '../../shared/highlight';
 import { createFileStore, type FileStore, type ViewKind } from './fileStore';
 import { createFindStore, type FindStore } from './findStore';
 import { createLogStore, type LogStore } from './logStore';
@@ -29,9 +30,15 @@ export interface OpenFile {
 }
 
 /** What the overlay over the content shows: the command palette, the file picker, the keys sheet. */
-export type Overlay = 'commands' | 'files' | 'keys' | null;
+export type Overlay = 'commands' | 'files' | 'keys' | 'highlights' | null;
 
-export const defaultSettings: Settings = { theme: 'system', fontSize: FONT_SIZE_DEFAULT, bytesPerRow: 16, wrap: false };
+export const defaultSettings: Settings = {
+  theme: 'system',
+  fontSize: FONT_SIZE_DEFAULT,
+  bytesPerRow: 16,
+  wrap: false,
+  highlights: DEFAULT_HIGHLIGHTS,
+};
 
 export interface AppState {
   hostInfo: HostInfo | null;

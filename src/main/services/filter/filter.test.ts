@@ -1,6 +1,6 @@
 // The filtered view's rows against a naive filter (split on LF, test each rule) over seeded random
 // logs and rule sets, with and without context lines; growth while filtering; bad rules as values.
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FileInfo, FilteredLines, FilterRule, FilterSpec, FilterStatus } from '../../../shared/contract';
@@ -207,6 +207,49 @@ describe('filtered view', () => {
       const result = await services.dispatch(testOwner, 'setFilter', [info.session, spec]);
       expect(result.ok).toBe(false);
     }
+  });
+});
+
+describe('export', () => {
+  it('writes the filtered lines, and the marked lines, to a new file; a running filter or a stale one is refused', async () => {
+    const { next: random } = seededRandom(31);
+    const text = randomLog(random, 30_000);
+    const info = await open(text);
+    const spec: FilterSpec = { rules: [rule('ERROR'), rule('pool', { exclude: true })], context: 1 };
+    const started = await call<FilterStatus>('setFilter', info.session, spec);
+    const early = await services.dispatch(testOwner, 'exportLines', [
+      info.session,
+      { kind: 'filtered', filterId: started.filterId },
+    ]);
+    if (!early.ok) expect(early.message).toMatch(/not finished|no longer current/);
+    const status = await settle(info);
+    const all = text.split('\n');
+    harness.copyDest = join(dir, 'out.log');
+    const outcome = await call<{ path: string; lines: number; bytes: number }>('exportLines', info.session, {
+      kind: 'filtered',
+      filterId: status.filterId,
+    });
+    const expected = naive(text, spec)
+      .map((line) => `${all[line]}\n`)
+      .join('');
+    expect(outcome).toEqual({ path: harness.copyDest, lines: status.rowsKnown, bytes: Buffer.byteLength(expected) });
+    expect(readFileSync(harness.copyDest, 'utf8')).toBe(expected);
+    expect(readdirSync(dir).filter((name) => name.includes('hexlog-export'))).toEqual([]);
+
+    harness.copyDest = join(dir, 'marked.log');
+    await call('exportLines', info.session, { kind: 'marked', lines: [29_999, 5, 5, 0] });
+    expect(readFileSync(harness.copyDest, 'utf8')).toBe(`${all[0]}\n${all[5]}\n${all[29_999]}\n`);
+
+    const stale = await services.dispatch(testOwner, 'exportLines', [
+      info.session,
+      { kind: 'filtered', filterId: 999 },
+    ]);
+    expect(stale.ok).toBe(false);
+    harness.copyDest = null;
+    expect(await call('exportLines', info.session, { kind: 'marked', lines: [1] })).toBeNull();
+    harness.copyDest = join(dir, 'f.log');
+    const over = await services.dispatch(testOwner, 'exportLines', [info.session, { kind: 'marked', lines: [1] }]);
+    expect(over.ok).toBe(false);
   });
 });
 

@@ -7,6 +7,7 @@ import { plural } from '../../format';
 import { useFileStore } from '../../state/fileStore';
 import { useLogStore, useLogStoreApi } from '../../state/logStore';
 import { focusView } from '../../shell/viewCommands';
+import { runCommand } from '../../shell/commands';
 
 function RuleChip({ rule, index }: { rule: FilterRule; index: number }): ReactElement {
   const log = useLogStoreApi();
@@ -166,6 +167,15 @@ export function FilterBar(): ReactElement {
               ? 'No rules yet: every line shows'
               : 'Every rule is off: every line shows'}
         </span>
+        {active && finished && (
+          <button
+            type="button"
+            onClick={() => runCommand('file.exportFiltered')}
+            title="Write the shown lines to a new file"
+          >
+            Export…
+          </button>
+        )}
         {running && (
           <span
             className="filter-progress"

@@ -172,6 +172,9 @@ export function MarksPane(): ReactElement {
         <button type="button" onClick={() => runCommand('edit.copyMarked')} disabled={marks.length === 0}>
           Copy marked lines
         </button>
+        <button type="button" onClick={() => runCommand('file.exportMarked')} disabled={marks.length === 0}>
+          Export…
+        </button>
         <button type="button" onClick={() => logStore.getState().setMarks([])} disabled={marks.length === 0}>
           Unmark all
         </button>

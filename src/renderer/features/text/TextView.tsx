@@ -9,10 +9,8 @@ import {
   useState,
   useSyncExternalStore,
   type ReactElement,
-  type ReactNode,
 } from 'react';
 import { createPortal } from 'react-dom';
-import type { TextEncodingName } from '../../../shared/contract';
 import { byteOffset, displayLine, lineNumber, type LineNumber } from '../../../shared/units';
 import { GoToInput } from '../../components/GoToInput';
 import { useGoTo } from '../goto/useGoTo';
@@ -20,11 +18,12 @@ import { parseLineTarget } from '../goto/parseTarget';
 import { VirtualRows, type RowRenderProps, type VirtualRowsHandle } from '../../components/VirtualRows';
 import { getApi } from '../../data/api';
 import type { LineCache } from '../../data/lineCache';
-import { charRange, type DisplayLine } from './displayLine';
-import { matchSpans, useMatchesInRange, type VisibleMatches } from '../find/useMatches';
+import { useMatchesInRange, type VisibleMatches } from '../find/useMatches';
 import { useFileStore, useFileStoreApi } from '../../state/fileStore';
 import { useLogStore, useLogStoreApi } from '../../state/logStore';
 import { levelOf } from '../../../shared/logLevel';
+import type { CompiledHighlights } from '../../../shared/highlight';
+import { rowText, useCompiledHighlights } from './rowText';
 import { clearErrors, messages } from '../../state/messages';
 import { clipboardText } from './decode';
 import { modalOpen, useViewCommands } from '../../shell/viewCommands';
@@ -44,30 +43,10 @@ interface TextRowProps {
   selectionStart: number;
   selectionEnd: number;
   marks: ReadonlySet<number>;
+  highlights: CompiledHighlights | null;
   version: number;
   onPick: (row: number, extend: boolean) => void;
   onGutter: (row: number) => void;
-}
-
-/** The line's text with its matches wrapped in <mark>. */
-function highlighted(line: DisplayLine, matches: VisibleMatches, encoding: TextEncodingName): ReactNode {
-  if (matches.offsets.length === 0) return line.text;
-  const spans = matchSpans(matches, line.fileOffset, line.fileOffset + line.bytes.byteLength);
-  if (spans.length === 0) return line.text;
-  const parts: ReactNode[] = [];
-  let at = 0;
-  for (const [from, to, isCurrent] of spans) {
-    const [start, end] = charRange(line, from, to, encoding);
-    if (start > at) parts.push(line.text.slice(at, start));
-    parts.push(
-      <mark key={from} data-match={isCurrent ? 'current' : 'true'} className={isCurrent ? 'current' : undefined}>
-        {line.text.slice(start, end)}
-      </mark>,
-    );
-    at = end;
-  }
-  if (at < line.text.length) parts.push(line.text.slice(at));
-  return parts;
 }
 
 function TextRow({
@@ -82,6 +61,7 @@ function TextRow({
   selectionStart,
   selectionEnd,
   marks,
+  highlights,
   onPick,
   onGutter,
 }: RowRenderProps & TextRowProps) {
@@ -94,13 +74,15 @@ function TextRow({
   const marked = number !== null && marks.has(number);
   const level = line === undefined ? null : levelOf(line.text);
   const current = index === currentRow;
+  const drawn = line === undefined ? null : rowText(line, matches, highlights, cache.encoding);
+  const rowStyle = wrap ? style : { ...style, width: 'auto', minWidth: '100%' };
   return (
     <div
       {...ariaAttributes}
       className={`text-row${wrap ? ' wrap' : ''}${current ? ' current' : ''}${selected ? ' selected' : ''}${
         line?.modified === true ? ' modified' : ''
       }${marked ? ' marked' : ''}`}
-      style={wrap ? style : { ...style, width: 'auto', minWidth: '100%' }}
+      style={drawn?.style === undefined ? rowStyle : { ...rowStyle, ...drawn.style }}
       data-line={shown ?? undefined}
       data-row={index}
       data-current={current ? 'true' : undefined}
@@ -127,7 +109,7 @@ function TextRow({
         {shown}
       </span>
       <span data-part="text" className={line === undefined ? 'pending' : undefined}>
-        {line === undefined ? '' : highlighted(line, matches, cache.encoding)}
+        {drawn === null ? '' : drawn.content}
       </span>
       {line !== undefined && line.hiddenBytes > 0 && (
         <span className="truncated" data-testid="line-truncated">
@@ -171,6 +153,7 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
   const currentRow = filtered ? (rowCursor?.filterId === filterId ? rowCursor.current : -1) : currentLine;
   const anchorRow = filtered ? (rowCursor?.filterId === filterId ? rowCursor.anchor : -1) : anchorLine;
   const markSet = useMemo(() => new Set(marks), [marks]);
+  const highlights = useCompiledHighlights();
 
   const alert = (message: string): void => messages.error(message);
 
@@ -554,6 +537,7 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
       selectionStart,
       selectionEnd,
       marks: markSet,
+      highlights,
       version,
       onPick: pick,
       onGutter: toggleMarkAt,
@@ -567,6 +551,7 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
       selectionStart,
       selectionEnd,
       markSet,
+      highlights,
       version,
       pick,
       toggleMarkAt,
@@ -577,23 +562,29 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
     <>
       <button
         type="button"
-        className="icon toggle"
-        aria-label="Filtered view"
+        className="text-toggle"
         aria-pressed={filterView}
         onClick={() => runCommand('view.filtered')}
         title="Show only the lines that the rules keep (Ctrl+Shift+L)"
       >
-        Filter
+        Filtered view
       </button>
       <button
         type="button"
-        className="icon toggle"
-        aria-label="Marked lines"
+        className="text-toggle"
+        onClick={() => runCommand('view.highlights')}
+        title="Highlight rules: colour lines and matches by rules, in named sets"
+      >
+        Highlights
+      </button>
+      <button
+        type="button"
+        className="text-toggle"
         aria-pressed={marksOpen}
         onClick={() => runCommand('view.marks')}
         title={`Marked lines: ${marks.length.toLocaleString('en-US')} (M marks, ] and [ go to the next and previous)`}
       >
-        Marks{marks.length > 0 ? ` ${marks.length.toLocaleString('en-US')}` : ''}
+        Marked lines{marks.length > 0 ? ` ${marks.length.toLocaleString('en-US')}` : ''}
       </button>
       <button
         type="button"
