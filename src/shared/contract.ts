@@ -26,6 +26,8 @@ export {
   MAX_FILTER_CONTEXT,
   MAX_SAVED_MARKS,
   MAX_EXPORT_LINES,
+  MAX_TICK_BUCKETS,
+  MAX_TICK_MARKS,
 } from './schema';
 
 /** An open file as the renderer knows it. */
@@ -321,6 +323,16 @@ export interface ExportOutcome {
   readonly bytes: number;
 }
 
+/** What the text view's scrollbar shows over the whole file: where the matches and the marks are. */
+export interface ScrollTicks {
+  /** Rows the buckets divide (the lines, or the filtered view's rows, known when asked). */
+  readonly rows: number;
+  /** Matches of the search in each of the equal row ranges, in order (empty without a search). */
+  readonly matchBuckets: Float64Array;
+  /** The row of each mark given (-1 where the filter hides it or it is not indexed yet). */
+  readonly markRows: Float64Array;
+}
+
 /** Request channels: the arguments the renderer sends and the value it gets back. */
 export interface Requests {
   hostInfo: { args: []; result: HostInfo };
@@ -400,6 +412,11 @@ export interface Requests {
   /** The row of the first shown line at or after 0-based `line` (rowsKnown when none is known yet). */
   filterRowOfLine: { args: [session: SessionId, filterId: number, line: LineNumber]; result: number };
   /** The text of rows firstRow..lastRow (inclusive), lines joined by LF; ETOOBIG past MAX_COPY_BYTES. */
+  /** Match counts per bucket of rows and the rows of marks, for the scrollbar (searchId/filterId -1: none). */
+  scrollTicks: {
+    args: [session: SessionId, searchId: number, filterId: number, marks: readonly LineNumber[], buckets: number];
+    result: ScrollTicks;
+  };
   /** Writes the filtered or marked lines to a new file the host picks (a dialog, or beside the file); null if cancelled. */
   exportLines: { args: [session: SessionId, source: ExportSource]; result: ExportOutcome | null };
   copyFilteredLines: {

@@ -63,6 +63,9 @@ export const MAX_RECENT_FILES = 20;
 
 /** Rules one filter takes at most (the addon's limit). */
 export const MAX_FILTER_RULES = 64;
+/** Buckets of the scrollbar's match ticks, and marks it places, at most. */
+export const MAX_TICK_BUCKETS = 512;
+export const MAX_TICK_MARKS = 2000;
 /** Lines an export by number (the marks) names at most. */
 export const MAX_EXPORT_LINES = 100_000;
 /** Marks remembered per file between openings. */
@@ -429,6 +432,9 @@ export const argSpecs = {
     integer<LineNumber>('line (0-based)', { min: FIRST_LINE, to: lineNumber }),
     MAX_LINES_PER_READ,
   ),
+  optionalId: integer('id (-1: none)', { min: -1 }),
+  tickMarks: list('marks', integer<LineNumber>('line (0-based)', { min: FIRST_LINE, to: lineNumber }), MAX_TICK_MARKS),
+  tickBuckets: integer('buckets', { min: 1, max: MAX_TICK_BUCKETS }),
   exportSource: either(
     'export source',
     record('filtered export', { kind: choice('export kind', ['filtered']), filterId: integer('filter id') }),
@@ -512,6 +518,7 @@ export const requestSchemas = {
   filterStatus: [a.session],
   readFilteredLines: [a.session, a.filterId, a.firstRow, a.filteredRowCount],
   filterRowOfLine: [a.session, a.filterId, a.line],
+  scrollTicks: [a.session, a.optionalId, a.optionalId, a.tickMarks, a.tickBuckets],
   exportLines: [a.session, a.exportSource],
   copyFilteredLines: [a.session, a.filterId, a.firstRow, a.lastRow],
 } as const satisfies RequestSchemas;

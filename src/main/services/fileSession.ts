@@ -19,6 +19,7 @@ import {
   type ExportOutcome,
   type ExportSource,
   type FilteredLines,
+  type ScrollTicks,
   type LinesAt,
   type IndexStatus,
   type JournalAction,
@@ -498,6 +499,66 @@ export class FileSession implements Disposable {
     try {
       const slice = text.value.readLinesAt(lines.value, MAX_LINE_DISPLAY_BYTES);
       return ok({ ...this.shownLines(slice), filterId, firstRow, lines: slice.lines });
+    } catch (error) {
+      return errFromThrown(error);
+    }
+  }
+
+  /**
+   * The scrollbar's ticks: the search's matches counted in `buckets` equal ranges of rows (the
+   * lines, or filter `filterId`'s rows), each range's byte bounds read from the line index in one
+   * call; and the row of each mark.
+   */
+  scrollTicks(searchId: number, filterId: number, marks: readonly number[], buckets: number): Result<ScrollTicks> {
+    const text = this.requireText();
+    if (!text.ok) return text;
+    const index = text.value;
+    try {
+      const filtered = filterId >= 0;
+      const status = filtered ? this.filter.status() : null;
+      if (filtered && (status === null || status.filterId !== filterId || !status.active)) {
+        return err('ENOTFOUND', `filter ${filterId} is no longer current`);
+      }
+      const rows = status?.rowsKnown ?? index.status().linesKnown;
+      const lineOf = (firstRow: number, count: number): Result<Float64Array> =>
+        filtered
+          ? this.filter.lines(filterId, firstRow, count)
+          : ok(Float64Array.from({ length: count }, (_, i) => firstRow + i));
+      let matchBuckets = new Float64Array(0);
+      const search = searchId >= 0 ? this.find.status() : null;
+      if (search !== null && search.searchId === searchId && rows > 0) {
+        const count = Math.min(buckets, rows);
+        const boundaryLines = new Float64Array(count);
+        for (let k = 0; k < count; k++) {
+          const line = lineOf(Math.floor((k * rows) / count), 1);
+          if (!line.ok) return line;
+          boundaryLines[k] = line.value[0] ?? 0;
+        }
+        const starts = index.readLinesAt(boundaryLines, 0).fileOffsets;
+        // A filtered bucket runs to the start of the next bucket's first row: the hidden lines between
+        // count with it (and the hidden lines before the first row, with the first).
+        const bounds = [0, ...starts.subarray(1), this.size];
+        matchBuckets = new Float64Array(count);
+        for (let k = 0; k < count; k++) {
+          const from = this.find.indexAt(searchId, bounds[k]!);
+          const to = this.find.indexAt(searchId, bounds[k + 1]!);
+          if (!from.ok) return from;
+          if (!to.ok) return to;
+          matchBuckets[k] = Math.max(0, to.value - from.value);
+        }
+      }
+      const markRows = new Float64Array(marks.length).fill(-1);
+      marks.forEach((line, at) => {
+        if (!filtered) {
+          if (line < rows) markRows[at] = line;
+          return;
+        }
+        const row = this.filter.rowOfLine(filterId, line);
+        if (!row.ok || row.value >= rows) return;
+        const shown = this.filter.lines(filterId, row.value, 1);
+        if (shown.ok && shown.value[0] === line) markRows[at] = row.value;
+      });
+      return ok({ rows, matchBuckets, markRows });
     } catch (error) {
       return errFromThrown(error);
     }

@@ -177,6 +177,8 @@ export function createDispatch({ sessions, offers, settings, host }: ServiceDeps
       withSession(context, session, (found) => found.readFilteredLines(filterId, first, count)),
     filterRowOfLine: (context, [session, filterId, line]) =>
       withSession(context, session, (found) => found.filter.rowOfLine(filterId, line)),
+    scrollTicks: (context, [session, searchId, filterId, marks, buckets]) =>
+      withSession(context, session, (found) => found.scrollTicks(searchId, filterId, marks, buckets)),
     exportLines: async (context, [session, source]) => {
       const found = sessions.get(session, context.owner);
       if (!found.ok) return found;

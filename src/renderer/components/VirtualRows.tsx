@@ -47,6 +47,13 @@ interface Props<P extends object> {
   label: string;
   /** Rows of varying height (wrapped lines): measured as they render; positions go by row, not pixel. */
   wrap?: boolean;
+  /** Places to mark on the scrollbar, as fractions (0-1) of all rows: search matches and marked lines. */
+  ticks?: ScrollbarTicks;
+}
+
+export interface ScrollbarTicks {
+  readonly matches: readonly number[];
+  readonly marks: readonly number[];
 }
 
 interface WindowRowProps {
@@ -284,6 +291,22 @@ export function VirtualRows<P extends object>(props: Props<P>): ReactElement {
         onPointerCancel={onTrackPointerUp}
         onWheel={onWheelOverBar}
       >
+        {props.ticks !== undefined && (
+          <div
+            className="vrows-ticks"
+            aria-hidden="true"
+            data-testid="scroll-ticks"
+            data-matches={props.ticks.matches.length}
+            data-marks={props.ticks.marks.length}
+          >
+            {props.ticks.matches.map((at, index) => (
+              <div key={`s${index}`} className="tick match" style={{ top: `${at * 100}%` }} />
+            ))}
+            {props.ticks.marks.map((at, index) => (
+              <div key={`m${index}`} className="tick mark" style={{ top: `${at * 100}%` }} />
+            ))}
+          </div>
+        )}
         <div
           className="vrows-thumb"
           data-testid="scrollbar-thumb"

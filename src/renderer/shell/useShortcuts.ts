@@ -26,8 +26,12 @@ function onKeyDown(event: KeyboardEvent): void {
   // The palette, the shortcuts sheet and dialogs handle their own keys; the palette and the sheet
   // give way to each other.
   if (modalOpen()) {
-    if (binding !== null && overOverlay.includes(binding.id) && useAppStore.getState().overlay !== null) {
+    const overlay = useAppStore.getState().overlay;
+    if (binding !== null && overOverlay.includes(binding.id) && overlay !== null) {
       take(() => runCommand(binding.id));
+    } else if (event.key === 'Escape' && overlay !== null) {
+      // Focus that fell out of an overlay (its button went away) still closes it with Escape.
+      take(() => useAppStore.getState().setOverlay(null));
     }
     return;
   }

@@ -210,6 +210,52 @@ describe('filtered view', () => {
   });
 });
 
+describe('scroll ticks', () => {
+  it('count every match once across the buckets, where the naive count puts them; marks get their rows', async () => {
+    const lines = Array.from({ length: 1000 }, (_, i) => (i < 100 || i % 50 === 0 ? `ERROR ${i}` : `INFO ${i}`));
+    const info = await open(`${lines.join('\n')}\n`);
+    for (let i = 0; i < 1000; i++) {
+      if ((await call<{ done: boolean }>('indexStatus', info.session)).done) break;
+      await sleep(5);
+    }
+    const search = await call<{ searchId: number }>('startFind', info.session, {
+      mode: 'text',
+      pattern: 'ERROR',
+      matchCase: true,
+      wholeWord: false,
+    });
+    for (let i = 0; i < 1000; i++) {
+      if ((await call<{ done: boolean }>('findStatus', info.session)).done) break;
+      await sleep(5);
+    }
+    const ticks = await call<{ rows: number; matchBuckets: Float64Array; markRows: Float64Array }>(
+      'scrollTicks',
+      info.session,
+      search.searchId,
+      -1,
+      [0, 500, 999],
+      10,
+    );
+    expect(ticks.rows).toBe(1000);
+    // Lines 0-99 are all matches (bucket 0), then every 50th line: 2 a bucket.
+    expect([...ticks.matchBuckets]).toEqual([100, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
+    expect([...ticks.markRows]).toEqual([0, 500, 999]);
+    await call('setFilter', info.session, { rules: [rule('INFO')], context: 0 });
+    const status = await settle(info);
+    const filtered = await call<{ rows: number; matchBuckets: Float64Array; markRows: Float64Array }>(
+      'scrollTicks',
+      info.session,
+      search.searchId,
+      status.filterId,
+      [0, 101, 999],
+      4,
+    );
+    expect(filtered.rows).toBe(status.rowsKnown);
+    expect([...filtered.markRows]).toEqual([-1, 0, status.rowsKnown - 1]);
+    expect(filtered.matchBuckets.reduce((sum, count) => sum + count, 0)).toBe(100 + 18);
+  });
+});
+
 describe('export', () => {
   it('writes the filtered lines, and the marked lines, to a new file; a running filter or a stale one is refused', async () => {
     const { next: random } = seededRandom(31);

@@ -141,6 +141,7 @@ export function HighlightsDialog(): ReactElement {
   const highlights = useAppStore((state) => state.settings.highlights);
   const box = useRef<HTMLDivElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  const newPattern = useRef<HTMLInputElement>(null);
   const [draft, setDraft] = useState(newRule);
   const [setName, setSetName] = useState('');
   const close = (): void => useAppStore.getState().setOverlay(null);
@@ -291,10 +292,13 @@ export function HighlightsDialog(): ReactElement {
             event.preventDefault();
             if (draft.pattern !== '' && withActive((set) => ({ ...set, rules: [...set.rules, draft] }))) {
               setDraft({ ...draft, pattern: '' });
+              // The button goes disabled: the keyboard stays in the dialog, ready for the next pattern.
+              newPattern.current?.focus();
             }
           }}
         >
           <input
+            ref={newPattern}
             type="text"
             value={draft.pattern}
             placeholder="Pattern to colour"

@@ -24,6 +24,8 @@ import { useLogStore, useLogStoreApi } from '../../state/logStore';
 import { levelOf } from '../../../shared/logLevel';
 import type { CompiledHighlights } from '../../../shared/highlight';
 import { rowText, useCompiledHighlights } from './rowText';
+import { useScrollTicks } from './useScrollTicks';
+import { useFindStore } from '../../state/findStore';
 import { clearErrors, messages } from '../../state/messages';
 import { clipboardText } from './decode';
 import { modalOpen, useViewCommands } from '../../shell/viewCommands';
@@ -524,6 +526,15 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
   const rangeStart = firstShown?.fileOffset ?? 0;
   const rangeEnd = lastShown === undefined ? rangeStart : lastShown.fileOffset + lastShown.fullLength + 1;
   const matches = useMatchesInRange(rangeStart, rangeEnd);
+  const search = useFindStore((state) => state.status);
+  const ticks = useScrollTicks(
+    session,
+    search !== null && search.error === null ? search.searchId : null,
+    filterId,
+    marks,
+    totalLines,
+    done && (search === null || search.done || search.cancelled),
+  );
 
   const selectionStart = Math.min(currentRow, anchorRow);
   const selectionEnd = Math.max(currentRow, anchorRow);
@@ -648,6 +659,7 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
           onTopRowChange={onTopRowChange}
           label="Text lines"
           wrap={wrap}
+          ticks={ticks}
         />
       )}
     </div>
