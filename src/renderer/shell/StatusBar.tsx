@@ -6,6 +6,7 @@ import { textEncodings, type TextEncodingName } from '../../shared/contract';
 import { displayLine, lineNumber } from '../../shared/units';
 import { Progress } from '../components/Progress';
 import { formatSize, offsetText, plural } from '../format';
+import { useLogStore } from '../state/logStore';
 import { useFileStore, useFileStoreApi } from '../state/fileStore';
 
 const encodingLabels: Record<TextEncodingName, string> = {
@@ -72,10 +73,18 @@ function TextPosition(): ReactElement | null {
       linesKnown: state.index?.linesKnown ?? 0,
     })),
   );
+  const rowCursor = useFileStore((state) => state.rowCursor);
+  // In the filtered view the selection holds the rows shown between its ends, not the hidden lines.
+  const filterId = useLogStore((state) =>
+    state.filterView && state.status !== null && state.status.active ? state.status.filterId : null,
+  );
   if (linesKnown === 0) return null;
   const first = lineNumber(Math.min(currentLine, anchorLine));
   const last = lineNumber(Math.max(currentLine, anchorLine));
-  const count = last - first + 1;
+  const count =
+    filterId !== null && rowCursor?.filterId === filterId
+      ? Math.abs(rowCursor.current - rowCursor.anchor) + 1
+      : last - first + 1;
   return (
     <>
       <span data-testid="current-line" data-at-line={displayLine(currentLine)}>
@@ -89,7 +98,7 @@ function TextPosition(): ReactElement | null {
           data-end={displayLine(last)}
         >
           Selected lines {displayLine(first).toLocaleString('en-US')} – {displayLine(last).toLocaleString('en-US')}:{' '}
-          {plural(count, 'line')}
+          {plural(count, filterId !== null ? 'shown line' : 'line')}
         </span>
       )}
     </>

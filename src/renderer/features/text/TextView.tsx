@@ -574,6 +574,7 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
       <button
         type="button"
         className="text-toggle"
+        aria-label="Filtered view"
         aria-pressed={filterView}
         onClick={() => runCommand('view.filtered')}
         title="Show only the lines that the rules keep (Ctrl+Shift+L)"
