@@ -163,8 +163,9 @@ describe('LineFilter', () => {
       }
       const chunkBytes = 1 + random.int(64);
       const expected = naive(content, rules);
-      const actual = await filterText(content, rules, { chunkBytes, threads: 1 + random.int(3) });
-      expect({ round, ...actual }).toEqual({ round, ...expected });
+      const linesOnly = random.int(2) === 0;
+      const actual = await filterText(content, rules, { chunkBytes, threads: 1 + random.int(3), linesOnly });
+      expect({ round, ...actual }).toEqual({ round, ...expected, ...(linesOnly ? { offsets: [] } : {}) });
       for (const filter of filters.splice(0)) filter.dispose();
       for (const file of openFiles.splice(0)) file.close();
     }
@@ -212,6 +213,31 @@ describe('LineFilter', () => {
     // The same size again changes nothing.
     filter.extend(grown);
     expect((await kept(filter)).lines).toEqual([0, 2, 4]);
+  });
+
+  it('linesOnly keeps 4 bytes a line: the same lines and indexes, no offsets; it extends over growth too', async () => {
+    const content = Array.from({ length: 20_000 }, (_, i) => (i % 3 === 0 ? `ERR ${i}` : `ok ${i}`)).join('\n');
+    const { file, path } = open(`${content}\npartial`);
+    const full = createLineFilter(file, [toRule({ exclude: false, literal: 'ERR' })], { chunkBytes: 4096 });
+    const slim = createLineFilter(file, [toRule({ exclude: false, literal: 'ERR' })], {
+      chunkBytes: 4096,
+      linesOnly: true,
+    });
+    filters.push(full, slim);
+    const [a, b] = [await kept(full), await kept(slim)];
+    expect(b.lines).toEqual(a.lines);
+    expect(b.offsets).toEqual([]);
+    expect(slim.progress().resultBytes).toBeLessThanOrEqual(full.progress().resultBytes / 2);
+    expect(slim.progress().resultBytes / slim.progress().keptKnown).toBeLessThanOrEqual(4.1);
+    expect(slim.indexOfLine(9)).toBe(full.indexOfLine(9));
+    expectNativeError(() => slim.indexAtOffset(0), 'EINVAL');
+    appendFileSync(path, ' ERR\nmore\nERR 2\n');
+    const grown = openMapped(path, 'readonly');
+    openFiles.push(grown);
+    full.extend(grown);
+    slim.extend(grown);
+    expect((await kept(slim)).lines).toEqual((await kept(full)).lines);
+    expect((await kept(slim)).lines.slice(-2)).toEqual([20_000, 20_002]);
   });
 
   it('refuses bad rules with EINVAL, and a regex PCRE2 rejects names the rule', () => {

@@ -115,6 +115,7 @@ export interface NativeBinding {
       threads: number,
       chunkBytes: number,
       matchLimit: number,
+      linesOnly: boolean,
     ): NativeLineFilter;
   };
   /** PCRE2's version, or null in a build without it. */

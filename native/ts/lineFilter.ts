@@ -26,6 +26,11 @@ export type LineRule =
 export interface LineFilterOptions extends SearchOptions {
   /** PCRE2's match limit per call; a line that needs more fails the filter with ECOMPLEX. */
   readonly matchLimit?: number;
+  /**
+   * Keep only the kept lines' numbers: 4 bytes a line instead of 8. `results` then answers empty
+   * offsets and `indexAtOffset` fails with EINVAL. For a filtered view, which reads lines by number.
+   */
+  readonly linesOnly?: boolean;
 }
 
 export interface LineFilterProgress extends SearchProgress {
@@ -33,14 +38,14 @@ export interface LineFilterProgress extends SearchProgress {
   readonly keptKnown: number;
   /** Lines starting in the scanned prefix. */
   readonly linesScanned: number;
-  /** Bytes the kept lines hold: ~8 per line. */
+  /** Bytes the kept lines hold: ~8 per line (~4 with linesOnly). */
   readonly resultBytes: number;
   readonly workersRunning: number;
 }
 
 export interface LineFilter {
   progress(): LineFilterProgress;
-  /** Kept lines [first, first + count) below keptKnown: 0-based line numbers and line starts. */
+  /** Kept lines [first, first + count) below keptKnown: 0-based line numbers and line starts (none with linesOnly). */
   results(first: number, count: number): { lines: Float64Array; offsets: Float64Array };
   /** Index of the first kept line at or after 0-based `line` (keptKnown if none is known yet). */
   indexOfLine(line: number): number;
@@ -107,7 +112,10 @@ export function createLineFilter(
     patternEnds[i] = patternBytes;
     literalEnds[i] = literalBytes;
   });
-  const { threads, chunkBytes, matchLimit } = options;
+  const { threads, chunkBytes, matchLimit, linesOnly } = options;
+  if (linesOnly !== undefined && typeof linesOnly !== 'boolean') {
+    throw invalid(`linesOnly must be a boolean, got ${describe(linesOnly)}`, file.path);
+  }
   requireOptionalInteger('threads', threads, 1, LINE_FILTER_LIMITS.maxThreads, file.path);
   requireOptionalInteger('chunkBytes', chunkBytes, 1, LINE_FILTER_LIMITS.maxChunkBytes, file.path);
   requireOptionalInteger('matchLimit', matchLimit, 1, 2 ** 32 - 1, file.path);
@@ -126,6 +134,7 @@ export function createLineFilter(
         threads ?? 0,
         chunkBytes ?? 0,
         matchLimit ?? 0,
+        linesOnly === true,
       ),
     file.path,
   );

@@ -252,8 +252,8 @@ Status LineFilter::Create(std::shared_ptr<const FileMapping> file,
   }
   *error_rule = 0;
 
-  std::unique_ptr<LineFilter> filter(
-      new LineFilter(std::move(file), std::move(compiled), threads, chunk_bytes, match_limit));
+  std::unique_ptr<LineFilter> filter(new LineFilter(std::move(file), std::move(compiled), threads,
+                                                    chunk_bytes, match_limit, options.lines_only));
   {
     std::lock_guard<std::mutex> lock(filter->mutex_);
     filter->AddChunksLocked(0, filter->size_, filter->chunk_bytes_, kMaxChunks);
@@ -266,11 +266,13 @@ Status LineFilter::Create(std::shared_ptr<const FileMapping> file,
 }
 
 LineFilter::LineFilter(std::shared_ptr<const FileMapping> file, std::shared_ptr<const Rules> rules,
-                       unsigned threads, uint64_t chunk_bytes, uint64_t match_limit)
+                       unsigned threads, uint64_t chunk_bytes, uint64_t match_limit,
+                       bool lines_only)
     : ChunkedScan(std::move(file), threads, "the line filter of "),
       rules_(std::move(rules)),
       chunk_bytes_(chunk_bytes),
-      match_limit_(match_limit) {}
+      match_limit_(match_limit),
+      stride_(lines_only ? 1 : 2) {}
 
 LineFilter::~LineFilter() { Dispose(); }
 
@@ -368,7 +370,15 @@ void LineFilter::WorkerMain() {
     chunk.start = region_start;
     chunk.end = region_end;
     chunk.newlines = state.lines + (last_partial ? 1 : 0);
-    chunk.kept = std::vector<uint32_t>(collected.begin(), collected.end());
+    if (stride_ == 1) {
+      // Lines only: every other number of the (line, offset) pairs, kept at exact capacity.
+      std::vector<uint32_t> lines(collected.size() / 2);
+      for (size_t i = 0; i < lines.size(); ++i) lines[i] = collected[2 * i];
+      chunk.kept = std::move(lines);
+    } else {
+      chunk.kept = std::vector<uint32_t>(collected.begin(), collected.end());
+    }
+    chunk.stride = stride_;
     result_bytes_ += chunk.kept.capacity() * sizeof(uint32_t);
     chunk.complete = true;
     AdvancePrefixLocked();
@@ -420,8 +430,8 @@ Status LineFilter::Results(uint64_t first, uint64_t count, std::vector<uint64_t>
       first, count, prefix_kept_, kMaxResultsPerRead, [](const Chunk& c) { return c.kept_before; },
       [&](const Chunk& chunk, uint64_t first_in_chunk, uint64_t take) {
         for (uint64_t i = first_in_chunk; i < first_in_chunk + take; ++i) {
-          lines->push_back(chunk.lines_before + chunk.kept[2 * i]);
-          offsets->push_back(chunk.start + chunk.kept[2 * i + 1]);
+          lines->push_back(chunk.lines_before + chunk.line(i));
+          if (chunk.stride == 2) offsets->push_back(chunk.start + chunk.kept[2 * i + 1]);
         }
         return Status::Ok();
       });
@@ -444,7 +454,7 @@ Status LineFilter::IndexOfLine(uint64_t line, uint64_t* index) const {
   size_t high = chunk->count();
   while (low < high) {
     const size_t middle = (low + high) / 2;
-    if (chunk->kept[2 * middle] < relative) {
+    if (chunk->line(middle) < relative) {
       low = middle + 1;
     } else {
       high = middle;
@@ -458,6 +468,7 @@ Status LineFilter::IndexAtOffset(uint64_t offset, uint64_t* index) const {
   std::lock_guard<std::mutex> lock(mutex_);
   Status status = CheckUsableLocked();
   if (!status.ok()) return status;
+  if (stride_ == 1) return Invalid("this line filter keeps line numbers only, no offsets");
   const auto prefix_end = chunks_.begin() + static_cast<std::ptrdiff_t>(prefix_);
   // The last chunk starting at or before `offset`, then the last kept line there at or before it.
   auto chunk = std::partition_point(chunks_.begin(), prefix_end,
@@ -524,9 +535,11 @@ Status LineFilter::Extend(std::shared_ptr<const FileMapping> grown) {
       return error_;
     }
     if (last_line < last.end) {
+      // The unterminated last line is the chunk's last line (newlines counted it): drop it if kept.
       std::vector<uint32_t> kept = last.kept;
-      while (!kept.empty() && last.start + kept[kept.size() - 1] >= last_line) {
-        kept.resize(kept.size() - 2);
+      const uint64_t partial = last.newlines - 1;
+      while (!kept.empty() && kept[kept.size() - last.stride] >= partial) {
+        kept.resize(kept.size() - last.stride);
       }
       result_bytes_ -= last.kept.capacity() * sizeof(uint32_t);
       last.kept = std::vector<uint32_t>(kept.begin(), kept.end());

@@ -43,6 +43,9 @@ struct LineFilterOptions {
   unsigned threads = 0;      // 0: hardware concurrency, at most 2
   uint64_t chunk_bytes = 0;  // 0: kDefaultChunkBytes
   uint64_t match_limit = 0;  // 0: RegexSearch::kDefaultMatchLimit
+  // Keep only each kept line's number (4 bytes a line, not 8): Results answers no offsets and
+  // IndexAtOffset is refused. For a filtered view, which reads its lines through a line index.
+  bool lines_only = false;
 };
 
 struct LineFilterProgress {
@@ -64,9 +67,12 @@ struct LineFilterChunk {
   uint64_t newlines = 0;  // lines starting in [start, end)
   uint64_t lines_before = 0;
   uint64_t kept_before = 0;
-  // Pairs (line - first line of the chunk, offset - start), at exact capacity.
+  // Pairs (line - first line of the chunk, offset - start), at exact capacity; lines only
+  // (stride 1) with LineFilterOptions::lines_only.
   std::vector<uint32_t> kept;
-  size_t count() const { return kept.size() / 2; }
+  uint32_t stride = 2;
+  size_t count() const { return kept.size() / stride; }
+  uint32_t line(size_t i) const { return kept[stride * i]; }
 };
 
 class LineFilter : public scan::ChunkedScan<LineFilterChunk> {
@@ -88,7 +94,8 @@ class LineFilter : public scan::ChunkedScan<LineFilterChunk> {
 
   // For one owner thread; each is safe against the workers. ECLOSED after Dispose.
   Status Progress(LineFilterProgress* progress) const;
-  // Kept lines [first, first + count) below kept_known: 0-based line numbers and line starts.
+  // Kept lines [first, first + count) below kept_known: 0-based line numbers and line starts
+  // (no offsets with lines_only).
   Status Results(uint64_t first, uint64_t count, std::vector<uint64_t>* lines,
                  std::vector<uint64_t>* offsets) const;
   // The index of the first kept line at or after line `line` (kept_known if none is known yet).
@@ -107,7 +114,7 @@ class LineFilter : public scan::ChunkedScan<LineFilterChunk> {
   struct Rules;
 
   LineFilter(std::shared_ptr<const FileMapping> file, std::shared_ptr<const Rules> rules,
-             unsigned threads, uint64_t chunk_bytes, uint64_t match_limit);
+             unsigned threads, uint64_t chunk_bytes, uint64_t match_limit, bool lines_only);
 
   void WorkerMain();
   void AdvancePrefixLocked();
@@ -116,6 +123,7 @@ class LineFilter : public scan::ChunkedScan<LineFilterChunk> {
   std::shared_ptr<const Rules> rules_;
   const uint64_t chunk_bytes_;
   const uint64_t match_limit_;
+  const uint32_t stride_;
 
   uint64_t prefix_lines_ = 0;
   uint64_t prefix_kept_ = 0;

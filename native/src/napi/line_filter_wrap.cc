@@ -96,6 +96,7 @@ LineFilterWrap::LineFilterWrap(const Napi::CallbackInfo& info)
   core::LineFilterOptions options =
       RequireScanOptions<core::LineFilterOptions>(info, 8, core::LineFilter::kMaxThreads);
   options.match_limit = RequireOffset(info, 10, "matchLimit");
+  options.lines_only = info[11].IsBoolean() && info[11].As<Napi::Boolean>().Value();
   path_ = mapping->path();
   uint64_t error_offset = 0;
   uint64_t error_rule = 0;
@@ -114,7 +115,7 @@ LineFilterWrap::LineFilterWrap(const Napi::CallbackInfo& info)
 Napi::Value LineFilterWrap::Create(const Napi::CallbackInfo& info) {
   AddonData* data = info.Env().GetInstanceData<AddonData>();
   std::vector<napi_value> args;
-  for (size_t i = 0; i < 11; ++i) args.push_back(info[i]);
+  for (size_t i = 0; i < 12; ++i) args.push_back(info[i]);
   return data->line_filter_constructor.New(args);
 }
 

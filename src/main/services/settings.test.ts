@@ -138,6 +138,44 @@ describe('the settings store', () => {
     expect(store.position('/var/log/app.log', identity(10, 100))).toEqual(at(120, 99, 'hex'));
   });
 
+  it('marks come back while the file is unchanged or grown; rules and query come back for the same file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hexlog-memory-'));
+    try {
+      const path = join(dir, 'settings.json');
+      const store = new SettingsStore(path);
+      const memory = {
+        ...at(10),
+        marks: [lineNumber(1), lineNumber(7)],
+        filter: {
+          spec: {
+            rules: [{ pattern: 'ERROR', exclude: false, regex: false, matchCase: true, enabled: true }],
+            context: 2,
+          },
+          view: true,
+        },
+        find: { mode: 'text' as const, pattern: 'needle', matchCase: false, wholeWord: false },
+      };
+      store.savePosition('/app.log', identity(3, 1000), memory);
+      expect(store.position('/app.log', identity(3, 1000))).toEqual(memory);
+      // Appended to: the lines marked are still those lines.
+      expect(store.position('/app.log', { ...identity(3, 5000), mtimeMs: 9 })).toEqual(memory);
+      // Rewritten in place (same size, another mtime) or truncated: no marks, the rest stays.
+      const { marks: _marks, ...rest } = memory;
+      void _marks;
+      expect(store.position('/app.log', { ...identity(3, 1000), mtimeMs: 9 })).toEqual(rest);
+      expect(store.position('/app.log', identity(3, 500))).toEqual(rest);
+      store.flush();
+      // Read back from the file with the channel's schema: the same memory; a damaged record is forgotten.
+      expect(new SettingsStore(path).position('/app.log', identity(3, 1000))).toEqual(memory);
+      const raw = JSON.parse(readFileSync(path, 'utf8')) as { files: Record<string, { position: unknown }> };
+      raw.files['/app.log']!.position = { ...memory, marks: [-1] };
+      writeFileSync(path, JSON.stringify(raw));
+      expect(new SettingsStore(path).position('/app.log', identity(3, 1000))).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps the last 20 recent files, each once, and the last 200 files positions (seeded)', () => {
     const store = new SettingsStore(null);
     const random = seededRandom(11);

@@ -81,7 +81,8 @@ export class FilterController implements Disposable {
     if (!rules.ok) return rules;
     let filter: LineFilter | null = null;
     try {
-      if (rules.value.length > 0) filter = createLineFilter(this.host.file(), rules.value);
+      // Rows are read by line number through the line index: 4 bytes a shown line, no offsets.
+      if (rules.value.length > 0) filter = createLineFilter(this.host.file(), rules.value, { linesOnly: true });
     } catch (error) {
       return errFromThrown(error);
     }
