@@ -1,6 +1,7 @@
 // Frame times while scrolling a 10M-line file in Chromium through the browser host.
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchBrowser, openPage, startWebHost } from '../e2e/support/harness';
 import { percentile, report } from './report';
@@ -33,9 +34,47 @@ export function ensureRendererBuilt(): void {
   }
 }
 
+/** Eight highlight rules in use (regex and literal, whole line and match), as a demanding user has them. */
+function highlightedSettingsDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hexlog-bench-settings-'));
+  const rule = (pattern: string, regex: boolean, scope: 'line' | 'match', target: 'foreground' | 'background') => ({
+    pattern,
+    regex,
+    matchCase: false,
+    color: '#3388ff',
+    target,
+    scope,
+    enabled: true,
+  });
+  const rules = [
+    rule('line 00000', false, 'match', 'background'),
+    rule(String.raw`\d{4}7`, true, 'match', 'foreground'),
+    rule('abc', false, 'match', 'foreground'),
+    rule(String.raw`line \d+5 `, true, 'line', 'background'),
+    rule('timeout', false, 'line', 'foreground'),
+    rule(String.raw`(?:ERROR|FATAL)\b`, true, 'line', 'background'),
+    rule('fgh$', true, 'match', 'background'),
+    rule('user=', false, 'match', 'foreground'),
+  ];
+  const settings = { highlights: { active: 'Bench', sets: [{ name: 'Bench', rules }] } };
+  writeFileSync(join(dir, 'web-settings.json'), JSON.stringify({ version: 1, settings, recent: [], files: {} }));
+  return dir;
+}
+
+/** Frame times with no highlight rule, then with eight in use ("rules cost no frame drop"). */
 export async function benchScroll(path: string): Promise<void> {
+  await scrollRun(path, 'scroll', undefined);
+  const dir = highlightedSettingsDir();
+  try {
+    await scrollRun(path, 'scroll.highlighted', dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function scrollRun(path: string, name: string, configDir: string | undefined): Promise<void> {
   ensureRendererBuilt();
-  const host = await startWebHost([path]);
+  const host = await startWebHost([path], configDir === undefined ? {} : { configDir });
   const browser = await launchBrowser();
   try {
     const page = await openPage(browser, host.url);
@@ -66,16 +105,16 @@ export async function benchScroll(path: string): Promise<void> {
     const frames = (await page.evaluate('window.__frames.slice(1)')) as number[];
     frames.sort((a, b) => a - b);
     report({
-      metric: 'scroll.frame.p95',
+      metric: `${name}.frame.p95`,
       value: percentile(frames, 0.95),
       unit: 'ms',
       better: 'lower',
       note: `${frames.length} frames`,
     });
-    report({ metric: 'scroll.frame.median', value: percentile(frames, 0.5), unit: 'ms', better: 'lower' });
+    report({ metric: `${name}.frame.median`, value: percentile(frames, 0.5), unit: 'ms', better: 'lower' });
     // At 60 Hz every frame is ~16.7 ms; a frame over 20 ms is a dropped one.
     const dropped = frames.filter((ms) => ms > 20).length / Math.max(1, frames.length);
-    report({ metric: 'scroll.frame.dropped.share', value: dropped, unit: 'fraction', better: 'lower' });
+    report({ metric: `${name}.frame.dropped.share`, value: dropped, unit: 'fraction', better: 'lower' });
   } finally {
     await browser.close();
     await host.stop();

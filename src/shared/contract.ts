@@ -417,6 +417,19 @@ export interface Requests {
     args: [session: SessionId, searchId: number, filterId: number, marks: readonly LineNumber[], buckets: number];
     result: ScrollTicks;
   };
+  /** The row of each line in filter `filterId`'s view, or -1 where it is hidden (or not filtered yet). */
+  filterRowsOfLines: {
+    args: [session: SessionId, filterId: number, lines: readonly LineNumber[]];
+    result: Float64Array;
+  };
+  /**
+   * The first match from index `from` on (direction 1) or back (-1), `from` included, wrapping
+   * around, whose line the filter shows; -1 when no match is on a shown line.
+   */
+  shownMatch: {
+    args: [session: SessionId, searchId: number, filterId: number, from: number, direction: 1 | -1];
+    result: number;
+  };
   /** Writes the filtered or marked lines to a new file the host picks (a dialog, or beside the file); null if cancelled. */
   exportLines: { args: [session: SessionId, source: ExportSource]; result: ExportOutcome | null };
   copyFilteredLines: {

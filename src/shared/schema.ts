@@ -433,6 +433,11 @@ export const argSpecs = {
     MAX_LINES_PER_READ,
   ),
   optionalId: integer('id (-1: none)', { min: -1 }),
+  direction: either(
+    'direction',
+    integer<1>('direction', { min: 1, max: 1 }),
+    integer<-1>('direction', { min: -1, max: -1 }),
+  ),
   tickMarks: list('marks', integer<LineNumber>('line (0-based)', { min: FIRST_LINE, to: lineNumber }), MAX_TICK_MARKS),
   tickBuckets: integer('buckets', { min: 1, max: MAX_TICK_BUCKETS }),
   exportSource: either(
@@ -519,6 +524,8 @@ export const requestSchemas = {
   readFilteredLines: [a.session, a.filterId, a.firstRow, a.filteredRowCount],
   filterRowOfLine: [a.session, a.filterId, a.line],
   scrollTicks: [a.session, a.optionalId, a.optionalId, a.tickMarks, a.tickBuckets],
+  filterRowsOfLines: [a.session, a.filterId, a.lineList],
+  shownMatch: [a.session, a.searchId, a.filterId, a.firstMatch, a.direction],
   exportLines: [a.session, a.exportSource],
   copyFilteredLines: [a.session, a.filterId, a.firstRow, a.lastRow],
 } as const satisfies RequestSchemas;

@@ -564,6 +564,94 @@ export class FileSession implements Disposable {
     }
   }
 
+  /** The row of each line in the filtered view, -1 where the filter hides it (or has not reached it). */
+  filterRowsOfLines(filterId: number, lines: readonly number[]): Result<Float64Array> {
+    const rows = new Float64Array(lines.length).fill(-1);
+    for (const [at, line] of lines.entries()) {
+      const row = this.shownRow(filterId, line);
+      if (!row.ok) return row;
+      rows[at] = row.value;
+    }
+    return ok(rows);
+  }
+
+  /** The row showing `line` in filter `filterId`'s view, or -1. */
+  private shownRow(filterId: number, line: number): Result<number> {
+    const row = this.filter.rowOfLine(filterId, line);
+    if (!row.ok) return row;
+    const shown = this.filter.lines(filterId, row.value, 1);
+    if (!shown.ok) return shown;
+    return ok(shown.value[0] === line ? row.value : -1);
+  }
+
+  /**
+   * The first match from `from` in `direction` (wrapping, `from` included) on a line the filter
+   * shows, or -1. Walks matches and shown lines side by side: a match on a hidden line jumps to the
+   * first match of the next (or previous) shown line, so the hidden matches between cost nothing.
+   */
+  shownMatch(searchId: number, filterId: number, from: number, direction: 1 | -1): Result<number> {
+    const text = this.requireText();
+    if (!text.ok) return text;
+    const search = this.find.status();
+    if (search === null || search.searchId !== searchId) {
+      return err('ENOTFOUND', `search ${searchId} is no longer current (a newer search replaced it)`);
+    }
+    const status = this.filter.status();
+    if (status === null || status.filterId !== filterId) {
+      return err('ENOTFOUND', `filter ${filterId} is no longer current`);
+    }
+    const count = search.matchCount;
+    if (count === 0 || status.rowsKnown === 0) return ok(-1);
+    const index = text.value;
+    const wrap = (at: number): number => ((at % count) + count) % count;
+    const lineStart = (line: number): number => index.readLinesAt(Float64Array.of(line), 0).fileOffsets[0] ?? 0;
+    const lineEnd = (line: number): number => {
+      const slice = index.readLinesAt(Float64Array.of(line), 0);
+      return (slice.fileOffsets[0] ?? 0) + (slice.fullLengths[0] ?? 0) + 1;
+    };
+    try {
+      let at = wrap(from);
+      let travelled = 0;
+      // Each step moves past at least one match: at most `count` steps (bounded for a huge count).
+      for (let step = 0; step < 1_000_000 && travelled <= count; step++) {
+        const page = this.find.matches(searchId, at, 1);
+        if (!page.ok) return page;
+        const offset = page.value.offsets[0];
+        if (offset === undefined) return ok(-1);
+        const line = index.lineAtOffset(offset);
+        const row = this.filter.rowOfLine(filterId, line);
+        if (!row.ok) return row;
+        const next = row.value < status.rowsKnown ? this.filter.lines(filterId, row.value, 1) : ok(new Float64Array(0));
+        if (!next.ok) return next;
+        if (next.value[0] === line) return ok(at);
+        let target: number;
+        if (direction === 1) {
+          // The first match at or after the start of the next shown line (none after: wrap to 0).
+          const shownLine = next.value[0];
+          const found = shownLine === undefined ? null : this.find.indexAt(searchId, lineStart(shownLine));
+          if (found !== null && !found.ok) return found;
+          target = found === null || found.value >= count ? count : found.value;
+          travelled += target - at;
+          at = target >= count ? 0 : target;
+        } else {
+          // The last match before the end of the previous shown line (none before: wrap to the last).
+          const previous = row.value - 1;
+          const shown = previous >= 0 ? this.filter.lines(filterId, previous, 1) : ok(new Float64Array(0));
+          if (!shown.ok) return shown;
+          const shownLine = shown.value[0];
+          const found = shownLine === undefined ? null : this.find.indexAt(searchId, lineEnd(shownLine));
+          if (found !== null && !found.ok) return found;
+          target = found === null ? -1 : found.value - 1;
+          travelled += at - target;
+          at = target < 0 ? count - 1 : target;
+        }
+      }
+      return ok(-1);
+    } catch (error) {
+      return errFromThrown(error);
+    }
+  }
+
   /** The lines an export writes, checked before the destination is asked for. */
   exportSource(source: ExportSource): Result<LineSource> {
     const text = this.requireText();

@@ -179,6 +179,10 @@ export function createDispatch({ sessions, offers, settings, host }: ServiceDeps
       withSession(context, session, (found) => found.filter.rowOfLine(filterId, line)),
     scrollTicks: (context, [session, searchId, filterId, marks, buckets]) =>
       withSession(context, session, (found) => found.scrollTicks(searchId, filterId, marks, buckets)),
+    filterRowsOfLines: (context, [session, filterId, lines]) =>
+      withSession(context, session, (found) => found.filterRowsOfLines(filterId, lines)),
+    shownMatch: (context, [session, searchId, filterId, from, direction]) =>
+      withSession(context, session, (found) => found.shownMatch(searchId, filterId, from, direction)),
     exportLines: async (context, [session, source]) => {
       const found = sessions.get(session, context.owner);
       if (!found.ok) return found;

@@ -15,6 +15,7 @@ import {
 import type { Result } from '../../shared/result';
 import { byteCount, byteOffset, lineNumber, type SessionId } from '../../shared/units';
 import { getApi } from '../data/api';
+import { plural } from '../format';
 import { DEFAULT_HIGHLIGHTS } from '../../shared/highlight';
 import { createFileStore, type FileStore, type ViewKind } from './fileStore';
 import { createFindStore, type FindStore } from './findStore';
@@ -180,8 +181,30 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
     const store = createFileStore(info, await defaultView(info), api(), messages, {
       bytesPerRow: settings.bytesPerRow,
     });
-    const find = createFindStore(info.session, api(), messages, (edit) => store.getState().setEdit(edit));
     const log = createLogStore(info.session, api(), messages);
+    const find = createFindStore(
+      info.session,
+      api(),
+      messages,
+      (edit) => store.getState().setEdit(edit),
+      () => {
+        const { filterView, status } = log.getState();
+        return filterView && store.getState().view === 'text' && status !== null && status.active
+          ? status.filterId
+          : null;
+      },
+    );
+    // A file read again from the start (replaced, rotated, shrunk, rewritten) holds other lines:
+    // its marks would mark the wrong ones.
+    store.subscribe((state, previous) => {
+      if (state.change === previous.change || state.change?.kind !== 'reloaded') return;
+      const marks = log.getState().marks.length;
+      if (marks === 0) return;
+      log.getState().setMarks([]);
+      messages.info(
+        `${plural(marks, 'mark')} cleared: the file on disk changed, so its lines are not the ones marked.`,
+      );
+    });
     const model: OpenFile = { session: info.session, store, find, log };
     // Messages about the file the user leaves do not follow them to this one.
     if (!quiet) useMessages.getState().clear();

@@ -59,6 +59,8 @@ export function createFindStore(
   api: HexlogApi,
   messages: Messages,
   onEdits: (edit: EditState) => void,
+  /** The filter whose rows the text view shows (next / previous stay on them), or null. */
+  shownFilter: () => number | null = () => null,
 ): FindStore {
   return createStore<FindState>()((set, get) => ({
     open: false,
@@ -138,11 +140,31 @@ export function createFindStore(
     step: async (direction) => {
       const { status, current, origin } = get();
       if (status === null || status.matchCount === 0) return null;
-      if (current !== null) return get().goTo(current.index + direction);
-      // No current match yet: the first one at or after where the user is (or before, going back).
-      const at = await api.matchIndexAt(session, status.searchId, byteOffset(origin));
-      if (!at.ok) return null;
-      return get().goTo(direction === 1 ? at.value : at.value - 1);
+      let target: number;
+      if (current !== null) target = current.index + direction;
+      else {
+        // No current match yet: the first one at or after where the user is (or before, going back).
+        const at = await api.matchIndexAt(session, status.searchId, byteOffset(origin));
+        if (!at.ok) return null;
+        target = direction === 1 ? at.value : at.value - 1;
+      }
+      // In the filtered view, only matches on the lines shown.
+      const filterId = shownFilter();
+      if (filterId !== null) {
+        const count = status.matchCount;
+        const from = ((target % count) + count) % count;
+        const shown = await api.shownMatch(session, status.searchId, filterId, from, direction);
+        if (!shown.ok) {
+          messages.error(shown.message);
+          return null;
+        }
+        if (shown.value < 0) {
+          messages.info('No match is on a line the filter shows.');
+          return null;
+        }
+        target = shown.value;
+      }
+      return get().goTo(target);
     },
     replace: async (which) => {
       const { status, current, replacement } = get();

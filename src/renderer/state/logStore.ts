@@ -3,13 +3,13 @@
 import { createContext, useContext } from 'react';
 import { createStore, useStore, type StoreApi } from 'zustand';
 import type { FilterRule, FilterSpec, FilterStatus, HexlogApi } from '../../shared/contract';
-import { MAX_FILTER_CONTEXT, MAX_FILTER_RULES } from '../../shared/contract';
+import { MAX_FILTER_CONTEXT, MAX_FILTER_RULES, MAX_SAVED_MARKS } from '../../shared/contract';
 import type { SessionId } from '../../shared/units';
 import { plural } from '../format';
 import type { Messages } from './messages';
 
-/** Most marks a file keeps (each is one line number). */
-export const MAX_MARKS = 100_000;
+/** Most marks a file keeps (each is one line number): all of them are remembered between openings. */
+export const MAX_MARKS = MAX_SAVED_MARKS;
 
 export interface LogState {
   /** The rules as the user has them; applied to the filter as they change. */

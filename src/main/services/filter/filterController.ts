@@ -1,13 +1,20 @@
 // The filtered view of one file session: which lines show (the addon's LineFilter, one parallel
 // pass over the mapping), how rows map to line numbers (directly, or through context runs), and
 // progress events. Without an enabled rule every line shows and rows are lines.
-import { createLineFilter, type LineFilter, type LineRule, type MappedFile } from '../../../../native/index';
-import type { FilterSpec, FilterStatus, TextEncodingName } from '../../../shared/contract';
+import {
+  createLineFilter,
+  jsRegexToPcre2,
+  type LineFilter,
+  type LineRule,
+  type MappedFile,
+} from '../../../../native/index';
+import type { FilterRule, FilterSpec, FilterStatus, TextEncodingName } from '../../../shared/contract';
 import type { Disposable } from '../../../shared/disposable';
 import { err, errFromThrown, ok, type Result } from '../../../shared/result';
 import { byteCount, type SessionId } from '../../../shared/units';
 import { planSearch } from '../find/query';
 import { lineRuleOf } from '../find/matchingLines';
+import { pcre2Enabled } from '../find/nativeRegexSearch';
 import { ContextRuns } from './contextRuns';
 
 const PROGRESS_INTERVAL_MS = 100;
@@ -55,16 +62,38 @@ export function lineRulesOf(spec: FilterSpec, encoding: TextEncodingName): Resul
       encoding,
     );
     if (!plan.ok) return err(plan.code, `Rule ${index + 1} (${rule.pattern}): ${plan.message}`);
-    const lineRule = lineRuleOf(plan.value, encoding, rule.exclude);
+    const lineRule = unicodeCaselessRule(rule, encoding) ?? lineRuleOf(plan.value, encoding, rule.exclude);
     if (lineRule === null) {
       return err(
         'EUNSUPPORTED',
-        `Rule ${index + 1} (${rule.pattern}) needs a regex engine the filter does not have (PCRE2 is not in this build, or the pattern uses a feature PCRE2 reads differently).`,
+        pcre2Enabled()
+          ? `Rule ${index + 1} (${rule.pattern}) uses a regex feature the filter's engine (PCRE2) reads differently from JavaScript, such as a back-reference ignoring case; the find bar can search for it.`
+          : `Rule ${index + 1} (${rule.pattern}) is a regex, and this build has no PCRE2 for the filter; the find bar can search for it.`,
       );
     }
     rules.push(lineRule);
   }
   return ok(rules);
+}
+
+/**
+ * A UTF-8 rule that ignores case and holds non-ASCII letters (`état` for `ÉTAT`): PCRE2 in UTF mode,
+ * which folds case with Unicode's tables, as `grep -i` does (the byte search folds ASCII only).
+ * Null for any other rule, or where PCRE2 cannot read the pattern.
+ */
+function unicodeCaselessRule(rule: FilterRule, encoding: TextEncodingName): LineRule | null {
+  // eslint-disable-next-line no-control-regex
+  if (rule.matchCase || encoding !== 'utf-8' || !pcre2Enabled() || !/[^\u0000-\u007f]/.test(rule.pattern)) return null;
+  // \Q…\E quotes a literal in PCRE2 (an \E inside it is closed and written out).
+  const source = rule.regex
+    ? jsRegexToPcre2(rule.pattern, true, false)
+    : { source: `\\Q${rule.pattern.replaceAll('\\E', '\\E\\\\E\\Q')}\\E`, lineMode: false };
+  if (source === null) return null;
+  return {
+    kind: 'regex',
+    exclude: rule.exclude,
+    pattern: { bytes: new TextEncoder().encode(source.source), utf: true, caseless: true, lineMode: source.lineMode },
+  };
 }
 
 export class FilterController implements Disposable {

@@ -12,6 +12,7 @@ import {
 } from 'react';
 import { createPortal } from 'react-dom';
 import { byteOffset, displayLine, lineNumber, type LineNumber } from '../../../shared/units';
+import { MAX_LINES_PER_READ } from '../../../shared/contract';
 import { GoToInput } from '../../components/GoToInput';
 import { useGoTo } from '../goto/useGoTo';
 import { parseLineTarget } from '../goto/parseTarget';
@@ -423,14 +424,38 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
     );
   };
 
-  const stepMark = (direction: 1 | -1): void => {
+  const stepMark = async (direction: 1 | -1): Promise<void> => {
     const log = logStore.getState();
     if (log.marks.length === 0) {
       messages.info('No marked lines: M (or a click in the gutter) marks the current line.');
       return;
     }
-    const next = log.nextMark(store.getState().currentLine, direction);
-    if (next !== null) store.getState().setReveal({ kind: 'line', line: lineNumber(next) });
+    if (filterId === null) {
+      const next = log.nextMark(store.getState().currentLine, direction);
+      if (next !== null) store.getState().setReveal({ kind: 'line', line: lineNumber(next) });
+      return;
+    }
+    // The filtered view goes through the marks it shows, in row order; marks the filter hides are passed over.
+    const marks = log.marks;
+    const shown: { line: number; row: number }[] = [];
+    for (let at = 0; at < marks.length; at += MAX_LINES_PER_READ) {
+      const block = marks.slice(at, at + MAX_LINES_PER_READ);
+      const rowsOf = await getApi().filterRowsOfLines(session, filterId, block.map(lineNumber));
+      if (!rowsOf.ok) return messages.error(rowsOf.message);
+      block.forEach((line, i) => {
+        if (rowsOf.value[i]! >= 0) shown.push({ line, row: rowsOf.value[i]! });
+      });
+    }
+    if (shown.length === 0) {
+      messages.info(`The filter hides every marked line (${plural(marks.length, 'mark')}).`);
+      return;
+    }
+    const from = Math.max(0, currentRowRef.current);
+    const target =
+      direction === 1
+        ? (shown.find((mark) => mark.row > from) ?? shown[0]!)
+        : ([...shown].reverse().find((mark) => mark.row < from) ?? shown[shown.length - 1]!);
+    store.getState().setReveal({ kind: 'line', line: lineNumber(target.line) });
   };
 
   const onKeyDown = (event: KeyboardEvent): void => {
@@ -487,8 +512,8 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
     run: (command) => {
       if (command === 'view.follow') void toggleFollow();
       else if (command === 'view.mark') logStore.getState().toggleMark(store.getState().currentLine);
-      else if (command === 'go.nextMark') stepMark(1);
-      else if (command === 'go.previousMark') stepMark(-1);
+      else if (command === 'go.nextMark') void stepMark(1);
+      else if (command === 'go.previousMark') void stepMark(-1);
       else return false;
       return true;
     },
@@ -649,7 +674,11 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
     <div className="text-view" data-testid="text-view" tabIndex={0} ref={container}>
       {toolsSlot !== null && createPortal(tools, toolsSlot)}
       {totalLines === 0 && done ? (
-        <p className="empty-note">This file has no lines.</p>
+        <p className="empty-note" data-testid="empty-note">
+          {filtered
+            ? 'No line is shown: the filter rules hide every line of this file. Change or switch off a rule above.'
+            : 'This file has no lines.'}
+        </p>
       ) : (
         <VirtualRows
           handleRef={rows}
