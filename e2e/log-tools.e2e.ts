@@ -117,6 +117,29 @@ describe('log tools: filtered view, level colours, marks, per-file memory', () =
     await page.locator(`[data-testid=text-view] [data-line="${next}"][data-current=true]`).waitFor();
   });
 
+  it('context lines read as grep -C: the count matches, context rows are marked, groups are separated', async () => {
+    const expected = Number(
+      execFileSync('sh', ['-c', 'grep -i -C1 fatal "$1" | grep -vc -- "^--$"', 'sh', logPath], {
+        encoding: 'utf8',
+      }).trim(),
+    );
+    const page = await suite.start(logPath);
+    await page.locator('[data-testid=line-count][data-done=true]').waitFor();
+    await page.getByRole('button', { name: 'Filtered view' }).click();
+    await page.getByLabel('Filter pattern').fill('fatal');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('filter-rules').getByLabel('Context lines').fill('1');
+    await expect
+      .poll(() => page.locator('[data-testid=filtered-count][data-done=true]').getAttribute('data-lines'))
+      .toBe(String(expected));
+    // Line 8 holds "fatal"; 7 and 9 are its context; 17 (the next group's first row) starts a new group.
+    await page.locator('[data-testid=text-view] [data-line="8"]').waitFor();
+    expect(await page.locator('[data-testid=text-view] [data-line="8"]').getAttribute('data-context')).toBeNull();
+    expect(await page.locator('[data-testid=text-view] [data-line="7"]').getAttribute('data-context')).toBe('true');
+    expect(await page.locator('[data-testid=text-view] [data-line="9"]').getAttribute('data-context')).toBe('true');
+    expect(await page.locator('[data-testid=text-view] [data-line="16"]').getAttribute('data-gap')).toBe('true');
+  });
+
   it('a bad regex rule is refused with a message; the rules in force stay', async () => {
     const page = await suite.start(logPath);
     await page.locator('[data-testid=line-count][data-done=true]').waitFor();

@@ -297,6 +297,8 @@ export interface LinesAt extends Omit<TextLines, 'first'> {
 export interface FilteredLines extends LinesAt {
   readonly filterId: number;
   readonly firstRow: number;
+  /** With context lines: 1 for each row a rule keeps, 0 for a context row; null without context. */
+  readonly kept: Uint8Array | null;
 }
 
 /**

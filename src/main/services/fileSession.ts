@@ -498,7 +498,9 @@ export class FileSession implements Disposable {
     if (!lines.ok) return lines;
     try {
       const slice = text.value.readLinesAt(lines.value, MAX_LINE_DISPLAY_BYTES);
-      return ok({ ...this.shownLines(slice), filterId, firstRow, lines: slice.lines });
+      const kept = this.filter.keptFlags(filterId, slice.lines);
+      if (!kept.ok) return kept;
+      return ok({ ...this.shownLines(slice), filterId, firstRow, lines: slice.lines, kept: kept.value });
     } catch (error) {
       return errFromThrown(error);
     }

@@ -11,7 +11,11 @@ export const BLOCK_LINES = Math.min(256, MAX_LINES_PER_READ);
 const MAX_BLOCKS = 256;
 
 /** A row of the text view: a line, and its 0-based number (a filtered view's rows skip lines). */
-export type RowLine = DisplayLine & { readonly line: LineNumber };
+export type RowLine = DisplayLine & {
+  readonly line: LineNumber;
+  /** In a filtered view with context lines: a line shown only as context of a kept one. */
+  readonly context?: boolean;
+};
 
 export class LineCache extends PagedCache<RowBlock<RowLine>> {
   private knownLines = 0;
@@ -57,6 +61,7 @@ export class LineCache extends PagedCache<RowBlock<RowLine>> {
     if (!result.ok) return result;
     const slice = result.value;
     const numbers = 'lines' in slice ? slice.lines : null;
+    const kept = 'kept' in slice ? slice.kept : null;
     const rows: RowLine[] = [];
     for (let i = 0; i < slice.count; i++) {
       const bytes = slice.bytes.subarray(slice.textStarts[i]!, slice.textStarts[i + 1]!);
@@ -67,7 +72,11 @@ export class LineCache extends PagedCache<RowBlock<RowLine>> {
         this.encoding,
         slice.modifiedLines[i] === 1,
       );
-      rows.push({ ...shown, line: lineNumber(numbers === null ? first + i : numbers[i]!) });
+      rows.push({
+        ...shown,
+        line: lineNumber(numbers === null ? first + i : numbers[i]!),
+        ...(kept !== null && kept[i] === 0 ? { context: true } : {}),
+      });
     }
     return ok({ rows, knownAtRequest });
   }

@@ -127,6 +127,14 @@ describe('filtered view', () => {
       const expected = naive(text, spec);
       expect(status.rowsKnown, JSON.stringify(spec)).toBe(expected.length);
       expect(await shownLines(info, status), JSON.stringify(spec)).toEqual(expected);
+      // With context, each row says whether a rule keeps it or it is context only.
+      const page = await call<FilteredLines>('readFilteredLines', info.session, status.filterId, 0, 5000);
+      if (spec.context > 0 && status.active) {
+        const kept = new Set(naive(text, { ...spec, context: 0 }));
+        expect(Array.from(page.kept ?? [])).toEqual(Array.from(page.lines, (line) => (kept.has(line) ? 1 : 0)));
+      } else {
+        expect(page.kept).toBeNull();
+      }
       // The row of each shown line is its position; a hidden line maps to the next shown one.
       for (const probe of [0, Math.floor(random() * 400), 399]) {
         const row = await call<number>('filterRowOfLine', info.session, status.filterId, probe);

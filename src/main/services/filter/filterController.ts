@@ -271,6 +271,28 @@ export class FilterController implements Disposable {
     }
   }
 
+  /** With context lines, 1 for each of `lines` (ascending) that a rule keeps, 0 for context; else null. */
+  keptFlags(filterId: number, lines: Float64Array): Result<Uint8Array | null> {
+    const found = this.current(filterId);
+    if (!found.ok) return found;
+    const { filter, runs } = found.value;
+    if (filter === null || runs === null) return ok(null);
+    const flags = new Uint8Array(lines.length);
+    if (lines.length === 0) return ok(flags);
+    try {
+      // The kept lines between the first and the last row's line: three calls a block of rows.
+      const first = filter.indexOfLine(lines[0]!);
+      const end = filter.indexOfLine(lines[lines.length - 1]! + 1);
+      const kept = new Set(end > first ? filter.results(first, end - first).lines : []);
+      lines.forEach((line, at) => {
+        flags[at] = kept.has(line) ? 1 : 0;
+      });
+      return ok(flags);
+    } catch (error) {
+      return errFromThrown(error);
+    }
+  }
+
   /** The row of the first shown line at or after `line` (rowsKnown when none is known). */
   rowOfLine(filterId: number, line: number): Result<number> {
     const found = this.current(filterId);

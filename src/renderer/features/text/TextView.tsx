@@ -47,6 +47,8 @@ interface TextRowProps {
   selectionEnd: number;
   marks: ReadonlySet<number>;
   highlights: CompiledHighlights | null;
+  /** Mark where the rows stop following one another (a filtered view with context lines). */
+  gaps: boolean;
   version: number;
   onPick: (row: number, extend: boolean) => void;
   onGutter: (row: number) => void;
@@ -65,6 +67,7 @@ function TextRow({
   selectionEnd,
   marks,
   highlights,
+  gaps,
   onPick,
   onGutter,
 }: RowRenderProps & TextRowProps) {
@@ -77,6 +80,9 @@ function TextRow({
   const marked = number !== null && marks.has(number);
   const level = line === undefined ? null : levelOf(line.text);
   const current = index === currentRow;
+  // A filtered view's rows that do not follow one another: grep -C's "--" between groups.
+  const previous = !gaps || index === 0 ? undefined : cache.line(index - 1);
+  const gap = line !== undefined && previous !== undefined && previous.line + 1 !== line.line;
   const drawn = line === undefined ? null : rowText(line, matches, highlights, cache.encoding);
   const rowStyle = wrap ? style : { ...style, width: 'auto', minWidth: '100%' };
   return (
@@ -84,7 +90,7 @@ function TextRow({
       {...ariaAttributes}
       className={`text-row${wrap ? ' wrap' : ''}${current ? ' current' : ''}${selected ? ' selected' : ''}${
         line?.modified === true ? ' modified' : ''
-      }${marked ? ' marked' : ''}`}
+      }${marked ? ' marked' : ''}${line?.context === true ? ' context' : ''}${gap ? ' gap' : ''}`}
       style={drawn?.style === undefined ? rowStyle : { ...rowStyle, ...drawn.style }}
       data-line={shown ?? undefined}
       data-row={index}
@@ -93,6 +99,8 @@ function TextRow({
       data-modified={line?.modified === true ? 'true' : undefined}
       data-marked={marked ? 'true' : undefined}
       data-level={level ?? undefined}
+      data-context={line?.context === true ? 'true' : undefined}
+      data-gap={gap ? 'true' : undefined}
       onMouseDown={(event) => {
         if (event.button === 0) onPick(index, event.shiftKey);
       }}
@@ -574,6 +582,7 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
       selectionEnd,
       marks: markSet,
       highlights,
+      gaps: filtered && (filterOf?.spec.context ?? 0) > 0,
       version,
       onPick: pick,
       onGutter: toggleMarkAt,
@@ -588,6 +597,8 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
       selectionEnd,
       markSet,
       highlights,
+      filtered,
+      filterOf?.spec.context,
       version,
       pick,
       toggleMarkAt,
