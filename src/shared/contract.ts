@@ -28,6 +28,7 @@ export {
   MAX_EXPORT_LINES,
   MAX_TICK_BUCKETS,
   MAX_TICK_MARKS,
+  DEFAULT_SETTINGS,
 } from './schema';
 
 /** An open file as the renderer knows it. */

@@ -11,9 +11,11 @@ import type {
   JournalAction,
   RequestArgs,
   RequestName,
+  Settings,
   SettingsPatch,
 } from './contract';
 import {
+  DEFAULT_HIGHLIGHTS,
   MAX_HIGHLIGHT_SETS,
   MAX_PATTERN_CHARS,
   MAX_RULES_PER_SET,
@@ -72,6 +74,15 @@ export const MAX_EXPORT_LINES = 100_000;
 export const MAX_SAVED_MARKS = 10_000;
 /** Most context lines around each kept line. */
 export const MAX_FILTER_CONTEXT = 1000;
+
+/** The preferences of a first run, and of any field a settings file gets wrong. */
+export const DEFAULT_SETTINGS: Settings = {
+  theme: 'system',
+  fontSize: FONT_SIZE_DEFAULT,
+  bytesPerRow: 16,
+  wrap: false,
+  highlights: DEFAULT_HIGHLIGHTS,
+};
 
 /** What a spec accepts, as data: the fuzz tests build generators from it. */
 export type ArgShape =

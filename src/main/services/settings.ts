@@ -6,7 +6,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import {
-  FONT_SIZE_DEFAULT,
+  DEFAULT_SETTINGS,
   FONT_SIZE_MAX,
   FONT_SIZE_MIN,
   MAX_RECENT_FILES,
@@ -20,7 +20,7 @@ import type { Disposable } from '../../shared/disposable';
 import { byteOffset } from '../../shared/units';
 import type { FileIdentity } from './fileIdentity';
 import { fileMemorySpec } from '../../shared/schema';
-import { DEFAULT_HIGHLIGHTS, validateHighlightSettings, type HighlightSettings } from '../../shared/highlight';
+import { validateHighlightSettings, type HighlightSettings } from '../../shared/highlight';
 
 export const SETTINGS_VERSION = 1;
 /** Files whose state is remembered (position; later marks and rules): the most recently saved. */
@@ -28,13 +28,7 @@ export const MAX_REMEMBERED_FILES = 200;
 /** Bursts of changes (a position saved as the user scrolls) are written once they settle. */
 export const SETTINGS_WRITE_DELAY_MS = 250;
 
-export const defaultSettings: Settings = {
-  theme: 'system',
-  fontSize: FONT_SIZE_DEFAULT,
-  bytesPerRow: 16,
-  wrap: false,
-  highlights: DEFAULT_HIGHLIGHTS,
-};
+export const defaultSettings: Settings = DEFAULT_SETTINGS;
 
 /** What is remembered of one file, keyed by its path; valid only for the same file (device, inode). */
 export interface FileRecord {

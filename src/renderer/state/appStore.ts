@@ -3,7 +3,7 @@
 // when its tab opens and dropped when it closes.
 import { create } from 'zustand';
 import {
-  FONT_SIZE_DEFAULT,
+  DEFAULT_SETTINGS,
   type FileInfo,
   type FileMemory,
   MAX_SAVED_MARKS,
@@ -16,7 +16,6 @@ import type { Result } from '../../shared/result';
 import { byteCount, byteOffset, lineNumber, type SessionId } from '../../shared/units';
 import { getApi } from '../data/api';
 import { plural } from '../format';
-import { DEFAULT_HIGHLIGHTS } from '../../shared/highlight';
 import { createFileStore, type FileStore, type ViewKind } from './fileStore';
 import { createFindStore, type FindStore } from './findStore';
 import { createLogStore, type LogStore } from './logStore';
@@ -33,13 +32,7 @@ export interface OpenFile {
 /** What the overlay over the content shows: the command palette, the file picker, the keys sheet. */
 export type Overlay = 'commands' | 'files' | 'keys' | 'highlights' | null;
 
-export const defaultSettings: Settings = {
-  theme: 'system',
-  fontSize: FONT_SIZE_DEFAULT,
-  bytesPerRow: 16,
-  wrap: false,
-  highlights: DEFAULT_HIGHLIGHTS,
-};
+export const defaultSettings: Settings = DEFAULT_SETTINGS;
 
 export interface AppState {
   hostInfo: HostInfo | null;
