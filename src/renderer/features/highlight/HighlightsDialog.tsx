@@ -43,6 +43,62 @@ export function mergeHighlights(current: HighlightSettings, imported: HighlightS
   return { active: imported.active, sets: [...current.sets.filter((set) => !names.has(set.name)), ...imported.sets] };
 }
 
+/** A rule's options (regex, case, colour, text or background, whole line or match), for a rule or the new one. */
+function RuleOptions({
+  rule,
+  onChange,
+  labels,
+}: {
+  rule: HighlightRule;
+  onChange: (rule: HighlightRule) => void;
+  labels: { readonly color: string; readonly target: string; readonly scope: string };
+}): ReactElement {
+  return (
+    <>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={rule.regex}
+          onChange={(event) => onChange({ ...rule, regex: event.target.checked })}
+        />
+        regex
+      </label>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={rule.matchCase}
+          onChange={(event) => onChange({ ...rule, matchCase: event.target.checked })}
+        />
+        case
+      </label>
+      <input
+        type="color"
+        value={rule.color}
+        aria-label={labels.color}
+        onChange={(event) => onChange({ ...rule, color: event.target.value })}
+      />
+      <select
+        value={rule.target}
+        aria-label={labels.target}
+        onChange={(event) =>
+          onChange({ ...rule, target: event.target.value === 'background' ? 'background' : 'foreground' })
+        }
+      >
+        <option value="foreground">text</option>
+        <option value="background">background</option>
+      </select>
+      <select
+        value={rule.scope}
+        aria-label={labels.scope}
+        onChange={(event) => onChange({ ...rule, scope: event.target.value === 'match' ? 'match' : 'line' })}
+      >
+        <option value="line">whole line</option>
+        <option value="match">match only</option>
+      </select>
+    </>
+  );
+}
+
 function RuleRow({
   rule,
   index,
@@ -80,53 +136,16 @@ function RuleRow({
           }}
         />
       </td>
-      <td>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={rule.regex}
-            onChange={(event) => onChange({ ...rule, regex: event.target.checked })}
-          />
-          regex
-        </label>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={rule.matchCase}
-            onChange={(event) => onChange({ ...rule, matchCase: event.target.checked })}
-          />
-          case
-        </label>
-      </td>
-      <td>
-        <input
-          type="color"
-          value={rule.color}
-          aria-label={`Colour of highlight ${index + 1}`}
-          onChange={(event) => onChange({ ...rule, color: event.target.value })}
+      <td className="rule-options">
+        <RuleOptions
+          rule={rule}
+          onChange={onChange}
+          labels={{
+            color: `Colour of highlight ${index + 1}`,
+            target: `Text or background of highlight ${index + 1}`,
+            scope: `Whole line or match of highlight ${index + 1}`,
+          }}
         />
-      </td>
-      <td>
-        <select
-          value={rule.target}
-          aria-label={`Text or background of highlight ${index + 1}`}
-          onChange={(event) =>
-            onChange({ ...rule, target: event.target.value === 'background' ? 'background' : 'foreground' })
-          }
-        >
-          <option value="foreground">text</option>
-          <option value="background">background</option>
-        </select>
-      </td>
-      <td>
-        <select
-          value={rule.scope}
-          aria-label={`Whole line or match of highlight ${index + 1}`}
-          onChange={(event) => onChange({ ...rule, scope: event.target.value === 'match' ? 'match' : 'line' })}
-        >
-          <option value="line">whole line</option>
-          <option value="match">match only</option>
-        </select>
       </td>
       <td>
         <button type="button" className="icon" aria-label={`Remove highlight ${index + 1}`} onClick={onRemove}>
@@ -306,46 +325,15 @@ export function HighlightsDialog(): ReactElement {
             spellCheck={false}
             onChange={(event) => setDraft({ ...draft, pattern: event.target.value })}
           />
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={draft.regex}
-              onChange={(event) => setDraft({ ...draft, regex: event.target.checked })}
-            />
-            regex
-          </label>
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={draft.matchCase}
-              onChange={(event) => setDraft({ ...draft, matchCase: event.target.checked })}
-            />
-            case
-          </label>
-          <input
-            type="color"
-            value={draft.color}
-            aria-label="Highlight colour"
-            onChange={(event) => setDraft({ ...draft, color: event.target.value })}
+          <RuleOptions
+            rule={draft}
+            onChange={setDraft}
+            labels={{
+              color: 'Highlight colour',
+              target: 'Highlight text or background',
+              scope: 'Highlight whole line or match',
+            }}
           />
-          <select
-            value={draft.target}
-            aria-label="Highlight text or background"
-            onChange={(event) =>
-              setDraft({ ...draft, target: event.target.value === 'background' ? 'background' : 'foreground' })
-            }
-          >
-            <option value="foreground">text</option>
-            <option value="background">background</option>
-          </select>
-          <select
-            value={draft.scope}
-            aria-label="Highlight whole line or match"
-            onChange={(event) => setDraft({ ...draft, scope: event.target.value === 'match' ? 'match' : 'line' })}
-          >
-            <option value="line">whole line</option>
-            <option value="match">match only</option>
-          </select>
           <button type="submit" disabled={draft.pattern === ''}>
             Add highlight
           </button>
