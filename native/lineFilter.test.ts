@@ -230,6 +230,9 @@ describe('LineFilter', () => {
     expect(slim.progress().resultBytes).toBeLessThanOrEqual(full.progress().resultBytes / 2);
     expect(slim.progress().resultBytes / slim.progress().keptKnown).toBeLessThanOrEqual(4.1);
     expect(slim.indexOfLine(9)).toBe(full.indexOfLine(9));
+    // Many lines in one call: the same answers as one call each.
+    const probes = Float64Array.from([0, 1, 3, 9, 19_999, 20_000, 50_000]);
+    expect(Array.from(slim.indexesOfLines(probes))).toEqual(Array.from(probes, (line) => full.indexOfLine(line)));
     expectNativeError(() => slim.indexAtOffset(0), 'EINVAL');
     appendFileSync(path, ' ERR\nmore\nERR 2\n');
     const grown = openMapped(path, 'readonly');

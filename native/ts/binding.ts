@@ -62,6 +62,7 @@ export interface NativeLineFilter {
   };
   results(first: number, count: number): { lines: Float64Array; offsets: Float64Array };
   indexOfLine(line: number): number;
+  indexesOfLines(lines: Float64Array): Float64Array;
   indexAtOffset(offset: number): number;
   extend(file: NativeMappedFile): void;
   cancel(): void;

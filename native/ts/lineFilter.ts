@@ -49,6 +49,8 @@ export interface LineFilter {
   results(first: number, count: number): { lines: Float64Array; offsets: Float64Array };
   /** Index of the first kept line at or after 0-based `line` (keptKnown if none is known yet). */
   indexOfLine(line: number): number;
+  /** indexOfLine for many 0-based lines in one call (at most maxResultsPerRead). */
+  indexesOfLines(lines: Float64Array): Float64Array;
   /** Index of the last kept line starting at or before `offset`, or -1. */
   indexAtOffset(offset: number): number;
   /** Goes on over a grown mapping of the same file, once done (EBUSY before). */
@@ -213,6 +215,16 @@ class LineFilterHandle implements LineFilter {
   indexOfLine(line: number): number {
     requireOffset('line', line, this.#path);
     return callNative(() => this.#native.indexOfLine(line), this.#path);
+  }
+
+  indexesOfLines(lines: Float64Array): Float64Array {
+    if (!(lines instanceof Float64Array)) {
+      throw invalid(`lines must be a Float64Array, got ${describe(lines)}`, this.#path);
+    }
+    if (lines.length > LINE_FILTER_LIMITS.maxResultsPerRead) {
+      throw invalid(`at most ${LINE_FILTER_LIMITS.maxResultsPerRead} lines at once, got ${lines.length}`, this.#path);
+    }
+    return callNative(() => this.#native.indexesOfLines(lines), this.#path);
   }
 
   indexAtOffset(offset: number): number {

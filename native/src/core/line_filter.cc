@@ -441,14 +441,27 @@ Status LineFilter::IndexOfLine(uint64_t line, uint64_t* index) const {
   std::lock_guard<std::mutex> lock(mutex_);
   Status status = CheckUsableLocked();
   if (!status.ok()) return status;
+  *index = IndexOfLineLocked(line);
+  return Status::Ok();
+}
+
+Status LineFilter::IndexesOfLines(const std::vector<uint64_t>& lines,
+                                  std::vector<uint64_t>* indexes) const {
+  indexes->clear();
+  std::lock_guard<std::mutex> lock(mutex_);
+  Status status = CheckUsableLocked();
+  if (!status.ok()) return status;
+  indexes->reserve(lines.size());
+  for (const uint64_t line : lines) indexes->push_back(IndexOfLineLocked(line));
+  return Status::Ok();
+}
+
+uint64_t LineFilter::IndexOfLineLocked(uint64_t line) const {
   const auto prefix_end = chunks_.begin() + static_cast<std::ptrdiff_t>(prefix_);
   const auto chunk = std::partition_point(chunks_.begin(), prefix_end, [line](const Chunk& c) {
     return c.lines_before + c.newlines <= line;
   });
-  if (chunk == prefix_end) {
-    *index = prefix_kept_;
-    return Status::Ok();
-  }
+  if (chunk == prefix_end) return prefix_kept_;
   const uint64_t relative = line < chunk->lines_before ? 0 : line - chunk->lines_before;
   size_t low = 0;
   size_t high = chunk->count();
@@ -460,8 +473,7 @@ Status LineFilter::IndexOfLine(uint64_t line, uint64_t* index) const {
       high = middle;
     }
   }
-  *index = chunk->kept_before + low;
-  return Status::Ok();
+  return chunk->kept_before + low;
 }
 
 Status LineFilter::IndexAtOffset(uint64_t offset, uint64_t* index) const {

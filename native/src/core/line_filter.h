@@ -100,6 +100,8 @@ class LineFilter : public scan::ChunkedScan<LineFilterChunk> {
                  std::vector<uint64_t>* offsets) const;
   // The index of the first kept line at or after line `line` (kept_known if none is known yet).
   Status IndexOfLine(uint64_t line, uint64_t* index) const;
+  // IndexOfLine for many lines in one call (a viewport of marks, never a call a line).
+  Status IndexesOfLines(const std::vector<uint64_t>& lines, std::vector<uint64_t>* indexes) const;
   // The index of the last kept line starting at or before `offset`, or -1 as UINT64_MAX if none.
   Status IndexAtOffset(uint64_t offset, uint64_t* index) const;
   // Goes on over a grown mapping of the same file (the caller's promise; checked: it is not
@@ -117,6 +119,7 @@ class LineFilter : public scan::ChunkedScan<LineFilterChunk> {
              unsigned threads, uint64_t chunk_bytes, uint64_t match_limit, bool lines_only);
 
   void WorkerMain();
+  uint64_t IndexOfLineLocked(uint64_t line) const;
   void AdvancePrefixLocked();
   void StartWorkersLocked();
 

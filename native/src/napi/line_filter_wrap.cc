@@ -36,6 +36,7 @@ Napi::Function LineFilterWrap::Define(Napi::Env env) {
                          InstanceMethod<&LineFilterWrap::Progress>("progress"),
                          InstanceMethod<&LineFilterWrap::Results>("results"),
                          InstanceMethod<&LineFilterWrap::IndexOfLine>("indexOfLine"),
+                         InstanceMethod<&LineFilterWrap::IndexesOfLines>("indexesOfLines"),
                          InstanceMethod<&LineFilterWrap::IndexAtOffset>("indexAtOffset"),
                          InstanceMethod<&LineFilterWrap::Extend>("extend"),
                          InstanceMethod<&LineFilterWrap::Cancel>("cancel"),
@@ -151,6 +152,14 @@ Napi::Value LineFilterWrap::IndexOfLine(const Napi::CallbackInfo& info) {
   const core::Status status = filter_->IndexOfLine(line, &index);
   if (!status.ok()) ThrowStatus(info.Env(), status, path_);
   return Napi::Number::New(info.Env(), static_cast<double>(index));
+}
+
+Napi::Value LineFilterWrap::IndexesOfLines(const Napi::CallbackInfo& info) {
+  const std::vector<uint64_t> lines = RequireOffsetArray(info, 0, "lines");
+  std::vector<uint64_t> indexes;
+  const core::Status status = filter_->IndexesOfLines(lines, &indexes);
+  if (!status.ok()) ThrowStatus(info.Env(), status, path_);
+  return CopyToTypedArray<double>(info.Env(), indexes);
 }
 
 Napi::Value LineFilterWrap::IndexAtOffset(const Napi::CallbackInfo& info) {

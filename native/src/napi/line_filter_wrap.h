@@ -31,6 +31,7 @@ class LineFilterWrap : public Napi::ObjectWrap<LineFilterWrap> {
   Napi::Value Progress(const Napi::CallbackInfo& info);
   Napi::Value Results(const Napi::CallbackInfo& info);
   Napi::Value IndexOfLine(const Napi::CallbackInfo& info);
+  Napi::Value IndexesOfLines(const Napi::CallbackInfo& info);
   Napi::Value IndexAtOffset(const Napi::CallbackInfo& info);
   void Extend(const Napi::CallbackInfo& info);
   void Cancel(const Napi::CallbackInfo& info);

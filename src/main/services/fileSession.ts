@@ -549,17 +549,12 @@ export class FileSession implements Disposable {
           matchBuckets[k] = Math.max(0, to.value - from.value);
         }
       }
-      const markRows = new Float64Array(marks.length).fill(-1);
-      marks.forEach((line, at) => {
-        if (!filtered) {
-          if (line < rows) markRows[at] = line;
-          return;
-        }
-        const row = this.filter.rowOfLine(filterId, line);
-        if (!row.ok || row.value >= rows) return;
-        const shown = this.filter.lines(filterId, row.value, 1);
-        if (shown.ok && shown.value[0] === line) markRows[at] = row.value;
-      });
+      let markRows: Float64Array = Float64Array.from(marks, (line) => (line < rows ? line : -1));
+      if (filtered) {
+        const shown = this.filter.rowsOfLines(filterId, marks);
+        if (!shown.ok) return shown;
+        markRows = shown.value;
+      }
       return ok({ rows, matchBuckets, markRows });
     } catch (error) {
       return errFromThrown(error);
@@ -568,22 +563,7 @@ export class FileSession implements Disposable {
 
   /** The row of each line in the filtered view, -1 where the filter hides it (or has not reached it). */
   filterRowsOfLines(filterId: number, lines: readonly number[]): Result<Float64Array> {
-    const rows = new Float64Array(lines.length).fill(-1);
-    for (const [at, line] of lines.entries()) {
-      const row = this.shownRow(filterId, line);
-      if (!row.ok) return row;
-      rows[at] = row.value;
-    }
-    return ok(rows);
-  }
-
-  /** The row showing `line` in filter `filterId`'s view, or -1. */
-  private shownRow(filterId: number, line: number): Result<number> {
-    const row = this.filter.rowOfLine(filterId, line);
-    if (!row.ok) return row;
-    const shown = this.filter.lines(filterId, row.value, 1);
-    if (!shown.ok) return shown;
-    return ok(shown.value[0] === line ? row.value : -1);
+    return this.filter.rowsOfLines(filterId, lines);
   }
 
   /**

@@ -293,6 +293,45 @@ export class FilterController implements Disposable {
     }
   }
 
+  /** The row showing each line, or -1 where the filter hides it (or has not reached it): one native call. */
+  rowsOfLines(filterId: number, lines: readonly number[]): Result<Float64Array> {
+    const found = this.current(filterId);
+    if (!found.ok) return found;
+    const run = found.value;
+    const status = this.status()!;
+    const rows = new Float64Array(lines.length).fill(-1);
+    if (run.filter === null) {
+      lines.forEach((line, at) => {
+        if (line < status.rowsKnown) rows[at] = line;
+      });
+      return ok(rows);
+    }
+    if (run.runs !== null) {
+      const limit = Math.min(status.linesScanned, this.host.linesIndexed());
+      lines.forEach((line, at) => {
+        const row = run.runs!.rowOfLine(line, limit);
+        if (row < status.rowsKnown && run.runs!.lineOfRow(row, limit) === line) rows[at] = row;
+      });
+      return ok(rows);
+    }
+    try {
+      // A line is kept when the kept lines before it and before the next one differ.
+      const probes = new Float64Array(lines.length * 2);
+      lines.forEach((line, at) => {
+        probes[2 * at] = line;
+        probes[2 * at + 1] = line + 1;
+      });
+      const indexes = run.filter.indexesOfLines(probes);
+      lines.forEach((_line, at) => {
+        const row = indexes[2 * at]!;
+        if (indexes[2 * at + 1]! > row && row < status.rowsKnown) rows[at] = row;
+      });
+      return ok(rows);
+    } catch (error) {
+      return errFromThrown(error);
+    }
+  }
+
   /** The row of the first shown line at or after `line` (rowsKnown when none is known). */
   rowOfLine(filterId: number, line: number): Result<number> {
     const found = this.current(filterId);
