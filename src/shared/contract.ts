@@ -3,6 +3,7 @@
 import type { CommandId } from './commands';
 import type { HighlightSettings } from './highlight';
 import type { Result } from './result';
+import type { TimeFormat, TimeKind } from './time';
 import { requestNames, type hexRowWidths, type textEncodings, type themeChoices } from './schema';
 import type { ByteCount, ByteOffset, LineCount, LineNumber, SessionId } from './units';
 
@@ -28,6 +29,7 @@ export {
   MAX_EXPORT_LINES,
   MAX_TICK_BUCKETS,
   MAX_TICK_MARKS,
+  TIMELINE_BUCKETS,
   DEFAULT_SETTINGS,
 } from './schema';
 
@@ -99,6 +101,8 @@ export interface TextLines {
   readonly fullLengths: Float64Array;
   /** 1 for each line that holds pending (uncommitted) edits. */
   readonly modifiedLines: Uint8Array;
+  /** Each line's own time (epoch ms) in the session's time format; NaN where it has none (or no format is in force). */
+  readonly times: Float64Array;
 }
 
 /** A line longer than this shows truncated with a marker; the hex view shows it whole. */
@@ -336,6 +340,68 @@ export interface ScrollTicks {
   readonly markRows: Float64Array;
 }
 
+/** How the session reads times from its lines: detected from samples of the file, or chosen by the user. */
+export interface TimeState {
+  readonly session: SessionId;
+  /** The user's choice: 'auto' takes what detection found, 'none' reads no times. */
+  readonly choice: TimeKind | 'auto' | 'none';
+  /** The format in force, or null (nothing recognised, 'none', or a UTF-16 file). */
+  readonly format: TimeFormat | null;
+  /** What detection found in the samples, or null. */
+  readonly detected: TimeFormat | null;
+  /** Lines sampled (from the start, the middle and the end) and how many had a time in the format in force. */
+  readonly sampledLines: number;
+  readonly timedLines: number;
+  /** The least and greatest time in the samples, or null. */
+  readonly firstMs: number | null;
+  readonly lastMs: number | null;
+  /** Something to know (why no time is read, a forced format that matches few lines), or null. */
+  readonly notice: string | null;
+  /** Bumped by each change of format: the times of lines read before are stale. */
+  readonly version: number;
+}
+
+/** A line's time for the status bar. */
+export interface LineTime {
+  readonly line: LineNumber;
+  /** The line's own time, or the time of the nearest line above with one (a continuation line); null if none is near. */
+  readonly ms: number | null;
+  readonly own: boolean;
+  /** The time of the nearest line with one above the line that gave `ms`: the gap is ms - previousMs. */
+  readonly previousMs: number | null;
+}
+
+/** The line Go to time lands on: the first line whose own time is at or after the target. */
+export interface TimeSeekResult {
+  readonly line: LineNumber;
+  readonly ms: number;
+}
+
+/** What the timeline counts besides lines: error and warning lines, and lines with a match of the search. */
+export type TimelineSeries = 'error' | 'warn' | 'match';
+
+/** The whole file's lines per time bucket, by level and by search matches. */
+export interface TimelineStatus {
+  readonly session: SessionId;
+  /** Identifies one pass: a new search, a re-index or a format change starts another. */
+  readonly timelineId: number;
+  /** The search whose matches are counted (-1: none). */
+  readonly searchId: number;
+  /** Buckets of equal time cover [fromMs, toMs). */
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly buckets: number;
+  readonly series: readonly TimelineSeries[];
+  /** buckets × (1 + series.length): entry b·(1 + S) is bucket b's lines, b·(1 + S) + 1 + k series k's lines in it. */
+  readonly counts: Float64Array;
+  /** Lines counted so far (every line of the scanned part, continuation lines with the line above). */
+  readonly linesCounted: number;
+  readonly bytesScanned: ByteCount;
+  readonly totalBytes: ByteCount;
+  readonly done: boolean;
+  readonly error: { readonly code: string; readonly message: string } | null;
+}
+
 /** Request channels: the arguments the renderer sends and the value it gets back. */
 export interface Requests {
   hostInfo: { args: []; result: HostInfo };
@@ -439,6 +505,17 @@ export interface Requests {
     args: [session: SessionId, filterId: number, firstRow: number, lastRow: number];
     result: Uint8Array;
   };
+  /** How the session reads times (detected from samples on the first call). */
+  timeState: { args: [session: SessionId]; result: TimeState };
+  /** Reads times by another format ('auto': detected, 'none': no times); restarts the timeline. */
+  setTimeFormat: { args: [session: SessionId, choice: TimeKind | 'auto' | 'none']; result: TimeState };
+  /** The first line whose own time is at or after `ms` (ERANGE when none is). */
+  seekTime: { args: [session: SessionId, ms: number]; result: TimeSeekResult };
+  /** A line's time (own or inherited) and the time before it. */
+  lineTime: { args: [session: SessionId, line: LineNumber]; result: LineTime };
+  /** Starts (or restarts) the timeline, counting the matches of search `searchId` (-1: none). */
+  startTimeline: { args: [session: SessionId, searchId: number]; result: TimelineStatus };
+  timelineStatus: { args: [session: SessionId]; result: TimelineStatus | null };
 }
 export type RequestName = keyof Requests;
 export type RequestArgs<K extends RequestName> = Requests[K]['args'];
@@ -465,6 +542,10 @@ export interface Events {
   settingsChanged: Settings;
   /** Filter progress, at most ~10 times a second, and once when it ends. */
   filterProgress: FilterStatus;
+  /** Timeline progress, at most ~10 times a second, and once when it ends. */
+  timelineProgress: TimelineStatus;
+  /** The session's time format changed (by the user, or detected again after the file changed). */
+  timeChanged: TimeState;
 }
 export type EventName = keyof Events;
 
@@ -484,6 +565,8 @@ export const eventDelivery = {
   recentChanged: 'latest',
   settingsChanged: 'latest',
   filterProgress: 'latestPerSession',
+  timelineProgress: 'latestPerSession',
+  timeChanged: 'latestPerSession',
 } as const satisfies Record<EventName, EventDelivery>;
 export const eventNames = Object.keys(eventDelivery) as readonly EventName[];
 

@@ -24,6 +24,7 @@ import {
   type HighlightSettings,
 } from './highlight';
 import { err, ok, type Result } from './result';
+import { TIME_KINDS, type TimeKind } from './time';
 import {
   byteCount,
   byteOffset,
@@ -72,6 +73,10 @@ export const MAX_TICK_MARKS = 2000;
 export const MAX_EXPORT_LINES = 100_000;
 /** Marks remembered per file between openings. */
 export const MAX_SAVED_MARKS = 10_000;
+/** Times Go to time takes: 100,000 days either side of 1970 (about 1696 to 2243). */
+export const MAX_EPOCH_MS = 8.64e15 / 1000;
+/** Buckets of the timeline. */
+export const TIMELINE_BUCKETS = 1024;
 /** Most context lines around each kept line. */
 export const MAX_FILTER_CONTEXT = 1000;
 
@@ -463,6 +468,8 @@ export const argSpecs = {
       ),
     }),
   ) satisfies Spec<ExportSource>,
+  timeChoice: choice<TimeKind | 'auto' | 'none'>('time format', ['auto', 'none', ...TIME_KINDS]),
+  epochMs: integer('time (epoch ms)', { min: -MAX_EPOCH_MS, max: MAX_EPOCH_MS }),
   // At most MAX_COPY_BYTES (contract.ts) per line.
   maxBytesPerLine: integer('bytes per line', { max: 32 * 1024 * 1024 }),
 } as const;
@@ -539,6 +546,12 @@ export const requestSchemas = {
   shownMatch: [a.session, a.searchId, a.filterId, a.firstMatch, a.direction],
   exportLines: [a.session, a.exportSource],
   copyFilteredLines: [a.session, a.filterId, a.firstRow, a.lastRow],
+  timeState: [a.session],
+  setTimeFormat: [a.session, a.timeChoice],
+  seekTime: [a.session, a.epochMs],
+  lineTime: [a.session, a.line],
+  startTimeline: [a.session, a.optionalId],
+  timelineStatus: [a.session],
 } as const satisfies RequestSchemas;
 
 /** Every request channel's name, in the contract's order. */

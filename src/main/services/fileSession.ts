@@ -25,6 +25,7 @@ import {
   type JournalAction,
   type JournalState,
   type TextLines,
+  type TimeState,
 } from '../../shared/contract';
 import { DisposableStore, toDisposable, type Disposable } from '../../shared/disposable';
 import { err, errFromThrown, ok, type Result } from '../../shared/result';
@@ -45,6 +46,7 @@ import { FindController } from './find/findController';
 import { FilterController } from './filter/filterController';
 import { exportLines, type LineSource } from './filter/exportLines';
 import { FollowWatcher } from './followWatcher';
+import { TimeController } from './time/timeController';
 import { detectEncoding, TextIndex } from './textIndex';
 
 /** Sends an event to the window (or connection) that owns the session. */
@@ -62,6 +64,7 @@ export class FileSession implements Disposable {
   private readonly store = new DisposableStore();
   readonly find: FindController;
   readonly filter: FilterController;
+  readonly time: TimeController;
 
   private constructor(
     readonly id: SessionId,
@@ -90,6 +93,27 @@ export class FileSession implements Disposable {
         indexDone: () => this.text?.status().done === true,
         hasPendingEdits: () => this.edited.hasPendingEdits,
         emit: (status) => this.emit('filterProgress', status),
+      }),
+    );
+    this.time = this.store.add(
+      new TimeController({
+        session: id,
+        file: () => this.edited.file,
+        encoding: () => this.text?.encoding ?? 'utf-8',
+        mtimeMs: () => this.opened.mtimeMs,
+        readRange: (offset, length) => this.readBytes(offset as ByteOffset, byteCount(length)),
+        readLines: (first, count, maxBytes) => {
+          const slice = this.overlaid(this.text!.readLines(first, count, maxBytes));
+          return { bytes: slice.bytes, starts: slice.textStarts };
+        },
+        linesKnown: () => this.text?.status().linesKnown ?? 0,
+        following: () => this.follow !== null,
+        search: (searchId) => {
+          const search = this.find.status();
+          return search !== null && search.searchId === searchId ? search.query : null;
+        },
+        emitTimeline: (status) => this.emit('timelineProgress', status),
+        emitTime: (state) => this.emit('timeChanged', state),
       }),
     );
     this.find = this.store.add(
@@ -230,7 +254,7 @@ export class FileSession implements Disposable {
       this.text.dispose();
       this.generation++;
       this.text = this.createIndex(encoding);
-      this.filter.restart();
+      this.restartViews();
     }
     return ok({ info: this.info, edit: this.editState(), bytesWritten });
   }
@@ -358,15 +382,16 @@ export class FileSession implements Disposable {
           // A stopped index cannot continue: index the grown file from the start.
           text.dispose();
           this.text = this.createIndex(text.encoding);
-          this.filter.restart();
+          this.restartViews();
         } else {
           try {
             text.extend(fresh);
             this.filter.grown(fresh);
+            this.time.grown(fresh);
           } catch (error) {
             text.dispose();
             this.text = this.createIndex(text.encoding);
-            this.filter.restart();
+            this.restartViews();
             reason += ` (indexed again: ${errFromThrown(error).message})`;
           }
         }
@@ -382,7 +407,7 @@ export class FileSession implements Disposable {
         this.text.dispose();
         this.text = this.createIndex(encoding);
       }
-      this.filter.restart();
+      this.restartViews();
     }
     return ok({ info: this.info, kind, reason, generation: this.generation });
   }
@@ -394,7 +419,7 @@ export class FileSession implements Disposable {
         this.text?.dispose();
         this.generation++;
         this.text = this.createIndex(encoding);
-        this.filter.restart();
+        this.restartViews();
       }
       return ok(this.textStatus(this.text));
     } catch (error) {
@@ -450,8 +475,31 @@ export class FileSession implements Disposable {
     }
   }
 
-  /** Lines read from the index as the views show them: pending edits laid over, modified lines marked. */
+  /** The lines moved or the file changed: the filter and the times start over. */
+  private restartViews(): void {
+    this.filter.restart();
+    this.time.restart();
+  }
+
+  /** Reads times by another format: lines read before carry stale times, so the generation moves on. */
+  setTimeFormat(choice: Parameters<TimeController['setChoice']>[0]): Result<TimeState> {
+    const before = this.time.timeState().version;
+    const state = this.time.setChoice(choice);
+    if (state.ok && state.value.version !== before && this.text !== null) {
+      this.generation++;
+      this.emit('indexProgress', this.textStatus(this.text));
+    }
+    return state;
+  }
+
+  /** Lines read from the index as the views show them, with each line's own time. */
   private shownLines(range: LineSlice): Omit<TextLines, 'first'> {
+    const shown = this.overlaid(range);
+    return { ...shown, times: this.time.timesOf(shown.bytes, shown.textStarts) };
+  }
+
+  /** Lines read from the index with pending edits laid over, modified lines marked. */
+  private overlaid(range: LineSlice): Omit<TextLines, 'first' | 'times'> {
     const modifiedLines = new Uint8Array(range.count);
     if (this.edited.hasPendingEdits) {
       for (let i = 0; i < range.count; i++) {

@@ -197,6 +197,14 @@ export function createDispatch({ sessions, offers, settings, host }: ServiceDeps
     },
     copyFilteredLines: (context, [session, filterId, first, last]) =>
       withSession(context, session, (found) => found.copyFilteredLines(filterId, first, last)),
+    timeState: (context, [session]) => withSession(context, session, (found) => ok(found.time.timeState())),
+    setTimeFormat: (context, [session, choice]) =>
+      withSession(context, session, (found) => found.setTimeFormat(choice)),
+    seekTime: (context, [session, ms]) => withSession(context, session, (found) => found.time.seek(ms)),
+    lineTime: (context, [session, line]) => withSession(context, session, (found) => found.time.lineTime(line)),
+    startTimeline: (context, [session, searchId]) =>
+      withSession(context, session, (found) => found.time.startTimeline(searchId)),
+    timelineStatus: (context, [session]) => withSession(context, session, (found) => ok(found.time.timelineStatus())),
   };
 
   const run = async <K extends RequestName>(

@@ -15,6 +15,8 @@ export type RowLine = DisplayLine & {
   readonly line: LineNumber;
   /** In a filtered view with context lines: a line shown only as context of a kept one. */
   readonly context?: boolean;
+  /** The line's own time (epoch ms), when it has one. */
+  readonly time?: number;
 };
 
 export class LineCache extends PagedCache<RowBlock<RowLine>> {
@@ -76,6 +78,7 @@ export class LineCache extends PagedCache<RowBlock<RowLine>> {
         ...shown,
         line: lineNumber(numbers === null ? first + i : numbers[i]!),
         ...(kept !== null && kept[i] === 0 ? { context: true } : {}),
+        ...(Number.isNaN(slice.times[i]!) ? {} : { time: slice.times[i]! }),
       });
     }
     return ok({ rows, knownAtRequest });

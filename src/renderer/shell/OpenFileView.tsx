@@ -12,6 +12,8 @@ import type { OpenFile } from '../state/appStore';
 import { FileStoreContext } from '../state/fileStore';
 import { FindStoreContext } from '../state/findStore';
 import { LogStoreContext } from '../state/logStore';
+import { TimeStoreContext } from '../state/timeStore';
+import { Timeline } from '../features/time/Timeline';
 import { FileBar, ViewToolsContext } from './FileBar';
 import { FileNotice } from './Notices';
 import { StatusBar } from './StatusBar';
@@ -24,7 +26,9 @@ export function OpenFileView({ file }: { file: OpenFile }): ReactElement {
     <FileStoreContext.Provider value={file.store}>
       <FindStoreContext.Provider value={file.find}>
         <LogStoreContext.Provider value={file.log}>
-          <OpenFileBody file={file} />
+          <TimeStoreContext.Provider value={file.time}>
+            <OpenFileBody file={file} />
+          </TimeStoreContext.Provider>
         </LogStoreContext.Provider>
       </FindStoreContext.Provider>
     </FileStoreContext.Provider>
@@ -35,6 +39,7 @@ function OpenFileBody({ file }: { file: OpenFile }): ReactElement {
   const { byteCache, lineCache, filteredCache } = useFileCaches();
   const filterView = useStore(file.log, (state) => state.filterView);
   const marksOpen = useStore(file.log, (state) => state.marksOpen);
+  const timelineOpen = useStore(file.time, (state) => state.timelineOpen);
   const textCache = filteredCache ?? lineCache;
   const view = useStore(file.store, (state) => state.view);
   const findOpen = useStore(file.find, (state) => state.open);
@@ -63,6 +68,7 @@ function OpenFileBody({ file }: { file: OpenFile }): ReactElement {
       <FileBar onSlot={setSlot} />
       <FileNotice />
       {view === 'text' && filterView && <FilterBar />}
+      {view === 'text' && timelineOpen && <Timeline />}
       <div className="view-area">
         <FindBar onReveal={reveal} />
         {view === 'text' && textCache !== null ? (

@@ -8,6 +8,7 @@ import { Progress } from '../components/Progress';
 import { formatSize, offsetText, plural } from '../format';
 import { useLogStore } from '../state/logStore';
 import { useFileStore, useFileStoreApi } from '../state/fileStore';
+import { TimeInfo, TimeFormatPicker } from '../features/time/TimeStatus';
 
 const encodingLabels: Record<TextEncodingName, string> = {
   'utf-8': 'UTF-8',
@@ -116,6 +117,7 @@ export function StatusBar(): ReactElement {
   return (
     <footer className="statusbar">
       {view === 'hex' ? <HexPosition /> : <TextPosition />}
+      {view === 'text' && <TimeInfo />}
       <span className="spacer" />
       {index !== null && view === 'text' && (
         <span
@@ -139,6 +141,7 @@ export function StatusBar(): ReactElement {
       )}
       {index?.cancelled === true && <span>Indexing cancelled at {percent}%</span>}
       {index?.error != null && <span role="alert">Indexing stopped: {index.error.message}</span>}
+      {view === 'text' && <TimeFormatPicker />}
       <EncodingPicker />
       <span
         className="file-size"

@@ -108,6 +108,21 @@ const bindings: Record<CommandId, Binding> = {
   'find.previous': { run: onFile((open) => stepMatch(open, -1)), available: hasFile },
   'find.matches': { run: onFile((open) => open.find.getState().togglePane()), available: hasFile },
   'go.line': { run: () => activeView()?.goTo(), available: hasFile },
+  'go.time': {
+    run: onFile((open) => {
+      if (open.store.getState().view === 'text') return void activeView()?.run('go.time');
+      // From the hex view: the text view comes first, then its input.
+      switchView(open.store, 'text');
+      window.setTimeout(() => activeView()?.run('go.time'), 50);
+    }),
+    available: () => file()?.time.getState().state?.format != null,
+    why: 'no timestamp format is in force for this file (the status bar’s Times menu chooses one)',
+  },
+  'view.timeline': {
+    run: onFile((open) => open.time.getState().setTimelineOpen(!open.time.getState().timelineOpen)),
+    available: () => file()?.time.getState().state?.format != null,
+    why: 'no timestamps were recognised in this file',
+  },
   'tab.next': { run: () => app().cycleTab(1), available: () => app().tabs.length > 1, why: 'only one tab is open' },
   'tab.previous': {
     run: () => app().cycleTab(-1),

@@ -19,6 +19,7 @@ import { plural } from '../format';
 import { createFileStore, type FileStore, type ViewKind } from './fileStore';
 import { createFindStore, type FindStore } from './findStore';
 import { createLogStore, type LogStore } from './logStore';
+import { createTimeStore, type TimeStore } from './timeStore';
 import { clearErrors, messages, useMessages } from './messages';
 
 /** An open file (a tab): its own state, its find state. */
@@ -27,6 +28,7 @@ export interface OpenFile {
   readonly store: FileStore;
   readonly find: FindStore;
   readonly log: LogStore;
+  readonly time: TimeStore;
 }
 
 /** What the overlay over the content shows: the command palette, the file picker, the keys sheet. */
@@ -198,7 +200,8 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
         `${plural(marks, 'mark')} cleared: the file on disk changed, so its lines are not the ones marked.`,
       );
     });
-    const model: OpenFile = { session: info.session, store, find, log };
+    const time = createTimeStore(info.session, api(), messages);
+    const model: OpenFile = { session: info.session, store, find, log, time };
     // Messages about the file the user leaves do not follow them to this one.
     if (!quiet) useMessages.getState().clear();
     // The command line's files open behind the first one; a file the user opens comes to the front.
@@ -206,6 +209,7 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
     await restorePosition(model);
     trackPosition(model);
     await model.store.getState().start();
+    void model.time.getState().load();
     return model;
   };
 
@@ -251,6 +255,8 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
       api().on('fileChanged', (change) => byId(change.info.session)?.store.getState().onFileChanged(change));
       api().on('findProgress', (status) => byId(status.session)?.find.getState().onProgress(status));
       api().on('filterProgress', (status) => byId(status.session)?.log.getState().onProgress(status));
+      api().on('timelineProgress', (status) => byId(status.session)?.time.getState().onTimeline(status));
+      api().on('timeChanged', (state) => byId(state.session)?.time.getState().onTimeChanged(state));
       const [info, offers, settings] = await Promise.all([api().hostInfo(), api().listOffered(), api().settings()]);
       if (settings.ok) {
         set({ settings: settings.value.settings, recent: settings.value.recent });

@@ -15,6 +15,8 @@ import { byteOffset, displayLine, lineNumber, type LineNumber } from '../../../s
 import { MAX_LINES_PER_READ } from '../../../shared/contract';
 import { GoToInput } from '../../components/GoToInput';
 import { useGoTo } from '../goto/useGoTo';
+import { parseTimeTarget } from '../../../shared/time';
+import { useTimeStoreApi } from '../../state/timeStore';
 import { parseLineTarget } from '../goto/parseTarget';
 import { VirtualRows, type RowRenderProps, type VirtualRowsHandle } from '../../components/VirtualRows';
 import { getApi } from '../../data/api';
@@ -101,6 +103,7 @@ function TextRow({
       data-level={level ?? undefined}
       data-context={line?.context === true ? 'true' : undefined}
       data-gap={gap ? 'true' : undefined}
+      data-time-ms={line?.time}
       onMouseDown={(event) => {
         if (event.button === 0) onPick(index, event.shiftKey);
       }}
@@ -134,6 +137,7 @@ function TextRow({
 export function TextView({ cache }: { cache: LineCache }): ReactElement {
   const store = useFileStoreApi();
   const logStore = useLogStoreApi();
+  const timeStore = useTimeStoreApi();
   const session = useFileStore((state) => state.info.session);
   const currentLine = useFileStore((state) => state.currentLine);
   const anchorLine = useFileStore((state) => state.anchorLine);
@@ -397,6 +401,25 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
     () => container.current?.focus(),
   );
 
+  const goToTime = useGoTo(
+    // A time of day or a relative time is read from the current line's time.
+    (text) => parseTimeTarget(text, { currentMs: timeStore.getState().lineTime?.ms ?? null }),
+    (ms) => {
+      clearErrors();
+      void timeStore
+        .getState()
+        .seek(ms)
+        .then((found) => {
+          if (!found.ok) {
+            messages.error(found.message);
+            return;
+          }
+          store.getState().setReveal({ kind: 'line', line: lineNumber(found.value.line) });
+        });
+    },
+    () => container.current?.focus(),
+  );
+
   const copySelection = async (): Promise<void> => {
     const state = store.getState();
     const encoding = state.index?.encoding ?? 'utf-8';
@@ -506,7 +529,10 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
       onKeyDown(event);
       return event.defaultPrevented;
     },
-    goTo: goTo.open,
+    goTo: () => {
+      goToTime.input?.onClose();
+      goTo.open();
+    },
     selectAll: () => {
       if (totalLines === 0) return;
       if (filterId === null) {
@@ -522,7 +548,10 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
       else if (command === 'view.mark') logStore.getState().toggleMark(store.getState().currentLine);
       else if (command === 'go.nextMark') void stepMark(1);
       else if (command === 'go.previousMark') void stepMark(-1);
-      else return false;
+      else if (command === 'go.time') {
+        goTo.input?.onClose();
+        goToTime.open();
+      } else return false;
       return true;
     },
   });
@@ -678,6 +707,9 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
         </span>
       )}
       {goTo.input !== null && <GoToInput label="Go to line" {...goTo.input} />}
+      {goToTime.input !== null && (
+        <GoToInput label="Go to time" placeholder="2023-11-14 22:13, 22:13 or -15m" {...goToTime.input} />
+      )}
     </>
   );
 

@@ -1,0 +1,299 @@
+// The timeline: a strip above the text drawn on a canvas, the whole file's lines per time bucket,
+// stacked by level (errors red, warnings amber, the rest neutral), with the lines holding a match
+// of the search drawn over them and the current line's time as a marker. Hovering tells a bucket's
+// time range and counts; a click goes to that time; a drag selects a range of time.
+import { useEffect, useRef, useState, type ReactElement } from 'react';
+import { useStore } from 'zustand';
+import type { TimelineStatus } from '../../../shared/contract';
+import { formatTime } from '../../../shared/time';
+import { plural } from '../../format';
+import { useFileStoreApi } from '../../state/fileStore';
+import { useFindStoreApi } from '../../state/findStore';
+import { useTimeStore, useTimeStoreApi, type TimeRange } from '../../state/timeStore';
+import { messages } from '../../state/messages';
+import { lineNumber } from '../../../shared/units';
+
+const HEIGHT = 44;
+
+/** What one column of pixels shows: its buckets' sums. */
+interface Column {
+  readonly lines: number;
+  readonly error: number;
+  readonly warn: number;
+  readonly match: number;
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+function bucketMs(status: TimelineStatus, bucket: number): number {
+  return status.fromMs + ((status.toMs - status.fromMs) * bucket) / status.buckets;
+}
+
+/** Sums of buckets [first, end) of `status`. */
+export function sumBuckets(status: TimelineStatus, first: number, end: number): Column {
+  const stride = 1 + status.series.length;
+  const at = (name: 'error' | 'warn' | 'match'): number => status.series.indexOf(name);
+  const [errorAt, warnAt, matchAt] = [at('error'), at('warn'), at('match')];
+  let lines = 0;
+  let error = 0;
+  let warn = 0;
+  let match = 0;
+  for (let b = first; b < end; b++) {
+    const base = b * stride;
+    lines += status.counts[base]!;
+    if (errorAt >= 0) error += status.counts[base + 1 + errorAt]!;
+    if (warnAt >= 0) warn += status.counts[base + 1 + warnAt]!;
+    if (matchAt >= 0) match += status.counts[base + 1 + matchAt]!;
+  }
+  return { lines, error, warn, match, fromMs: bucketMs(status, first), toMs: bucketMs(status, end) };
+}
+
+/** The columns of a strip `width` pixels wide. */
+function columnsOf(status: TimelineStatus, width: number): Column[] {
+  const columns: Column[] = [];
+  for (let x = 0; x < width; x++) {
+    const first = Math.floor((x * status.buckets) / width);
+    const end = Math.max(first + 1, Math.floor(((x + 1) * status.buckets) / width));
+    columns.push(sumBuckets(status, first, Math.min(end, status.buckets)));
+  }
+  return columns;
+}
+
+function cssColor(element: Element, name: string): string {
+  return getComputedStyle(element).getPropertyValue(name).trim() || '#888';
+}
+
+function draw(
+  canvas: HTMLCanvasElement,
+  status: TimelineStatus,
+  currentMs: number | null,
+  range: TimeRange | null,
+): void {
+  const ratio = window.devicePixelRatio || 1;
+  const width = canvas.clientWidth;
+  if (width === 0) return;
+  canvas.width = Math.round(width * ratio);
+  canvas.height = Math.round(HEIGHT * ratio);
+  const context = canvas.getContext('2d');
+  if (context === null) return;
+  context.setTransform(ratio, 0, 0, ratio, 0, 0);
+  context.clearRect(0, 0, width, HEIGHT);
+  const colors = {
+    lines: cssColor(canvas, '--timeline-lines'),
+    error: cssColor(canvas, '--timeline-error'),
+    warn: cssColor(canvas, '--timeline-warn'),
+    match: cssColor(canvas, '--timeline-match'),
+    marker: cssColor(canvas, '--timeline-marker'),
+    range: cssColor(canvas, '--timeline-range'),
+  };
+  const columns = columnsOf(status, Math.floor(width));
+  const most = Math.max(1, ...columns.map((column) => column.lines));
+  const span = status.toMs - status.fromMs;
+  const xOf = (ms: number): number => ((ms - status.fromMs) / span) * width;
+  if (range !== null) {
+    context.fillStyle = colors.range;
+    const from = xOf(range.fromMs);
+    context.fillRect(from, 0, Math.max(1, xOf(range.toMs) - from), HEIGHT);
+  }
+  const scale = (count: number): number => (count === 0 ? 0 : Math.max(1, (count / most) * (HEIGHT - 4)));
+  columns.forEach((column, x) => {
+    // Stacked from the bottom: errors, warnings, the other lines.
+    let y = HEIGHT;
+    const bar = (count: number, color: string): void => {
+      const height = Math.min(y, scale(count));
+      if (height <= 0) return;
+      context.fillStyle = color;
+      context.fillRect(x, y - height, 1, height);
+      y -= height;
+    };
+    const errors = Math.min(column.error, column.lines);
+    const warnings = Math.min(column.warn, column.lines - errors);
+    bar(errors, colors.error);
+    bar(warnings, colors.warn);
+    bar(column.lines - errors - warnings, colors.lines);
+    // Lines with a match: a bar of their own height along the top edge's colour, drawn over.
+    if (column.match > 0) {
+      context.fillStyle = colors.match;
+      const height = scale(column.match);
+      context.fillRect(x, HEIGHT - height, 1, Math.max(2, Math.min(3, height)));
+      context.fillRect(x, 0, 1, 3);
+    }
+  });
+  if (currentMs !== null && currentMs >= status.fromMs && currentMs <= status.toMs) {
+    context.fillStyle = colors.marker;
+    context.fillRect(Math.min(width - 2, Math.max(0, Math.round(xOf(currentMs)) - 1)), 0, 2, HEIGHT);
+  }
+}
+
+/** `HH:MM` (or the date, for a range of days) at the strip's edges. */
+function edgeLabel(ms: number, spanMs: number): string {
+  const text = formatTime(ms);
+  return spanMs >= 2 * 86_400_000 ? text.slice(0, 16) : text.slice(11, 19);
+}
+
+export function Timeline(): ReactElement | null {
+  const timeStore = useTimeStoreApi();
+  const store = useFileStoreApi();
+  const findStore = useFindStoreApi();
+  const format = useTimeStore((state) => state.state?.format ?? null);
+  const status = useTimeStore((state) => state.timeline);
+  const currentMs = useTimeStore((state) => state.lineTime?.ms ?? null);
+  const range = useTimeStore((state) => state.range);
+  const searchId = useStore(findStore, (state) =>
+    state.status !== null && state.status.query.pattern !== '' && state.status.error === null
+      ? state.status.searchId
+      : -1,
+  );
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [hover, setHover] = useState<{ x: number; column: Column } | null>(null);
+  const drag = useRef<{ startMs: number; moved: boolean } | null>(null);
+  const [width, setWidth] = useState(0);
+
+  // Counted once a format is known, and again for each new search (its matches are counted too).
+  const generation = useStore(store, (state) => state.generation);
+  useEffect(() => {
+    if (format === null) return;
+    const current = timeStore.getState().timeline;
+    if (current !== null && current.searchId === searchId) return;
+    void timeStore.getState().startTimeline(searchId);
+  }, [format, searchId, timeStore, generation]);
+
+  useEffect(() => {
+    const element = canvas.current;
+    if (element === null) return;
+    const observer = new ResizeObserver(() => setWidth(element.clientWidth));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [format]);
+
+  useEffect(() => {
+    if (canvas.current !== null && status !== null) draw(canvas.current, status, currentMs, range);
+  }, [status, currentMs, range, width]);
+
+  // The theme changed: colours come from CSS variables.
+  useEffect(() => {
+    const observer = new MutationObserver(() => {
+      if (canvas.current !== null && status !== null) draw(canvas.current, status, currentMs, range);
+    });
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme', 'class'] });
+    return () => observer.disconnect();
+  }, [status, currentMs, range]);
+
+  if (format === null) return null;
+  const total = status === null ? 0 : sumBuckets(status, 0, status.buckets);
+  const msAt = (clientX: number): number | null => {
+    const element = canvas.current;
+    if (element === null || status === null) return null;
+    const box = element.getBoundingClientRect();
+    const x = Math.min(box.width - 1, Math.max(0, clientX - box.left));
+    const bucket = Math.floor((x / box.width) * status.buckets);
+    return bucketMs(status, bucket);
+  };
+  const go = async (ms: number): Promise<void> => {
+    const found = await timeStore.getState().seek(ms);
+    if (!found.ok) return messages.info(found.message);
+    store.getState().setReveal({ kind: 'line', line: lineNumber(found.value.line) });
+  };
+  const summary =
+    status === null
+      ? 'Timeline: counting…'
+      : `Timeline from ${formatTime(status.fromMs)} to ${formatTime(status.toMs)}: ${plural(total === 0 ? 0 : total.lines, 'line')}` +
+        (total !== 0 && status.series.includes('error') ? `, ${plural(total.error, 'error line')}` : '') +
+        (total !== 0 && status.series.includes('match') ? `, ${plural(total.match, 'line')} with a match` : '') +
+        (status.done ? '' : ' so far');
+  const span = status === null ? 0 : status.toMs - status.fromMs;
+  return (
+    <div
+      className="timeline"
+      data-testid="timeline"
+      data-buckets={status?.done === true ? status.buckets : undefined}
+      data-lines={status?.done === true && total !== 0 ? total.lines : undefined}
+      data-from-ms={status?.fromMs}
+      data-to-ms={status?.toMs}
+    >
+      <canvas
+        ref={canvas}
+        role="img"
+        aria-label={summary}
+        style={{ height: HEIGHT }}
+        onMouseMove={(event) => {
+          const element = canvas.current;
+          if (element === null || status === null) return;
+          const box = element.getBoundingClientRect();
+          const x = Math.floor(event.clientX - box.left);
+          const first = Math.floor((x * status.buckets) / box.width);
+          const end = Math.max(first + 1, Math.floor(((x + 1) * status.buckets) / box.width));
+          setHover({ x, column: sumBuckets(status, first, Math.min(status.buckets, end)) });
+          const dragging = drag.current;
+          const ms = msAt(event.clientX);
+          if (dragging !== null && (event.buttons & 1) === 1 && ms !== null) {
+            dragging.moved = dragging.moved || Math.abs(ms - dragging.startMs) > span / 200;
+            if (dragging.moved) {
+              timeStore.getState().setRange({
+                fromMs: Math.min(dragging.startMs, ms),
+                toMs: Math.max(dragging.startMs, ms) + span / status.buckets,
+              });
+            }
+          }
+        }}
+        onMouseLeave={() => setHover(null)}
+        onMouseDown={(event) => {
+          if (event.button !== 0) return;
+          const ms = msAt(event.clientX);
+          if (ms !== null) drag.current = { startMs: ms, moved: false };
+        }}
+        onMouseUp={(event) => {
+          const dragging = drag.current;
+          drag.current = null;
+          if (dragging === null || event.button !== 0) return;
+          if (!dragging.moved) {
+            timeStore.getState().setRange(null);
+            void go(dragging.startMs);
+          }
+        }}
+      />
+      {status !== null && (
+        <div className="timeline-axis" aria-hidden="true">
+          <span>{edgeLabel(status.fromMs, span)}</span>
+          {!status.done && (
+            <span className="timeline-progress">
+              counting {Math.floor((status.bytesScanned / Math.max(1, status.totalBytes)) * 100)}%
+            </span>
+          )}
+          <span>{edgeLabel(status.toMs, span)}</span>
+        </div>
+      )}
+      {hover !== null && (
+        <div
+          className="timeline-tip"
+          role="tooltip"
+          style={{ left: Math.min(hover.x + 12, (canvas.current?.clientWidth ?? 300) - 260) }}
+        >
+          <div>
+            {formatTime(hover.column.fromMs)} – {formatTime(hover.column.toMs).slice(11)}
+          </div>
+          <div>
+            {plural(hover.column.lines, 'line')}
+            {hover.column.error > 0 && `, ${plural(hover.column.error, 'error')}`}
+            {hover.column.warn > 0 && `, ${plural(hover.column.warn, 'warning')}`}
+            {status?.series.includes('match') === true &&
+              `, ${hover.column.match.toLocaleString('en-US')} with a match`}
+          </div>
+        </div>
+      )}
+      {range !== null && (
+        <div className="timeline-range" data-testid="timeline-range" data-focus="keep">
+          <span>
+            {formatTime(range.fromMs)} – {formatTime(range.toMs)}
+          </span>
+          <button type="button" onClick={() => void go(range.fromMs)}>
+            Go to the range's start
+          </button>
+          <button type="button" onClick={() => timeStore.getState().setRange(null)}>
+            Clear the range
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
