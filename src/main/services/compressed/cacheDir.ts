@@ -38,6 +38,8 @@ export async function ensureCacheDir(dir: string): Promise<Result<string>> {
     if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) await chmod(dir, 0o700);
     return ok(dir);
   } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'EEXIST' || code === 'ENOTDIR') return err('ENOTREG', `the cache folder ${dir} is not a folder`);
     return withContext(fromThrown(error), `cannot create the cache folder ${dir}`);
   }
 }

@@ -154,6 +154,7 @@ export async function decompressToCache(
     // Fresh buffers: fzstd and zlib may hold on to a chunk after it was handed over.
     async function* readChunks(): AsyncGenerator<Uint8Array> {
       for (;;) {
+        signal?.throwIfAborted();
         const chunk = Buffer.allocUnsafeSlow(READ_CHUNK_BYTES);
         const { bytesRead } = await source.handle.read(chunk, 0, READ_CHUNK_BYTES, compressedRead);
         if (bytesRead === 0) return;
@@ -166,6 +167,8 @@ export async function decompressToCache(
     const batch = Buffer.allocUnsafe(WRITE_BATCH_BYTES);
     let batchLength = 0;
     const flush = async (): Promise<void> => {
+      // The pipeline stops its streams on abort, but this loop runs on the pieces already decoded.
+      signal?.throwIfAborted();
       if (batchLength === 0) return;
       if (outputWritten + batchLength > nextSpaceCheck) {
         await checkSpace(batchLength);
