@@ -292,7 +292,8 @@ function describeFailure(error: unknown, run: { path: string; dir: string; outpu
   const sofar =
     outputWritten === 0
       ? 'Nothing was decompressed before the error.'
-      : `${describeBytes(outputWritten)} were decompressed before the error; that partial copy was removed.`;
+      : `${describeBytes(outputWritten)} ${outputWritten === 1 ? 'was' : 'were'} decompressed before the error; ` +
+        'that partial copy was removed.';
   if (error instanceof ZstdDataError) {
     return error.kind === 'corrupt'
       ? err('ECORRUPT', `${path}: the zstd data is damaged or incomplete: ${error.message}. ${sofar}`)
@@ -328,6 +329,7 @@ function describeFailure(error: unknown, run: { path: string; dir: string; outpu
 
 /** "1,234 bytes", "12.3 MiB", "4.50 GiB". */
 export function describeBytes(bytes: number): string {
+  if (bytes === 1) return '1 byte';
   if (bytes < MIB) return `${bytes.toLocaleString('en-US')} bytes`;
   if (bytes < GIB) return `${(bytes / MIB).toFixed(1)} MiB`;
   return `${(bytes / GIB).toFixed(2)} GiB`;

@@ -69,6 +69,14 @@ describe('ZstdStreamDecoder', () => {
     for (const pieceBytes of [13, 65_536]) expectSame(decode(input, pieceBytes).output, expected);
   });
 
+  it('reads frames of tiny blocks, which fzstd holds back until a frame has 18 bytes', () => {
+    for (const blockBytes of [1, 2, 5]) {
+      const content = logText(15, 40);
+      expectSame(decode(handFrame(content, { blockBytes, checksum: true }), 3).output, content);
+      expectSame(decode(handFrame(content, { blockBytes, declareSize: null }), 1000).output, content);
+    }
+  });
+
   it('yields one block at a time, however far a block expands (RLE)', () => {
     const zeros = new Uint8Array(16 * 1024 * 1024);
     const input = handFrame(zeros, { rleFrom: 1, checksum: true });

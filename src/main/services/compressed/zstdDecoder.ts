@@ -39,6 +39,7 @@ interface Frame {
   header: Uint8Array | null;
   readonly decoder: Decompress;
   readonly contentSize: number | null;
+  readonly windowBytes: number;
   readonly hash: Xxh64 | null;
   outputBytes: number;
 }
@@ -187,6 +188,7 @@ export class ZstdStreamDecoder {
         frame.hash?.update(data);
       }),
       contentSize,
+      windowBytes,
       hash: hasChecksum ? new Xxh64() : null,
       outputBytes: 0,
     };
@@ -243,7 +245,14 @@ export class ZstdStreamDecoder {
     if (frame.hash !== null) {
       const expected = readUint32(this.input, checksumAt);
       if (frame.hash.digestLow32() !== expected) {
-        throw new ZstdDataError('corrupt', `${name} fails its content checksum (at byte ${this.offset(checksumAt)})`);
+        const farReach =
+          frame.windowBytes > RELIABLE_WINDOW_BYTES
+            ? `; or it refers back further than ${RELIABLE_WINDOW_BYTES / MIB} MiB, which hexlog cannot decode: try zstd -d`
+            : '';
+        throw new ZstdDataError(
+          'corrupt',
+          `${name} fails its content checksum (at byte ${this.offset(checksumAt)})${farReach}`,
+        );
       }
     }
     this.frame = null;
