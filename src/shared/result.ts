@@ -20,6 +20,8 @@ export type ErrorCode =
   | 'EIO'
   | 'ELOCKED'
   | 'ELIMIT'
+  | 'ECORRUPT'
+  | 'ENOSPC'
   | 'EINTERNAL';
 
 export interface Ok<T> {
@@ -58,6 +60,8 @@ export const errorCodes = {
   EIO: 'an I/O or transport failure',
   ELOCKED: 'the file is locked by another writer',
   ELIMIT: 'a resource cap was reached',
+  ECORRUPT: 'the (compressed) data is damaged or incomplete',
+  ENOSPC: 'not enough free disk space',
   EINTERNAL: 'a defect: something threw that should not have',
 } as const satisfies Record<ErrorCode, string>;
 
