@@ -1,5 +1,5 @@
 // `npm run bench [-- --file PATH] [--size-mib N] [--skip NAME,...]`: one JSON object per metric line.
-// Groups: read, index, services, find, filter, commit, scroll (big: the 8x copy for first lines and first screen). Peers (wc, grep, rg) run on the same file in the same run.
+// Groups: read, index, services, find, filter, time, commit, scroll (big: the 8x copy for first lines and first screen). Peers (wc, grep, rg) run on the same file in the same run.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { benchLineIndex } from './lineIndex';
 import { benchRead } from './read';
 import { benchScroll, generateManyLines } from './scroll';
 import { benchFirstScreen, benchServices } from './services';
+import { benchTime } from './time';
 
 interface Options {
   file?: string;
@@ -27,7 +28,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (argv[i] === '--skip') for (const name of (argv[++i] ?? '').split(',')) options.skip.add(name);
     else
       throw new Error(
-        `unknown argument ${argv[i]}; usage: npm run bench -- [--file PATH] [--size-mib N] [--skip read,index,big,services,find,filter,commit,scroll]`,
+        `unknown argument ${argv[i]}; usage: npm run bench -- [--file PATH] [--size-mib N] [--skip read,index,big,services,find,filter,time,commit,scroll]`,
       );
   }
   if (!Number.isInteger(options.sizeMiB) || options.sizeMiB <= 0)
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
   if (!options.skip.has('find')) await benchFind(path);
   if (!options.skip.has('find')) await benchMatchMemory(dir);
   if (!options.skip.has('filter')) await benchFilter(path);
+  if (!options.skip.has('time')) await benchTime(path);
   if (!options.skip.has('commit')) await benchCommit(dir);
   if (!options.skip.has('scroll')) {
     await benchScroll(generateManyLines(join(dir, 'lines-10m.log'), 10_000_000));

@@ -77,6 +77,15 @@ describe('accessibility (axe-core) through the browser host', () => {
       const page = await start(log, scheme);
       await page.locator('[data-testid=text-view] [data-line="1"]').waitFor();
       await page.locator('[data-testid=line-count][data-lines]').waitFor({ timeout: 30_000 });
+      // The times: the timeline (with a range dragged on it), the line's time, the format menu.
+      await page.locator('[data-testid=timeline][data-lines]').waitFor({ timeout: 30_000 });
+      const strip = (await page.locator('[data-testid=timeline] canvas').boundingBox())!;
+      await page.mouse.move(strip.x + strip.width * 0.2, strip.y + strip.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(strip.x + strip.width * 0.6, strip.y + strip.height / 2, { steps: 5 });
+      await page.mouse.up();
+      await page.getByTestId('timeline-range').waitFor();
+      await page.getByTestId('line-time').waitFor();
       expect(await seriousFindings(page)).toEqual([]);
     });
 

@@ -91,7 +91,7 @@ describe('time: detection, Go to time, the timeline', () => {
       const target = Number.isNaN(pick) ? log.times[0]! + 3_600_000 : pick + 1;
       const expected = log.times.findIndex((ms) => ms >= target);
       await goToTime(page, localText(target));
-      await expect.poll(() => currentLine(page), `target ${localText(target)}`).toBe(expected + 1);
+      await expect.poll(() => currentLine(page), { message: `target ${localText(target)}` }).toBe(expected + 1);
       // The status bar shows the line's time and the gap since the line with a time before it.
       const shown = page.getByTestId('line-time');
       await expect.poll(() => shown.getAttribute('data-time-ms')).toBe(String(log.times[expected]));
@@ -162,7 +162,7 @@ describe('time: detection, Go to time, the timeline', () => {
       const path = join(suite.dir, `${kind}.log`);
       writeFileSync(path, `${Array.from({ length: 50 }, () => line).join('\n')}\n`);
       const page = await suite.start(path);
-      await expect.poll(() => page.getByTestId('time-format').getAttribute('data-kind'), kind).toBe(kind);
+      await expect.poll(() => page.getByTestId('time-format').getAttribute('data-kind'), { message: kind }).toBe(kind);
       const ms = Number(await page.locator('[data-testid=text-view] [data-line="1"]').getAttribute('data-time-ms'));
       const expected =
         kind === 'syslog' || kind === 'slashed'

@@ -13,6 +13,7 @@ import { Palette } from './shell/Palette';
 import { TabBar } from './shell/TabBar';
 import { useShortcuts } from './shell/useShortcuts';
 import { Welcome } from './shell/Welcome';
+import { OpeningProgress } from './shell/OpeningProgress';
 import { useAppStore } from './state/appStore';
 
 /** The page's theme and text size follow the settings; 'system' follows the OS as it changes. */
@@ -95,6 +96,7 @@ export function App(): ReactElement {
       {/* Under the palette or the shortcuts sheet, the rest of the app is out of reach (keys, clicks, screen readers). */}
       <div className="app-body" aria-hidden={overlay !== null ? true : undefined} inert={overlay !== null}>
         <TabBar />
+        <OpeningProgress />
         <Dialogs />
         <main className="content">{file !== null ? <OpenFileView key={file.session} file={file} /> : <Welcome />}</main>
       </div>

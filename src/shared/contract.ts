@@ -42,6 +42,20 @@ export interface FileInfo {
   readonly writable: boolean;
   /** The file itself (device and inode): the same for every path to it (a symlink, a hard link). */
   readonly fileId: string;
+  /** A compressed file is shown decompressed (from a temporary copy, read-only): how it was compressed. */
+  readonly compression: 'gzip' | 'zstd' | null;
+}
+
+/** How far the decompression of a compressed file being opened has got. */
+export interface OpenProgress {
+  /** The compressed file. */
+  readonly path: string;
+  readonly name: string;
+  readonly compression: 'gzip' | 'zstd';
+  readonly compressedRead: number;
+  readonly compressedTotal: number;
+  readonly outputWritten: number;
+  readonly done: boolean;
 }
 
 /** A file the user named outside the renderer (command line, dialog, recent list); opened by id. */
@@ -516,6 +530,8 @@ export interface Requests {
   /** Starts (or restarts) the timeline, counting the matches of search `searchId` (-1: none). */
   startTimeline: { args: [session: SessionId, searchId: number]; result: TimelineStatus };
   timelineStatus: { args: [session: SessionId]; result: TimelineStatus | null };
+  /** Stops the decompression of compressed files this window is opening (their opening answers null). */
+  cancelOpen: { args: []; result: null };
 }
 export type RequestName = keyof Requests;
 export type RequestArgs<K extends RequestName> = Requests[K]['args'];
@@ -546,6 +562,8 @@ export interface Events {
   timelineProgress: TimelineStatus;
   /** The session's time format changed (by the user, or detected again after the file changed). */
   timeChanged: TimeState;
+  /** A compressed file being opened is decompressed into a temporary file: at most ~10 times a second, and once when done. */
+  openProgress: OpenProgress;
 }
 export type EventName = keyof Events;
 
@@ -567,6 +585,7 @@ export const eventDelivery = {
   filterProgress: 'latestPerSession',
   timelineProgress: 'latestPerSession',
   timeChanged: 'latestPerSession',
+  openProgress: 'latest',
 } as const satisfies Record<EventName, EventDelivery>;
 export const eventNames = Object.keys(eventDelivery) as readonly EventName[];
 

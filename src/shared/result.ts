@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'ELIMIT'
   | 'ECORRUPT'
   | 'ENOSPC'
+  | 'ECANCELLED'
   | 'EINTERNAL';
 
 export interface Ok<T> {
@@ -62,6 +63,7 @@ export const errorCodes = {
   ELIMIT: 'a resource cap was reached',
   ECORRUPT: 'the (compressed) data is damaged or incomplete',
   ENOSPC: 'not enough free disk space',
+  ECANCELLED: 'the user cancelled it',
   EINTERNAL: 'a defect: something threw that should not have',
 } as const satisfies Record<ErrorCode, string>;
 

@@ -552,6 +552,7 @@ export const requestSchemas = {
   lineTime: [a.session, a.line],
   startTimeline: [a.session, a.optionalId],
   timelineStatus: [a.session],
+  cancelOpen: [],
 } as const satisfies RequestSchemas;
 
 /** Every request channel's name, in the contract's order. */

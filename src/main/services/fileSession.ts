@@ -47,6 +47,7 @@ import { FilterController } from './filter/filterController';
 import { exportLines, type LineSource } from './filter/exportLines';
 import { FollowWatcher } from './followWatcher';
 import { TimeController } from './time/timeController';
+import type { Compression, DecompressedFile } from './compressed';
 import { detectEncoding, TextIndex } from './textIndex';
 
 /** Sends an event to the window (or connection) that owns the session. */
@@ -66,13 +67,27 @@ export class FileSession implements Disposable {
   readonly filter: FilterController;
   readonly time: TimeController;
 
+  /** The path the user opened: the compressed file for a decompressed one, else the mapped path. */
+  readonly shownPath: string;
+  /** How the file shown was compressed (the session maps its decompressed copy), or null. */
+  readonly compression: Compression | null;
+  /** A decompressed file's identity is its compressed file's: what the position memory keys on. */
+  private readonly sourceIdentity: FileIdentity | null;
+
   private constructor(
     readonly id: SessionId,
     readonly owner: string,
+    /** The file mapped: the decompressed cache file of a compressed one. */
     readonly path: string,
     private readonly edited: EditedFile,
     private readonly emit: Emit,
+    decompressed: DecompressedFile | null,
   ) {
+    this.shownPath = decompressed?.sourcePath ?? path;
+    this.compression = decompressed?.compression ?? null;
+    this.sourceIdentity = decompressed === null ? null : identityAt(decompressed.sourcePath);
+    // Disposed newest first: the mapping closes before its cache file is deleted.
+    if (decompressed !== null) this.store.add(decompressed);
     this.store.add(edited);
     this.opened = edited.stat();
     // Disposed newest first: the search and the index stop before the mapping closes.
@@ -129,7 +144,7 @@ export class FileSession implements Disposable {
         text: () => this.text,
         emit: (status) => this.emit('findProgress', status),
         applyEdits: (edits) => {
-          const busy = this.busyError();
+          const busy = this.readOnlyError() ?? this.busyError();
           if (busy !== null) return busy;
           const applied = this.edited.editMany(edits);
           return applied.ok ? ok(this.editState()) : applied;
@@ -138,11 +153,20 @@ export class FileSession implements Disposable {
     );
   }
 
-  /** Maps `path` read-only; throws the addon's coded error when it cannot. */
-  static open(id: SessionId, owner: string, path: string, emit: Emit): FileSession {
-    const edited = EditedFile.open(path);
+  /**
+   * Maps `path` read-only; throws the addon's coded error when it cannot. With `decompressed`, maps
+   * its cache file and owns it (deleted when the session ends), shown under the compressed file's name.
+   */
+  static open(
+    id: SessionId,
+    owner: string,
+    path: string,
+    emit: Emit,
+    decompressed: DecompressedFile | null = null,
+  ): FileSession {
+    const edited = EditedFile.open(decompressed?.cachePath ?? path);
     try {
-      return new FileSession(id, owner, path, edited, emit);
+      return new FileSession(id, owner, decompressed?.cachePath ?? path, edited, emit, decompressed);
     } catch (error) {
       edited.dispose();
       throw error;
@@ -154,14 +178,25 @@ export class FileSession implements Disposable {
   }
 
   get info(): FileInfo {
+    const source = this.sourceIdentity ?? this.opened;
     return {
       session: this.id,
-      name: basename(this.path),
-      path: this.path,
+      name: basename(this.shownPath),
+      path: this.shownPath,
       size: this.size,
-      writable: isWritable(this.path),
-      fileId: `${this.opened.dev}:${this.opened.ino}`,
+      writable: this.compression === null && isWritable(this.path),
+      fileId: `${source.dev}:${source.ino}`,
+      compression: this.compression,
     };
+  }
+
+  /** Why the bytes cannot be changed here (a decompressed view), or null. */
+  private readOnlyError(): Result<never> | null {
+    if (this.compression === null) return null;
+    return err(
+      'EREADONLY',
+      `${basename(this.shownPath)} is shown decompressed, read-only: edits cannot be written back into a ${this.compression} file.`,
+    );
   }
 
   /** Copies up to `length` bytes from `offset` into a fresh buffer, edits laid over; shorter at the end. */
@@ -179,7 +214,7 @@ export class FileSession implements Disposable {
 
   /** A same-length overwrite as a pending edit: the file itself is not touched. */
   editBytes(offset: ByteOffset, bytes: Uint8Array): Result<EditState> {
-    const busy = this.busyError();
+    const busy = this.readOnlyError() ?? this.busyError();
     if (busy !== null) return busy;
     const edited = this.edited.edit(offset, bytes);
     return edited.ok ? ok(this.editState()) : edited;
@@ -340,9 +375,9 @@ export class FileSession implements Disposable {
     });
   }
 
-  /** The identity of the file as shown: what was opened, at the size mapped now. */
+  /** The identity of the file as shown: what was opened, at the size mapped now (a compressed file's own). */
   get identity(): FileIdentity {
-    return this.shownIdentity();
+    return this.sourceIdentity ?? this.shownIdentity();
   }
 
   private shownIdentity(): FileIdentity {

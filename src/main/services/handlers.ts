@@ -66,7 +66,8 @@ export function createDispatch({ sessions, offers, settings, host }: ServiceDeps
   const recentOffers = (): readonly OfferedFile[] => settings.recent().map((path) => offers.register(path));
 
   /** A file opened (from any source) goes first in the recent files, in every window. */
-  const opened = (result: Result<FileInfo>): Result<FileInfo> => {
+  const opened = async (opening: Promise<Result<FileInfo>>): Promise<Result<FileInfo>> => {
+    const result = await opening;
     if (result.ok && settings.addRecent(result.value.path)) host.broadcast?.('recentChanged', recentOffers());
     return result;
   };
@@ -83,7 +84,7 @@ export function createDispatch({ sessions, offers, settings, host }: ServiceDeps
     openOffered: (context, [offerId]) => {
       const offer = offers.get(offerId);
       if (offer === undefined) return err('ENOTFOUND', `no offered file with id ${offerId}`);
-      return opened(sessions.open(offer.path, context.owner));
+      return opened(sessions.openFile(offer.path, context.owner));
     },
     openDialog: async (context) => {
       if (host.showOpenDialog === undefined) {
@@ -92,7 +93,7 @@ export function createDispatch({ sessions, offers, settings, host }: ServiceDeps
       const path = await host.showOpenDialog(context);
       if (path === null) return ok(null);
       offers.offer(path);
-      return opened(sessions.open(path, context.owner));
+      return opened(sessions.openFile(path, context.owner));
     },
     openDroppedPath: (context, [path]) => {
       if (!host.info.acceptsDroppedFiles) {
@@ -102,7 +103,7 @@ export function createDispatch({ sessions, offers, settings, host }: ServiceDeps
         );
       }
       offers.offer(path);
-      return opened(sessions.open(path, context.owner));
+      return opened(sessions.openFile(path, context.owner));
     },
     closeFile: (context, [session]) => sessions.close(session, context.owner),
     readBytes: (context, [session, offset, length]) =>
@@ -131,7 +132,7 @@ export function createDispatch({ sessions, offers, settings, host }: ServiceDeps
     saveCopy: async (context, [session]) => {
       const found = sessions.get(session, context.owner);
       if (!found.ok) return found;
-      const dest = await host.chooseCopyPath(context, found.value.path);
+      const dest = await host.chooseCopyPath(context, found.value.shownPath);
       return dest === null ? ok(null) : found.value.saveCopy(dest);
     },
     cancelSaveCopy: (context, [session]) => withSession(context, session, (found) => ok(found.cancelSaveCopy())),
@@ -165,10 +166,10 @@ export function createDispatch({ sessions, offers, settings, host }: ServiceDeps
       return ok(updated.settings);
     },
     lastPosition: (context, [session]) =>
-      withSession(context, session, (found) => ok(settings.position(found.path, found.identity))),
+      withSession(context, session, (found) => ok(settings.position(found.shownPath, found.identity))),
     savePosition: (context, [session, position]) =>
       withSession(context, session, (found) => {
-        settings.savePosition(found.path, found.identity, position);
+        settings.savePosition(found.shownPath, found.identity, position);
         return ok(null);
       }),
     setFilter: (context, [session, spec]) => withSession(context, session, (found) => found.filter.set(spec)),
@@ -192,7 +193,7 @@ export function createDispatch({ sessions, offers, settings, host }: ServiceDeps
           : { title: 'Export the marked lines', tag: 'marked' };
       const prepared = found.value.exportSource(source);
       if (!prepared.ok) return prepared;
-      const dest = await host.chooseCopyPath(context, found.value.path, purpose);
+      const dest = await host.chooseCopyPath(context, found.value.shownPath, purpose);
       return dest === null ? ok(null) : found.value.exportLines(prepared.value, dest);
     },
     copyFilteredLines: (context, [session, filterId, first, last]) =>
@@ -205,6 +206,10 @@ export function createDispatch({ sessions, offers, settings, host }: ServiceDeps
     startTimeline: (context, [session, searchId]) =>
       withSession(context, session, (found) => found.time.startTimeline(searchId)),
     timelineStatus: (context, [session]) => withSession(context, session, (found) => ok(found.time.timelineStatus())),
+    cancelOpen: (context) => {
+      sessions.cancelOpening(context.owner);
+      return ok(null);
+    },
   };
 
   const run = async <K extends RequestName>(

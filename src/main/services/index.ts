@@ -4,6 +4,7 @@ import { createDispatch, type Dispatch, type HostPorts } from './handlers';
 import { OfferList } from './offers';
 import { MAX_SESSIONS_PER_OWNER, SessionRegistry } from './sessionRegistry';
 import { SettingsStore } from './settings';
+import { sweepStaleCaches } from './compressed';
 
 export interface Services extends Disposable {
   readonly sessions: SessionRegistry;
@@ -24,7 +25,14 @@ export interface ServiceOptions extends ServiceLimits {
   readonly log?: (line: string) => void;
 }
 
+let cachesSwept = false;
+
 export function createServices(host: HostPorts, limits: ServiceOptions = {}): Services {
+  // Decompressed copies left by a process that died (a crash, a kill) are removed once per process.
+  if (!cachesSwept) {
+    cachesSwept = true;
+    void sweepStaleCaches();
+  }
   const sessions = new SessionRegistry(
     (owner) => (name, payload) => host.emit(owner, name, payload),
     limits.maxSessionsPerOwner ?? MAX_SESSIONS_PER_OWNER,

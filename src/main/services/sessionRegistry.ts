@@ -6,6 +6,8 @@ import type { Disposable } from '../../shared/disposable';
 import { err, errFromThrown, ok, type Result } from '../../shared/result';
 import { sessionId, type SessionId } from '../../shared/units';
 import { FileSession, type Emit } from './fileSession';
+import { compressionOf, decompressToCache, type DecompressedFile } from './compressed';
+import { basename } from 'node:path';
 
 /** Routes a session's events to its owner. */
 export type EmitTo = (owner: string) => Emit;
@@ -32,13 +34,78 @@ export class SessionRegistry implements Disposable {
     return this.countByOwner.get(owner) ?? 0;
   }
 
-  open(path: string, owner: string): Result<FileInfo> {
+  /** Decompressions running for each owner, stopped by cancelOpening or when the owner goes. */
+  private readonly opening = new Map<string, Set<AbortController>>();
+
+  /**
+   * Opens `path`: a gzip or zstd file (told by its bytes) is first decompressed into a temporary
+   * file, with openProgress events, and shown read-only under its own name.
+   */
+  async openFile(path: string, owner: string): Promise<Result<FileInfo>> {
+    if (this.ownedBy(owner) >= this.maxPerOwner) return this.open(path, owner);
+    const absolute = resolve(path);
+    // Registered before the first await: a cancel sent right after the request reaches it.
+    const controller = new AbortController();
+    const running = this.opening.get(owner) ?? new Set<AbortController>();
+    running.add(controller);
+    this.opening.set(owner, running);
+    let decompressed: Result<DecompressedFile | 'cancelled'> | null = null;
+    const emit = this.emitTo(owner);
+    let progress: ((read: number, total: number, written: number, done: boolean) => void) | null = null;
+    try {
+      const compression = await compressionOf(absolute);
+      // Missing, unreadable, a directory, a device: the mapping's own error says it the usual way.
+      if (compression.ok && compression.value !== null) {
+        const kind = compression.value;
+        progress = (compressedRead, compressedTotal, outputWritten, done) =>
+          emit('openProgress', {
+            path: absolute,
+            name: basename(absolute),
+            compression: kind,
+            compressedRead,
+            compressedTotal,
+            outputWritten,
+            done,
+          });
+        const report = progress;
+        decompressed = await decompressToCache(absolute, {
+          signal: controller.signal,
+          onProgress: (at) => report(at.compressedRead, at.compressedTotal, at.outputWritten, false),
+        });
+      }
+    } finally {
+      running.delete(controller);
+      if (running.size === 0) this.opening.delete(owner);
+    }
+    if (decompressed === null) {
+      return controller.signal.aborted
+        ? err('ECANCELLED', `Opening ${basename(absolute)} was cancelled.`)
+        : this.open(absolute, owner);
+    }
+    if (!decompressed.ok || decompressed.value === 'cancelled') {
+      progress?.(0, 0, 0, true);
+      return decompressed.ok ? err('ECANCELLED', `Opening ${basename(absolute)} was cancelled.`) : decompressed;
+    }
+    const file = decompressed.value;
+    progress?.(file.outputBytes, file.outputBytes, file.outputBytes, true);
+    const opened = this.open(absolute, owner, file);
+    if (!opened.ok) file.dispose();
+    return opened;
+  }
+
+  /** Stops the decompressions `owner` is waiting for. */
+  cancelOpening(owner: string): void {
+    for (const controller of this.opening.get(owner) ?? []) controller.abort();
+  }
+
+  /** Maps `path` (or `decompressed`'s copy of it) as a new session of `owner`. */
+  open(path: string, owner: string, decompressed: DecompressedFile | null = null): Result<FileInfo> {
     if (this.ownedBy(owner) >= this.maxPerOwner) {
       return err('ELIMIT', `Too many open files in this window (${this.maxPerOwner}); close some first.`);
     }
     const absolute = resolve(path);
     try {
-      const session = FileSession.open(sessionId(this.nextId++), owner, absolute, this.emitTo(owner));
+      const session = FileSession.open(sessionId(this.nextId++), owner, absolute, this.emitTo(owner), decompressed);
       this.sessions.set(session.id, session);
       this.countByOwner.set(owner, this.ownedBy(owner) + 1);
       return ok(session.info);
@@ -66,6 +133,7 @@ export class SessionRegistry implements Disposable {
   }
 
   disposeOwner(owner: string): void {
+    this.cancelOpening(owner);
     for (const session of [...this.sessions.values()]) {
       if (session.owner === owner) {
         this.forget(session);
@@ -76,6 +144,7 @@ export class SessionRegistry implements Disposable {
   }
 
   dispose(): void {
+    for (const owner of [...this.opening.keys()]) this.cancelOpening(owner);
     const all = [...this.sessions.values()];
     this.sessions.clear();
     this.countByOwner.clear();

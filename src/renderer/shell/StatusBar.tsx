@@ -108,6 +108,7 @@ function TextPosition(): ReactElement | null {
 
 export function StatusBar(): ReactElement {
   const size = useFileStore((state) => state.info.size);
+  const compression = useFileStore((state) => state.info.compression);
   const view = useFileStore((state) => state.view);
   const index = useFileStore((state) => state.index);
   const store = useFileStoreApi();
@@ -141,6 +142,15 @@ export function StatusBar(): ReactElement {
       )}
       {index?.cancelled === true && <span>Indexing cancelled at {percent}%</span>}
       {index?.error != null && <span role="alert">Indexing stopped: {index.error.message}</span>}
+      {compression !== null && (
+        <span
+          data-testid="compressed"
+          data-compression={compression}
+          title="Shown from a temporary decompressed copy, deleted when the tab closes"
+        >
+          {compression}: read-only
+        </span>
+      )}
       {view === 'text' && <TimeFormatPicker />}
       <EncodingPicker />
       <span

@@ -9,6 +9,7 @@ import {
   MAX_SAVED_MARKS,
   type HostInfo,
   type OfferedFile,
+  type OpenProgress,
   type Settings,
   type SettingsPatch,
 } from '../../shared/contract';
@@ -47,6 +48,8 @@ export interface AppState {
   /** The active tab, or null when none is open. */
   file: OpenFile | null;
   opening: boolean;
+  /** A compressed file being decompressed to open it, or null. */
+  decompressing: OpenProgress | null;
   overlay: Overlay;
   /** A tab waiting for the user to commit or discard its pending edits before it closes. */
   confirm: { readonly file: OpenFile; readonly proceed: () => Promise<void> } | null;
@@ -160,10 +163,18 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
     const result = await opening;
     if (!result.ok || result.value === null) {
       set({ opening: false });
-      if (!result.ok) messages.error(result.message);
+      if (!result.ok) {
+        if (result.code === 'ECANCELLED') messages.info(result.message);
+        else messages.error(result.message);
+      }
       return null;
     }
     const info = result.value;
+    if (info.compression !== null) {
+      messages.info(
+        `${info.name} is shown decompressed (${info.compression}) from a temporary copy: it is read-only, and the copy is deleted when the tab closes.`,
+      );
+    }
     // The same file opened twice (a dialog pick of an open file, a symlink to it) keeps its first tab.
     const already = get().tabs.find((tab) => tab.store.getState().info.fileId === info.fileId);
     if (already !== undefined) {
@@ -237,6 +248,7 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
     tabs: [],
     file: null,
     opening: false,
+    decompressing: null,
     overlay: null,
     confirm: null,
 
@@ -256,6 +268,7 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
       api().on('findProgress', (status) => byId(status.session)?.find.getState().onProgress(status));
       api().on('filterProgress', (status) => byId(status.session)?.log.getState().onProgress(status));
       api().on('timelineProgress', (status) => byId(status.session)?.time.getState().onTimeline(status));
+      api().on('openProgress', (progress) => set({ decompressing: progress.done ? null : progress }));
       api().on('timeChanged', (state) => byId(state.session)?.time.getState().onTimeChanged(state));
       const [info, offers, settings] = await Promise.all([api().hostInfo(), api().listOffered(), api().settings()]);
       if (settings.ok) {

@@ -1,0 +1,74 @@
+// Time metrics through the services, as the app calls them: the timeline of the whole file (one
+// native pass) against `wc -l` reading the same file in the same run, its line count checked
+// against wc's; and Go to time (seekTime) on the indexed file, per call.
+import type { FileInfo, IndexStatus, TimelineStatus, TimeSeekResult, TimeState } from '../src/shared/contract';
+import { benchServices as createBenchServices } from './find';
+import { timePeer } from './peers';
+import { nowMs, percentile, report } from './report';
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function benchTime(path: string): Promise<void> {
+  const { services, call } = createBenchServices();
+  try {
+    const info = await call<FileInfo>('openOffered', services.offers.offer(path).offerId);
+    let index = await call<IndexStatus>('openText', info.session, 'utf-8');
+    while (!index.done) {
+      if (index.error !== null) throw new Error(index.error.message);
+      await sleep(5);
+      index = await call<IndexStatus>('indexStatus', info.session);
+    }
+    const state = await call<TimeState>('timeState', info.session);
+    if (state.format === null) {
+      process.stderr.write(`bench: time skipped: no timestamps recognised in ${path}\n`);
+      return;
+    }
+
+    // The timeline: best of 3 from startTimeline to done.
+    let best = Number.POSITIVE_INFINITY;
+    let lines = 0;
+    for (let run = 0; run < 3; run++) {
+      const start = nowMs();
+      let status = await call<TimelineStatus>('startTimeline', info.session, -1);
+      while (!status.done) {
+        await sleep(1);
+        status = (await call<TimelineStatus | null>('timelineStatus', info.session))!;
+      }
+      if (status.error !== null) throw new Error(status.error.message);
+      best = Math.min(best, nowMs() - start);
+      lines = status.linesCounted;
+    }
+    timePeer('wc', ['-l', path], 1);
+    const wc = timePeer('wc', ['-l', path]);
+    const wcLines = wc === undefined ? undefined : Number(wc.stdout.trim().split(/\s+/)[0]);
+    report({
+      metric: 'time.timeline.build',
+      value: best / 1000,
+      unit: 's',
+      ...(wc === undefined ? {} : { peer: 'wc -l', peerValue: wc.ms / 1000, agrees: wcLines === lines }),
+      better: 'lower',
+      note: `${lines} lines in ${state.format.kind} time buckets, by level (target ratio ≤ 2)`,
+    });
+
+    // Go to time: random targets between the first and the last time, each a fresh binary search.
+    const first = state.firstMs!;
+    const last = state.lastMs!;
+    const times: number[] = [];
+    for (let k = 0; k < 200; k++) {
+      const target = Math.round(first + ((last - first) * ((k * 7919) % 200)) / 200);
+      const start = nowMs();
+      await call<TimeSeekResult>('seekTime', info.session, target);
+      times.push(nowMs() - start);
+    }
+    times.sort((a, b) => a - b);
+    report({
+      metric: 'time.goto.p95',
+      value: percentile(times, 0.95),
+      unit: 'ms',
+      better: 'lower',
+      note: `seekTime over ${index.linesKnown} lines, 200 targets; median ${percentile(times, 0.5).toFixed(2)} ms (target ≤ 10 ms)`,
+    });
+  } finally {
+    services.dispose();
+  }
+}
