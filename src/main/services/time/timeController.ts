@@ -33,6 +33,8 @@ export const SAMPLE_BYTES = 64 * 1024;
 export const TIME_LINE_BYTES = 4096;
 /** Where detection looks for a timestamp: this far into a line. */
 const DETECT_MAX_COLUMN = 256;
+/** The order formats are tried in, the most specific first. */
+const DETECT_ORDER: readonly TimeKind[] = ['json', 'clf', 'epoch', 'syslog', 'slashed', 'iso'];
 /** A format is taken when at least this share of the sampled lines (and 2 of them) carry its time. */
 const DETECT_MIN_SHARE = 0.02;
 
@@ -265,7 +267,8 @@ export class TimeController implements Disposable {
   private detect(samples: readonly Sample[]): Detection {
     const sampledLines = samples.reduce((sum, sample) => sum + sample.starts.length - 1, 0);
     let best: { kind: TimeKind; timed: number } | null = null;
-    for (const kind of TIME_KINDS) {
+    // On a tie the more specific format wins: a JSON line's time field over an ISO time inside it.
+    for (const kind of DETECT_ORDER) {
       const timed = this.parsed(kind, samples, DETECT_MAX_COLUMN).timed;
       if (timed > (best?.timed ?? 0)) best = { kind, timed };
     }
