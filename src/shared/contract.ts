@@ -282,6 +282,8 @@ export interface FilterSpec {
   readonly rules: readonly FilterRule[];
   /** Lines shown before and after each kept line, as `grep -C` (0 to MAX_FILTER_CONTEXT). */
   readonly context: number;
+  /** Only the lines from the first whose time is at or after `fromMs` to the last before the first at or after `toMs`. */
+  readonly time?: { readonly fromMs: number; readonly toMs: number } | undefined;
 }
 
 /** Where the filter of a session stands. Rows are the filtered view's lines, in file order. */

@@ -437,6 +437,12 @@ export const argSpecs = {
       MAX_FILTER_RULES,
     ),
     context: integer('context lines', { max: MAX_FILTER_CONTEXT }),
+    time: optional(
+      record('time range', {
+        fromMs: integer('from (epoch ms)', { min: -MAX_EPOCH_MS, max: MAX_EPOCH_MS }),
+        toMs: integer('to (epoch ms)', { min: -MAX_EPOCH_MS, max: MAX_EPOCH_MS }),
+      }),
+    ),
   }) satisfies Spec<FilterSpec>,
   filterId: integer('filter id'),
   firstRow: integer('first row'),

@@ -107,6 +107,20 @@ export class FileSession implements Disposable {
         linesIndexed: () => this.text?.status().linesKnown ?? 0,
         indexDone: () => this.text?.status().done === true,
         hasPendingEdits: () => this.edited.hasPendingEdits,
+        timeLines: (fromMs, toMs) => {
+          const lines = this.text?.status().linesKnown ?? 0;
+          // A bound past the last time is the end of the lines.
+          const lineAt = (ms: number): Result<number> => {
+            const found = this.time.seek(ms);
+            if (found.ok) return ok(found.value.line);
+            return found.code === 'ERANGE' ? ok(lines) : found;
+          };
+          const first = lineAt(fromMs);
+          if (!first.ok) return first;
+          const end = lineAt(toMs);
+          if (!end.ok) return end;
+          return ok({ first: first.value, end: Math.max(first.value, end.value) });
+        },
         emit: (status) => this.emit('filterProgress', status),
       }),
     );

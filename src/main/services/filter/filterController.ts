@@ -30,7 +30,15 @@ export interface FilterHost {
   /** Whether the line index has finished. */
   indexDone(): boolean;
   hasPendingEdits(): boolean;
+  /** The lines [first, end) whose times fall in [fromMs, toMs) (Go to time's lines for both ends), or why not. */
+  timeLines(fromMs: number, toMs: number): Result<LineWindow>;
   emit(status: FilterStatus): void;
+}
+
+/** Lines [first, end): a time range of the filter, as lines. */
+export interface LineWindow {
+  readonly first: number;
+  readonly end: number;
 }
 
 interface Run {
@@ -41,6 +49,8 @@ interface Run {
   /** Context runs (context > 0), fed from the filter's kept lines. */
   readonly runs: ContextRuns | null;
   keptRead: number;
+  /** The spec's time range as lines: rows are the filter's rows within it. */
+  readonly window: LineWindow | null;
   error: { readonly code: string; readonly message: string } | null;
 }
 
@@ -108,6 +118,13 @@ export class FilterController implements Disposable {
   set(spec: FilterSpec): Result<FilterStatus> {
     const rules = lineRulesOf(spec, this.host.encoding());
     if (!rules.ok) return rules;
+    let window: LineWindow | null = null;
+    if (spec.time !== undefined) {
+      if (spec.time.toMs <= spec.time.fromMs) return err('EINVAL', 'The time range ends before it starts.');
+      const lines = this.host.timeLines(spec.time.fromMs, spec.time.toMs);
+      if (!lines.ok) return lines;
+      window = lines.value;
+    }
     let filter: LineFilter | null = null;
     try {
       // Rows are read by line number through the line index: 4 bytes a shown line, no offsets.
@@ -122,6 +139,7 @@ export class FilterController implements Disposable {
       filter,
       runs: filter !== null && spec.context > 0 ? new ContextRuns(spec.context) : null,
       keptRead: 0,
+      window,
       error: null,
     };
     this.startPump();
@@ -135,7 +153,7 @@ export class FilterController implements Disposable {
     const restarted = this.set(run.spec);
     if (!restarted.ok) {
       this.stop();
-      this.run = { ...run, id: this.nextId++, filter: null, runs: null, error: restarted };
+      this.run = { ...run, id: this.nextId++, filter: null, runs: null, window: null, error: restarted };
       this.host.emit(this.status()!);
     }
   }
@@ -160,6 +178,14 @@ export class FilterController implements Disposable {
   status(): FilterStatus | null {
     const run = this.run;
     if (run === null) return null;
+    const base = this.baseStatus(run);
+    if (run.window === null) return base;
+    const [start, stop] = this.windowRows(run, base);
+    return { ...base, active: true, rowsKnown: Math.max(0, Math.min(base.rowsKnown, stop) - start) };
+  }
+
+  /** The rows of the filter's own rules, before a time range narrows them. */
+  private baseStatus(run: Run): FilterStatus {
     this.drain(run);
     const indexed = this.host.linesIndexed();
     const base = {
@@ -249,23 +275,38 @@ export class FilterController implements Disposable {
     return ok(run);
   }
 
+  /** The first row of the filter's own rules at or after `line` (their rowsKnown when none is known). */
+  private baseRowOfLine(run: Run, base: FilterStatus, line: number): number {
+    if (run.filter === null) return Math.min(line, base.rowsKnown);
+    if (run.runs !== null) return run.runs.rowOfLine(line, Math.min(base.linesScanned, this.host.linesIndexed()));
+    return Math.min(run.filter.indexOfLine(line), base.rowsKnown);
+  }
+
+  /** The rows [start, stop) of the filter's own rules that the time range keeps. */
+  private windowRows(run: Run, base: FilterStatus): [number, number] {
+    if (run.window === null) return [0, Number.POSITIVE_INFINITY];
+    return [this.baseRowOfLine(run, base, run.window.first), this.baseRowOfLine(run, base, run.window.end)];
+  }
+
   /** The 0-based line numbers of rows [firstRow, firstRow + count), fewer past the rows known. */
   lines(filterId: number, firstRow: number, count: number): Result<Float64Array> {
     const found = this.current(filterId);
     if (!found.ok) return found;
     const run = found.value;
-    const status = this.status()!;
-    const end = Math.min(status.rowsKnown, firstRow + count);
-    const length = Math.max(0, end - firstRow);
-    if (run.filter === null) return ok(Float64Array.from({ length }, (_, i) => firstRow + i));
-    if (run.runs !== null) {
-      const limit = Math.min(status.linesScanned, this.host.linesIndexed());
-      const lines = new Float64Array(length);
-      for (let i = 0; i < length; i++) lines[i] = run.runs.lineOfRow(firstRow + i, limit);
-      return ok(lines);
-    }
     try {
-      return ok(length === 0 ? new Float64Array(0) : run.filter.results(firstRow, length).lines);
+      const base = this.baseStatus(run);
+      const [start, stop] = this.windowRows(run, base);
+      const rowsKnown = Math.max(0, Math.min(base.rowsKnown, stop) - start);
+      const length = Math.max(0, Math.min(rowsKnown, firstRow + count) - firstRow);
+      const from = firstRow + start;
+      if (run.filter === null) return ok(Float64Array.from({ length }, (_, i) => from + i));
+      if (run.runs !== null) {
+        const limit = Math.min(base.linesScanned, this.host.linesIndexed());
+        const lines = new Float64Array(length);
+        for (let i = 0; i < length; i++) lines[i] = run.runs.lineOfRow(from + i, limit);
+        return ok(lines);
+      }
+      return ok(length === 0 ? new Float64Array(0) : run.filter.results(from, length).lines);
     } catch (error) {
       return errFromThrown(error);
     }
@@ -298,33 +339,15 @@ export class FilterController implements Disposable {
     const found = this.current(filterId);
     if (!found.ok) return found;
     const run = found.value;
-    const status = this.status()!;
-    const rows = new Float64Array(lines.length).fill(-1);
-    if (run.filter === null) {
-      lines.forEach((line, at) => {
-        if (line < status.rowsKnown) rows[at] = line;
-      });
-      return ok(rows);
-    }
-    if (run.runs !== null) {
-      const limit = Math.min(status.linesScanned, this.host.linesIndexed());
-      lines.forEach((line, at) => {
-        const row = run.runs!.rowOfLine(line, limit);
-        if (row < status.rowsKnown && run.runs!.lineOfRow(row, limit) === line) rows[at] = row;
-      });
-      return ok(rows);
-    }
     try {
-      // A line is kept when the kept lines before it and before the next one differ.
-      const probes = new Float64Array(lines.length * 2);
+      const base = this.baseStatus(run);
+      const rows = this.baseRowsOfLines(run, base, lines);
+      if (run.window === null) return ok(rows);
+      const [start, stop] = this.windowRows(run, base);
+      const { first, end } = run.window;
       lines.forEach((line, at) => {
-        probes[2 * at] = line;
-        probes[2 * at + 1] = line + 1;
-      });
-      const indexes = run.filter.indexesOfLines(probes);
-      lines.forEach((_line, at) => {
-        const row = indexes[2 * at]!;
-        if (indexes[2 * at + 1]! > row && row < status.rowsKnown) rows[at] = row;
+        const row = rows[at]!;
+        rows[at] = row < 0 || line < first || line >= end || row >= stop ? -1 : row - start;
       });
       return ok(rows);
     } catch (error) {
@@ -332,18 +355,47 @@ export class FilterController implements Disposable {
     }
   }
 
+  private baseRowsOfLines(run: Run, base: FilterStatus, lines: readonly number[]): Float64Array {
+    const rows = new Float64Array(lines.length).fill(-1);
+    if (run.filter === null) {
+      lines.forEach((line, at) => {
+        if (line < base.rowsKnown) rows[at] = line;
+      });
+      return rows;
+    }
+    if (run.runs !== null) {
+      const limit = Math.min(base.linesScanned, this.host.linesIndexed());
+      lines.forEach((line, at) => {
+        const row = run.runs!.rowOfLine(line, limit);
+        if (row < base.rowsKnown && run.runs!.lineOfRow(row, limit) === line) rows[at] = row;
+      });
+      return rows;
+    }
+    // A line is kept when the kept lines before it and before the next one differ.
+    const probes = new Float64Array(lines.length * 2);
+    lines.forEach((line, at) => {
+      probes[2 * at] = line;
+      probes[2 * at + 1] = line + 1;
+    });
+    const indexes = run.filter.indexesOfLines(probes);
+    lines.forEach((_line, at) => {
+      const row = indexes[2 * at]!;
+      if (indexes[2 * at + 1]! > row && row < base.rowsKnown) rows[at] = row;
+    });
+    return rows;
+  }
+
   /** The row of the first shown line at or after `line` (rowsKnown when none is known). */
   rowOfLine(filterId: number, line: number): Result<number> {
     const found = this.current(filterId);
     if (!found.ok) return found;
     const run = found.value;
-    const status = this.status()!;
-    if (run.filter === null) return ok(Math.min(line, status.rowsKnown));
-    if (run.runs !== null) {
-      return ok(run.runs.rowOfLine(line, Math.min(status.linesScanned, this.host.linesIndexed())));
-    }
     try {
-      return ok(Math.min(run.filter.indexOfLine(line), status.rowsKnown));
+      const base = this.baseStatus(run);
+      if (run.window === null) return ok(this.baseRowOfLine(run, base, line));
+      const [start, stop] = this.windowRows(run, base);
+      const row = Math.min(this.baseRowOfLine(run, base, Math.max(line, run.window.first)), stop, base.rowsKnown);
+      return ok(Math.max(0, row - start));
     } catch (error) {
       return errFromThrown(error);
     }

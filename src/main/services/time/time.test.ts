@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type {
   FileInfo,
+  FilteredLines,
+  FilterStatus,
   IndexStatus,
   LineTime,
   TextLines,
@@ -198,6 +200,61 @@ describe('time through the services', () => {
     expect(auto.version).toBeGreaterThan(off.version);
     const bad = await harness.services.dispatch(testOwner, 'setTimeFormat', [info.session, 'strftime']);
     expect(bad).toMatchObject({ ok: false, code: 'EINVAL' });
+  });
+
+  it('a time range is a filter rule: the rows are the lines of that time, with the other rules applied', async () => {
+    const log = generated(21, 8000);
+    const info = await open('range.log', log.text);
+    const textLines = log.text.split('\n').slice(0, -1);
+    const timed = log.times.filter((ms) => !Number.isNaN(ms));
+    const random = seededRandom(77);
+    for (let round = 0; round < 6; round++) {
+      const a = timed[random.int(timed.length)]!;
+      const b = timed[random.int(timed.length)]!;
+      const [fromMs, toMs] = [Math.min(a, b), Math.max(a, b) + 1];
+      const rules =
+        round % 2 === 0 ? [] : [{ pattern: 'ERROR', exclude: false, regex: false, matchCase: true, enabled: true }];
+      let status = await call<FilterStatus>('setFilter', info.session, { rules, context: 0, time: { fromMs, toMs } });
+      while (!status.done) {
+        await sleep(2);
+        status = (await call<FilterStatus | null>('filterStatus', info.session))!;
+      }
+      // Lines from the first at or after fromMs up to the first at or after toMs (a linear scan of each).
+      const first = log.times.findIndex((ms) => ms >= fromMs);
+      const endAt = log.times.findIndex((ms) => ms >= toMs);
+      const end = endAt < 0 ? log.times.length : endAt;
+      const expected: number[] = [];
+      for (let line = Math.max(0, first); first >= 0 && line < end; line++) {
+        if (rules.length === 0 || textLines[line]!.includes('ERROR')) expected.push(line);
+      }
+      expect(status.rowsKnown, `round ${round}`).toBe(expected.length);
+      const rows = await call<FilteredLines>(
+        'readFilteredLines',
+        info.session,
+        status.filterId,
+        0,
+        Math.min(5000, expected.length),
+      );
+      expect([...rows.lines]).toEqual(expected.slice(0, 5000));
+      if (expected.length > 0) {
+        const row = await call<number>('filterRowOfLine', info.session, status.filterId, 0);
+        expect(row).toBe(0);
+        const shown = await call<Float64Array>('filterRowsOfLines', info.session, status.filterId, [
+          expected[0]!,
+          Math.max(0, expected[0]! - 1),
+          expected[expected.length - 1]!,
+          end,
+        ]);
+        expect(shown[0]).toBe(0);
+        expect(shown[2]).toBe(expected.length - 1);
+        expect(shown[3]).toBe(-1);
+      }
+    }
+    const backwards = await harness.services.dispatch(testOwner, 'setFilter', [
+      info.session,
+      { rules: [], context: 0, time: { fromMs: 10, toMs: 5 } },
+    ]);
+    expect(backwards).toMatchObject({ ok: false, code: 'EINVAL' });
   });
 
   it('extends the timeline as a followed file grows', async () => {

@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState, type ReactElement } from 'react';
 import { MAX_FILTER_CONTEXT, type FilterRule } from '../../../shared/contract';
 import { plural } from '../../format';
+import { formatTime } from '../../../shared/time';
 import { useFileStore } from '../../state/fileStore';
 import { useLogStore, useLogStoreApi } from '../../state/logStore';
 import { focusView } from '../../shell/viewCommands';
@@ -164,7 +165,7 @@ export function FilterBar(): ReactElement {
           {active
             ? `${plural(shown, 'line')} shown${finished ? ` of ${totalLines.toLocaleString('en-US')}` : '…'}`
             : spec.rules.length === 0
-              ? 'No rules yet: every line shows'
+              ? 'No rules yet: every line shows (a range dragged on the timeline can be a rule too)'
               : 'Every rule is off: every line shows'}
         </span>
         {active && finished && (
@@ -189,11 +190,33 @@ export function FilterBar(): ReactElement {
           </span>
         )}
       </div>
-      {spec.rules.length > 0 && (
+      {(spec.rules.length > 0 || spec.time !== undefined) && (
         <ul className="rule-list" aria-label="Rules">
           {spec.rules.map((rule, index) => (
             <RuleChip key={index} rule={rule} index={index} />
           ))}
+          {spec.time !== undefined && (
+            <li
+              className="rule-chip keep"
+              data-testid="filter-time"
+              data-from-ms={spec.time.fromMs}
+              data-to-ms={spec.time.toMs}
+            >
+              <span className="rule-kind">time</span>
+              <code className="rule-pattern">
+                {formatTime(spec.time.fromMs)} – {formatTime(spec.time.toMs)}
+              </code>
+              <button
+                type="button"
+                className="icon"
+                aria-label="Remove the time range"
+                title="Remove the time range"
+                onClick={() => void log.getState().applySpec({ rules: spec.rules, context: spec.context })}
+              >
+                ×
+              </button>
+            </li>
+          )}
         </ul>
       )}
       {problem !== null && (

@@ -9,6 +9,7 @@ import { formatTime } from '../../../shared/time';
 import { plural } from '../../format';
 import { useFileStoreApi } from '../../state/fileStore';
 import { useFindStoreApi } from '../../state/findStore';
+import { useLogStoreApi } from '../../state/logStore';
 import { useTimeStore, useTimeStoreApi, type TimeRange } from '../../state/timeStore';
 import { messages } from '../../state/messages';
 import { lineNumber } from '../../../shared/units';
@@ -135,6 +136,7 @@ export function Timeline(): ReactElement | null {
   const timeStore = useTimeStoreApi();
   const store = useFileStoreApi();
   const findStore = useFindStoreApi();
+  const logStore = useLogStoreApi();
   const format = useTimeStore((state) => state.state?.format ?? null);
   const status = useTimeStore((state) => state.timeline);
   const currentMs = useTimeStore((state) => state.lineTime?.ms ?? null);
@@ -193,6 +195,13 @@ export function Timeline(): ReactElement | null {
     const found = await timeStore.getState().seek(ms);
     if (!found.ok) return messages.info(found.message);
     store.getState().setReveal({ kind: 'line', line: lineNumber(found.value.line) });
+  };
+  /** The range becomes the filter's time rule, with the rules in force, in the filtered view. */
+  const showRange = async (chosen: TimeRange): Promise<void> => {
+    const log = logStore.getState();
+    const spec = { ...log.spec, time: { fromMs: Math.floor(chosen.fromMs), toMs: Math.ceil(chosen.toMs) } };
+    if (await log.applySpec(spec)) await log.setFilterView(true);
+    else messages.error(log.problem ?? 'The time range could not be applied.');
   };
   const summary =
     status === null
@@ -288,6 +297,9 @@ export function Timeline(): ReactElement | null {
           </span>
           <button type="button" onClick={() => void go(range.fromMs)}>
             Go to the range's start
+          </button>
+          <button type="button" onClick={() => void showRange(range)}>
+            Show only this range
           </button>
           <button type="button" onClick={() => timeStore.getState().setRange(null)}>
             Clear the range
