@@ -13,13 +13,15 @@
         "src/core/pattern_scan.cc",
         "src/core/regex_search.cc",
         "src/core/status.cc",
+        "src/core/time_parse.cc",
         "src/napi/addon.cc",
         "src/napi/byte_search_wrap.cc",
         "src/napi/errors.cc",
         "src/napi/line_filter_wrap.cc",
         "src/napi/line_index_wrap.cc",
         "src/napi/mapped_file_wrap.cc",
-        "src/napi/regex_search_wrap.cc"
+        "src/napi/regex_search_wrap.cc",
+        "src/napi/time_wrap.cc"
       ],
       "include_dirs": [
         "<!@(node -p \"require('node-addon-api').include\")",

@@ -43,5 +43,6 @@ export {
   type LineFilterProgress,
   type LineRule,
 } from './ts/lineFilter';
+export { parseLineTimes, TIME_KINDS, TIME_LIMITS, type TimeFormatSpec, type TimeKind } from './ts/time';
 export { releaseMemory } from './ts/memory';
 export { type FaultGuardReport, nativeTesting } from './ts/testing';

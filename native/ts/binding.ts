@@ -119,6 +119,15 @@ export interface NativeBinding {
       linesOnly: boolean,
     ): NativeLineFilter;
   };
+  parseLineTimes(
+    bytes: Uint8Array,
+    starts: Uint32Array,
+    kind: number,
+    zoneMinutes: number,
+    year: number,
+    month: number,
+    maxColumn: number,
+  ): { times: Float64Array; columns: Int32Array };
   /** PCRE2's version, or null in a build without it. */
   pcre2Version(): string | null;
   /** null, or PCRE2's reason and offset (pattern bytes) where it rejects the pattern. */
@@ -218,6 +227,9 @@ function isNativeBinding(value: unknown): value is NativeBinding {
     // An addon built before the line filter.
     'LineFilter' in value &&
     typeof value.LineFilter === 'function' &&
+    // An addon built before timestamps.
+    'parseLineTimes' in value &&
+    typeof value.parseLineTimes === 'function' &&
     'pcre2Version' in value &&
     typeof value.pcre2Version === 'function' &&
     // An addon built before releaseMemory.

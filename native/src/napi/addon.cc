@@ -18,6 +18,7 @@
 #include "napi/line_index_wrap.h"
 #include "napi/mapped_file_wrap.h"
 #include "napi/regex_search_wrap.h"
+#include "napi/time_wrap.h"
 
 namespace hexlog::napi {
 
@@ -104,6 +105,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("LineFilter", line_filter);
   exports.Set("pcre2Version", Napi::Function::New<Pcre2Version>(env));
   exports.Set("checkRegex", Napi::Function::New<CheckRegex>(env));
+  exports.Set("parseLineTimes", Napi::Function::New<ParseLineTimes>(env));
   exports.Set("releaseMemory", Napi::Function::New<ReleaseMemory>(env));
   exports.Set("__faultGuardSelfTest", Napi::Function::New<FaultGuardSelfTest>(env));
   exports.Set("__triggerUnguardedFault", Napi::Function::New<TriggerUnguardedFault>(env));

@@ -64,6 +64,19 @@ uint64_t RequireOffset(const Napi::CallbackInfo& info, size_t index, const char*
       std::string(name) + " must be a non-negative safe integer, got " + Describe(value));
 }
 
+int64_t RequireSafeInteger(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  const Napi::Value value = info[index];
+  if (value.IsNumber()) {
+    const double number = value.As<Napi::Number>().DoubleValue();
+    if (std::isfinite(number) && std::fabs(number) <= kMaxSafeInteger &&
+        std::trunc(number) == number) {
+      return static_cast<int64_t>(number);
+    }
+  }
+  ThrowInvalidArgument(info.Env(),
+                       std::string(name) + " must be a safe integer, got " + Describe(value));
+}
+
 std::string RequireString(const Napi::CallbackInfo& info, size_t index, const char* name) {
   const Napi::Value value = info[index];
   if (!value.IsString()) {

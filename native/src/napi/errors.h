@@ -23,6 +23,8 @@ Napi::Error StatusError(Napi::Env env, const core::Status& status, const std::st
 
 // A non-negative safe integer (0 .. 2^53 - 1) arriving as a JS number.
 uint64_t RequireOffset(const Napi::CallbackInfo& info, size_t index, const char* name);
+// An integer from -(2^53 - 1) to 2^53 - 1 arriving as a JS number.
+int64_t RequireSafeInteger(const Napi::CallbackInfo& info, size_t index, const char* name);
 std::string RequireString(const Napi::CallbackInfo& info, size_t index, const char* name);
 bool RequireBoolean(const Napi::CallbackInfo& info, size_t index, const char* name);
 // A Float64Array whose every element is a non-negative safe integer, copied out.
