@@ -12,6 +12,7 @@
         "src/core/newline_scan.cc",
         "src/core/pattern_scan.cc",
         "src/core/regex_search.cc",
+        "src/core/rule_set.cc",
         "src/core/status.cc",
         "src/core/time_parse.cc",
         "src/napi/addon.cc",
@@ -21,6 +22,7 @@
         "src/napi/line_index_wrap.cc",
         "src/napi/mapped_file_wrap.cc",
         "src/napi/regex_search_wrap.cc",
+        "src/napi/rule_args.cc",
         "src/napi/time_wrap.cc"
       ],
       "include_dirs": [
