@@ -1,7 +1,7 @@
 // The timeline against a naive count: split on LF as the line index does, parse every line with
 // parseLineTimes, give each untimed line the time above it (the first time to lines before it),
 // and count lines and rule matches per bucket with exact integer arithmetic.
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, truncateSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { seededRandom, type SeededRandom } from '../src/shared/seededRandom';
@@ -21,7 +21,7 @@ import {
   type TimeFormatSpec,
   type TimeKind,
 } from './index';
-import { expectNativeError, settleScan, tempDirForFile } from './testSupport';
+import { expectDroppedScansReleased, expectNativeError, MiB, settleScan, tempDirForFile } from './testSupport';
 
 const temp = tempDirForFile('hexlog-timeline-', { uniqueNames: true });
 const openFiles: MappedFile[] = [];
@@ -486,5 +486,31 @@ describe('Timeline', () => {
     const { file } = open(content);
     const setup: Setup = { format: spec('iso'), fromMs: -2000, toMs: 1000, buckets: 3, rules: [] };
     expect((await settled(start(file, setup))).counts).toEqual([0, 1, 1]);
+  });
+
+  it('a timeline dropped without dispose lets go of its threads and its mapping once collected', () => {
+    const file = temp.makeSparseFile('dropped.log', 256 * MiB, `${stamp('iso', DAY)} line\n`, 0);
+    const noRules =
+      'new Uint8Array(0), new Uint8Array(0), new Uint8Array(0), new Float64Array(0), ' +
+      'new Uint8Array(0), new Uint8Array(0), new Float64Array(0)';
+    expectDroppedScansReleased(
+      temp.path,
+      file,
+      `native.Timeline.create(file, 0, 0, 2023, 11, 0, 0, 2e12, 100, ${noRules}, 1, 65536, 0)`,
+      'native.__timelineWorkerThreads()',
+    );
+  });
+
+  it('a file truncated behind its mapping: the pass reports EFILECHANGED and the process lives', async () => {
+    const random = seededRandom(8);
+    const { file, path } = open(makeLog(random, 'iso', 40_000).text);
+    truncateSync(path, 0);
+    const setup: Setup = { format: spec('iso'), fromMs: DAY, toMs: DAY + 1, buckets: 1, rules: [{ literal: 'ERROR' }] };
+    const timeline = start(file, setup, { threads: 2, chunkBytes: 64 * 1024 });
+    await settleScan(timeline, 'timeline');
+    const progress = timeline.progress();
+    expect(progress.error?.code).toBe('EFILECHANGED');
+    expect(progress.done).toBe(false);
+    expectNativeError(() => timeline.extend(file), 'EFILECHANGED');
   });
 });
