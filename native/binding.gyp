@@ -12,8 +12,10 @@
         "src/core/newline_scan.cc",
         "src/core/pattern_scan.cc",
         "src/core/regex_search.cc",
+        "src/core/rule_set.cc",
         "src/core/status.cc",
         "src/core/time_parse.cc",
+        "src/core/timeline.cc",
         "src/napi/addon.cc",
         "src/napi/byte_search_wrap.cc",
         "src/napi/errors.cc",
@@ -21,7 +23,9 @@
         "src/napi/line_index_wrap.cc",
         "src/napi/mapped_file_wrap.cc",
         "src/napi/regex_search_wrap.cc",
-        "src/napi/time_wrap.cc"
+        "src/napi/rule_args.cc",
+        "src/napi/time_wrap.cc",
+        "src/napi/timeline_wrap.cc"
       ],
       "include_dirs": [
         "<!@(node -p \"require('node-addon-api').include\")",

@@ -1,9 +1,11 @@
 // The hexlog native addon, typed: every public name of native/ is exported from here, so callers
 // import '../native/index' and never a file under native/ts/. One file per object under ts/:
 // binding.ts loads the .node file (the only place that does), errors.ts and checks.ts hold the
-// coded errors and argument checks, and mappedFile.ts, lineIndex.ts, search.ts, regex.ts, lineFilter.ts wrap the addon's
-// classes. Every argument is checked there before it reaches C++; C++ checks again and throws
-// coded errors, which leave as NativeError.
+// coded errors and argument checks, and mappedFile.ts, lineIndex.ts, search.ts, regex.ts,
+// lineFilter.ts and timeline.ts wrap the addon's classes (lineRules.ts checks and flattens the rules
+// the last two take); time.ts has the timestamp formats and parseLineTimes, one call a viewport.
+// Every argument is checked there before it reaches C++; C++ checks again and throws coded errors,
+// which leave as NativeError.
 export { isNativeError, NativeError } from './ts/errors';
 export { type FileIdentity, MAP_MODES, type MapMode, type MappedFile, openMapped } from './ts/mappedFile';
 export {
@@ -44,5 +46,13 @@ export {
   type LineRule,
 } from './ts/lineFilter';
 export { parseLineTimes, TIME_KINDS, TIME_LIMITS, type TimeFormatSpec, type TimeKind } from './ts/time';
+export {
+  createTimeline,
+  type Timeline,
+  TIMELINE_LIMITS,
+  type TimelineCounts,
+  type TimelineOptions,
+  type TimelineProgress,
+} from './ts/timeline';
 export { releaseMemory } from './ts/memory';
 export { type FaultGuardReport, nativeTesting } from './ts/testing';

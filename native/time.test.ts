@@ -208,6 +208,32 @@ describe('parseLineTimes', () => {
     expect(times.length).toBe(0);
   });
 
+  it('answers a batch as it answers each line alone, lines sharing a date and minute included (seeded)', () => {
+    const random = seededRandom(31);
+    const minutes = [
+      '2023-11-14T22:13',
+      '2023-11-14 22:13',
+      '2023-11-14T22:14',
+      '2024-02-29T00:00',
+      '2023/11/14 22:13',
+    ];
+    const tails = [':20Z', ':20', ':59.999+01:00', ':60', ':2', ':20.5 x', ':201', ':20Zulu', ':20 -0530', '', ':00,1'];
+    const lines = Array.from(
+      { length: 3000 },
+      () =>
+        `${random.int(8) === 0 ? 'x ' : ''}${minutes[random.int(minutes.length)]}${tails[random.int(tails.length)]}`,
+    );
+    for (const kind of ['iso', 'slashed', 'json'] as const) {
+      const format = spec(kind, { maxColumn: 2, zoneMinutes: 90 });
+      const batch = kind === 'json' ? lines.map((line) => `{"ts":"${line}"}`) : lines;
+      const alone = batch.map((line) => parse([line], format));
+      expect(parse(batch, format)).toEqual({
+        times: alone.map((answer) => answer.times[0]),
+        columns: alone.map((answer) => answer.columns[0]),
+      });
+    }
+  });
+
   it('finds nothing in random bytes (seeded)', () => {
     const random = seededRandom(7);
     const lines = Array.from({ length: 2000 }, () =>

@@ -8,6 +8,7 @@ import type { LineIndexProgress, LineSlice, LineSliceAt, TextEncodingName } from
 import type { FileIdentity, MapMode } from './mappedFile';
 import type { SearchProgress } from './search';
 import type { FaultGuardReport } from './testing';
+import type { TimelineCounts, TimelineProgress } from './timeline';
 
 export interface NativeMappedFile {
   size(): number;
@@ -69,6 +70,14 @@ export interface NativeLineFilter {
   dispose(): void;
 }
 
+export interface NativeTimeline {
+  progress(): TimelineProgress;
+  counts(): TimelineCounts;
+  extend(file: NativeMappedFile): void;
+  cancel(): void;
+  dispose(): void;
+}
+
 export interface NativeBinding {
   MappedFile: { open(path: string, mode: MapMode): NativeMappedFile };
   LineIndex: {
@@ -119,6 +128,29 @@ export interface NativeBinding {
       linesOnly: boolean,
     ): NativeLineFilter;
   };
+  Timeline: {
+    create(
+      file: NativeMappedFile,
+      kind: number,
+      zoneMinutes: number,
+      year: number,
+      month: number,
+      maxColumn: number,
+      fromMs: number,
+      toMs: number,
+      buckets: number,
+      kinds: Uint8Array,
+      flags: Uint8Array,
+      patterns: Uint8Array,
+      patternEnds: Float64Array,
+      masks: Uint8Array,
+      literals: Uint8Array,
+      literalEnds: Float64Array,
+      threads: number,
+      chunkBytes: number,
+      matchLimit: number,
+    ): NativeTimeline;
+  };
   parseLineTimes(
     bytes: Uint8Array,
     starts: Uint32Array,
@@ -136,6 +168,7 @@ export interface NativeBinding {
   __faultGuardSelfTest(): FaultGuardReport;
   __lineIndexWorkerThreads(): number;
   __searchWorkerThreads(): number;
+  __timelineWorkerThreads(): number;
   __setSearchKernel(kernel: string): void;
   __setFileSystemTypeCheck(enabled: boolean): void;
 }
@@ -172,7 +205,7 @@ export function loadBinding(): NativeBinding {
   if (!isNativeBinding(addonModule.exports)) {
     throw new NativeError(
       'ENATIVE',
-      `ENATIVE: ${file} is not the hexlog addon, or an outdated build (no MappedFile, LineIndex, ByteSearch, RegexSearch, LineFilter or releaseMemory export); ${BUILD_HINT}`,
+      `ENATIVE: ${file} is not the hexlog addon, or an outdated build (no MappedFile, LineIndex, ByteSearch, RegexSearch, LineFilter, Timeline, parseLineTimes or releaseMemory export); ${BUILD_HINT}`,
       file,
     );
   }
@@ -227,7 +260,9 @@ function isNativeBinding(value: unknown): value is NativeBinding {
     // An addon built before the line filter.
     'LineFilter' in value &&
     typeof value.LineFilter === 'function' &&
-    // An addon built before timestamps.
+    // An addon built before timestamps and the timeline.
+    'Timeline' in value &&
+    typeof value.Timeline === 'function' &&
     'parseLineTimes' in value &&
     typeof value.parseLineTimes === 'function' &&
     'pcre2Version' in value &&

@@ -29,6 +29,10 @@ export const nativeTesting = {
   searchWorkerThreads(): number {
     return loadBinding().__searchWorkerThreads();
   },
+  /** Timeline worker threads alive in this process, over all timelines. */
+  timelineWorkerThreads(): number {
+    return loadBinding().__timelineWorkerThreads();
+  },
   /** Forces the search's scanning loop for the whole process ('auto': the best this CPU has). */
   setSearchKernel(kernel: 'auto' | 'sse2' | 'scalar'): void {
     const binding = loadBinding();

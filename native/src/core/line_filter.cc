@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "core/fault_guard.h"
+#include "core/line_bounds.h"
 #include "core/newline_scan.h"
 #include "core/scan_workers.h"
 
@@ -25,27 +26,6 @@ constexpr uint64_t kMaxChunks = 1ULL << 20;
 constexpr uint64_t kWindowBytes = 64ULL << 10;
 constexpr size_t kWindowLines = kWindowBytes + 1;
 
-// The end of the line holding `from`: its LF, or `limit`.
-uint64_t LineEnd(const uint8_t* base, uint64_t from, uint64_t limit) {
-  if (from >= limit) return limit;
-  const void* found = std::memchr(base + from, '\n', static_cast<size_t>(limit - from));
-  return found == nullptr ? limit
-                          : static_cast<uint64_t>(static_cast<const uint8_t*>(found) - base);
-}
-
-// The first line start at or after `at`, at most `limit` (itself a line start or the file's end).
-uint64_t LineStartAtOrAfter(const uint8_t* base, uint64_t at, uint64_t limit) {
-  if (at >= limit) return limit;
-  if (at == 0 || base[at - 1] == '\n') return at;
-  return std::min(limit, LineEnd(base, at, limit) + 1);
-}
-
-// The start of the line holding `at`, not before `floor` (a line start).
-uint64_t LineStartOf(const uint8_t* base, uint64_t floor, uint64_t at) {
-  while (at > floor && base[at - 1] != '\n') --at;
-  return at;
-}
-
 uint64_t CountLinesBetween(const uint8_t* base, uint64_t from, uint64_t to) {
   uint64_t count = 0;
   if (to <= from) return 0;
@@ -55,35 +35,6 @@ uint64_t CountLinesBetween(const uint8_t* base, uint64_t from, uint64_t to) {
                 &unused_checkpoint, &unused_written);
   return count;
 }
-
-// A byte-pattern rule: the pattern's own fast Find, then the line of each hit.
-class BytesRule final : public CompiledLineRule {
- public:
-  explicit BytesRule(CompiledPattern pattern) : pattern_(std::move(pattern)) {}
-
-  class BytesScanner final : public Scanner {
-   public:
-    explicit BytesScanner(const CompiledPattern* pattern) : pattern_(pattern) {}
-    bool NextLine(const uint8_t* base, uint64_t size, uint64_t from, uint64_t limit, uint64_t* line,
-                  uint64_t*, int*, bool*) override {
-      uint64_t hit = 0;
-      uint64_t resume = 0;
-      const size_t found = pattern_->Find(base, size, from, limit, &hit, 1, &resume);
-      *line = found == 0 ? limit : LineStartOf(base, from, hit);
-      return true;
-    }
-
-   private:
-    const CompiledPattern* pattern_;
-  };
-
-  std::unique_ptr<Scanner> NewScanner(uint64_t, const std::atomic<bool>*) const override {
-    return std::make_unique<BytesScanner>(&pattern_);
-  }
-
- private:
-  CompiledPattern pattern_;
-};
 
 // Sorted union of two sorted lists into `out`; returns its length.
 size_t Union(const uint32_t* a, size_t a_count, const uint32_t* b, size_t b_count, uint32_t* out) {
@@ -112,8 +63,6 @@ size_t Subtract(uint32_t* a, size_t a_count, const uint32_t* b, size_t b_count) 
   return n;
 }
 
-enum class Outcome { kDone, kStopped, kTooComplex, kError };
-
 // A worker's state for one window; never allocates while guarded.
 struct WindowState {
   const uint8_t* base = nullptr;
@@ -130,33 +79,19 @@ struct WindowState {
   size_t out_count = 0;
   uint64_t counted_to = 0;  // lines counted in [region_start, counted_to)
   uint64_t lines = 0;
-  uint64_t problem_at = 0;
-  int pcre_error = 0;
+  RuleProblem problem;
   const std::atomic<bool>* stop = nullptr;
 };
 
 // The kept lines of the window [ws, we) (line starts) into state->out, counting lines on the way.
-Outcome FilterWindow(WindowState* state, uint64_t ws, uint64_t we) {
+RuleOutcome FilterWindow(WindowState* state, uint64_t ws, uint64_t we) {
   const uint8_t* base = state->base;
   auto& scanners = *state->scanners;
   for (size_t rule = 0; rule < scanners.size(); ++rule) {
-    uint32_t* list = (*state->per_rule)[rule].data();
-    size_t count = 0;
-    uint64_t from = ws;
-    while (from < we) {
-      if (state->stop->load(std::memory_order_relaxed)) return Outcome::kStopped;
-      uint64_t line = we;
-      bool complex = false;
-      if (!scanners[rule]->NextLine(base, state->size, from, we, &line, &state->problem_at,
-                                    &state->pcre_error, &complex)) {
-        if (state->pcre_error == 0) return Outcome::kStopped;
-        return complex ? Outcome::kTooComplex : Outcome::kError;
-      }
-      if (line >= we) break;
-      list[count++] = static_cast<uint32_t>(line - state->region_start);
-      from = std::min(we, LineEnd(base, line, we) + 1);
-    }
-    (*state->per_rule_count)[rule] = count;
+    const RuleOutcome outcome = MatchingLines(
+        scanners[rule].get(), base, state->size, ws, we, state->region_start, *state->stop,
+        (*state->per_rule)[rule].data(), &(*state->per_rule_count)[rule], &state->problem);
+    if (outcome != RuleOutcome::kDone) return outcome;
   }
   // Kept = (union of includes, or every line) minus the union of excludes.
   uint32_t* kept = state->merge_a;
@@ -170,7 +105,7 @@ Outcome FilterWindow(WindowState* state, uint64_t ws, uint64_t we) {
       std::swap(kept, spare);
     }
   } else {
-    for (uint64_t line = ws; line < we; line = std::min(we, LineEnd(base, line, we) + 1)) {
+    for (uint64_t line = ws; line < we; line = std::min(we, lines::LineEnd(base, line, we) + 1)) {
       kept[kept_count++] = static_cast<uint32_t>(line - state->region_start);
     }
   }
@@ -189,23 +124,10 @@ Outcome FilterWindow(WindowState* state, uint64_t ws, uint64_t we) {
   }
   state->lines += CountLinesBetween(base, state->counted_to, we);
   state->counted_to = we;
-  return Outcome::kDone;
-}
-
-Status TooComplexAt(uint64_t offset) {
-  return Status::Fail("ECOMPLEX", "ECOMPLEX: pattern too complex near offset " +
-                                      std::to_string(offset) +
-                                      ": the regex hit PCRE2's match limit on the line there; "
-                                      "avoid nested quantifiers such as (a+)+");
+  return RuleOutcome::kDone;
 }
 
 }  // namespace
-
-struct LineFilter::Rules {
-  std::vector<std::unique_ptr<CompiledLineRule>> compiled;
-  std::vector<bool> excludes;
-  bool any_include = false;
-};
 
 Status LineFilter::Create(std::shared_ptr<const FileMapping> file,
                           const std::vector<LineRule>& rules, const LineFilterOptions& options,
@@ -229,28 +151,9 @@ Status LineFilter::Create(std::shared_ptr<const FileMapping> file,
   const uint64_t match_limit =
       options.match_limit == 0 ? RegexSearch::kDefaultMatchLimit : options.match_limit;
 
-  auto compiled = std::make_shared<Rules>();
-  for (size_t i = 0; i < rules.size(); ++i) {
-    const LineRule& rule = rules[i];
-    *error_rule = i;
-    std::unique_ptr<CompiledLineRule> one;
-    if (rule.kind == LineRule::Kind::kBytes) {
-      CompiledPattern pattern;
-      std::string message;
-      if (!CompiledPattern::Compile(rule.bytes, {}, &pattern, &message)) {
-        return Invalid("rule " + std::to_string(i) + ": " + message);
-      }
-      one = std::make_unique<BytesRule>(std::move(pattern));
-    } else {
-      if (rule.regex.pattern.empty()) return Invalid("rule " + std::to_string(i) + " is empty");
-      Status status = RegexSearch::CompileLineRule(rule.regex, &one, error_offset);
-      if (!status.ok()) return status;
-    }
-    compiled->compiled.push_back(std::move(one));
-    compiled->excludes.push_back(rule.exclude);
-    compiled->any_include = compiled->any_include || !rule.exclude;
-  }
-  *error_rule = 0;
+  std::shared_ptr<const RuleSet> compiled;
+  Status compiled_ok = RuleSet::Compile(rules, &compiled, error_offset, error_rule);
+  if (!compiled_ok.ok()) return compiled_ok;
 
   std::unique_ptr<LineFilter> filter(new LineFilter(std::move(file), std::move(compiled), threads,
                                                     chunk_bytes, match_limit, options.lines_only));
@@ -265,9 +168,9 @@ Status LineFilter::Create(std::shared_ptr<const FileMapping> file,
   return Status::Ok();
 }
 
-LineFilter::LineFilter(std::shared_ptr<const FileMapping> file, std::shared_ptr<const Rules> rules,
-                       unsigned threads, uint64_t chunk_bytes, uint64_t match_limit,
-                       bool lines_only)
+LineFilter::LineFilter(std::shared_ptr<const FileMapping> file,
+                       std::shared_ptr<const RuleSet> rules, unsigned threads, uint64_t chunk_bytes,
+                       uint64_t match_limit, bool lines_only)
     : ChunkedScan(std::move(file), threads, "the line filter of "),
       rules_(std::move(rules)),
       chunk_bytes_(chunk_bytes),
@@ -279,7 +182,7 @@ LineFilter::~LineFilter() { Dispose(); }
 int LineFilter::LiveWorkerThreadsForTest() { return g_live_workers.load(); }
 
 void LineFilter::WorkerMain() {
-  const Rules& rules = *rules_;
+  const RuleSet& rules = *rules_;
   std::vector<std::unique_ptr<CompiledLineRule::Scanner>> scanners;
   std::vector<std::vector<uint32_t>> per_rule(rules.compiled.size(),
                                               std::vector<uint32_t>(kWindowLines));
@@ -316,8 +219,8 @@ void LineFilter::WorkerMain() {
     uint64_t region_start = 0;
     uint64_t region_end = 0;
     bool read = guarded([&] {
-      region_start = LineStartAtOrAfter(state.base, nominal_start, limit);
-      region_end = LineStartAtOrAfter(state.base, nominal_end, limit);
+      region_start = lines::LineStartAtOrAfter(state.base, nominal_start, limit);
+      region_end = lines::LineStartAtOrAfter(state.base, nominal_end, limit);
     });
     region_end = std::max(region_end, region_start);
     state.region_start = region_start;
@@ -328,21 +231,17 @@ void LineFilter::WorkerMain() {
     uint64_t ws = region_start;
     while (read && ws < region_end) {
       uint64_t we = ws;
-      Outcome outcome = Outcome::kDone;
+      RuleOutcome outcome = RuleOutcome::kDone;
       state.out_count = 0;
       read = guarded([&] {
-        we = LineStartAtOrAfter(state.base, std::min(region_end, ws + kWindowBytes), region_end);
+        we = lines::LineStartAtOrAfter(state.base, std::min(region_end, ws + kWindowBytes),
+                                       region_end);
         outcome = FilterWindow(&state, ws, we);
       });
       if (!read) break;
-      if (outcome != Outcome::kDone) {
+      if (outcome != RuleOutcome::kDone) {
         finished = false;
-        if (outcome == Outcome::kTooComplex) status = TooComplexAt(state.problem_at);
-        if (outcome == Outcome::kError) {
-          status = Status::Fail("EIO", "EIO: the regex failed near offset " +
-                                           std::to_string(state.problem_at) + ": " +
-                                           RegexSearch::ErrorMessage(state.pcre_error));
-        }
+        status = RuleFailure(outcome, state.problem);
         break;
       }
       collected.insert(collected.end(), out.begin(),
@@ -540,7 +439,8 @@ Status LineFilter::Extend(std::shared_ptr<const FileMapping> grown) {
     const uint8_t* base = Bytes(*file_);
     uint64_t last_line = last.end;
     const bool read = guarded([&] {
-      if (base[last.end - 1] != '\n') last_line = LineStartOf(base, last.start, last.end - 1);
+      if (base[last.end - 1] != '\n')
+        last_line = lines::LineStartOf(base, last.start, last.end - 1);
     });
     if (!read) {
       error_ = file_->FaultWhileAccessing();

@@ -1,10 +1,7 @@
 // The lines of a mapped file that match a rule set, computed by worker threads in one pass.
 //
-// A rule is a byte pattern (PatternSpec: literal, ASCII case folding, whole word, wildcards) or a
-// regex (RegexSpec, PCRE2), and either includes or excludes. A line is kept when it matches any
-// include rule (every line when there is none) and no exclude rule. A line matches a rule when a
-// match starts in it (a regex: when it has a non-empty match, as find counts them, with the same
-// per-line semantics as RegexSearch).
+// A rule (core/rule_set.h: a byte pattern or a regex) either includes or excludes. A line is kept
+// when it matches any include rule (every line when there is none) and no exclude rule.
 //
 // Lines are counted here, not looked up in a line index: each chunk (cut at line starts, as
 // RegexSearch cuts them) counts its newlines, so kept lines carry exact 0-based numbers as soon as
@@ -23,21 +20,11 @@
 #include <vector>
 
 #include "core/chunked_scan.h"
-#include "core/line_rule.h"
 #include "core/mapped_file.h"
-#include "core/pattern_scan.h"
-#include "core/regex_search.h"
+#include "core/rule_set.h"
 #include "core/status.h"
 
 namespace hexlog::core {
-
-struct LineRule {
-  enum class Kind { kBytes, kRegex };
-  Kind kind = Kind::kBytes;
-  bool exclude = false;
-  PatternSpec bytes;  // kBytes
-  RegexSpec regex;    // kRegex (required_literal is used as RegexSearch uses it)
-};
 
 struct LineFilterOptions {
   unsigned threads = 0;      // 0: hardware concurrency, at most 2
@@ -113,9 +100,8 @@ class LineFilter : public scan::ChunkedScan<LineFilterChunk> {
 
  private:
   using Chunk = LineFilterChunk;
-  struct Rules;
 
-  LineFilter(std::shared_ptr<const FileMapping> file, std::shared_ptr<const Rules> rules,
+  LineFilter(std::shared_ptr<const FileMapping> file, std::shared_ptr<const RuleSet> rules,
              unsigned threads, uint64_t chunk_bytes, uint64_t match_limit, bool lines_only);
 
   void WorkerMain();
@@ -123,7 +109,7 @@ class LineFilter : public scan::ChunkedScan<LineFilterChunk> {
   void AdvancePrefixLocked();
   void StartWorkersLocked();
 
-  std::shared_ptr<const Rules> rules_;
+  std::shared_ptr<const RuleSet> rules_;
   const uint64_t chunk_bytes_;
   const uint64_t match_limit_;
   const uint32_t stride_;

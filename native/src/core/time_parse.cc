@@ -52,16 +52,14 @@ int MonthFromName(const uint8_t* p) {
   return 0;
 }
 
-// "HH:MM:SS" then an optional fraction (. or , and 1-9 digits, truncated to milliseconds) at p.
-// On success *p is moved past it.
-bool ParseClock(const uint8_t** p, const uint8_t* end, int64_t* ms_of_day) {
+// ":SS" then an optional fraction (. or , and 1-9 digits, truncated to milliseconds) at *p. On
+// success *p is moved past it.
+bool ParseSeconds(const uint8_t** p, const uint8_t* end, int64_t* ms) {
   const uint8_t* q = *p;
-  if (end - q < 8 || q[2] != ':' || q[5] != ':') return false;
-  const int hour = Digits(q, 2);
-  const int minute = Digits(q + 3, 2);
-  const int second = Digits(q + 6, 2);
-  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return false;
-  q += 8;
+  if (end - q < 3 || q[0] != ':' || !IsDigit(q[1]) || !IsDigit(q[2])) return false;
+  const int second = Digit(q[1]) * 10 + Digit(q[2]);
+  if (second > 59) return false;
+  q += 3;
   int64_t millis = 0;
   if (end - q >= 2 && (*q == '.' || *q == ',') && IsDigit(q[1])) {
     ++q;
@@ -71,7 +69,30 @@ bool ParseClock(const uint8_t** p, const uint8_t* end, int64_t* ms_of_day) {
     }
     for (int scale = digits; scale < 3; ++scale) millis *= 10;
   }
-  *ms_of_day = ((hour * 60 + minute) * 60 + second) * int64_t{1000} + millis;
+  *ms = second * int64_t{1000} + millis;
+  *p = q;
+  return true;
+}
+
+// "HH:MM" at p: minutes of the day, or -1.
+int HourMinute(const uint8_t* p) {
+  if (p[2] != ':') return -1;
+  const int hour = Digits(p, 2);
+  const int minute = Digits(p + 3, 2);
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return -1;
+  return hour * 60 + minute;
+}
+
+// "HH:MM:SS" then an optional fraction at *p (at least 8 bytes before `end`). On success *p is
+// moved past it.
+bool ParseClock(const uint8_t** p, const uint8_t* end, int64_t* ms_of_day) {
+  if (end - *p < 8) return false;
+  const int minutes = HourMinute(*p);
+  if (minutes < 0) return false;
+  const uint8_t* q = *p + 5;
+  int64_t second_ms = 0;
+  if (!ParseSeconds(&q, end, &second_ms)) return false;
+  *ms_of_day = minutes * kMsPerMinute + second_ms;
   *p = q;
   return true;
 }
@@ -129,29 +150,49 @@ int64_t Compose(int64_t days, int64_t ms_of_day, int32_t zone_minutes) {
   return days * kMsPerDay + ms_of_day - zone_minutes * kMsPerMinute;
 }
 
-// YYYY<sep>MM<sep>DD, then one of `clock_separators`, the clock, a zone and the end (iso, slashed).
-bool ParseDateTime(const uint8_t* p, const uint8_t* end, uint8_t date_separator,
-                   const char* clock_separators, int32_t zone_minutes, int64_t* ms) {
-  if (end - p < 19 || p[4] != date_separator || p[7] != date_separator ||
-      std::strchr(clock_separators, p[10]) == nullptr || p[10] == 0) {
-    return false;
+// YYYY<sep>MM<sep>DD, then a space (or T when `t_too`), the clock, a zone and the end (iso,
+// slashed). The date and minute are taken from `cache` when its 16 bytes are the same.
+bool ParseDateTime(const uint8_t* p, const uint8_t* end, uint8_t date_separator, bool t_too,
+                   int32_t zone_minutes, TimeParseCache* cache, int64_t* ms) {
+  if (end - p < 19) return false;
+  int64_t minute_ms = 0;
+  uint64_t head[2];
+  std::memcpy(head, p, sizeof head);
+  if (cache != nullptr && cache->valid && head[0] == cache->minute_text[0] &&
+      head[1] == cache->minute_text[1]) {
+    minute_ms = cache->minute_ms;
+  } else {
+    if (p[4] != date_separator || p[7] != date_separator ||
+        !(p[10] == ' ' || (t_too && p[10] == 'T'))) {
+      return false;
+    }
+    const int year = Digits(p, 4);
+    const int month = Digits(p + 5, 2);
+    const int day = Digits(p + 8, 2);
+    const int minutes = HourMinute(p + 11);
+    if (year < 0 || minutes < 0 || !ValidDate(year, month, day)) return false;
+    minute_ms =
+        DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * kMsPerDay +
+        minutes * kMsPerMinute;
+    if (cache != nullptr) {
+      cache->minute_text[0] = head[0];
+      cache->minute_text[1] = head[1];
+      cache->minute_ms = minute_ms;
+      cache->valid = true;
+    }
   }
-  const int year = Digits(p, 4);
-  const int month = Digits(p + 5, 2);
-  const int day = Digits(p + 8, 2);
-  if (year < 0 || !ValidDate(year, month, day)) return false;
-  const uint8_t* q = p + 11;
-  int64_t ms_of_day = 0;
-  if (!ParseClock(&q, end, &ms_of_day)) return false;
+  const uint8_t* q = p + 16;
+  int64_t second_ms = 0;
+  if (!ParseSeconds(&q, end, &second_ms)) return false;
   int32_t zone = zone_minutes;
   if (!ParseZoneAndEnd(q, end, &zone)) return false;
-  *ms = Compose(DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)),
-                ms_of_day, zone);
+  *ms = minute_ms + second_ms - zone * kMsPerMinute;
   return true;
 }
 
-bool ParseIso(const uint8_t* p, const uint8_t* end, int32_t zone_minutes, int64_t* ms) {
-  return ParseDateTime(p, end, '-', "T ", zone_minutes, ms);
+bool ParseIso(const uint8_t* p, const uint8_t* end, int32_t zone_minutes, TimeParseCache* cache,
+              int64_t* ms) {
+  return ParseDateTime(p, end, '-', true, zone_minutes, cache, ms);
 }
 
 // "Mmm dd HH:MM:SS" (day as " d", "dd" or "d"), an optional fraction; no zone.
@@ -265,8 +306,8 @@ const uint8_t* SkipBlanks(const uint8_t* p, const uint8_t* end) {
 // A JSON object line: the first key named ts, time, timestamp or @timestamp (starting within
 // kJsonKeyBytes) decides. Its value is a string holding an iso time at its start, or an epoch
 // number; the column is where the time starts.
-bool ParseJson(const uint8_t* line, const uint8_t* end, int32_t zone_minutes, int64_t* ms,
-               uint32_t* column) {
+bool ParseJson(const uint8_t* line, const uint8_t* end, int32_t zone_minutes, TimeParseCache* cache,
+               int64_t* ms, uint32_t* column) {
   const uint8_t* p = SkipBlanks(line, end);
   if (p == end || *p != '{') return false;
   const uint8_t* key_limit =
@@ -284,7 +325,7 @@ bool ParseJson(const uint8_t* line, const uint8_t* end, int32_t zone_minutes, in
       const uint8_t* value = SkipBlanks(colon + 1, end);
       if (value == end) return false;
       if (*value == '"') {
-        if (!ParseIso(value + 1, end, zone_minutes, ms)) return false;
+        if (!ParseIso(value + 1, end, zone_minutes, cache, ms)) return false;
         *column = static_cast<uint32_t>(value + 1 - line);
         return true;
       }
@@ -330,7 +371,7 @@ Status CheckTimeFormat(const TimeFormat& format) {
 }
 
 bool ParseLineTime(const TimeFormat& format, const uint8_t* line, size_t length, int64_t* ms,
-                   uint32_t* column) {
+                   uint32_t* column, TimeParseCache* cache) {
   if (length > 0 && line[length - 1] == '\n') --length;
   if (length > 0 && line[length - 1] == '\r') --length;
   if (length == 0) return false;
@@ -343,7 +384,7 @@ bool ParseLineTime(const TimeFormat& format, const uint8_t* line, size_t length,
       return true;
     }
     case TimeKind::kJson:
-      return ParseJson(line, end, format.zone_minutes, ms, column);
+      return ParseJson(line, end, format.zone_minutes, cache, ms, column);
     default:
       break;
   }
@@ -356,11 +397,11 @@ bool ParseLineTime(const TimeFormat& format, const uint8_t* line, size_t length,
       case TimeKind::kIso:
         // Quick rejects first: most columns of most lines fail on a byte or two.
         found = IsDigit(*p) && left >= 19 && p[4] == '-' && (c == 0 || !IsAlnum(p[-1])) &&
-                ParseIso(p, end, format.zone_minutes, ms);
+                ParseIso(p, end, format.zone_minutes, cache, ms);
         break;
       case TimeKind::kSlashed:
         found = IsDigit(*p) && left >= 19 && p[4] == '/' && (c == 0 || !IsAlnum(p[-1])) &&
-                ParseDateTime(p, end, '/', " ", format.zone_minutes, ms);
+                ParseDateTime(p, end, '/', false, format.zone_minutes, cache, ms);
         break;
       case TimeKind::kSyslog:
         found = *p >= 'A' && *p <= 'S' && left >= 14 && p[3] == ' ' &&

@@ -45,11 +45,20 @@ Status CheckTimeFormat(const TimeFormat& format);
 // year that fits (H. Hinnant's days_from_civil).
 int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day);
 
+// What a caller parsing many lines in a row keeps between them: the last date and minute of an
+// iso or slashed time ("YYYY-MM-DDTHH:MM"), which most lines of a log share with the line before.
+struct TimeParseCache {
+  uint64_t minute_text[2] = {};  // its 16 bytes
+  int64_t minute_ms = 0;         // that minute as UTC
+  bool valid = false;
+};
+
 // The time of the line [line, line + length) as epoch milliseconds (fractions truncated to
 // milliseconds) and the byte column where it starts. A trailing LF and then a trailing CR are not
-// part of the line. False when the line has no time in this format. Reads only the line.
+// part of the line. False when the line has no time in this format. Reads only the line (and
+// `cache`, which may be null; one cache serves one format and one thread).
 bool ParseLineTime(const TimeFormat& format, const uint8_t* line, size_t length, int64_t* ms,
-                   uint32_t* column);
+                   uint32_t* column, TimeParseCache* cache = nullptr);
 
 }  // namespace hexlog::core
 

@@ -1,5 +1,5 @@
-// Module entry: exports the MappedFile, LineIndex, ByteSearch, RegexSearch and LineFilter classes,
-// pcre2Version, releaseMemory and test-only probes.
+// Module entry: exports the MappedFile, LineIndex, ByteSearch, RegexSearch, LineFilter and Timeline
+// classes, parseLineTimes, pcre2Version, releaseMemory and test-only probes.
 #include <napi.h>
 
 #include <string>
@@ -11,6 +11,7 @@
 #include "core/pattern_scan.h"
 #include "core/platform.h"
 #include "core/regex_search.h"
+#include "core/timeline.h"
 #include "napi/addon_data.h"
 #include "napi/byte_search_wrap.h"
 #include "napi/errors.h"
@@ -19,6 +20,7 @@
 #include "napi/mapped_file_wrap.h"
 #include "napi/regex_search_wrap.h"
 #include "napi/time_wrap.h"
+#include "napi/timeline_wrap.h"
 
 namespace hexlog::napi {
 
@@ -56,6 +58,11 @@ Napi::Value SearchWorkerThreads(const Napi::CallbackInfo& info) {
                                            core::LineFilter::LiveWorkerThreadsForTest());
 }
 
+// Test only: timeline worker threads alive in this process (0 once every timeline is disposed).
+Napi::Value TimelineWorkerThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), core::Timeline::LiveWorkerThreadsForTest());
+}
+
 // Test only: forces the search kernel ('auto', 'sse2' or 'scalar') for the whole process.
 void SetSearchKernel(const Napi::CallbackInfo& info) {
   const std::string name = RequireString(info, 0, "kernel");
@@ -91,18 +98,21 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Napi::Function byte_search = ByteSearchWrap::Define(env);
   Napi::Function regex_search = RegexSearchWrap::Define(env);
   Napi::Function line_filter = LineFilterWrap::Define(env);
+  Napi::Function timeline = TimelineWrap::Define(env);
   AddonData* data = new AddonData();
   data->mapped_file_constructor = Napi::Persistent(mapped_file);
   data->line_index_constructor = Napi::Persistent(line_index);
   data->byte_search_constructor = Napi::Persistent(byte_search);
   data->regex_search_constructor = Napi::Persistent(regex_search);
   data->line_filter_constructor = Napi::Persistent(line_filter);
+  data->timeline_constructor = Napi::Persistent(timeline);
   env.SetInstanceData(data);  // deleted by Node when the environment goes away
   exports.Set("MappedFile", mapped_file);
   exports.Set("LineIndex", line_index);
   exports.Set("ByteSearch", byte_search);
   exports.Set("RegexSearch", regex_search);
   exports.Set("LineFilter", line_filter);
+  exports.Set("Timeline", timeline);
   exports.Set("pcre2Version", Napi::Function::New<Pcre2Version>(env));
   exports.Set("checkRegex", Napi::Function::New<CheckRegex>(env));
   exports.Set("parseLineTimes", Napi::Function::New<ParseLineTimes>(env));
@@ -111,6 +121,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("__triggerUnguardedFault", Napi::Function::New<TriggerUnguardedFault>(env));
   exports.Set("__lineIndexWorkerThreads", Napi::Function::New<LineIndexWorkerThreads>(env));
   exports.Set("__searchWorkerThreads", Napi::Function::New<SearchWorkerThreads>(env));
+  exports.Set("__timelineWorkerThreads", Napi::Function::New<TimelineWorkerThreads>(env));
   exports.Set("__setSearchKernel", Napi::Function::New<SetSearchKernel>(env));
   exports.Set("__setFileSystemTypeCheck", Napi::Function::New<SetFileSystemTypeCheck>(env));
   return exports;

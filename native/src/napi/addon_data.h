@@ -12,6 +12,7 @@ struct AddonData {
   Napi::FunctionReference byte_search_constructor;
   Napi::FunctionReference regex_search_constructor;
   Napi::FunctionReference line_filter_constructor;
+  Napi::FunctionReference timeline_constructor;
 };
 
 }  // namespace hexlog::napi

@@ -17,10 +17,7 @@ class LineFilterWrap : public Napi::ObjectWrap<LineFilterWrap> {
   static Napi::Function Define(Napi::Env env);
 
   // new LineFilter(mappedFile, kinds, flags, patterns, patternEnds, masks, literals, literalEnds,
-  // threads, chunkBytes, matchLimit). The rules arrive flattened (native/ts/lineFilter.ts builds
-  // them): kinds[i] is 0 (bytes) or 1 (regex); flags[i] has bit 0 exclude, 1 ignore case, 2 whole
-  // word, 3 UTF-8, 4 line mode, 5 has a mask; rule i's pattern is patterns[patternEnds[i - 1] ..
-  // patternEnds[i]), its mask the same range of masks, its required literal likewise in literals.
+  // threads, chunkBytes, matchLimit, linesOnly): the rules flattened as rule_args.h reads them.
   // Throws a coded Error (EINVAL with `patternOffset` and `rule` for a pattern PCRE2 rejects).
   explicit LineFilterWrap(const Napi::CallbackInfo& info);
   ~LineFilterWrap() override = default;

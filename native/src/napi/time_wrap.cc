@@ -63,10 +63,12 @@ Napi::Value ParseLineTimes(const Napi::CallbackInfo& info) {
   const uint8_t* data = bytes.Data();
   double* time_out = times.Data();
   int32_t* column_out = columns.Data();
+  core::TimeParseCache cache;
   for (size_t i = 0; i < line_count; ++i) {
     int64_t ms = 0;
     uint32_t column = 0;
-    if (core::ParseLineTime(format, data + start[i], start[i + 1] - start[i], &ms, &column)) {
+    if (core::ParseLineTime(format, data + start[i], start[i + 1] - start[i], &ms, &column,
+                            &cache)) {
       time_out[i] = static_cast<double>(ms);
       column_out[i] = static_cast<int32_t>(column);
     } else {
