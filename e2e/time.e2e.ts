@@ -133,6 +133,28 @@ describe('time: detection, Go to time, the timeline', () => {
     const line = await currentLine(page);
     const landed = log.times[line - 1]!;
     expect(Math.abs(landed - (fromMs + toMs) / 2)).toBeLessThan((toMs - fromMs) / 50);
+
+    // A dragged range becomes the filter's time rule: the lines from the first at or after its
+    // start to the first at or after its end.
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.45, box.y + box.height / 2, { steps: 6 });
+    await page.mouse.up();
+    await page.getByRole('button', { name: 'Show only this range' }).click();
+    const chip = page.getByTestId('filter-time');
+    await chip.waitFor();
+    const rangeFrom = Number(await chip.getAttribute('data-from-ms'));
+    const rangeTo = Number(await chip.getAttribute('data-to-ms'));
+    const first = log.times.findIndex((ms) => ms >= rangeFrom);
+    const end = log.times.findIndex((ms) => ms >= rangeTo);
+    const count = page.locator('[data-testid=filtered-count][data-done=true]');
+    await count.waitFor();
+    expect(Number(await count.getAttribute('data-lines'))).toBe((end < 0 ? log.times.length : end) - first);
+    await page.getByTestId('text-view').focus();
+    await page.keyboard.press('Control+Home');
+    await expect
+      .poll(() => page.locator('[data-testid=text-view] [data-line]').first().getAttribute('data-line'))
+      .toBe(String(first + 1));
   });
 
   it('the format can be overridden: off removes the times, auto brings them back', async () => {
