@@ -73,9 +73,10 @@ describe('time: detection, Go to time, the timeline', () => {
     const page = await suite.start(logPath);
     await page.locator('[data-testid=line-count][data-done=true]').waitFor();
     await expect.poll(() => page.getByTestId('time-format').getAttribute('data-kind')).toBe('iso');
-    // Rows carry their own time; continuation lines carry none.
+    // Rows carry their own time; continuation lines carry none (rows whose line is read).
+    await page.locator('[data-testid=text-view] [data-line="1"][data-time-ms]').waitFor();
     const rows = await page
-      .locator('[data-testid=text-view] [data-line]')
+      .locator('[data-testid=text-view] [data-line]:not(:has(.pending))')
       .evaluateAll((found) =>
         found.map((row) => [Number(row.getAttribute('data-line')), row.getAttribute('data-time-ms')] as const),
       );
@@ -185,7 +186,10 @@ describe('time: detection, Go to time, the timeline', () => {
       writeFileSync(path, `${Array.from({ length: 50 }, () => line).join('\n')}\n`);
       const page = await suite.start(path);
       await expect.poll(() => page.getByTestId('time-format').getAttribute('data-kind'), { message: kind }).toBe(kind);
-      const ms = Number(await page.locator('[data-testid=text-view] [data-line="1"]').getAttribute('data-time-ms'));
+      // The row exists before its line is read: wait for its time.
+      const row = page.locator('[data-testid=text-view] [data-line="1"][data-time-ms]');
+      await row.waitFor();
+      const ms = Number(await row.getAttribute('data-time-ms'));
       const expected =
         kind === 'syslog' || kind === 'slashed'
           ? at

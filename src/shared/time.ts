@@ -25,7 +25,7 @@ export const timeKindLabels: Readonly<Record<TimeKind, { readonly name: string; 
   clf: { name: 'Apache/nginx', example: '[14/Nov/2023:22:13:20 +0000]' },
   slashed: { name: 'Y/M/D', example: '2023/11/14 22:13:20' },
   epoch: { name: 'epoch', example: '1699999999.123' },
-  json: { name: 'JSON time field', example: '{"ts":"2023-11-14T22:13:20Z"}' },
+  json: { name: 'JSON field', example: '{"ts":"2023-11-14T22:13:20Z"}' },
 };
 
 const pad = (value: number, width = 2): string => String(value).padStart(width, '0');

@@ -24,6 +24,8 @@ interface Binding {
   available?(): boolean;
   /** Why it does not apply, when that is not "no file open" or "not in this view". */
   why?: string;
+  /** Its key, pressed when it does not apply with a file open, says why (instead of doing nothing quietly). */
+  explainKey?: true;
 }
 
 const app = () => useAppStore.getState();
@@ -117,6 +119,7 @@ const bindings: Record<CommandId, Binding> = {
     }),
     available: () => file()?.time.getState().state?.format != null,
     why: 'no timestamp format is in force for this file (the status bar’s Times menu chooses one)',
+    explainKey: true,
   },
   'view.timeline': {
     run: onFile((open) => open.time.getState().setTimelineOpen(!open.time.getState().timelineOpen)),
@@ -211,6 +214,11 @@ async function copyMarkedLines(open: OpenFile): Promise<void> {
 export function resolvedTheme(choice: 'light' | 'dark' | 'system'): 'light' | 'dark' {
   if (choice !== 'system') return choice;
   return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark';
+}
+
+/** Whether the command's key, pressed when it does not apply, should say why. */
+export function explainsKey(id: CommandId): boolean {
+  return bindings[id].explainKey === true && hasFile();
 }
 
 export function isAvailable(id: CommandId): boolean {

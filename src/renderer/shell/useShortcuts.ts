@@ -3,7 +3,7 @@
 import { useEffect } from 'react';
 import { isViewKey, type CommandId } from '../../shared/commands';
 import { useAppStore } from '../state/appStore';
-import { isAvailable, runCommand } from './commands';
+import { explainsKey, isAvailable, runCommand } from './commands';
 import { bindingForKey } from './keys';
 import { activeView, focusView, isTextEntry, modalOpen } from './viewCommands';
 
@@ -21,7 +21,7 @@ function onKeyDown(event: KeyboardEvent): void {
   };
   // A key that does not apply now (Ctrl+W with no tab) is taken quietly; the menu and the palette explain.
   const runIfAvailable = (id: CommandId): void => {
-    if (isAvailable(id)) runCommand(id);
+    if (isAvailable(id) || explainsKey(id)) runCommand(id);
   };
   // The palette, the shortcuts sheet and dialogs handle their own keys; the palette and the sheet
   // give way to each other.

@@ -63,8 +63,8 @@ export function TimeFormatPicker(): ReactElement | null {
     >
       <option value="auto">Times: {state.choice === 'auto' ? detected : `auto (${detected})`}</option>
       {TIME_KINDS.map((kind) => (
-        <option key={kind} value={kind}>
-          Times: {timeKindLabels[kind].name} ({timeKindLabels[kind].example})
+        <option key={kind} value={kind} title={timeKindLabels[kind].example}>
+          Times: {timeKindLabels[kind].name}
         </option>
       ))}
       <option value="none">Times: off</option>

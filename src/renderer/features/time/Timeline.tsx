@@ -91,35 +91,42 @@ function draw(
   const most = Math.max(1, ...columns.map((column) => column.lines));
   const span = status.toMs - status.fromMs;
   const xOf = (ms: number): number => ((ms - status.fromMs) / span) * width;
+  // Heights on a log scale: a quiet hour next to a burst still shows. Each column's height is split
+  // between errors, warnings and the rest in proportion (an error is never thinner than a pixel).
+  const logMost = Math.log1p(most);
+  const heightOf = (count: number): number =>
+    count === 0 ? 0 : Math.max(2, (Math.log1p(count) / logMost) * (HEIGHT - 4));
+  columns.forEach((column, x) => {
+    const total = heightOf(column.lines);
+    if (total === 0) return;
+    const errors = Math.min(column.error, column.lines);
+    const warnings = Math.min(column.warn, column.lines - errors);
+    const errorHeight = errors === 0 ? 0 : Math.max(1, (total * errors) / column.lines);
+    const warnHeight = warnings === 0 ? 0 : Math.max(1, (total * warnings) / column.lines);
+    let y = HEIGHT;
+    for (const [height, color] of [
+      [errorHeight, colors.error],
+      [warnHeight, colors.warn],
+      [Math.max(0, total - errorHeight - warnHeight), colors.lines],
+    ] as const) {
+      if (height <= 0) continue;
+      context.fillStyle = color;
+      // A column among empty ones is drawn two pixels wide, so that a lone burst is seen.
+      context.fillRect(x, y - height, columns[x + 1]?.lines === 0 ? 2 : 1, height);
+      y -= height;
+    }
+    // Lines with a match: a mark along the top edge, as tall as their share of the column.
+    if (column.match > 0) {
+      context.fillStyle = colors.match;
+      context.fillRect(x, 0, 1, Math.max(3, Math.min(10, (10 * column.match) / column.lines)));
+    }
+  });
+  // The dragged range, over the bars.
   if (range !== null) {
     context.fillStyle = colors.range;
     const from = xOf(range.fromMs);
     context.fillRect(from, 0, Math.max(1, xOf(range.toMs) - from), HEIGHT);
   }
-  const scale = (count: number): number => (count === 0 ? 0 : Math.max(1, (count / most) * (HEIGHT - 4)));
-  columns.forEach((column, x) => {
-    // Stacked from the bottom: errors, warnings, the other lines.
-    let y = HEIGHT;
-    const bar = (count: number, color: string): void => {
-      const height = Math.min(y, scale(count));
-      if (height <= 0) return;
-      context.fillStyle = color;
-      context.fillRect(x, y - height, 1, height);
-      y -= height;
-    };
-    const errors = Math.min(column.error, column.lines);
-    const warnings = Math.min(column.warn, column.lines - errors);
-    bar(errors, colors.error);
-    bar(warnings, colors.warn);
-    bar(column.lines - errors - warnings, colors.lines);
-    // Lines with a match: a bar of their own height along the top edge's colour, drawn over.
-    if (column.match > 0) {
-      context.fillStyle = colors.match;
-      const height = scale(column.match);
-      context.fillRect(x, HEIGHT - height, 1, Math.max(2, Math.min(3, height)));
-      context.fillRect(x, 0, 1, 3);
-    }
-  });
   if (currentMs !== null && currentMs >= status.fromMs && currentMs <= status.toMs) {
     context.fillStyle = colors.marker;
     context.fillRect(Math.min(width - 2, Math.max(0, Math.round(xOf(currentMs)) - 1)), 0, 2, HEIGHT);
@@ -200,8 +207,10 @@ export function Timeline(): ReactElement | null {
   const showRange = async (chosen: TimeRange): Promise<void> => {
     const log = logStore.getState();
     const spec = { ...log.spec, time: { fromMs: Math.floor(chosen.fromMs), toMs: Math.ceil(chosen.toMs) } };
-    if (await log.applySpec(spec)) await log.setFilterView(true);
-    else messages.error(log.problem ?? 'The time range could not be applied.');
+    if (await log.applySpec(spec)) {
+      timeStore.getState().setRange(null);
+      await log.setFilterView(true);
+    } else messages.error(log.problem ?? 'The time range could not be applied.');
   };
   const summary =
     status === null
@@ -263,13 +272,14 @@ export function Timeline(): ReactElement | null {
       />
       {status !== null && (
         <div className="timeline-axis" aria-hidden="true">
-          <span>{edgeLabel(status.fromMs, span)}</span>
+          {[0, 0.2, 0.4, 0.6, 0.8, 1].map((at) => (
+            <span key={at}>{edgeLabel(status.fromMs + span * at, span)}</span>
+          ))}
           {!status.done && (
             <span className="timeline-progress">
               counting {Math.floor((status.bytesScanned / Math.max(1, status.totalBytes)) * 100)}%
             </span>
           )}
-          <span>{edgeLabel(status.toMs, span)}</span>
         </div>
       )}
       {hover !== null && (
@@ -279,7 +289,10 @@ export function Timeline(): ReactElement | null {
           style={{ left: Math.min(hover.x + 12, (canvas.current?.clientWidth ?? 300) - 260) }}
         >
           <div>
-            {formatTime(hover.column.fromMs)} – {formatTime(hover.column.toMs).slice(11)}
+            {formatTime(hover.column.fromMs)} –{' '}
+            {formatTime(hover.column.toMs).slice(
+              formatTime(hover.column.toMs).slice(0, 10) === formatTime(hover.column.fromMs).slice(0, 10) ? 11 : 0,
+            )}
           </div>
           <div>
             {plural(hover.column.lines, 'line')}
