@@ -1,10 +1,24 @@
 // Time metrics through the services, as the app calls them: the timeline of the whole file (one
 // native pass) against `wc -l` reading the same file in the same run, its line count checked
 // against wc's; and Go to time (seekTime) on the indexed file, per call.
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { FileInfo, IndexStatus, TimelineStatus, TimeSeekResult, TimeState } from '../src/shared/contract';
 import { benchServices as createBenchServices } from './find';
 import { timePeer } from './peers';
 import { nowMs, percentile, report } from './report';
+
+function endsWithNewline(path: string): boolean {
+  const size = statSync(path).size;
+  if (size === 0) return true;
+  const fd = openSync(path, 'r');
+  try {
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] === 0x0a;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -40,14 +54,16 @@ export async function benchTime(path: string): Promise<void> {
     }
     timePeer('wc', ['-l', path], 1);
     const wc = timePeer('wc', ['-l', path]);
-    const wcLines = wc === undefined ? undefined : Number(wc.stdout.trim().split(/\s+/)[0]);
+    // wc counts newlines: a last line without one is a line too.
+    const wcLines =
+      wc === undefined ? undefined : Number(wc.stdout.trim().split(/\s+/)[0]) + (endsWithNewline(path) ? 0 : 1);
     report({
       metric: 'time.timeline.build',
       value: best / 1000,
       unit: 's',
       ...(wc === undefined ? {} : { peer: 'wc -l', peerValue: wc.ms / 1000, agrees: wcLines === lines }),
       better: 'lower',
-      note: `${lines} lines in ${state.format.kind} time buckets, by level (target ratio ≤ 2)`,
+      note: `${lines} lines in ${state.format.kind} time buckets, by level; wc -l counts ${wcLines} (target ratio ≤ 2)`,
     });
 
     // Go to time: random targets between the first and the last time, each a fresh binary search.

@@ -282,6 +282,11 @@ export function Timeline(): ReactElement | null {
           )}
         </div>
       )}
+      {status?.error != null && (
+        <p className="filter-problem" role="alert">
+          The timeline stopped: {status.error.message}
+        </p>
+      )}
       {hover !== null && (
         <div
           className="timeline-tip"
