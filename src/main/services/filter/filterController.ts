@@ -50,7 +50,9 @@ interface Run {
   readonly runs: ContextRuns | null;
   keptRead: number;
   /** The spec's time range as lines: rows are the filter's rows within it. */
-  readonly window: LineWindow | null;
+  window: LineWindow | null;
+  /** Lines indexed when the window was found: found again as indexing goes on. */
+  windowLines: number;
   error: { readonly code: string; readonly message: string } | null;
 }
 
@@ -140,6 +142,7 @@ export class FilterController implements Disposable {
       runs: filter !== null && spec.context > 0 ? new ContextRuns(spec.context) : null,
       keptRead: 0,
       window,
+      windowLines: this.host.linesIndexed(),
       error: null,
     };
     this.startPump();
@@ -153,7 +156,7 @@ export class FilterController implements Disposable {
     const restarted = this.set(run.spec);
     if (!restarted.ok) {
       this.stop();
-      this.run = { ...run, id: this.nextId++, filter: null, runs: null, window: null, error: restarted };
+      this.run = { ...run, id: this.nextId++, filter: null, runs: null, window: null, windowLines: 0, error: restarted };
       this.host.emit(this.status()!);
     }
   }
@@ -285,6 +288,13 @@ export class FilterController implements Disposable {
   /** The rows [start, stop) of the filter's own rules that the time range keeps. */
   private windowRows(run: Run, base: FilterStatus): [number, number] {
     if (run.window === null) return [0, Number.POSITIVE_INFINITY];
+    // Found while the file was being indexed: its end (and a start past the lines then known) moves on.
+    const indexed = this.host.linesIndexed();
+    if (run.spec.time !== undefined && indexed > run.windowLines) {
+      const lines = this.host.timeLines(run.spec.time.fromMs, run.spec.time.toMs);
+      if (lines.ok) run.window = lines.value;
+      run.windowLines = indexed;
+    }
     return [this.baseRowOfLine(run, base, run.window.first), this.baseRowOfLine(run, base, run.window.end)];
   }
 

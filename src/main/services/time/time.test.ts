@@ -257,6 +257,28 @@ describe('time through the services', () => {
     expect(backwards).toMatchObject({ ok: false, code: 'EINVAL' });
   });
 
+  it('a time range set while the file is still being indexed shows its lines once indexing is done', async () => {
+    const log = generated(5, 300_000);
+    const path = join(harness.dir, 'early.log');
+    writeFileSync(path, log.text);
+    const info = await call<FileInfo>('openOffered', harness.services.offers.offer(path).offerId);
+    const index = await call<IndexStatus>('openText', info.session, 'auto');
+    const timed = log.times.filter((ms) => !Number.isNaN(ms));
+    const [fromMs, toMs] = [timed[Math.floor(timed.length * 0.6)]!, timed[Math.floor(timed.length * 0.8)]!];
+    let status = await call<FilterStatus>('setFilter', info.session, { rules: [], context: 0, time: { fromMs, toMs } });
+    expect(index.done && status.done).toBe(false);
+    while (!(status.done && (await call<IndexStatus>('indexStatus', info.session)).done)) {
+      await sleep(5);
+      status = (await call<FilterStatus | null>('filterStatus', info.session))!;
+    }
+    status = (await call<FilterStatus | null>('filterStatus', info.session))!;
+    const first = log.times.findIndex((ms) => ms >= fromMs);
+    const end = log.times.findIndex((ms) => ms >= toMs);
+    expect(status.rowsKnown).toBe(end - first);
+    const rows = await call<FilteredLines>('readFilteredLines', info.session, status.filterId, 0, 3);
+    expect([...rows.lines]).toEqual([first, first + 1, first + 2]);
+  });
+
   it('extends the timeline as a followed file grows', async () => {
     const start = new Date(2026, 0, 1, 12).getTime();
     const line = (i: number): string => `${localText(start + i * 1000)} INFO tick ${i}\n`;
