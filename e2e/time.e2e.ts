@@ -158,6 +158,29 @@ describe('time: detection, Go to time, the timeline', () => {
       .toBe(String(first + 1));
   });
 
+  it('the timeline works from the keyboard: arrows pick a time, Enter goes there, Shift+arrows select a range', async () => {
+    const page = await suite.start(logPath);
+    const timeline = page.locator('[data-testid=timeline][data-lines]');
+    await timeline.waitFor();
+    const strip = page.getByRole('slider');
+    await strip.focus();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    const toMs = Number(await timeline.getAttribute('data-to-ms'));
+    const fromMs = Number(await timeline.getAttribute('data-from-ms'));
+    const lastBucketMs = Math.floor(fromMs + ((toMs - fromMs) * 1023) / 1024);
+    await expect.poll(() => currentLine(page)).toBe(log.times.findIndex((ms) => ms >= lastBucketMs) + 1);
+    // The strip keeps the keyboard: arrows do not move the text view.
+    const before = await currentLine(page);
+    await page.keyboard.press('Shift+ArrowLeft');
+    await page.keyboard.press('Shift+ArrowLeft');
+    await page.getByTestId('timeline-range').waitFor();
+    expect(await currentLine(page)).toBe(before);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('timeline-range').waitFor({ state: 'detached' });
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('text-view');
+  });
+
   it('the format can be overridden: off removes the times, auto brings them back', async () => {
     const page = await suite.start(logPath);
     const picker = page.getByLabel('Time format');

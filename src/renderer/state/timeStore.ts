@@ -77,7 +77,7 @@ export function createTimeStore(session: SessionId, api: HexlogApi, messages: Me
       if (asked !== lineTimeAsked) return;
       set({ lineTime: result.ok ? result.value : null });
     },
-    seek: (ms) => api.seekTime(session, ms),
+    seek: (ms) => api.seekTime(session, Math.floor(ms)),
     startTimeline: async (searchId) => {
       const result = await api.startTimeline(session, searchId);
       if (!result.ok) {

@@ -156,7 +156,15 @@ export class FilterController implements Disposable {
     const restarted = this.set(run.spec);
     if (!restarted.ok) {
       this.stop();
-      this.run = { ...run, id: this.nextId++, filter: null, runs: null, window: null, windowLines: 0, error: restarted };
+      this.run = {
+        ...run,
+        id: this.nextId++,
+        filter: null,
+        runs: null,
+        window: null,
+        windowLines: 0,
+        error: restarted,
+      };
       this.host.emit(this.status()!);
     }
   }

@@ -13,6 +13,7 @@ import { useLogStoreApi } from '../../state/logStore';
 import { useTimeStore, useTimeStoreApi, type TimeRange } from '../../state/timeStore';
 import { messages } from '../../state/messages';
 import { lineNumber } from '../../../shared/units';
+import { focusView } from '../../shell/viewCommands';
 
 const HEIGHT = 44;
 
@@ -69,6 +70,7 @@ function draw(
   status: TimelineStatus,
   currentMs: number | null,
   range: TimeRange | null,
+  keyBucket: number | null,
 ): void {
   const ratio = window.devicePixelRatio || 1;
   const width = canvas.clientWidth;
@@ -127,6 +129,13 @@ function draw(
     const from = xOf(range.fromMs);
     context.fillRect(from, 0, Math.max(1, xOf(range.toMs) - from), HEIGHT);
   }
+  // The bucket picked with the keyboard: an outline.
+  if (keyBucket !== null) {
+    const from = (keyBucket / status.buckets) * width;
+    context.strokeStyle = colors.marker;
+    context.lineWidth = 1;
+    context.strokeRect(Math.floor(from) + 0.5, 0.5, Math.max(3, width / status.buckets), HEIGHT - 1);
+  }
   if (currentMs !== null && currentMs >= status.fromMs && currentMs <= status.toMs) {
     context.fillStyle = colors.marker;
     context.fillRect(Math.min(width - 2, Math.max(0, Math.round(xOf(currentMs)) - 1)), 0, 2, HEIGHT);
@@ -144,7 +153,8 @@ export function Timeline(): ReactElement | null {
   const store = useFileStoreApi();
   const findStore = useFindStoreApi();
   const logStore = useLogStoreApi();
-  const format = useTimeStore((state) => state.state?.format ?? null);
+  // No timeline for a format no sampled line carries (a format the user forced).
+  const format = useTimeStore((state) => (state.state?.firstMs == null ? null : state.state.format));
   const status = useTimeStore((state) => state.timeline);
   const currentMs = useTimeStore((state) => state.lineTime?.ms ?? null);
   const range = useTimeStore((state) => state.range);
@@ -157,6 +167,9 @@ export function Timeline(): ReactElement | null {
   const [hover, setHover] = useState<{ x: number; column: Column } | null>(null);
   const drag = useRef<{ startMs: number; moved: boolean } | null>(null);
   const [width, setWidth] = useState(0);
+  /** The bucket picked with the keyboard, and where a Shift+arrow range started. */
+  const [keyBucket, setKeyBucket] = useState<number | null>(null);
+  const keyAnchor = useRef<number | null>(null);
 
   // Counted once a format is known, and again for each new search (its matches are counted too).
   const generation = useStore(store, (state) => state.generation);
@@ -176,13 +189,13 @@ export function Timeline(): ReactElement | null {
   }, [format]);
 
   useEffect(() => {
-    if (canvas.current !== null && status !== null) draw(canvas.current, status, currentMs, range);
-  }, [status, currentMs, range, width]);
+    if (canvas.current !== null && status !== null) draw(canvas.current, status, currentMs, range, keyBucket);
+  }, [status, currentMs, range, width, keyBucket]);
 
   // The theme changed: colours come from CSS variables.
   useEffect(() => {
     const observer = new MutationObserver(() => {
-      if (canvas.current !== null && status !== null) draw(canvas.current, status, currentMs, range);
+      if (canvas.current !== null && status !== null) draw(canvas.current, status, currentMs, range, null);
     });
     observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme', 'class'] });
     return () => observer.disconnect();
@@ -231,9 +244,64 @@ export function Timeline(): ReactElement | null {
     >
       <canvas
         ref={canvas}
-        role="img"
+        role="slider"
+        tabIndex={0}
+        data-keys="own"
         aria-label={summary}
+        aria-valuemin={0}
+        aria-valuemax={status === null ? 0 : status.buckets - 1}
+        aria-valuenow={keyBucket ?? 0}
+        aria-valuetext={
+          status === null || keyBucket === null
+            ? 'Arrow keys pick a time, Enter goes there, Shift+arrows select a range'
+            : `${formatTime(bucketMs(status, keyBucket))}: ${plural(sumBuckets(status, keyBucket, keyBucket + 1).lines, 'line')}`
+        }
         style={{ height: HEIGHT }}
+        onKeyDown={(event) => {
+          if (status === null) return;
+          const step =
+            event.key === 'ArrowLeft'
+              ? -1
+              : event.key === 'ArrowRight'
+                ? 1
+                : event.key === 'PageUp'
+                  ? -Math.ceil(status.buckets / 10)
+                  : event.key === 'PageDown'
+                    ? Math.ceil(status.buckets / 10)
+                    : null;
+          const current = keyBucket ?? Math.floor(status.buckets / 2);
+          let next: number | null = null;
+          if (step !== null) next = current + step;
+          else if (event.key === 'Home') next = 0;
+          else if (event.key === 'End') next = status.buckets - 1;
+          if (next !== null) {
+            event.preventDefault();
+            event.stopPropagation();
+            next = Math.max(0, Math.min(status.buckets - 1, next));
+            if (event.shiftKey) {
+              const anchor = keyAnchor.current ?? current;
+              keyAnchor.current = anchor;
+              const [from, to] = [Math.min(anchor, next), Math.max(anchor, next)];
+              timeStore.getState().setRange({ fromMs: bucketMs(status, from), toMs: bucketMs(status, to + 1) });
+            } else {
+              keyAnchor.current = null;
+            }
+            setKeyBucket(next);
+            return;
+          }
+          if (event.key === 'Enter' && keyBucket !== null) {
+            event.preventDefault();
+            event.stopPropagation();
+            void go(bucketMs(status, keyBucket));
+          } else if (event.key === 'Escape') {
+            event.preventDefault();
+            event.stopPropagation();
+            timeStore.getState().setRange(null);
+            setKeyBucket(null);
+            focusView();
+          }
+        }}
+        onBlur={() => setKeyBucket(null)}
         onMouseMove={(event) => {
           const element = canvas.current;
           if (element === null || status === null) return;
