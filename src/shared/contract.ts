@@ -44,6 +44,15 @@ export interface FileInfo {
   readonly fileId: string;
   /** A compressed file is shown decompressed (from a temporary copy, read-only): how it was compressed. */
   readonly compression: 'gzip' | 'zstd' | null;
+  /** A merged view of several files by time: its files, in the order of their colours; absent for a file. */
+  readonly merged?: readonly MergedFile[];
+}
+
+/** One file of a merged view. */
+export interface MergedFile {
+  readonly session: SessionId;
+  readonly name: string;
+  readonly path: string;
 }
 
 /** How far the decompression of a compressed file being opened has got. */
@@ -117,6 +126,9 @@ export interface TextLines {
   readonly modifiedLines: Uint8Array;
   /** Each line's own time (epoch ms) in the session's time format; NaN where it has none (or no format is in force). */
   readonly times: Float64Array;
+  /** A merged view: each row's file (an index into FileInfo.merged) and its 0-based line in that file. */
+  readonly sources?: Uint8Array;
+  readonly sourceLines?: Float64Array;
 }
 
 /** A line longer than this shows truncated with a marker; the hex view shows it whole. */
@@ -534,6 +546,8 @@ export interface Requests {
   timelineStatus: { args: [session: SessionId]; result: TimelineStatus | null };
   /** Stops the decompression of compressed files this window is opening (their opening answers null). */
   cancelOpen: { args: []; result: null };
+  /** A merged view (a new tab) of open files by time; each must be indexed and have a time format. */
+  mergeFiles: { args: [sessions: readonly SessionId[]]; result: FileInfo };
 }
 export type RequestName = keyof Requests;
 export type RequestArgs<K extends RequestName> = Requests[K]['args'];

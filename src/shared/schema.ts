@@ -75,6 +75,8 @@ export const MAX_EXPORT_LINES = 100_000;
 export const MAX_SAVED_MARKS = 10_000;
 /** Times Go to time takes: 100,000 days either side of 1970 (about 1696 to 2243). */
 export const MAX_EPOCH_MS = 8.64e15 / 1000;
+/** Files one merged view takes at most. */
+export const MAX_MERGED_FILES = 8;
 /** Buckets of the timeline. */
 export const TIMELINE_BUCKETS = 1024;
 /** Most context lines around each kept line. */
@@ -474,6 +476,7 @@ export const argSpecs = {
       ),
     }),
   ) satisfies Spec<ExportSource>,
+  sessionList: list('sessions', integer<SessionId>('session id', { to: sessionId }), MAX_MERGED_FILES),
   timeChoice: choice<TimeKind | 'auto' | 'none'>('time format', ['auto', 'none', ...TIME_KINDS]),
   epochMs: integer('time (epoch ms)', { min: -MAX_EPOCH_MS, max: MAX_EPOCH_MS }),
   // At most MAX_COPY_BYTES (contract.ts) per line.
@@ -559,6 +562,7 @@ export const requestSchemas = {
   startTimeline: [a.session, a.optionalId],
   timelineStatus: [a.session],
   cancelOpen: [],
+  mergeFiles: [a.sessionList],
 } as const satisfies RequestSchemas;
 
 /** Every request channel's name, in the contract's order. */

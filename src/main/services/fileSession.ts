@@ -187,6 +187,11 @@ export class FileSession implements Disposable {
     }
   }
 
+  /** Whether the session has been closed (its tab closed): a merged view reading it says so. */
+  get closed(): boolean {
+    return this.store.isDisposed;
+  }
+
   get size(): ByteCount {
     return byteCount(this.edited.size);
   }

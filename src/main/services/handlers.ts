@@ -14,7 +14,8 @@ import {
   type RequestResult,
 } from '../../shared/contract';
 import { err, errFromThrown, ok, type Err, type Result } from '../../shared/result';
-import { describe, parseArgs } from '../../shared/schema';
+import { argSpecs, describe, parseArgs, requestSchemas, type RequestSchemas } from '../../shared/schema';
+import { mergedRequest } from './merge/mergedRequests';
 import type { SessionId } from '../../shared/units';
 import type { FileSession } from './fileSession';
 import type { OfferList } from './offers';
@@ -210,6 +211,7 @@ export function createDispatch({ sessions, offers, settings, host }: ServiceDeps
       sessions.cancelOpening(context.owner);
       return ok(null);
     },
+    mergeFiles: (context, [ids]) => sessions.merge(ids, context.owner),
   };
 
   const run = async <K extends RequestName>(
@@ -220,6 +222,14 @@ export function createDispatch({ sessions, offers, settings, host }: ServiceDeps
     const parsed = parseArgs(name, args);
     if (!parsed.ok) return parsed;
     try {
+      // A merged view's session answers the channels a text tab of it uses; others say it cannot.
+      const first: unknown = (parsed.value as readonly unknown[])[0];
+      const schemas: RequestSchemas = requestSchemas;
+      if (name !== 'closeFile' && schemas[name][0] === argSpecs.session && typeof first === 'number') {
+        const view = sessions.getMerged(first as SessionId, context.owner);
+        if (view !== null)
+          return mergedRequest(view, name, parsed.value as readonly unknown[]) as Result<RequestResult<K>>;
+      }
       const handler: Handler<K> = handlers[name];
       return await handler(context, parsed.value);
     } catch (error) {

@@ -7,6 +7,7 @@ import { err, errFromThrown, ok, type Result } from '../../shared/result';
 import { sessionId, type SessionId } from '../../shared/units';
 import { FileSession, type Emit } from './fileSession';
 import { compressionOf, decompressToCache, type DecompressedFile } from './compressed';
+import { MergedSession } from './merge/mergedSession';
 import { basename } from 'node:path';
 
 /** Routes a session's events to its owner. */
@@ -17,6 +18,7 @@ export const MAX_SESSIONS_PER_OWNER = 64;
 
 export class SessionRegistry implements Disposable {
   private readonly sessions = new Map<SessionId, FileSession>();
+  private readonly mergedViews = new Map<SessionId, MergedSession>();
   private readonly countByOwner = new Map<string, number>();
   private nextId = 1;
 
@@ -114,6 +116,37 @@ export class SessionRegistry implements Disposable {
     }
   }
 
+  /** A merged view (a tab of its own) of `owner`'s open files `ids` by time. */
+  merge(ids: readonly SessionId[], owner: string): Result<FileInfo> {
+    const unique = [...new Set(ids)];
+    if (unique.length < 2) return err('EINVAL', 'A merged view takes at least two open files.');
+    if (this.ownedBy(owner) >= this.maxPerOwner) {
+      return err('ELIMIT', `Too many open files in this window (${this.maxPerOwner}); close some first.`);
+    }
+    const sources: FileSession[] = [];
+    for (const id of unique) {
+      const found = this.get(id, owner);
+      if (!found.ok) return found;
+      const source = found.value;
+      const index = source.indexStatus();
+      if (!index.ok) return err('EINVAL', `${source.info.name} is not open as text: it cannot be merged by time.`);
+      if (source.time.timeState().format === null) {
+        return err('EINVAL', `${source.info.name} has no timestamps hexlog recognises: it cannot be merged by time.`);
+      }
+      sources.push(source);
+    }
+    const view = new MergedSession(sessionId(this.nextId++), owner, sources, this.emitTo(owner));
+    this.mergedViews.set(view.id, view);
+    this.countByOwner.set(owner, this.ownedBy(owner) + 1);
+    return ok(view.info);
+  }
+
+  /** The merged view `id` of `owner`, or null (a file's session, or none). */
+  getMerged(id: SessionId, owner: string): MergedSession | null {
+    const view = this.mergedViews.get(id);
+    return view !== undefined && view.owner === owner ? view : null;
+  }
+
   /** The session, if it exists and belongs to `owner`: one window never reaches another's files. */
   get(id: SessionId, owner: string): Result<FileSession> {
     const session = this.sessions.get(id);
@@ -124,6 +157,13 @@ export class SessionRegistry implements Disposable {
   }
 
   close(id: SessionId, owner: string): Result<null> {
+    const view = this.getMerged(id, owner);
+    if (view !== null) {
+      this.mergedViews.delete(id);
+      this.uncount(owner);
+      view.dispose();
+      return ok(null);
+    }
     const found = this.get(id, owner);
     if (!found.ok) return found;
     this.forget(found.value);
@@ -134,6 +174,12 @@ export class SessionRegistry implements Disposable {
 
   disposeOwner(owner: string): void {
     this.cancelOpening(owner);
+    for (const view of [...this.mergedViews.values()]) {
+      if (view.owner !== owner) continue;
+      this.mergedViews.delete(view.id);
+      this.uncount(owner);
+      view.dispose();
+    }
     for (const session of [...this.sessions.values()]) {
       if (session.owner === owner) {
         this.forget(session);
@@ -145,6 +191,8 @@ export class SessionRegistry implements Disposable {
 
   dispose(): void {
     for (const owner of [...this.opening.keys()]) this.cancelOpening(owner);
+    for (const view of this.mergedViews.values()) view.dispose();
+    this.mergedViews.clear();
     const all = [...this.sessions.values()];
     this.sessions.clear();
     this.countByOwner.clear();
@@ -153,9 +201,13 @@ export class SessionRegistry implements Disposable {
 
   private forget(session: FileSession): void {
     this.sessions.delete(session.id);
-    const left = this.ownedBy(session.owner) - 1;
-    if (left > 0) this.countByOwner.set(session.owner, left);
-    else this.countByOwner.delete(session.owner);
+    this.uncount(session.owner);
+  }
+
+  private uncount(owner: string): void {
+    const left = this.ownedBy(owner) - 1;
+    if (left > 0) this.countByOwner.set(owner, left);
+    else this.countByOwner.delete(owner);
   }
 }
 

@@ -25,7 +25,7 @@ const TIME_BATCH = 4096;
 /** A file's times read ahead in batches, for one walk of the merge. */
 class TimeCursor {
   private first = 0;
-  private times = new Float64Array(0);
+  private times: Float64Array = new Float64Array(0);
 
   constructor(private readonly source: MergeSource) {}
 

@@ -147,6 +147,14 @@ export class TimeController implements Disposable {
     return parseLineTimes(bytes, starts, format).times;
   }
 
+  /** The own time of lines [first, first + count) (NaN where none, or no format), for a merge. */
+  ownTimes(first: number, count: number): Float64Array {
+    const format = this.currentFormat();
+    if (format === null)
+      return new Float64Array(Math.max(0, Math.min(count, this.host.linesKnown() - first))).fill(Number.NaN);
+    return this.readTimes(format)(first, count);
+  }
+
   private readTimes(format: TimeFormat): ReadTimes {
     return (first, count) => {
       const known = this.host.linesKnown();
@@ -323,6 +331,69 @@ export class TimeController implements Disposable {
 
   // ---- timeline ----
 
+  private readonly side = new Map<
+    number,
+    { timeline: Timeline; fromMs: number; toMs: number; series: TimelineSeries[] }
+  >();
+  private nextSideId = 1;
+
+  /** A timeline over a given range, apart from this file's own (a merged view adds several up): its id. */
+  startTimelineOver(fromMs: number, toMs: number): Result<number> {
+    const format = this.currentFormat();
+    if (format === null) return err('ENOTFOUND', this.state!.notice ?? 'No timestamps were recognised in this file.');
+    const series: TimelineSeries[] = [];
+    const rules: LineRule[] = [];
+    for (const [name, words] of [
+      ['error', ERROR_WORDS],
+      ['warn', WARN_WORDS],
+    ] as const) {
+      const rule = this.ruleOf({ mode: 'regex', pattern: words, matchCase: true, wholeWord: false });
+      if (rule !== null) {
+        rules.push(rule);
+        series.push(name);
+      }
+    }
+    try {
+      const timeline = createTimeline(this.host.file(), format, fromMs, toMs, TIMELINE_BUCKETS, rules);
+      const id = this.nextSideId++;
+      this.side.set(id, { timeline, fromMs, toMs, series });
+      return ok(id);
+    } catch (error) {
+      return errFromThrown(error);
+    }
+  }
+
+  sideTimelineStatus(id: number): TimelineStatus | null {
+    const side = this.side.get(id);
+    if (side === undefined) return null;
+    try {
+      const progress = side.timeline.progress();
+      return {
+        session: this.host.session,
+        timelineId: id,
+        searchId: -1,
+        fromMs: side.fromMs,
+        toMs: side.toMs,
+        buckets: TIMELINE_BUCKETS,
+        series: side.series,
+        counts: side.timeline.counts().counts,
+        linesCounted: progress.linesScanned,
+        bytesScanned: byteCount(progress.bytesScanned),
+        totalBytes: byteCount(progress.totalBytes),
+        done: progress.done || progress.cancelled || progress.error !== null,
+        error: progress.error,
+      };
+    } catch {
+      // Disposed, or its file closed: nothing to count.
+      return null;
+    }
+  }
+
+  stopSideTimeline(id: number): void {
+    this.side.get(id)?.timeline.dispose();
+    this.side.delete(id);
+  }
+
   /** Starts the timeline (again), counting the matches of `searchId` (-1: none). */
   startTimeline(searchId: number): Result<TimelineStatus> {
     const state = this.timeState();
@@ -471,6 +542,7 @@ export class TimeController implements Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    for (const id of [...this.side.keys()]) this.stopSideTimeline(id);
     this.stopTimeline();
     this.run = null;
   }

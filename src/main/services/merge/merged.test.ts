@@ -1,0 +1,149 @@
+// A merged view through the services: two real files indexed, merged by time into a session of
+// its own; its rows against a stable sort of the files' blocks, Go to time, a row's time, the
+// timeline's counts, copy, and a file closed under it.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type {
+  FileInfo,
+  IndexStatus,
+  LineTime,
+  TextLines,
+  TimelineStatus,
+  TimeSeekResult,
+} from '../../../shared/contract';
+import { seededRandom } from '../../../shared/seededRandom';
+import { createServiceHarness, testOwner, type ServiceHarness } from '../testing/serviceHarness';
+
+let harness: ServiceHarness;
+beforeEach(() => {
+  harness = createServiceHarness('hexlog-merge-');
+});
+afterEach(() => harness.dispose());
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A sorted log: ISO times in UTC, stack traces after some lines. */
+function log(seed: number, timed: number, name: string): { text: string; times: number[] } {
+  const random = seededRandom(seed);
+  const lines: string[] = [];
+  const times: number[] = [];
+  let now = Date.UTC(2026, 11, 5, 8);
+  for (let i = 0; i < timed; i++) {
+    now += random.int(3) === 0 ? 0 : random.int(2000);
+    lines.push(`${new Date(now).toISOString()} ${i % 9 === 0 ? 'ERROR' : 'INFO'} ${name} ${i}`);
+    times.push(now);
+    if (random.int(6) === 0) {
+      lines.push(`    at ${name}.frame(${i})`);
+      times.push(Number.NaN);
+    }
+  }
+  return { text: `${lines.join('\n')}\n`, times };
+}
+
+async function open(name: string, text: string): Promise<FileInfo> {
+  const path = join(harness.dir, name);
+  writeFileSync(path, text);
+  const info = await harness.call<FileInfo>('openOffered', harness.services.offers.offer(path).offerId);
+  await harness.call('openText', info.session, 'auto');
+  return info;
+}
+
+async function settled(session: number): Promise<IndexStatus> {
+  for (let i = 0; i < 4000; i++) {
+    const status = await harness.call<IndexStatus>('indexStatus', session);
+    if (status.done) return status;
+    await sleep(5);
+  }
+  throw new Error('not done');
+}
+
+describe('merged view', () => {
+  it('interleaves two files by time, stable, continuation lines with their line; go to time, line time, timeline, copy', async () => {
+    const a = log(1, 20_000, 'alpha');
+    const b = log(2, 15_000, 'beta');
+    const infoA = await open('a.log', a.text);
+    const infoB = await open('b.log', b.text);
+    const merged = await harness.call<FileInfo>('mergeFiles', [infoA.session, infoB.session]);
+    expect(merged.merged?.map((file) => file.name)).toEqual(['a.log', 'b.log']);
+    const status = await settled(merged.session);
+    expect(status.linesKnown).toBe(a.times.length + b.times.length);
+
+    // Expected: each file's blocks, stably sorted by time (a before b on a tie).
+    const blocks: { time: number; rows: [number, number][] }[] = [];
+    for (const [file, times] of [a.times, b.times].entries()) {
+      for (const [line, ms] of times.entries()) {
+        if (!Number.isNaN(ms)) blocks.push({ time: ms, rows: [] });
+        blocks[blocks.length - 1]!.rows.push([file, line]);
+      }
+    }
+    const expected = blocks.sort((x, y) => x.time - y.time).flatMap((block) => block.rows);
+    const random = seededRandom(3);
+    for (let k = 0; k < 20; k++) {
+      const first = random.int(expected.length - 300);
+      const rows = await harness.call<TextLines>('readLines', merged.session, first, 300);
+      expect(rows.count).toBe(300);
+      const got = Array.from(rows.sources!, (file, i) => [file, rows.sourceLines![i]!]);
+      expect(got).toEqual(expected.slice(first, first + 300));
+      // The text is the file's line.
+      const [file, line] = expected[first]!;
+      const text = new TextDecoder().decode(rows.bytes.subarray(rows.textStarts[0], rows.textStarts[1]));
+      expect(text).toBe((file === 0 ? a : b).text.split('\n')[line]);
+    }
+
+    const allTimes = expected.map(([file, line]) => (file === 0 ? a : b).times[line]!);
+    for (let k = 0; k < 20; k++) {
+      const target = allTimes.filter((ms) => !Number.isNaN(ms))[random.int(30_000)]! + 1;
+      const row = allTimes.findIndex((ms) => ms >= target);
+      const found = await harness.call<TimeSeekResult>('seekTime', merged.session, target);
+      expect(found.line).toBe(row);
+    }
+    const continuation = allTimes.findIndex((ms) => Number.isNaN(ms));
+    const time = await harness.call<LineTime>('lineTime', merged.session, continuation);
+    expect(time).toMatchObject({ line: continuation, own: false, ms: allTimes[continuation - 1] });
+
+    let timeline = await harness.call<TimelineStatus>('startTimeline', merged.session, -1);
+    while (!timeline.done) {
+      await sleep(5);
+      timeline = (await harness.call<TimelineStatus | null>('timelineStatus', merged.session))!;
+    }
+    let counted = 0;
+    for (let bucket = 0; bucket < timeline.buckets; bucket++)
+      counted += timeline.counts[bucket * (1 + timeline.series.length)]!;
+    expect(counted).toBe(expected.length);
+
+    const copied = await harness.call<Uint8Array>('copyLines', merged.session, 10, 12);
+    expect(new TextDecoder().decode(copied).split('\n')).toHaveLength(3);
+
+    // What the merged view does not do is refused, not answered with a file's data.
+    const hex = await harness.services.dispatch(testOwner, 'readBytes', [merged.session, 0, 16]);
+    expect(hex).toMatchObject({ ok: false, code: 'EUNSUPPORTED' });
+
+    // A file closed under it: the view says so; then the view closes.
+    await harness.call('closeFile', infoB.session);
+    const after = await harness.services.dispatch(testOwner, 'readLines', [merged.session, 0, 10]);
+    expect(after).toMatchObject({ ok: false, code: 'ECLOSED', message: /b\.log was closed/ });
+    await harness.call('closeFile', merged.session);
+    expect(await harness.services.dispatch(testOwner, 'indexStatus', [merged.session])).toMatchObject({
+      ok: false,
+      code: 'ENOSESSION',
+    });
+  });
+
+  it('refuses fewer than two files, a file without times, and another window’s files', async () => {
+    const a = await open('a.log', log(4, 100, 'a').text);
+    const plain = await open('plain.txt', 'no times\nat all\n');
+    expect(await harness.services.dispatch(testOwner, 'mergeFiles', [[a.session]])).toMatchObject({
+      ok: false,
+      code: 'EINVAL',
+    });
+    expect(await harness.services.dispatch(testOwner, 'mergeFiles', [[a.session, plain.session]])).toMatchObject({
+      ok: false,
+      code: 'EINVAL',
+      message: /plain\.txt has no timestamps/,
+    });
+    expect(
+      await harness.services.dispatch({ owner: 'window:2' }, 'mergeFiles', [[a.session, plain.session]]),
+    ).toMatchObject({ ok: false, code: 'ENOSESSION' });
+  });
+});

@@ -1,0 +1,419 @@
+// A merged view of several open files by time: a session of its own (a tab) whose rows are the
+// lines of its files in time order (MergeIndex), each row tagged with its file. It reads the
+// files through their own sessions (their line indexes, times and pending edits), which it does
+// not own: closing a file's tab makes the merged view say so. The merge is built in the
+// background once every file is indexed, with indexProgress events as a file's index has them.
+import {
+  MAX_COPY_BYTES,
+  MAX_LINES_PER_READ,
+  MAX_LINE_DISPLAY_BYTES,
+  TIMELINE_BUCKETS,
+  type FileInfo,
+  type IndexStatus,
+  type LinesAt,
+  type LineTime,
+  type ScrollTicks,
+  type TextLines,
+  type TimelineStatus,
+  type TimeSeekResult,
+  type TimeState,
+} from '../../../shared/contract';
+import type { Disposable } from '../../../shared/disposable';
+import { err, errFromThrown, ok, type Err, type Result } from '../../../shared/result';
+import { byteCount, lineCount, lineNumber, type LineNumber, type SessionId } from '../../../shared/units';
+import type { Emit, FileSession } from '../fileSession';
+import { MergeIndex } from './mergeIndex';
+
+/** Rows merged per slice of work between events (the main thread stays responsive). */
+const MERGE_SLICE_ROWS = 100_000;
+const PROGRESS_INTERVAL_MS = 100;
+/** Colours (and order) of the files: the renderer's palette index is the file's index. */
+export { MAX_MERGED_FILES } from '../../../shared/schema';
+
+export class MergedSession implements Disposable {
+  private index: MergeIndex | null = null;
+  /** The files' index generations the merge was built from: another one means rebuild. */
+  private builtFrom: readonly number[] = [];
+  private generation = 1;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastEmit = 0;
+  private disposed = false;
+  private problem: { readonly code: string; readonly message: string } | null = null;
+  private timeline: { id: number; runs: readonly number[]; status: TimelineStatus } | null = null;
+
+  constructor(
+    readonly id: SessionId,
+    readonly owner: string,
+    private readonly sources: readonly FileSession[],
+    private readonly emit: Emit,
+  ) {
+    this.schedule();
+  }
+
+  get info(): FileInfo {
+    return {
+      session: this.id,
+      name: `Merged: ${this.sources.map((source) => source.info.name).join(' + ')}`,
+      path: '',
+      size: byteCount(this.sources.reduce((sum, source) => sum + source.size, 0)),
+      writable: false,
+      fileId: `merged:${this.sources.map((source) => source.info.fileId).join('+')}`,
+      compression: null,
+      merged: this.sources.map((source) => ({ session: source.id, name: source.info.name, path: source.info.path })),
+    };
+  }
+
+  /** Why the view cannot be read now (a file closed), or null. */
+  private closedError(): Err | null {
+    const closed = this.sources.find((source) => source.closed);
+    return closed === undefined
+      ? null
+      : err('ECLOSED', `${closed.info.name} was closed: the merged view cannot read it. Close this tab.`);
+  }
+
+  private generations(): number[] {
+    return this.sources.map((source) => {
+      const status = source.indexStatus();
+      return status.ok ? status.value.generation : -1;
+    });
+  }
+
+  /** Builds (or rebuilds, after a file changed) the merge a slice at a time. */
+  private schedule(): void {
+    if (this.disposed || this.timer !== undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.work();
+    }, 0);
+    this.timer.unref?.();
+  }
+
+  private work(): void {
+    if (this.disposed) return;
+    if (this.closedError() !== null) return;
+    const generations = this.generations();
+    const changed = generations.some((generation, at) => generation !== this.builtFrom[at]);
+    const statuses = this.sources.map((source) => source.indexStatus());
+    const ready = statuses.every((status) => status.ok && status.value.done);
+    if (changed && ready) {
+      try {
+        this.index = new MergeIndex(
+          this.sources.map((source) => {
+            const lines = source.indexStatus();
+            return {
+              lines: lines.ok ? lines.value.linesKnown : 0,
+              readTimes: (first: number, count: number) => source.time.ownTimes(first, count),
+            };
+          }),
+        );
+        this.problem = null;
+      } catch (error) {
+        const failed = errFromThrown(error);
+        this.problem = { code: failed.code, message: failed.message };
+      }
+      this.builtFrom = generations;
+      this.generation++;
+    }
+    if (ready && this.index !== null && !this.index.done) {
+      try {
+        this.index.advance(MERGE_SLICE_ROWS);
+      } catch (error) {
+        const failed = errFromThrown(error);
+        this.problem = { code: failed.code, message: failed.message };
+      }
+    }
+    const now = Date.now();
+    const finished = ready && (this.index?.done === true || this.problem !== null);
+    if (finished || now - this.lastEmit >= PROGRESS_INTERVAL_MS) {
+      this.lastEmit = now;
+      this.emit('indexProgress', this.status());
+    }
+    // Until it is built, and while any file is still being indexed (or may change), keep going.
+    if (!finished) this.schedule();
+    else this.watch();
+  }
+
+  /** Once built: look for a file that changed (re-indexed, grew) now and then, and merge again. */
+  private watch(): void {
+    if (this.disposed || this.timer !== undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.generations().some((generation, at) => generation !== this.builtFrom[at])) this.work();
+      else this.watch();
+    }, 500);
+    this.timer.unref?.();
+  }
+
+  status(): IndexStatus {
+    const total = this.sources.reduce((sum, source) => sum + source.size, 0);
+    const rows = this.index?.rowsKnown ?? 0;
+    const totalRows = this.index?.totalRows ?? 0;
+    const indexing = this.sources.reduce((sum, source) => {
+      const status = source.indexStatus();
+      return sum + (status.ok ? status.value.bytesScanned : 0);
+    }, 0);
+    const done = this.index !== null && this.index.done;
+    const closed = this.closedError();
+    return {
+      session: this.id,
+      encoding: 'utf-8',
+      // Half for indexing the files, half for merging them.
+      bytesScanned: byteCount(
+        done ? total : Math.floor(indexing / 2 + (totalRows === 0 ? 0 : ((rows / totalRows) * total) / 2)),
+      ),
+      totalBytes: byteCount(total),
+      linesKnown: lineCount(rows),
+      done: done || closed !== null || this.problem !== null,
+      cancelled: false,
+      error: closed !== null ? { code: closed.code, message: closed.message } : this.problem,
+      following: false,
+      generation: this.generation,
+    };
+  }
+
+  /** Rows by number, as the files' sessions read their lines (pending edits laid over, times). */
+  readRows(rows: readonly number[], maxBytesPerLine: number): Result<LinesAt & { files: Uint8Array }> {
+    const closed = this.closedError();
+    if (closed !== null) return closed;
+    const index = this.index;
+    const known = index?.rowsKnown ?? 0;
+    const wanted = rows.filter((row) => row < known);
+    const files = new Uint8Array(wanted.length);
+    const sourceLines = new Float64Array(wanted.length);
+    // Runs of consecutive rows are read from the merge together.
+    for (let i = 0; i < wanted.length;) {
+      let end = i + 1;
+      while (end < wanted.length && wanted[end] === wanted[end - 1]! + 1) end++;
+      const part = index!.rows(wanted[i]!, end - i);
+      files.set(part.files, i);
+      sourceLines.set(part.lines, i);
+      i = end;
+    }
+    // One read per file of all its lines, then put back in row order.
+    const perFile = this.sources.map(() => [] as number[]);
+    files.forEach((file, at) => perFile[file]!.push(at));
+    const parts: { bytes: Uint8Array; at: number; file: number }[] = [];
+    const fileOffsets = new Float64Array(wanted.length);
+    const fullLengths = new Float64Array(wanted.length);
+    const modifiedLines = new Uint8Array(wanted.length);
+    const times = new Float64Array(wanted.length);
+    for (const [file, ats] of perFile.entries()) {
+      if (ats.length === 0) continue;
+      const read = this.sources[file]!.readLinesAt(
+        ats.map((at) => sourceLines[at]!),
+        maxBytesPerLine,
+      );
+      if (!read.ok) return read;
+      const slice = read.value;
+      if (slice.count !== ats.length)
+        return err('EFILECHANGED', `${this.sources[file]!.info.name} changed: lines are missing.`);
+      ats.forEach((at, k) => {
+        parts.push({ bytes: slice.bytes.subarray(slice.textStarts[k]!, slice.textStarts[k + 1]!), at, file });
+        fileOffsets[at] = slice.fileOffsets[k]!;
+        fullLengths[at] = slice.fullLengths[k]!;
+        modifiedLines[at] = slice.modifiedLines[k]!;
+        times[at] = slice.times[k]!;
+      });
+    }
+    parts.sort((a, b) => a.at - b.at);
+    const total = parts.reduce((sum, part) => sum + part.bytes.length, 0);
+    const bytes = new Uint8Array(total);
+    const textStarts = new Uint32Array(wanted.length + 1);
+    let put = 0;
+    for (const part of parts) {
+      textStarts[part.at] = put;
+      bytes.set(part.bytes, put);
+      put += part.bytes.length;
+    }
+    textStarts[wanted.length] = put;
+    return ok({
+      session: this.id,
+      generation: this.generation,
+      count: wanted.length,
+      bytes,
+      textStarts,
+      fileOffsets,
+      fullLengths,
+      modifiedLines,
+      times,
+      lines: Float64Array.from(wanted),
+      files,
+      sources: files,
+      sourceLines,
+    });
+  }
+
+  readLines(first: LineNumber, count: number): Result<TextLines> {
+    if (count > MAX_LINES_PER_READ) return err('EINVAL', `at most ${MAX_LINES_PER_READ} lines can be read at once`);
+    const rows = this.readRows(
+      Array.from({ length: count }, (_, i) => first + i),
+      MAX_LINE_DISPLAY_BYTES,
+    );
+    if (!rows.ok) return rows;
+    const { lines: _lines, files: _files, ...shown } = rows.value;
+    return ok({ ...shown, first });
+  }
+
+  readLinesAt(rows: readonly number[], maxBytesPerLine: number): Result<LinesAt> {
+    const read = this.readRows(rows, maxBytesPerLine);
+    if (!read.ok) return read;
+    const { files: _files, ...shown } = read.value;
+    return ok(shown);
+  }
+
+  /** The text of rows first..last, joined by LF (within MAX_COPY_BYTES). */
+  copyLines(first: number, last: number): Result<Uint8Array> {
+    if (last < first) return err('EINVAL', `last line index ${last} is before first line index ${first}`);
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    for (let row = first; row <= last; row += MAX_LINES_PER_READ) {
+      const count = Math.min(MAX_LINES_PER_READ, last - row + 1);
+      const read = this.readRows(
+        Array.from({ length: count }, (_, i) => row + i),
+        MAX_COPY_BYTES,
+      );
+      if (!read.ok) return read;
+      if (read.value.count < count) return err('ERANGE', 'the rows asked for are not all merged yet');
+      for (let i = 0; i < read.value.count; i++) {
+        total += read.value.fullLengths[i]! + 1;
+        if (total - 1 > MAX_COPY_BYTES) {
+          return err(
+            'ETOOBIG',
+            `The selection is over ${MAX_COPY_BYTES.toLocaleString('en-US')} bytes; copying is limited to that.`,
+          );
+        }
+        parts.push(read.value.bytes.subarray(read.value.textStarts[i]!, read.value.textStarts[i + 1]!));
+      }
+    }
+    const out = new Uint8Array(Math.max(0, total - 1));
+    let at = 0;
+    for (const [i, part] of parts.entries()) {
+      if (i > 0) out[at++] = 0x0a;
+      out.set(part, at);
+      at += part.length;
+    }
+    return ok(out);
+  }
+
+  /** The times of the first file stand for the view's (Go to time reads the local zone). */
+  timeState(): TimeState {
+    const first = this.sources[0]!.time.timeState();
+    const states = this.sources.map((source) => source.time.timeState());
+    const times = states.flatMap((state) => (state.firstMs === null ? [] : [state.firstMs, state.lastMs!]));
+    return {
+      ...first,
+      session: this.id,
+      firstMs: times.length === 0 ? null : Math.min(...times),
+      lastMs: times.length === 0 ? null : Math.max(...times),
+      sampledLines: states.reduce((sum, state) => sum + state.sampledLines, 0),
+      timedLines: states.reduce((sum, state) => sum + state.timedLines, 0),
+      notice: states.find((state) => state.notice !== null)?.notice ?? null,
+    };
+  }
+
+  /** The first row whose block's time is at or after `ms`. */
+  seekTime(ms: number): Result<TimeSeekResult> {
+    const closed = this.closedError();
+    if (closed !== null) return closed;
+    const index = this.index;
+    if (index === null || index.rowsKnown === 0) return err('ERANGE', 'The merged view is not built yet.');
+    const row = index.rowAtTime(ms);
+    if (row >= index.rowsKnown) return err('ERANGE', 'No line of the merged files is at or after that time.');
+    const read = this.readRows([row], 0);
+    if (!read.ok) return read;
+    return ok({ line: lineNumber(row), ms: read.value.times[0] ?? ms });
+  }
+
+  /** A row's time: its file's line's, own or inherited. */
+  lineTime(row: LineNumber): Result<LineTime> {
+    const closed = this.closedError();
+    if (closed !== null) return closed;
+    const index = this.index;
+    if (index === null || row >= index.rowsKnown) return err('ERANGE', `row ${row + 1} is not merged yet`);
+    const part = index.rows(row, 1);
+    const file = part.files[0]!;
+    const found = this.sources[file]!.time.lineTime(lineNumber(part.lines[0]!));
+    if (!found.ok) return found;
+    // The gap is to the row before, whichever file it is from.
+    let previousMs: number | null = null;
+    if (row > 0) {
+      const before = index.rows(row - 1, 1);
+      const previous = this.sources[before.files[0]!]!.time.lineTime(lineNumber(before.lines[0]!));
+      if (previous.ok) previousMs = previous.value.ms;
+    }
+    return ok({ line: row, ms: found.value.ms, own: found.value.own, previousMs });
+  }
+
+  /** The files' timelines over one range, added up (the search's matches are not counted here). */
+  startTimeline(): Result<TimelineStatus> {
+    const closed = this.closedError();
+    if (closed !== null) return closed;
+    const state = this.timeState();
+    if (state.firstMs === null || state.lastMs === null)
+      return err('ENOTFOUND', 'No times were recognised in these files.');
+    const runs: number[] = [];
+    for (const source of this.sources) {
+      const started = source.time.startTimelineOver(state.firstMs, state.lastMs + 1);
+      if (!started.ok) return started;
+      runs.push(started.value);
+    }
+    this.timeline = {
+      id: (this.timeline?.id ?? 0) + 1,
+      runs,
+      status: this.sumTimelines(runs, state.firstMs, state.lastMs + 1),
+    };
+    return ok(this.timeline.status);
+  }
+
+  timelineStatus(): TimelineStatus | null {
+    const timeline = this.timeline;
+    if (timeline === null) return null;
+    timeline.status = this.sumTimelines(timeline.runs, timeline.status.fromMs, timeline.status.toMs);
+    return timeline.status;
+  }
+
+  private sumTimelines(runs: readonly number[], fromMs: number, toMs: number): TimelineStatus {
+    const statuses = this.sources.map((source, at) => source.time.sideTimelineStatus(runs[at]!));
+    const series = statuses[0]?.series ?? [];
+    const counts = new Float64Array(TIMELINE_BUCKETS * (1 + series.length));
+    for (const status of statuses) {
+      if (status === null) continue;
+      for (let i = 0; i < counts.length && i < status.counts.length; i++) counts[i] = counts[i]! + status.counts[i]!;
+    }
+    const error = statuses.find((status) => status?.error != null)?.error ?? null;
+    return {
+      session: this.id,
+      timelineId: this.timeline?.id ?? 1,
+      searchId: -1,
+      fromMs,
+      toMs,
+      buckets: TIMELINE_BUCKETS,
+      series,
+      counts,
+      linesCounted: statuses.reduce((sum, status) => sum + (status?.linesCounted ?? 0), 0),
+      bytesScanned: byteCount(statuses.reduce((sum, status) => sum + (status?.bytesScanned ?? 0), 0)),
+      totalBytes: byteCount(statuses.reduce((sum, status) => sum + (status?.totalBytes ?? 0), 0)),
+      done: statuses.every((status) => status === null || status.done),
+      error,
+    };
+  }
+
+  /** The scrollbar's marks (the merged view has no search of its own yet). */
+  scrollTicks(marks: readonly number[]): ScrollTicks {
+    const rows = this.index?.rowsKnown ?? 0;
+    return {
+      rows,
+      matchBuckets: new Float64Array(0),
+      markRows: Float64Array.from(marks, (row) => (row < rows ? row : -1)),
+    };
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const [at, source] of this.sources.entries()) {
+      if (this.timeline !== null && !source.closed) source.time.stopSideTimeline(this.timeline.runs[at]!);
+    }
+  }
+}
