@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startHost } from './server';
 
-const usage = 'usage: npm run web -- [--port N] [--config-dir DIR] FILE...';
+const usage = 'usage: npm run web -- [--port N] [--config-dir DIR] [--merge] FILE...';
 
 /** The browser host's own settings: --config-dir, else HEXLOG_CONFIG_DIR, else $XDG_CONFIG_HOME/hexlog. */
 function configDir(flag: string | undefined): string {
@@ -15,9 +15,15 @@ function configDir(flag: string | undefined): string {
   return join(xdg !== undefined && xdg.startsWith('/') ? xdg : join(homedir(), '.config'), 'hexlog');
 }
 
-function parseArgs(argv: readonly string[]): { port: number; files: string[]; config: string | undefined } {
+function parseArgs(argv: readonly string[]): {
+  port: number;
+  files: string[];
+  config: string | undefined;
+  merge: boolean;
+} {
   const files: string[] = [];
   let port = 0;
+  let merge = false;
   let config: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
@@ -29,6 +35,8 @@ function parseArgs(argv: readonly string[]): { port: number; files: string[]; co
       const value = argv[++i];
       if (value === undefined || value === '') throw new Error(`--config-dir takes a folder\n${usage}`);
       config = value;
+    } else if (arg === '--merge') {
+      merge = true;
     } else if (arg === '--help' || arg === '-h') {
       throw new Error(usage);
     } else {
@@ -36,11 +44,12 @@ function parseArgs(argv: readonly string[]): { port: number; files: string[]; co
     }
   }
   if (files.length === 0) throw new Error(`name at least one file to open\n${usage}`);
-  return { port, files, config };
+  if (merge && files.length < 2) throw new Error(`--merge takes two or more files\n${usage}`);
+  return { port, files, config, merge };
 }
 
 async function main(): Promise<void> {
-  const { port, files, config } = parseArgs(process.argv.slice(2));
+  const { port, files, config, merge } = parseArgs(process.argv.slice(2));
   const rendererDir = resolve(process.env['HEXLOG_RENDERER_DIR'] ?? join(__dirname, '../../out/renderer'));
   if (!existsSync(join(rendererDir, 'index.html'))) {
     throw new Error(`no built renderer in ${rendererDir}: run \`npm run build\` first`);
@@ -50,6 +59,7 @@ async function main(): Promise<void> {
     port,
     rendererDir,
     settingsPath: join(configDir(config), 'web-settings.json'),
+    merge,
     log: (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(`${host.url}\n`);

@@ -22,6 +22,8 @@ export interface HostOptions {
   readonly limits?: Partial<HostLimits>;
   /** The settings file (created when first written); absent keeps settings in memory. */
   readonly settingsPath?: string;
+  /** Also merge the files by time into one tab when the page opens (`--merge`). */
+  readonly merge?: boolean;
 }
 
 export interface HostLimits extends ConnectionLimits {
@@ -65,7 +67,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const connections = new Map<string, HostConnection>();
   const services = createServices(
     {
-      info: { kind: 'browser', nativeOpenDialog: false, acceptsDroppedFiles: false },
+      info: {
+        kind: 'browser',
+        nativeOpenDialog: false,
+        acceptsDroppedFiles: false,
+        ...(options.merge === true ? { mergeAtStart: true } : {}),
+      },
       chooseCopyPath: (_context, original, purpose) => Promise.resolve(copyPathBeside(original, purpose?.tag)),
       emit: (owner, name, payload) => connections.get(owner)?.emit(name, payload),
       broadcast: (name, payload) => {

@@ -37,6 +37,7 @@ const table = [
   spec('file.open', 'Open…', 'File', ['Ctrl+O']),
   spec('file.close', 'Close tab', 'File', ['Ctrl+W']),
   spec('file.closeOthers', 'Close other tabs', 'File'),
+  spec('file.mergeByTime', 'Merge open files by time', 'File'),
   spec('file.save', 'Commit edits (or save a copy of a read-only file)', 'File', ['Ctrl+S'], { separatorBefore: true }),
   spec('file.discard', 'Discard edits', 'File'),
   spec('file.exportFiltered', 'Export the filtered lines…', 'File', [], { separatorBefore: true }),

@@ -30,6 +30,7 @@ export {
   MAX_TICK_BUCKETS,
   MAX_TICK_MARKS,
   TIMELINE_BUCKETS,
+  MAX_MERGED_FILES,
   DEFAULT_SETTINGS,
 } from './schema';
 
@@ -242,6 +243,8 @@ export interface HostInfo {
   /** Electron shows a native open dialog; the browser host offers only its command-line files. */
   readonly nativeOpenDialog: boolean;
   readonly acceptsDroppedFiles: boolean;
+  /** The files named at start are also merged by time into one tab (`--merge`). */
+  readonly mergeAtStart?: boolean;
 }
 
 export type ThemeChoice = (typeof themeChoices)[number];

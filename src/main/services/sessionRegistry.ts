@@ -168,6 +168,7 @@ export class SessionRegistry implements Disposable {
     if (!found.ok) return found;
     this.forget(found.value);
     found.value.dispose();
+    for (const view of this.mergedViews.values()) if (view.reads(id)) view.sourceClosed();
     scheduleMemoryRelease();
     return ok(null);
   }

@@ -17,6 +17,8 @@ export type RowLine = DisplayLine & {
   readonly context?: boolean;
   /** The line's own time (epoch ms), when it has one. */
   readonly time?: number;
+  /** A merged view's row: its file (an index into FileInfo.merged) and its 0-based line there. */
+  readonly source?: { readonly file: number; readonly line: number };
 };
 
 export class LineCache extends PagedCache<RowBlock<RowLine>> {
@@ -79,6 +81,7 @@ export class LineCache extends PagedCache<RowBlock<RowLine>> {
         line: lineNumber(numbers === null ? first + i : numbers[i]!),
         ...(kept !== null && kept[i] === 0 ? { context: true } : {}),
         ...(Number.isNaN(slice.times[i]!) ? {} : { time: slice.times[i]! }),
+        ...(slice.sources === undefined ? {} : { source: { file: slice.sources[i]!, line: slice.sourceLines![i]! } }),
       });
     }
     return ok({ rows, knownAtRequest });

@@ -13,7 +13,17 @@ export const ViewToolsContext = createContext<HTMLElement | null>(null);
 
 export function FileBar({ onSlot }: { onSlot: (slot: HTMLElement | null) => void }): ReactElement {
   const view = useFileStore((state) => state.view);
+  const merged = useFileStore((state) => state.info.merged !== undefined);
   const store = useFileStoreApi();
+  if (merged) {
+    // A merged view is rows of text only: no hex view, no edits.
+    return (
+      <div className="file-bar">
+        <div className="view-tools" ref={onSlot} />
+        <span className="spacer" />
+      </div>
+    );
+  }
   return (
     <div className="file-bar">
       {/* A choice of one view (radios): named by their visible text, and not buttons named like Find's Hex toggle. */}

@@ -40,6 +40,7 @@ function OpenFileBody({ file }: { file: OpenFile }): ReactElement {
   const filterView = useStore(file.log, (state) => state.filterView);
   const marksOpen = useStore(file.log, (state) => state.marksOpen);
   const timelineOpen = useStore(file.time, (state) => state.timelineOpen);
+  const merged = useStore(file.store, (state) => state.info.merged !== undefined);
   const textCache = filteredCache ?? lineCache;
   const view = useStore(file.store, (state) => state.view);
   const findOpen = useStore(file.find, (state) => state.open);
@@ -73,6 +74,9 @@ function OpenFileBody({ file }: { file: OpenFile }): ReactElement {
         <FindBar onReveal={reveal} />
         {view === 'text' && textCache !== null ? (
           <TextView key={textCache.filterId ?? 'lines'} cache={textCache} />
+        ) : merged ? (
+          // A merged view has no bytes of its own: its rows show once the merge has begun.
+          <p className="merging">Merging the files by time…</p>
         ) : (
           <HexView cache={byteCache} />
         )}

@@ -109,6 +109,7 @@ function TextPosition(): ReactElement | null {
 export function StatusBar(): ReactElement {
   const size = useFileStore((state) => state.info.size);
   const compression = useFileStore((state) => state.info.compression);
+  const merged = useFileStore((state) => state.info.merged !== undefined);
   const view = useFileStore((state) => state.view);
   const index = useFileStore((state) => state.index);
   const store = useFileStoreApi();
@@ -151,8 +152,8 @@ export function StatusBar(): ReactElement {
           {compression}: read-only
         </span>
       )}
-      {view === 'text' && <TimeFormatPicker />}
-      <EncodingPicker />
+      {view === 'text' && !merged && <TimeFormatPicker />}
+      {!merged && <EncodingPicker />}
       <span
         className="file-size"
         data-testid="file-size"

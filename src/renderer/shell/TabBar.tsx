@@ -77,9 +77,14 @@ function Tab({ file, active }: { file: OpenFile; active: boolean }): ReactElemen
       className={`tab${active ? ' active' : ''}`}
       data-testid="tab"
       data-name={info.name}
+      data-merged={info.merged !== undefined ? 'true' : undefined}
       aria-selected={active}
       tabIndex={active ? 0 : -1}
-      title={`${info.path} (${formatSize(info.size)})`}
+      title={
+        info.merged !== undefined
+          ? `Merged by time: ${info.merged.map((merged) => merged.path).join(', ')}`
+          : `${info.path} (${formatSize(info.size)})`
+      }
       onMouseDown={(event) => {
         // A middle click closes, as in browsers and editors.
         if (event.button === 1) {

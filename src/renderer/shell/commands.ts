@@ -82,6 +82,11 @@ const bindings: Record<CommandId, Binding> = {
     available: () => app().tabs.length > 1,
     why: 'no other tab is open',
   },
+  'file.mergeByTime': {
+    run: () => app().mergeByTime(),
+    available: () => app().tabs.filter((tab) => tab.store.getState().info.merged === undefined).length > 1,
+    why: 'it takes two or more open logs',
+  },
   'file.save': { run: onFile(async (open) => void (await open.store.getState().save())), available: hasFile },
   'file.discard': { run: onFile((open) => open.store.getState().discardEdits()), available: hasFile },
   'file.exportFiltered': {

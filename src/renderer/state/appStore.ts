@@ -6,6 +6,7 @@ import {
   DEFAULT_SETTINGS,
   type FileInfo,
   type FileMemory,
+  MAX_MERGED_FILES,
   MAX_SAVED_MARKS,
   type HostInfo,
   type OfferedFile,
@@ -60,6 +61,8 @@ interface AppActions {
   openOffered(offerId: number): Promise<void>;
   /** Ctrl+O: the native dialog in Electron, the list of offered and recent files in the browser host. */
   open(): Promise<void>;
+  /** A new tab merging the open files that have times, by time. */
+  mergeByTime(): Promise<void>;
   openDialog(): Promise<void>;
   openDropped(files: readonly File[]): Promise<void>;
   activate(session: SessionId): void;
@@ -81,6 +84,8 @@ let settingsInFlight = 0;
 
 /** A file with NUL bytes in its first 4 KiB (and no UTF-16 byte-order mark) opens in the hex view. */
 async function defaultView(info: FileInfo): Promise<ViewKind> {
+  // A merged view is rows of text only.
+  if (info.merged !== undefined) return 'text';
   const head = await getApi().readBytes(info.session, byteOffset(0), byteCount(4096));
   if (!head.ok) return 'hex';
   const bytes = head.value;
@@ -287,6 +292,11 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
         first ??= opened;
       }
       if (first !== null && first !== get().file) set({ file: first });
+      // `npm run web -- --merge A B`: the files, and a tab merging them by time, in front.
+      if (info.value.mergeAtStart === true) {
+        const files = get().tabs.filter((tab) => tab.store.getState().info.merged === undefined);
+        if (files.length >= 2) await adopt(api().mergeFiles(files.map((tab) => tab.session)));
+      }
     },
     openOffered: async (offerId) => {
       const offer = [...get().offers, ...get().recent].find((candidate) => candidate.offerId === offerId);
@@ -301,6 +311,22 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
     },
     openDialog: async () => {
       await adopt(api().openDialog());
+    },
+    mergeByTime: async () => {
+      const files = get().tabs.filter(
+        (tab) => tab.store.getState().info.merged === undefined && tab.time.getState().state?.format != null,
+      );
+      if (files.length < 2) {
+        messages.info('Merging by time takes two or more open logs with timestamps: open them as tabs first.');
+        return;
+      }
+      const chosen = files.slice(0, MAX_MERGED_FILES);
+      if (files.length > chosen.length) {
+        messages.info(
+          `A merged view takes at most ${MAX_MERGED_FILES} files: the first ${MAX_MERGED_FILES} tabs are merged.`,
+        );
+      }
+      await adopt(api().mergeFiles(chosen.map((tab) => tab.session)));
     },
     openDropped: async (files) => {
       if (get().hostInfo?.nativeOpenDialog === false) {

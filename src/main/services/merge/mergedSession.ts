@@ -12,6 +12,7 @@ import {
   type IndexStatus,
   type LinesAt,
   type LineTime,
+  type MergedFile,
   type ScrollTicks,
   type TextLines,
   type TimelineStatus,
@@ -47,28 +48,41 @@ export class MergedSession implements Disposable {
     private readonly sources: readonly FileSession[],
     private readonly emit: Emit,
   ) {
+    // Read once: a closed file's session answers nothing any more.
+    this.names = sources.map((source) => source.info.name);
+    this.infos = sources.map((source) => ({ session: source.id, name: source.info.name, path: source.info.path }));
+    this.fileIds = sources.map((source) => source.info.fileId);
     this.schedule();
+  }
+
+  private readonly names: readonly string[];
+  private readonly infos: readonly MergedFile[];
+  private readonly fileIds: readonly string[];
+
+  /** The files' sizes now (0 for a closed one). */
+  private totalSize(): number {
+    return this.sources.reduce((sum, source) => sum + (source.closed ? 0 : source.size), 0);
   }
 
   get info(): FileInfo {
     return {
       session: this.id,
-      name: `Merged: ${this.sources.map((source) => source.info.name).join(' + ')}`,
+      name: `Merged: ${this.names.join(' + ')}`,
       path: '',
-      size: byteCount(this.sources.reduce((sum, source) => sum + source.size, 0)),
+      size: byteCount(this.totalSize()),
       writable: false,
-      fileId: `merged:${this.sources.map((source) => source.info.fileId).join('+')}`,
+      fileId: `merged:${this.fileIds.join('+')}`,
       compression: null,
-      merged: this.sources.map((source) => ({ session: source.id, name: source.info.name, path: source.info.path })),
+      merged: this.infos,
     };
   }
 
   /** Why the view cannot be read now (a file closed), or null. */
   private closedError(): Err | null {
-    const closed = this.sources.find((source) => source.closed);
-    return closed === undefined
+    const closed = this.sources.findIndex((source) => source.closed);
+    return closed < 0
       ? null
-      : err('ECLOSED', `${closed.info.name} was closed: the merged view cannot read it. Close this tab.`);
+      : err('ECLOSED', `${this.names[closed]} was closed: the merged view cannot read it. Close this tab.`);
   }
 
   private generations(): number[] {
@@ -83,7 +97,12 @@ export class MergedSession implements Disposable {
     if (this.disposed || this.timer !== undefined) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.work();
+      try {
+        this.work();
+      } catch (error) {
+        const failed = errFromThrown(error);
+        this.problem = { code: failed.code, message: failed.message };
+      }
     }, 0);
     this.timer.unref?.();
   }
@@ -138,14 +157,15 @@ export class MergedSession implements Disposable {
     if (this.disposed || this.timer !== undefined) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      if (this.generations().some((generation, at) => generation !== this.builtFrom[at])) this.work();
+      if (this.closedError() !== null) return;
+      if (this.generations().some((generation, at) => generation !== this.builtFrom[at])) this.schedule();
       else this.watch();
     }, 500);
     this.timer.unref?.();
   }
 
   status(): IndexStatus {
-    const total = this.sources.reduce((sum, source) => sum + source.size, 0);
+    const total = this.totalSize();
     const rows = this.index?.rowsKnown ?? 0;
     const totalRows = this.index?.totalRows ?? 0;
     const indexing = this.sources.reduce((sum, source) => {
@@ -205,8 +225,7 @@ export class MergedSession implements Disposable {
       );
       if (!read.ok) return read;
       const slice = read.value;
-      if (slice.count !== ats.length)
-        return err('EFILECHANGED', `${this.sources[file]!.info.name} changed: lines are missing.`);
+      if (slice.count !== ats.length) return err('EFILECHANGED', `${this.names[file]} changed: lines are missing.`);
       ats.forEach((at, k) => {
         parts.push({ bytes: slice.bytes.subarray(slice.textStarts[k]!, slice.textStarts[k + 1]!), at, file });
         fileOffsets[at] = slice.fileOffsets[k]!;
@@ -351,6 +370,7 @@ export class MergedSession implements Disposable {
     const state = this.timeState();
     if (state.firstMs === null || state.lastMs === null)
       return err('ENOTFOUND', 'No times were recognised in these files.');
+    this.stopTimeline();
     const runs: number[] = [];
     for (const source of this.sources) {
       const started = source.time.startTimelineOver(state.firstMs, state.lastMs + 1);
@@ -362,7 +382,28 @@ export class MergedSession implements Disposable {
       runs,
       status: this.sumTimelines(runs, state.firstMs, state.lastMs + 1),
     };
+    // The files' passes run on their own: their sum goes out as the view's progress.
+    const pump = setInterval(() => {
+      const status = this.timelineStatus();
+      if (status === null || this.disposed) return clearInterval(pump);
+      this.emit('timelineProgress', status);
+      if (status.done) clearInterval(pump);
+    }, PROGRESS_INTERVAL_MS);
+    pump.unref?.();
+    this.timelinePump = pump;
     return ok(this.timeline.status);
+  }
+
+  private timelinePump: ReturnType<typeof setInterval> | undefined;
+
+  private stopTimeline(): void {
+    if (this.timelinePump !== undefined) clearInterval(this.timelinePump);
+    this.timelinePump = undefined;
+    const timeline = this.timeline;
+    if (timeline === null) return;
+    for (const [at, source] of this.sources.entries()) {
+      if (!source.closed) source.time.stopSideTimeline(timeline.runs[at]!);
+    }
   }
 
   timelineStatus(): TimelineStatus | null {
@@ -408,12 +449,20 @@ export class MergedSession implements Disposable {
     };
   }
 
+  /** Whether `session` is one of the view's files. */
+  reads(session: SessionId): boolean {
+    return this.sources.some((source) => source.id === session);
+  }
+
+  /** One of the view's files was closed: its tab hears it at once. */
+  sourceClosed(): void {
+    if (!this.disposed) this.emit('indexProgress', this.status());
+  }
+
   dispose(): void {
     this.disposed = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    for (const [at, source] of this.sources.entries()) {
-      if (this.timeline !== null && !source.closed) source.time.stopSideTimeline(this.timeline.runs[at]!);
-    }
+    this.stopTimeline();
   }
 }

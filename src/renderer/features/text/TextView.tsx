@@ -12,7 +12,7 @@ import {
 } from 'react';
 import { createPortal } from 'react-dom';
 import { byteOffset, displayLine, lineNumber, type LineNumber } from '../../../shared/units';
-import { MAX_LINES_PER_READ } from '../../../shared/contract';
+import { MAX_LINES_PER_READ, type MergedFile } from '../../../shared/contract';
 import { GoToInput } from '../../components/GoToInput';
 import { useGoTo } from '../goto/useGoTo';
 import { parseTimeTarget } from '../../../shared/time';
@@ -51,6 +51,8 @@ interface TextRowProps {
   highlights: CompiledHighlights | null;
   /** Mark where the rows stop following one another (a filtered view with context lines). */
   gaps: boolean;
+  /** A merged view's files (each row names its own), or null. */
+  sources: readonly MergedFile[] | null;
   version: number;
   onPick: (row: number, extend: boolean) => void;
   onGutter: (row: number) => void;
@@ -70,6 +72,7 @@ function TextRow({
   marks,
   highlights,
   gaps,
+  sources,
   onPick,
   onGutter,
 }: RowRenderProps & TextRowProps) {
@@ -122,6 +125,19 @@ function TextRow({
       >
         {shown}
       </span>
+      {sources !== null && (
+        <span
+          data-part="source"
+          className={`source source-${(line?.source?.file ?? 0) % 8}`}
+          title={
+            line?.source === undefined
+              ? undefined
+              : `${sources[line.source.file]?.name ?? ''} line ${(line.source.line + 1).toLocaleString('en-US')}`
+          }
+        >
+          {line?.source === undefined ? '' : shortName(sources[line.source.file]?.name ?? '')}
+        </span>
+      )}
       <span data-part="text" className={line === undefined ? 'pending' : undefined}>
         {drawn === null ? '' : drawn.content}
       </span>
@@ -134,10 +150,16 @@ function TextRow({
   );
 }
 
+/** A file's name as a merged row tags it: at most 14 characters, the end kept. */
+function shortName(name: string): string {
+  return name.length <= 14 ? name : `…${name.slice(-13)}`;
+}
+
 export function TextView({ cache }: { cache: LineCache }): ReactElement {
   const store = useFileStoreApi();
   const logStore = useLogStoreApi();
   const timeStore = useTimeStoreApi();
+  const mergedFiles = useFileStore((state) => state.info.merged);
   const session = useFileStore((state) => state.info.session);
   const currentLine = useFileStore((state) => state.currentLine);
   const anchorLine = useFileStore((state) => state.anchorLine);
@@ -612,11 +634,13 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
       marks: markSet,
       highlights,
       gaps: filtered && (filterOf?.spec.context ?? 0) > 0,
+      sources: mergedFiles ?? null,
       version,
       onPick: pick,
       onGutter: toggleMarkAt,
     }),
     [
+      mergedFiles,
       wrap,
       cache,
       matches,
@@ -636,16 +660,18 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
 
   const tools = (
     <>
-      <button
-        type="button"
-        className="text-toggle"
-        aria-label="Filtered view"
-        aria-pressed={filterView}
-        onClick={() => runCommand('view.filtered')}
-        title="Show only the lines that the rules keep (Ctrl+Shift+L)"
-      >
-        Filtered view
-      </button>
+      {mergedFiles === undefined && (
+        <button
+          type="button"
+          className="text-toggle"
+          aria-label="Filtered view"
+          aria-pressed={filterView}
+          onClick={() => runCommand('view.filtered')}
+          title="Show only the lines that the rules keep (Ctrl+Shift+L)"
+        >
+          Filtered view
+        </button>
+      )}
       <button
         type="button"
         className="text-toggle"
@@ -663,16 +689,18 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
       >
         Marked lines{marks.length > 0 ? ` ${marks.length.toLocaleString('en-US')}` : ''}
       </button>
-      <button
-        type="button"
-        className="icon toggle"
-        aria-label="Follow"
-        aria-pressed={follow}
-        onClick={() => void toggleFollow()}
-        title="Follow the end of the file as it grows (F)"
-      >
-        <span aria-hidden="true">⤓</span>
-      </button>
+      {mergedFiles === undefined && (
+        <button
+          type="button"
+          className="icon toggle"
+          aria-label="Follow"
+          aria-pressed={follow}
+          onClick={() => void toggleFollow()}
+          title="Follow the end of the file as it grows (F)"
+        >
+          <span aria-hidden="true">⤓</span>
+        </button>
+      )}
       <button
         type="button"
         className="icon toggle"
