@@ -100,7 +100,7 @@ export function parseTimeTarget(text: string, context: TimeTargetContext): Resul
     for (const part of relative[2]!.matchAll(/(\d+(?:\.\d+)?)\s*(ms|min|s|m|h|d|w)/gi)) {
       total += Number(part[1]) * UNIT_MS[part[2]!.toLowerCase()]!;
     }
-    return ok(Math.round(context.currentMs + (relative[1] === '-' ? -total : total)));
+    return inRange(Math.round(context.currentMs + (relative[1] === '-' ? -total : total)), input);
   }
 
   const epoch = /^(\d{10})(?:\.(\d{1,9}))?$|^(\d{13})$/.exec(input);
@@ -138,6 +138,14 @@ export function parseTimeTarget(text: string, context: TimeTargetContext): Resul
   return err('EINVAL', `"${input.slice(0, 40)}" is not a time. ${TIME_TARGET_HELP}`);
 }
 
+/** Times Go to time reaches: 100,000 days either side of 1970 (the contract's limit). */
+const MAX_TARGET_MS = 8.64e12;
+
+function inRange(ms: number, shown: string): Result<number> {
+  if (Number.isFinite(ms) && Math.abs(ms) <= MAX_TARGET_MS) return ok(ms);
+  return err('EINVAL', `${shown} is out of the times Go to time reaches (the years 1696 to 2243).`);
+}
+
 function wallClock(
   year: number,
   month: number,
@@ -157,11 +165,22 @@ function wallClock(
       `${year}-${pad(month)}-${pad(day)} ${pad(h)}:${pad(mi)}:${pad(s)} is not a valid date and time.`,
     );
   }
-  if (zone === undefined) return ok(new Date(year, month - 1, day, h, mi, s, ms).getTime());
-  let offset = 0;
-  if (zone.toUpperCase() !== 'Z') {
-    const digits = zone.replace(':', '');
-    offset = (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5) || '0')) * (digits[0] === '-' ? -1 : 1);
+  // setFullYear, not the Date constructor: years 0-99 are those years, not 1900-1999.
+  let result: number;
+  if (zone === undefined) {
+    const local = new Date(0);
+    local.setFullYear(year, month - 1, day);
+    local.setHours(h, mi, s, ms);
+    result = local.getTime();
+  } else {
+    let offset = 0;
+    if (zone.toUpperCase() !== 'Z') {
+      const digits = zone.replace(':', '');
+      offset = (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5) || '0')) * (digits[0] === '-' ? -1 : 1);
+    }
+    const utc = new Date(Date.UTC(2000, 0, 1, h, mi, s, ms));
+    utc.setUTCFullYear(year, month - 1, day);
+    result = utc.getTime() - offset * 60_000;
   }
-  return ok(Date.UTC(year, month - 1, day, h, mi, s, ms) - offset * 60_000);
+  return inRange(result, `${year}-${pad(month)}-${pad(day)}`);
 }

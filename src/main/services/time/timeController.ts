@@ -125,6 +125,15 @@ export class TimeController implements Disposable {
 
   /** Lines grew (follow mode): the timeline goes on over the new bytes. */
   grown(file: MappedFile): void {
+    // A syslog file read into a new year (or month): its lines' years are inferred again.
+    const format = this.format;
+    if (format?.kind === 'syslog') {
+      const now = mtimeYear(new Date(this.host.mtimeMs()));
+      if (now.year !== format.year || now.month !== format.month) {
+        this.restart();
+        return;
+      }
+    }
     const run = this.run;
     if (run === null || run.timeline === null) return;
     try {
@@ -144,7 +153,7 @@ export class TimeController implements Disposable {
     const format = this.currentFormat();
     const count = starts.length - 1;
     if (format === null || count <= 0) return new Float64Array(Math.max(0, count)).fill(Number.NaN);
-    return parseLineTimes(bytes, starts, format).times;
+    return localTimes(bytes, starts, format);
   }
 
   /** The own time of lines [first, first + count) (NaN where none, or no format), for a merge. */
@@ -161,7 +170,7 @@ export class TimeController implements Disposable {
       const length = Math.max(0, Math.min(count, known - first));
       if (length === 0) return new Float64Array(0);
       const { bytes, starts } = this.host.readLines(first, length, TIME_LINE_BYTES);
-      return parseLineTimes(bytes, starts, format).times;
+      return localTimes(bytes, starts, format);
     };
   }
 
@@ -231,7 +240,7 @@ export class TimeController implements Disposable {
     let lastMs: number | null = null;
     if (this.format !== null) {
       for (const sample of samples) {
-        for (const ms of parseLineTimes(sample.bytes, sample.starts, this.format).times) {
+        for (const ms of localTimes(sample.bytes, sample.starts, this.format)) {
           if (Number.isNaN(ms)) continue;
           timedLines++;
           firstMs = firstMs === null ? ms : Math.min(firstMs, ms);
@@ -295,8 +304,7 @@ export class TimeController implements Disposable {
     return {
       kind,
       zoneMinutes,
-      year: mtime.getFullYear(),
-      month: mtime.getMonth() + 1,
+      ...mtimeYear(mtime),
       maxColumn: Math.min(1024, maxColumn < 0 ? DETECT_MAX_COLUMN : maxColumn + 16),
     };
   }
@@ -307,13 +315,7 @@ export class TimeController implements Disposable {
     maxColumn: number,
   ): { timed: number; maxColumn: number; firstMs: number | null } {
     const mtime = new Date(this.host.mtimeMs());
-    const format: TimeFormat = {
-      kind,
-      zoneMinutes: 0,
-      year: mtime.getFullYear(),
-      month: mtime.getMonth() + 1,
-      maxColumn,
-    };
+    const format: TimeFormat = { kind, zoneMinutes: 0, ...mtimeYear(mtime), maxColumn };
     let timed = 0;
     let widest = -1;
     let firstMs: number | null = null;
@@ -505,15 +507,18 @@ export class TimeController implements Disposable {
     }
   }
 
-  /** Once a pass is done: if many lines fell outside its range, count again over the range seen. */
+  /** Once a pass is done: if lines fell outside its range, count again over the range seen (room kept when following). */
   private widenIfNeeded(run: TimelineRun): boolean {
-    if (run.widened || run.timeline === null) return false;
+    if (run.timeline === null) return false;
     const counts = run.timeline.counts();
     const outside = counts.below + counts.above;
-    if (outside === 0 || Number.isNaN(counts.minMs) || outside < run.timeline.progress().linesScanned * 0.001) {
-      return false;
-    }
-    return this.begin(run.searchId, Math.min(run.fromMs, counts.minMs), Math.max(run.toMs - 1, counts.maxMs), true).ok;
+    if (outside === 0 || Number.isNaN(counts.minMs) || Number.isNaN(counts.maxMs)) return false;
+    // A few outliers in a big file are not worth another pass; lines past a followed file's end are.
+    if (!this.host.following() && outside < run.timeline.progress().linesScanned * 0.001) return false;
+    const fromMs = Math.min(run.fromMs, counts.minMs);
+    const lastMs = Math.max(run.toMs - 1, counts.maxMs);
+    if (fromMs === run.fromMs && lastMs === run.toMs - 1) return false;
+    return this.begin(run.searchId, fromMs, lastMs, true).ok;
   }
 
   private startPump(): void {
@@ -546,6 +551,54 @@ export class TimeController implements Disposable {
     this.stopTimeline();
     this.run = null;
   }
+}
+
+/** The syslog year and month from a file's mtime, within the years the parser reads (1970-2200). */
+function mtimeYear(mtime: Date): { year: number; month: number } {
+  const year = mtime.getFullYear();
+  if (Number.isNaN(year)) return { year: 1970, month: 1 };
+  if (year < 1970) return { year: 1970, month: 1 };
+  if (year > 2200) return { year: 2200, month: 12 };
+  return { year, month: mtime.getMonth() + 1 };
+}
+
+/** The local zone's offset (minutes east of UTC) for a wall-clock time, cached by hour. */
+const localOffsets = new Map<number, number>();
+let offsetsZone: string | undefined;
+function localOffsetAt(wallMs: number): number {
+  // Node follows a change of TZ: so does the cache.
+  if (process.env['TZ'] !== offsetsZone) {
+    offsetsZone = process.env['TZ'];
+    localOffsets.clear();
+  }
+  const hour = Math.floor(wallMs / 3_600_000);
+  let offset = localOffsets.get(hour);
+  if (offset === undefined) {
+    const wall = new Date(wallMs);
+    const local = new Date(0);
+    local.setFullYear(wall.getUTCFullYear(), wall.getUTCMonth(), wall.getUTCDate());
+    local.setHours(wall.getUTCHours(), wall.getUTCMinutes(), 0, 0);
+    offset = Math.round((wallMs - wall.getUTCSeconds() * 1000 - wall.getUTCMilliseconds() - local.getTime()) / 60_000);
+    if (localOffsets.size > 100_000) localOffsets.clear();
+    localOffsets.set(hour, offset);
+  }
+  return offset;
+}
+
+/**
+ * Each line's own time, NaN for none. A time written without a zone is the local wall clock of its
+ * own date (so a log spanning a daylight-saving change reads right on both sides): the parser reads
+ * every line as if at UTC+0 and at UTC+1, and the lines whose times differ carried no zone.
+ */
+export function localTimes(bytes: Uint8Array, starts: Uint32Array, format: TimeFormat): Float64Array {
+  const atZero = parseLineTimes(bytes, starts, { ...format, zoneMinutes: 0 }).times;
+  const atOne = parseLineTimes(bytes, starts, { ...format, zoneMinutes: 60 }).times;
+  for (let i = 0; i < atZero.length; i++) {
+    const wall = atZero[i]!;
+    if (Number.isNaN(wall) || wall === atOne[i]) continue;
+    atZero[i] = wall - localOffsetAt(wall) * 60_000;
+  }
+  return atZero;
 }
 
 function sameFormat(a: TimeFormat | null, b: TimeFormat | null): boolean {
