@@ -8,7 +8,8 @@ import type { SearchPattern } from './search';
 
 /**
  * A byte pattern (as createSearch takes it) or a PCRE2 regex (as createRegexSearch takes it; with a
- * `literalSet`, the addon finds the lines holding any of its literals without PCRE2).
+ * `literalSet`, the addon finds the lines holding any of its literals without PCRE2; `classRun` and
+ * `text` are not used: rules read UTF-8 or Latin-1 bytes).
  */
 export type LineRule =
   | { readonly kind: 'bytes'; readonly exclude: boolean; readonly pattern: SearchPattern }
