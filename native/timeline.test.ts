@@ -492,7 +492,8 @@ describe('Timeline', () => {
     const file = temp.makeSparseFile('dropped.log', 256 * MiB, `${stamp('iso', DAY)} line\n`, 0);
     const noRules =
       'new Uint8Array(0), new Uint8Array(0), new Uint8Array(0), new Float64Array(0), ' +
-      'new Uint8Array(0), new Uint8Array(0), new Float64Array(0)';
+      'new Uint8Array(0), new Uint8Array(0), new Float64Array(0), ' +
+      'new Uint8Array(0), new Float64Array(0), new Float64Array(0)';
     expectDroppedScansReleased(
       temp.path,
       file,

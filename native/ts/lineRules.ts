@@ -3,10 +3,14 @@
 
 import { describe, requireBytes } from './checks';
 import { invalid } from './errors';
-import type { RegexPattern } from './regex';
+import { type RegexPattern, requireLiteralSet } from './regex';
 import type { SearchPattern } from './search';
 
-/** A byte pattern (as createSearch takes it) or a PCRE2 regex (as createRegexSearch takes it). */
+/**
+ * A byte pattern (as createSearch takes it) or a PCRE2 regex (as createRegexSearch takes it; with a
+ * `literalSet`, the addon finds the lines holding any of its literals without PCRE2; `classRun` and
+ * `text` are not used: rules read UTF-8 or Latin-1 bytes).
+ */
 export type LineRule =
   | { readonly kind: 'bytes'; readonly exclude: boolean; readonly pattern: SearchPattern }
   | { readonly kind: 'regex'; readonly exclude: boolean; readonly pattern: RegexPattern };
@@ -18,11 +22,25 @@ const UTF = 8;
 const LINE_MODE = 16;
 const HAS_MASK = 32;
 
-/** The addon's arguments for `rules`: kinds, flags, patterns, patternEnds, masks, literals, literalEnds. EINVAL naming a bad rule. */
-export function flattenRules(
-  rules: unknown,
-  path: string,
-): [Uint8Array, Uint8Array, Uint8Array, Float64Array, Uint8Array, Uint8Array, Float64Array] {
+/** The rules as the addon reads them (src/napi/rule_args.h): rule i's part ends at its entry of patternEnds, literalEnds and setEnds. */
+export type FlatRules = [
+  kinds: Uint8Array,
+  flags: Uint8Array,
+  patterns: Uint8Array,
+  patternEnds: Float64Array,
+  masks: Uint8Array,
+  literals: Uint8Array,
+  literalEnds: Float64Array,
+  /** Every literal of every rule's literal set, one after another. */
+  setLiterals: Uint8Array,
+  /** Where each of those literals ends in setLiterals. */
+  setLiteralEnds: Float64Array,
+  /** Where each rule's literals end in the list of literals. */
+  setEnds: Float64Array,
+];
+
+/** The addon's arguments for `rules`. EINVAL naming a bad rule. */
+export function flattenRules(rules: unknown, path: string): FlatRules {
   if (!Array.isArray(rules)) throw invalid(`rules must be an array, got ${describe(rules)}`, path);
   const kinds = new Uint8Array(rules.length);
   const flags = new Uint8Array(rules.length);
@@ -31,8 +49,12 @@ export function flattenRules(
   const patterns: Uint8Array[] = [];
   const masks: Uint8Array[] = [];
   const literals: Uint8Array[] = [];
+  const setLiterals: Uint8Array[] = [];
+  const setLiteralEnds: number[] = [];
+  const setEnds = new Float64Array(rules.length);
   let patternBytes = 0;
   let literalBytes = 0;
+  let setBytes = 0;
   rules.forEach((rule: unknown, i) => {
     const checked = checkRule(rule, i, path);
     let flag = checked.exclude ? EXCLUDE : 0;
@@ -45,7 +67,7 @@ export function flattenRules(
       if (caseInsensitive === true) flag |= CASELESS;
       if (wholeWord === true) flag |= WHOLE_WORD;
     } else {
-      const { bytes, utf, caseless, lineMode, requiredLiteral } = checked.pattern;
+      const { bytes, utf, caseless, lineMode, requiredLiteral, literalSet } = checked.pattern;
       kinds[i] = 1;
       patterns.push(bytes);
       masks.push(new Uint8Array(bytes.length));
@@ -53,14 +75,31 @@ export function flattenRules(
       if (utf) flag |= UTF;
       if (caseless === true) flag |= CASELESS;
       if (lineMode === true) flag |= LINE_MODE;
+      for (const literal of literalSet ?? []) {
+        setLiterals.push(literal);
+        setBytes += literal.length;
+        setLiteralEnds.push(setBytes);
+      }
     }
     flags[i] = flag;
     patternBytes += patterns[i]!.length;
     literalBytes += literals[i]!.length;
     patternEnds[i] = patternBytes;
     literalEnds[i] = literalBytes;
+    setEnds[i] = setLiteralEnds.length;
   });
-  return [kinds, flags, concat(patterns), patternEnds, concat(masks), concat(literals), literalEnds];
+  return [
+    kinds,
+    flags,
+    concat(patterns),
+    patternEnds,
+    concat(masks),
+    concat(literals),
+    literalEnds,
+    concat(setLiterals),
+    Float64Array.from(setLiteralEnds),
+    setEnds,
+  ];
 }
 
 function checkRule(rule: unknown, index: number, path: string): LineRule {
@@ -99,6 +138,9 @@ function checkRule(rule: unknown, index: number, path: string): LineRule {
     }
     if (fields.requiredLiteral !== undefined)
       requireBytes(`${name}.pattern.requiredLiteral`, fields.requiredLiteral, path);
+    if (fields.literalSet !== undefined) {
+      requireLiteralSet(`${name}.pattern.literalSet`, fields.literalSet, fields.caseless === true, path);
+    }
   }
   return rule as LineRule;
 }

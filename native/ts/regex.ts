@@ -117,7 +117,9 @@ export function createRegexSearch(
     }
   }
   if (pattern.classRun !== undefined) requireClassRun(pattern.classRun, file.path);
-  if (pattern.literalSet !== undefined) requireLiteralSet(pattern.literalSet, pattern.caseless ?? false, file.path);
+  if (pattern.literalSet !== undefined) {
+    requireLiteralSet('pattern.literalSet', pattern.literalSet, pattern.caseless ?? false, file.path);
+  }
   const { threads, chunkBytes, matchLimit } = options;
   requireOptionalInteger('threads', threads, 1, REGEX_LIMITS.maxThreads, file.path);
   requireOptionalInteger('chunkBytes', chunkBytes, 1, REGEX_LIMITS.maxChunkBytes, file.path);
@@ -146,21 +148,24 @@ export function createRegexSearch(
   return new RegexSearchHandle(file.path, handle);
 }
 
-function requireLiteralSet(literals: unknown, caseless: boolean, path: string): void {
-  if (!Array.isArray(literals)) throw invalid(`pattern.literalSet must be an Array, got ${describe(literals)}`, path);
+/** Checks a RegexPattern.literalSet (named `name`) as the addon takes it; EINVAL otherwise. */
+export function requireLiteralSet(
+  name: string,
+  literals: unknown,
+  caseless: boolean,
+  path: string,
+): asserts literals is readonly Uint8Array[] {
+  if (!Array.isArray(literals)) throw invalid(`${name} must be an Array, got ${describe(literals)}`, path);
   if (literals.length === 0 || literals.length > REGEX_LIMITS.maxLiterals) {
-    throw invalid(
-      `pattern.literalSet must hold 1 to ${REGEX_LIMITS.maxLiterals} literals, got ${literals.length}`,
-      path,
-    );
+    throw invalid(`${name} must hold 1 to ${REGEX_LIMITS.maxLiterals} literals, got ${literals.length}`, path);
   }
   literals.forEach((literal: unknown, i) => {
-    const name = `pattern.literalSet[${i}]`;
-    requireBytes(name, literal, path);
-    if (literal.length === 0) throw invalid(`${name} must not be empty`, path);
-    if (literal.includes(0x0a) || literal.includes(0x0d)) throw invalid(`${name} must not hold CR or LF`, path);
+    const itemName = `${name}[${i}]`;
+    requireBytes(itemName, literal, path);
+    if (literal.length === 0) throw invalid(`${itemName} must not be empty`, path);
+    if (literal.includes(0x0a) || literal.includes(0x0d)) throw invalid(`${itemName} must not hold CR or LF`, path);
     if (caseless && literal.some((byte) => byte >= 0x80)) {
-      throw invalid(`${name} must be ASCII when the pattern ignores case`, path);
+      throw invalid(`${itemName} must be ASCII when the pattern ignores case`, path);
     }
   });
 }

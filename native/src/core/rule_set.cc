@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/line_bounds.h"
+#include "core/literal_set.h"
 #include "core/scan_workers.h"
 
 namespace hexlog::core {
@@ -39,6 +40,52 @@ class BytesRule final : public CompiledLineRule {
   CompiledPattern pattern_;
 };
 
+// A regex that is nothing but literals (RegexSpec::literal_set): LiteralSet's vector filter finds
+// the first occurrence of any of them, and its line is the answer. A literal holds no CR or LF, so
+// an occurrence lies inside its line's text, which is where PCRE2 would find a match.
+class LiteralSetRule final : public CompiledLineRule {
+ public:
+  explicit LiteralSetRule(std::unique_ptr<LiteralSet> literals) : literals_(std::move(literals)) {}
+
+  class LiteralSetScanner final : public Scanner {
+   public:
+    explicit LiteralSetScanner(const LiteralSet* literals) : literals_(literals) {}
+    bool NextLine(const uint8_t* base, uint64_t size, uint64_t from, uint64_t limit, uint64_t* line,
+                  uint64_t*, int*, bool*) override {
+      LiteralSet::Match first;
+      uint64_t next = 0;
+      const size_t found = literals_->FindMany(base, size, from, limit, &first, 1, &next);
+      *line = found == 0 ? limit : lines::LineStartOf(base, from, first.start);
+      return true;
+    }
+
+   private:
+    const LiteralSet* literals_;
+  };
+
+  std::unique_ptr<Scanner> NewScanner(uint64_t, const std::atomic<bool>*) const override {
+    return std::make_unique<LiteralSetScanner>(literals_.get());
+  }
+
+ private:
+  std::unique_ptr<LiteralSet> literals_;
+};
+
+// A regex rule. PCRE2 compiles the pattern even when a literal set will scan for it, so a rule's
+// errors (and ENOTSUP without PCRE2) are RegexSearch's.
+Status CompileRegexRule(const RegexSpec& spec, std::unique_ptr<CompiledLineRule>* out,
+                        uint64_t* error_offset) {
+  Status status = RegexSearch::CompileLineRule(spec, out, error_offset);
+  if (!status.ok() || spec.literal_set.empty() || spec.text != RegexSpec::Text::kBytes) {
+    return status;
+  }
+  std::unique_ptr<LiteralSet> literals;
+  status = LiteralSet::Create(spec.literal_set, spec.caseless, &literals);
+  if (!status.ok()) return status;
+  *out = std::make_unique<LiteralSetRule>(std::move(literals));
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status RuleSet::Compile(const std::vector<LineRule>& rules, std::shared_ptr<const RuleSet>* out,
@@ -61,7 +108,7 @@ Status RuleSet::Compile(const std::vector<LineRule>& rules, std::shared_ptr<cons
       if (rule.regex.pattern.empty()) {
         return scan::Invalid("rule " + std::to_string(i) + " is empty");
       }
-      Status status = RegexSearch::CompileLineRule(rule.regex, &one, error_offset);
+      Status status = CompileRegexRule(rule.regex, &one, error_offset);
       if (!status.ok()) return status;
     }
     compiled->compiled.push_back(std::move(one));

@@ -3,7 +3,9 @@
 //
 // A rule is a byte pattern (PatternSpec: literal, ASCII case folding, whole word, wildcards) or a
 // regex (RegexSpec, PCRE2). A line matches a rule when a match starts in it (a regex: when it has
-// a non-empty match, as find counts them, with the same per-line semantics as RegexSearch).
+// a non-empty match, as find counts them, with the same per-line semantics as RegexSearch). A
+// regex that is nothing but literals (RegexSpec::literal_set, over bytes) is scanned by LiteralSet,
+// not by PCRE2, as RegexSearch scans it.
 #ifndef HEXLOG_CORE_RULE_SET_H_
 #define HEXLOG_CORE_RULE_SET_H_
 
@@ -25,7 +27,7 @@ struct LineRule {
   Kind kind = Kind::kBytes;
   bool exclude = false;
   PatternSpec bytes;  // kBytes
-  RegexSpec regex;    // kRegex (required_literal is used as RegexSearch uses it)
+  RegexSpec regex;    // kRegex (required_literal and literal_set as RegexSearch uses them)
 };
 
 struct RuleSet {

@@ -12,6 +12,15 @@
 
 namespace hexlog::napi {
 
+namespace {
+
+// file, the rules, then threads, chunkBytes, matchLimit, linesOnly.
+constexpr size_t kRulesArg = 1;
+constexpr size_t kOptionsArg = kRulesArg + kLineRuleArgs;
+constexpr size_t kArgumentCount = kOptionsArg + 4;
+
+}  // namespace
+
 Napi::Function LineFilterWrap::Define(Napi::Env env) {
   return DefineClass(env, "LineFilter",
                      {
@@ -32,11 +41,12 @@ LineFilterWrap::LineFilterWrap(const Napi::CallbackInfo& info)
   Napi::Env env = info.Env();
   std::shared_ptr<const core::FileMapping> mapping =
       MappedFileWrap::RequireMapping(info, 0, "file");
-  const std::vector<core::LineRule> rules = RequireLineRules(info, 1);
+  const std::vector<core::LineRule> rules = RequireLineRules(info, kRulesArg);
   core::LineFilterOptions options =
-      RequireScanOptions<core::LineFilterOptions>(info, 8, core::LineFilter::kMaxThreads);
-  options.match_limit = RequireOffset(info, 10, "matchLimit");
-  options.lines_only = info[11].IsBoolean() && info[11].As<Napi::Boolean>().Value();
+      RequireScanOptions<core::LineFilterOptions>(info, kOptionsArg, core::LineFilter::kMaxThreads);
+  options.match_limit = RequireOffset(info, kOptionsArg + 2, "matchLimit");
+  options.lines_only =
+      info[kOptionsArg + 3].IsBoolean() && info[kOptionsArg + 3].As<Napi::Boolean>().Value();
   path_ = mapping->path();
   uint64_t error_offset = 0;
   uint64_t error_rule = 0;
@@ -55,7 +65,7 @@ LineFilterWrap::LineFilterWrap(const Napi::CallbackInfo& info)
 Napi::Value LineFilterWrap::Create(const Napi::CallbackInfo& info) {
   AddonData* data = info.Env().GetInstanceData<AddonData>();
   std::vector<napi_value> args;
-  for (size_t i = 0; i < 12; ++i) args.push_back(info[i]);
+  for (size_t i = 0; i < kArgumentCount; ++i) args.push_back(info[i]);
   return data->line_filter_constructor.New(args);
 }
 

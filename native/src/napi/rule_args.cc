@@ -34,10 +34,14 @@ std::vector<core::LineRule> RequireLineRules(const Napi::CallbackInfo& info, siz
   const Napi::Uint8Array masks = RequireUint8Array(info, index + 4, "masks");
   const Napi::Uint8Array literals = RequireUint8Array(info, index + 5, "literals");
   const std::vector<uint64_t> literal_ends = RequireOffsetArray(info, index + 6, "literalEnds");
+  const Napi::Uint8Array set_literals = RequireUint8Array(info, index + 7, "setLiterals");
+  const std::vector<uint64_t> set_literal_ends =
+      RequireOffsetArray(info, index + 8, "setLiteralEnds");
+  const std::vector<uint64_t> set_ends = RequireOffsetArray(info, index + 9, "setEnds");
   const size_t count = kinds.ElementLength();
   if (flags.ElementLength() != count || pattern_ends.size() != count ||
-      literal_ends.size() != count) {
-    ThrowInvalidArgument(env, "kinds, flags, patternEnds and literalEnds must be as long");
+      literal_ends.size() != count || set_ends.size() != count) {
+    ThrowInvalidArgument(env, "kinds, flags, patternEnds, literalEnds and setEnds must be as long");
   }
   if (masks.ByteLength() != patterns.ByteLength()) {
     ThrowInvalidArgument(env, "masks must be as long as patterns");
@@ -50,6 +54,7 @@ std::vector<core::LineRule> RequireLineRules(const Napi::CallbackInfo& info, siz
     const auto [begin, end] = Range(env, pattern_ends, i, patterns.ByteLength(), "pattern");
     const auto [literal_begin, literal_end] =
         Range(env, literal_ends, i, literals.ByteLength(), "literal");
+    const auto [set_begin, set_end] = Range(env, set_ends, i, set_literal_ends.size(), "set");
     core::LineRule& rule = rules[i];
     rule.exclude = (flag & kExclude) != 0;
     const uint8_t* pattern = patterns.Data() + begin;
@@ -61,6 +66,7 @@ std::vector<core::LineRule> RequireLineRules(const Napi::CallbackInfo& info, siz
       }
       rule.bytes.case_insensitive = (flag & kCaseless) != 0;
       rule.bytes.whole_word = (flag & kWholeWord) != 0;
+      if (set_end > set_begin) ThrowInvalidArgument(env, "only a regex rule takes a literal set");
     } else {
       rule.kind = core::LineRule::Kind::kRegex;
       rule.regex.pattern.assign(reinterpret_cast<const char*>(pattern), end - begin);
@@ -70,6 +76,12 @@ std::vector<core::LineRule> RequireLineRules(const Napi::CallbackInfo& info, siz
       rule.regex.required_literal.assign(
           reinterpret_cast<const char*>(literals.Data() + literal_begin),
           literal_end - literal_begin);
+      for (size_t j = set_begin; j < set_end; ++j) {
+        const auto [begin_byte, end_byte] =
+            Range(env, set_literal_ends, j, set_literals.ByteLength(), "setLiteral");
+        rule.regex.literal_set.emplace_back(
+            reinterpret_cast<const char*>(set_literals.Data() + begin_byte), end_byte - begin_byte);
+      }
     }
   }
   return rules;

@@ -16,7 +16,10 @@ namespace hexlog::napi {
 
 namespace {
 
-constexpr size_t kArgumentCount = 19;
+// file, format (5), fromMs, toMs, buckets, the rules, then threads, chunkBytes, matchLimit.
+constexpr size_t kRulesArg = 9;
+constexpr size_t kOptionsArg = kRulesArg + kLineRuleArgs;
+constexpr size_t kArgumentCount = kOptionsArg + 3;
 
 }  // namespace
 
@@ -45,10 +48,10 @@ TimelineWrap::TimelineWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Ti
                                   std::to_string(core::Timeline::kMaxBuckets) + ", got " +
                                   std::to_string(buckets));
   }
-  const std::vector<core::LineRule> rules = RequireLineRules(info, 9);
+  const std::vector<core::LineRule> rules = RequireLineRules(info, kRulesArg);
   core::TimelineOptions options =
-      RequireScanOptions<core::TimelineOptions>(info, 16, core::Timeline::kMaxThreads);
-  options.match_limit = RequireOffset(info, 18, "matchLimit");
+      RequireScanOptions<core::TimelineOptions>(info, kOptionsArg, core::Timeline::kMaxThreads);
+  options.match_limit = RequireOffset(info, kOptionsArg + 2, "matchLimit");
   path_ = mapping->path();
   uint64_t error_offset = 0;
   uint64_t error_rule = 0;
