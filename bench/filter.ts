@@ -9,6 +9,8 @@ import {
   openMapped,
   pcre2Version,
 } from '../native/index';
+import { planSearch } from '../src/main/services/find/query';
+import { lineRuleOf } from '../src/main/services/find/matchingLines';
 import { type PeerRun, timePeer } from './peers';
 import { nowMs, report } from './report';
 
@@ -127,8 +129,16 @@ export async function benchFilter(path: string): Promise<void> {
       process.stderr.write(`bench: filter.regex skipped: the addon was built without PCRE2\n`);
       return;
     }
+    // As the filtered view builds it (the find planner: a regex of literals runs on the literal set).
+    const plan = planSearch({ mode: 'regex', pattern: REGEX, matchCase: true, wholeWord: false }, 'utf-8');
+    const appRule = plan.ok ? lineRuleOf(plan.value, 'utf-8') : null;
     const regexRules: LineRule[] = [
-      { kind: 'regex', exclude: false, pattern: { bytes: utf8(pcre2.source), utf: true, lineMode: pcre2.lineMode } },
+      appRule ??
+        ({
+          kind: 'regex',
+          exclude: false,
+          pattern: { bytes: utf8(pcre2.source), utf: true, lineMode: pcre2.lineMode },
+        } as const),
     ];
     const rgRegex = hasRg ? timePipeline('rg -e "$1" "$2" | wc -l', [REGEX, path]) : undefined;
     const regex = await filterRun(file, regexRules);
