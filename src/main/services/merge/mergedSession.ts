@@ -449,6 +449,11 @@ export class MergedSession implements Disposable {
     };
   }
 
+  /** Bytes the merge state holds (its checkpoints), for the bench. */
+  get memoryBytes(): number {
+    return this.index?.memoryBytes ?? 0;
+  }
+
   /** Whether `session` is one of the view's files. */
   reads(session: SessionId): boolean {
     return this.sources.some((source) => source.id === session);
