@@ -113,7 +113,10 @@ describe('adversarial: times and Go to time', () => {
     expect(await currentLine(page)).toBe(20_000);
     // A date past the contract's epoch limit (2243) is refused in words, not with the IPC schema's message.
     await goToTime(page, '9999-12-31 23:59');
-    await page.getByText(/9999-12-31 is out of the times Go to time reaches/).first().waitFor();
+    await page
+      .getByText(/9999-12-31 is out of the times Go to time reaches/)
+      .first()
+      .waitFor();
     const body = await page.locator('body').innerText();
     expect(body).not.toMatch(/epoch ms|must be an integer/);
     await page.keyboard.press('Escape');

@@ -192,7 +192,7 @@ export class MergedSession implements Disposable {
   }
 
   /** Rows by number, as the files' sessions read their lines (pending edits laid over, times). */
-  readRows(rows: readonly number[], maxBytesPerLine: number): Result<LinesAt & { files: Uint8Array }> {
+  readRows(rows: readonly number[], maxBytesPerLine: number): Result<LinesAt> {
     const closed = this.closedError();
     if (closed !== null) return closed;
     const index = this.index;
@@ -256,7 +256,6 @@ export class MergedSession implements Disposable {
       modifiedLines,
       times,
       lines: Float64Array.from(wanted),
-      files,
       sources: files,
       sourceLines,
     });
@@ -269,15 +268,25 @@ export class MergedSession implements Disposable {
       MAX_LINE_DISPLAY_BYTES,
     );
     if (!rows.ok) return rows;
-    const { lines: _lines, files: _files, ...shown } = rows.value;
-    return ok({ ...shown, first });
+    const { session, generation, bytes, textStarts, fileOffsets, fullLengths, modifiedLines, times } = rows.value;
+    return ok({
+      session,
+      generation,
+      first,
+      count: rows.value.count,
+      bytes,
+      textStarts,
+      fileOffsets,
+      fullLengths,
+      modifiedLines,
+      times,
+      ...(rows.value.sources === undefined ? {} : { sources: rows.value.sources }),
+      ...(rows.value.sourceLines === undefined ? {} : { sourceLines: rows.value.sourceLines }),
+    });
   }
 
   readLinesAt(rows: readonly number[], maxBytesPerLine: number): Result<LinesAt> {
-    const read = this.readRows(rows, maxBytesPerLine);
-    if (!read.ok) return read;
-    const { files: _files, ...shown } = read.value;
-    return ok(shown);
+    return this.readRows(rows, maxBytesPerLine);
   }
 
   /** The text of rows first..last, joined by LF (within MAX_COPY_BYTES). */
