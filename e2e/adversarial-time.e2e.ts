@@ -9,16 +9,11 @@ import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { browserSuite } from './support/suite';
+import { formatTime } from '../src/shared/time';
 
-const pad = (value: number, width = 2): string => String(value).padStart(width, '0');
 /** `2026-12-05 08:00:00.000`, the local wall clock, as the log writes it and Go to time reads it. */
-const localText = (ms: number): string => {
-  const at = new Date(ms);
-  return (
-    `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ` +
-    `${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}.${pad(at.getMilliseconds(), 3)}`
-  );
-};
+const localText = (ms: number): string => formatTime(ms, true);
+const pad = (value: number): string => String(value).padStart(2, '0');
 
 const T0 = new Date(2026, 11, 5, 8, 0, 0).getTime();
 /** Line i (1-based) is at T0 + (i - 1) s; every 10th line (10, 20, …) is an ERROR. */

@@ -8,16 +8,10 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../src/shared/seededRandom';
 import { browserSuite } from './support/suite';
+import { formatTime } from '../src/shared/time';
 
-const pad = (value: number, width = 2): string => String(value).padStart(width, '0');
 /** `2026-12-05 08:00:00.123`, the local wall clock, as the log writes it and Go to time reads it. */
-const localText = (ms: number): string => {
-  const at = new Date(ms);
-  return (
-    `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ` +
-    `${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}.${pad(at.getMilliseconds(), 3)}`
-  );
-};
+const localText = (ms: number): string => formatTime(ms, true);
 
 interface GeneratedLog {
   readonly text: string;

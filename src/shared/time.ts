@@ -30,14 +30,14 @@ export const timeKindLabels: Readonly<Record<TimeKind, { readonly name: string; 
 
 const pad = (value: number, width = 2): string => String(value).padStart(width, '0');
 
-/** `2023-11-14 22:13:20.123` in the local zone (the milliseconds only when there are some). */
-export function formatTime(ms: number): string {
+/** `2023-11-14 22:13:20.123` in the local zone (the milliseconds only when there are some, or `millis`). */
+export function formatTime(ms: number, millis = false): string {
   const at = new Date(ms);
-  const millis = at.getMilliseconds();
+  const milliseconds = at.getMilliseconds();
   return (
     `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ` +
     `${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}` +
-    (millis === 0 ? '' : `.${pad(millis, 3)}`)
+    (milliseconds === 0 && !millis ? '' : `.${pad(milliseconds, 3)}`)
   );
 }
 

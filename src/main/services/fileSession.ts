@@ -1,5 +1,6 @@
 // One open file: composes the edited file (mapping + pending edits), its line index, its search and
 // its follow watcher, all owned by one DisposableStore, and answers reads and status checks as values.
+import { joinLines } from './joinLines';
 import { basename, resolve as resolvePath } from 'node:path';
 import { accessSync, constants } from 'node:fs';
 import { openMapped, type LineSlice, type MappedFile } from '../../../native/index';
@@ -821,14 +822,7 @@ export class FileSession implements Disposable {
     } catch (error) {
       return errFromThrown(error);
     }
-    const out = new Uint8Array(Math.max(0, total - 1));
-    let at = 0;
-    for (const [i, part] of parts.entries()) {
-      if (i > 0) out[at++] = 0x0a;
-      out.set(part, at);
-      at += part.length;
-    }
-    return ok(out);
+    return ok(joinLines(parts));
   }
 
   /** The 0-based line holding `offset`. */

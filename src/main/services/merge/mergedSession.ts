@@ -3,6 +3,7 @@
 // files through their own sessions (their line indexes, times and pending edits), which it does
 // not own: closing a file's tab makes the merged view say so. The merge is built in the
 // background once every file is indexed, with indexProgress events as a file's index has them.
+import { joinLines } from '../joinLines';
 import {
   MAX_COPY_BYTES,
   MAX_LINES_PER_READ,
@@ -313,14 +314,7 @@ export class MergedSession implements Disposable {
         parts.push(read.value.bytes.subarray(read.value.textStarts[i]!, read.value.textStarts[i + 1]!));
       }
     }
-    const out = new Uint8Array(Math.max(0, total - 1));
-    let at = 0;
-    for (const [i, part] of parts.entries()) {
-      if (i > 0) out[at++] = 0x0a;
-      out.set(part, at);
-      at += part.length;
-    }
-    return ok(out);
+    return ok(joinLines(parts));
   }
 
   /** The times of the first file stand for the view's (Go to time reads the local zone). */

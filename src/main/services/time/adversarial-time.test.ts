@@ -18,6 +18,7 @@ import type {
 } from '../../../shared/contract';
 import type { Result } from '../../../shared/result';
 import { createServiceHarness, testOwner, type ServiceHarness } from '../testing/serviceHarness';
+import { formatTime } from '../../../shared/time';
 
 let harness: ServiceHarness;
 let call: ServiceHarness['call'];
@@ -34,14 +35,8 @@ afterEach(() => {
 });
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const pad = (value: number, width = 2): string => String(value).padStart(width, '0');
-const localText = (ms: number): string => {
-  const at = new Date(ms);
-  return (
-    `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ` +
-    `${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}.${pad(at.getMilliseconds(), 3)}`
-  );
-};
+const localText = (ms: number): string => formatTime(ms, true);
+const pad = (value: number): string => String(value).padStart(2, '0');
 
 function write(name: string, content: string | Uint8Array, mtime?: Date): string {
   const path = join(harness.dir, name);

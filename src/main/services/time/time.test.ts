@@ -18,6 +18,7 @@ import type {
 import { seededRandom } from '../../../shared/seededRandom';
 import { createServiceHarness, testOwner, type ServiceHarness } from '../testing/serviceHarness';
 import { splitLines } from './timeController';
+import { formatTime } from '../../../shared/time';
 
 let harness: ServiceHarness;
 let call: ServiceHarness['call'];
@@ -29,14 +30,7 @@ beforeEach(() => {
 afterEach(() => harness.dispose());
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const pad = (value: number, width = 2): string => String(value).padStart(width, '0');
-const localText = (ms: number): string => {
-  const at = new Date(ms);
-  return (
-    `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ` +
-    `${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}.${pad(at.getMilliseconds(), 3)}`
-  );
-};
+const localText = (ms: number): string => formatTime(ms, true);
 
 async function open(name: string, content: string): Promise<FileInfo> {
   const path = join(harness.dir, name);
