@@ -32,6 +32,9 @@ const app = () => useAppStore.getState();
 const file = (): OpenFile | null => app().file;
 const hasFile = (): boolean => file() !== null;
 const inView = (view: ViewKind) => (): boolean => file()?.store.getState().view === view;
+/** A file's tab, not a merged view's (which has no search, filter, hex view or edits yet). */
+const notMerged = (): boolean => hasFile() && file()?.store.getState().info.merged === undefined;
+const mergedWhy = 'the merged view has no search, filter, hex view or edits yet: use the tab of one of its files';
 
 /** Runs `act` on the active file, if there is one. */
 const onFile = (act: (file: OpenFile) => void | Promise<void>) => (): void | Promise<void> => {
@@ -103,17 +106,24 @@ const bindings: Record<CommandId, Binding> = {
   'edit.redo': { run: onFile((open) => open.store.getState().redo()), available: hasFile },
   'edit.copy': { run: () => activeView()?.copy(), available: hasFile },
   'edit.selectAll': { run: () => activeView()?.selectAll(), available: hasFile },
-  'find.find': { run: onFile((open) => open.find.getState().requestFocus()), available: hasFile },
+  'find.find': {
+    run: onFile((open) => open.find.getState().requestFocus()),
+    available: notMerged,
+    why: mergedWhy,
+    explainKey: true,
+  },
   'find.replace': {
     run: onFile((open) => {
       open.find.getState().setReplaceOpen(true);
       open.find.getState().requestFocus();
     }),
-    available: hasFile,
+    available: notMerged,
+    why: mergedWhy,
+    explainKey: true,
   },
-  'find.next': { run: onFile((open) => stepMatch(open, 1)), available: hasFile },
-  'find.previous': { run: onFile((open) => stepMatch(open, -1)), available: hasFile },
-  'find.matches': { run: onFile((open) => open.find.getState().togglePane()), available: hasFile },
+  'find.next': { run: onFile((open) => stepMatch(open, 1)), available: notMerged, why: mergedWhy },
+  'find.previous': { run: onFile((open) => stepMatch(open, -1)), available: notMerged, why: mergedWhy },
+  'find.matches': { run: onFile((open) => open.find.getState().togglePane()), available: notMerged, why: mergedWhy },
   'go.line': { run: () => activeView()?.goTo(), available: hasFile },
   'go.time': {
     run: onFile((open) => {
@@ -138,14 +148,20 @@ const bindings: Record<CommandId, Binding> = {
     why: 'only one tab is open',
   },
   'view.text': { run: onFile((open) => switchView(open.store, 'text')), available: inView('hex') },
-  'view.hex': { run: onFile((open) => switchView(open.store, 'hex')), available: inView('text') },
+  'view.hex': {
+    run: onFile((open) => switchView(open.store, 'hex')),
+    available: () => inView('text')() && notMerged(),
+    why: mergedWhy,
+  },
   'view.follow': { run: () => void activeView()?.run('view.follow'), available: inView('text') },
   'view.filtered': {
     run: onFile(async (open) => {
       if (open.store.getState().view !== 'text') switchView(open.store, 'text');
       await open.log.getState().setFilterView(!open.log.getState().filterView);
     }),
-    available: hasFile,
+    available: notMerged,
+    why: mergedWhy,
+    explainKey: true,
   },
   'view.mark': { run: () => void activeView()?.run('view.mark'), available: inView('text') },
   'view.marks': {
