@@ -1,7 +1,7 @@
 // A merged view through the services: two real files indexed, merged by time into a session of
 // its own; its rows against a stable sort of the files' blocks, Go to time, a row's time, the
 // timeline's counts, copy, and a file closed under it.
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type {
@@ -128,6 +128,38 @@ describe('merged view', () => {
       ok: false,
       code: 'ENOSESSION',
     });
+  });
+
+  it('merges again when a followed file grows, showing the old merge until the new one is done', async () => {
+    const a = log(5, 3000, 'alpha');
+    const b = log(6, 2000, 'beta');
+    const infoA = await open('a.log', a.text);
+    const infoB = await open('b.log', b.text);
+    await harness.call('setFollow', infoA.session, true);
+    const merged = await harness.call<FileInfo>('mergeFiles', [infoA.session, infoB.session]);
+    const before = await settled(merged.session);
+    expect(before.linesKnown).toBe(a.times.length + b.times.length);
+    // Lines later than everything in both files, appended to a.log.
+    const late = Date.UTC(2027, 0, 1);
+    const added = Array.from(
+      { length: 50 },
+      (_, i) => `${new Date(late + i * 1000).toISOString()} INFO alpha late ${i}`,
+    );
+    appendFileSync(join(harness.dir, 'a.log'), `${added.join('\n')}\n`);
+    await harness.call('reloadFile', infoA.session);
+    await settled(infoA.session);
+    let status = before;
+    for (let i = 0; i < 2000 && status.linesKnown !== before.linesKnown + 50; i++) {
+      await sleep(5);
+      status = await harness.call<IndexStatus>('indexStatus', merged.session);
+      // Never an empty view in between: the old merge shows until the new one is done.
+      expect(status.linesKnown).toBeGreaterThanOrEqual(before.linesKnown);
+    }
+    expect(status.linesKnown).toBe(before.linesKnown + 50);
+    expect(status.generation).toBeGreaterThan(before.generation);
+    const tail = await harness.call<TextLines>('readLines', merged.session, status.linesKnown - 50, 50);
+    expect([...tail.sources!].every((file) => file === 0)).toBe(true);
+    expect(new TextDecoder().decode(tail.bytes.subarray(tail.textStarts[49], tail.textStarts[50]))).toBe(added[49]);
   });
 
   it('refuses fewer than two files, a file without times, and another window’s files', async () => {

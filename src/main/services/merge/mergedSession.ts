@@ -34,6 +34,8 @@ export { MAX_MERGED_FILES } from '../../../shared/schema';
 
 export class MergedSession implements Disposable {
   private index: MergeIndex | null = null;
+  /** A merge again after a file changed, replacing `index` once it is done. */
+  private building: MergeIndex | null = null;
   /** The files' index generations the merge was built from: another one means rebuild. */
   private builtFrom: readonly number[] = [];
   private generation = 1;
@@ -117,7 +119,7 @@ export class MergedSession implements Disposable {
     const ready = statuses.every((status) => status.ok && status.value.done);
     if (changed && ready) {
       try {
-        this.index = new MergeIndex(
+        const fresh = new MergeIndex(
           this.sources.map((source) => {
             const lines = source.indexStatus();
             return {
@@ -126,24 +128,36 @@ export class MergedSession implements Disposable {
             };
           }),
         );
+        // The first merge shows as it is built; a merge again (a file grew) replaces the shown one once done.
+        if (this.index === null) {
+          this.index = fresh;
+          this.generation++;
+        } else {
+          this.building = fresh;
+        }
         this.problem = null;
       } catch (error) {
         const failed = errFromThrown(error);
         this.problem = { code: failed.code, message: failed.message };
       }
       this.builtFrom = generations;
-      this.generation++;
     }
-    if (ready && this.index !== null && !this.index.done) {
+    const growing = this.building ?? this.index;
+    if (ready && growing !== null && !growing.done) {
       try {
-        this.index.advance(MERGE_SLICE_ROWS);
+        growing.advance(MERGE_SLICE_ROWS);
       } catch (error) {
         const failed = errFromThrown(error);
         this.problem = { code: failed.code, message: failed.message };
       }
     }
+    if (this.building !== null && (this.building.done || this.problem !== null)) {
+      if (this.problem === null) this.index = this.building;
+      this.building = null;
+      this.generation++;
+    }
     const now = Date.now();
-    const finished = ready && (this.index?.done === true || this.problem !== null);
+    const finished = ready && this.building === null && (this.index?.done === true || this.problem !== null);
     if (finished || now - this.lastEmit >= PROGRESS_INTERVAL_MS) {
       this.lastEmit = now;
       this.emit('indexProgress', this.status());
