@@ -110,9 +110,12 @@ describe('logs merged by time', () => {
     const page = await suite.start(...paths);
     await expect.poll(() => page.locator('[data-testid=tab]').count()).toBe(2);
     await page.locator('[data-testid=line-count][data-done=true]').waitFor();
+    // The palette has it, and the tab bar has a button for it.
     await page.keyboard.press('Control+Shift+P');
     await page.keyboard.type('Merge open files');
-    await page.keyboard.press('Enter');
+    await page.getByRole('option', { name: /Merge open files by time/ }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Merge by time' }).click();
     await page.locator('[data-testid=tab][data-merged=true][aria-selected=true]').waitFor();
     const count = page.locator('[data-testid=line-count][data-done=true]');
     await count.waitFor();

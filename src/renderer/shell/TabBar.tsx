@@ -31,6 +31,18 @@ export function TabBar(): ReactElement {
       >
         <span aria-hidden="true">+</span>
       </button>
+      {tabs.filter((tab) => tab.store.getState().info.merged === undefined).length > 1 && (
+        <button
+          type="button"
+          className="icon"
+          aria-label="Merge by time"
+          title="Merge the open logs by time into one tab"
+          disabled={opening}
+          onClick={() => runCommand('file.mergeByTime')}
+        >
+          <span aria-hidden="true">⧉</span>
+        </button>
+      )}
       <span className="spacer" />
       <button
         type="button"
