@@ -766,7 +766,7 @@ export class FileSession implements Disposable {
       lines,
       read: (numbers, maxBytes) => {
         try {
-          const shown = this.shownLines(index.readLinesAt(numbers, maxBytes));
+          const shown = this.overlaid(index.readLinesAt(numbers, maxBytes));
           const bytes: Uint8Array[] = [];
           for (let i = 0; i < shown.count; i++)
             bytes.push(shown.bytes.subarray(shown.textStarts[i]!, shown.textStarts[i + 1]!));
@@ -814,7 +814,7 @@ export class FileSession implements Disposable {
           );
         }
         const slice = text.value.readLinesAt(lines.value, MAX_COPY_BYTES);
-        const shown = this.shownLines(slice);
+        const shown = this.overlaid(slice);
         for (let i = 0; i < shown.count; i++) {
           parts.push(shown.bytes.subarray(shown.textStarts[i]!, shown.textStarts[i + 1]!));
         }
