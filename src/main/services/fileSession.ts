@@ -17,6 +17,8 @@ import {
   type FileChange,
   type FileInfo,
   type FileStatus,
+  type FilterStatus,
+  type FindStatus,
   type ExportOutcome,
   type ExportSource,
   type FilteredLines,
@@ -43,8 +45,8 @@ import { commitEdits, discardJournal, finishJournal, inspectJournal, rollbackJou
 import { EditedFile } from './editedFile';
 import { mapWithEdits } from './editedMapping';
 import { compareIdentity, identityAt, sameFile, type FileIdentity } from './fileIdentity';
-import { FindController } from './find/findController';
-import { FilterController } from './filter/filterController';
+import { FindController, type FindHost } from './find/findController';
+import { FilterController, type FilterHost } from './filter/filterController';
 import { exportLines, type LineSource } from './filter/exportLines';
 import { FollowWatcher } from './followWatcher';
 import { TimeController } from './time/timeController';
@@ -101,40 +103,18 @@ export class FileSession implements Disposable {
       }),
     );
     this.filter = this.store.add(
-      new FilterController({
-        session: id,
-        file: () => this.edited.file,
-        encoding: () => this.text?.encoding ?? 'utf-8',
-        linesIndexed: () => this.text?.status().linesKnown ?? 0,
-        indexDone: () => this.text?.status().done === true,
-        hasPendingEdits: () => this.edited.hasPendingEdits,
-        timeLines: (fromMs, toMs) => {
-          const lines = this.text?.status().linesKnown ?? 0;
-          // A bound past the last time is the end of the lines.
-          const lineAt = (ms: number): Result<number> => {
-            const found = this.time.seek(ms);
-            if (found.ok) return ok(found.value.line);
-            return found.code === 'ERANGE' ? ok(lines) : found;
-          };
-          const first = lineAt(fromMs);
-          if (!first.ok) return first;
-          const end = lineAt(toMs);
-          if (!end.ok) return end;
-          return ok({ first: first.value, end: Math.max(first.value, end.value) });
-        },
-        emit: (status) => this.emit('filterProgress', status),
-      }),
+      new FilterController(this.filterHost((status) => this.emit('filterProgress', status))),
     );
     this.time = this.store.add(
       new TimeController({
-        session: id,
+        session: this.id,
         file: () => this.edited.file,
         encoding: () => this.text?.encoding ?? 'utf-8',
         mtimeMs: () => this.opened.mtimeMs,
         readRange: (offset, length) => this.readBytes(offset as ByteOffset, byteCount(length)),
         readLines: (first, count, maxBytes) => {
           const slice = this.overlaid(this.text!.readLines(first, count, maxBytes));
-          return { bytes: slice.bytes, starts: slice.textStarts };
+          return { bytes: slice.bytes, starts: slice.textStarts, lengths: slice.fullLengths };
         },
         linesKnown: () => this.text?.status().linesKnown ?? 0,
         following: () => this.follow !== null,
@@ -146,26 +126,72 @@ export class FileSession implements Disposable {
         emitTime: (state) => this.emit('timeChanged', state),
       }),
     );
-    this.find = this.store.add(
-      new FindController({
-        session: id,
-        owner,
-        file: () => this.edited.file,
-        reader: () => this.edited.reader(),
-        hasPendingEdits: () => this.edited.hasPendingEdits,
-        editedMapping: () => mapWithEdits(this.edited.file, this.edited.pendingEdits()),
-        editGeneration: () => this.edited.generation,
-        encoding: () => this.text?.encoding ?? 'utf-8',
-        text: () => this.text,
-        emit: (status) => this.emit('findProgress', status),
-        applyEdits: (edits) => {
-          const busy = this.readOnlyError() ?? this.busyError();
-          if (busy !== null) return busy;
-          const applied = this.edited.editMany(edits);
-          return applied.ok ? ok(this.editState()) : applied;
-        },
-      }),
-    );
+    this.find = this.store.add(new FindController(this.findHost((status) => this.emit('findProgress', status))));
+  }
+
+  /** What a search of this file reads; its progress goes to `emit`. */
+  private findHost(emit: (status: FindStatus) => void): FindHost {
+    return {
+      session: this.id,
+      owner: this.owner,
+      file: () => this.edited.file,
+      reader: () => this.edited.reader(),
+      hasPendingEdits: () => this.edited.hasPendingEdits,
+      editedMapping: () => mapWithEdits(this.edited.file, this.edited.pendingEdits()),
+      editGeneration: () => this.edited.generation,
+      encoding: () => this.text?.encoding ?? 'utf-8',
+      text: () => this.text,
+      emit,
+      applyEdits: (edits) => {
+        const busy = this.readOnlyError() ?? this.busyError();
+        if (busy !== null) return busy;
+        const applied = this.edited.editMany(edits);
+        return applied.ok ? ok(this.editState()) : applied;
+      },
+    };
+  }
+
+  /** What a filter of this file reads; its progress goes to `emit`. */
+  private filterHost(emit: (status: FilterStatus) => void): FilterHost {
+    return {
+      session: this.id,
+      file: () => this.edited.file,
+      encoding: () => this.text?.encoding ?? 'utf-8',
+      linesIndexed: () => this.text?.status().linesKnown ?? 0,
+      indexDone: () => this.text?.status().done === true,
+      hasPendingEdits: () => this.edited.hasPendingEdits,
+      timeLines: (fromMs, toMs) => {
+        const lines = this.text?.status().linesKnown ?? 0;
+        // A bound past the last time is the end of the lines.
+        const lineAt = (ms: number): Result<number> => {
+          const found = this.time.seek(ms);
+          if (found.ok) return ok(found.value.line);
+          return found.code === 'ERANGE' ? ok(lines) : found;
+        };
+        const first = lineAt(fromMs);
+        if (!first.ok) return first;
+        const end = lineAt(toMs);
+        if (!end.ok) return end;
+        return ok({ first: first.value, end: Math.max(first.value, end.value) });
+      },
+      emit,
+    };
+  }
+
+  /**
+   * A search of this file of its own, for a merged view: its progress is not sent, and its
+   * replacements are refused. The caller disposes it (before the session, or when told it closed).
+   */
+  sideFind(): FindController {
+    return new FindController({
+      ...this.findHost(() => undefined),
+      applyEdits: () => err('EREADONLY', 'The merged view is read-only: replace in the tab of the file.'),
+    });
+  }
+
+  /** A filter of this file of its own, for a merged view (its progress is not sent). */
+  sideFilter(): FilterController {
+    return new FilterController(this.filterHost(() => undefined));
   }
 
   /**

@@ -15,11 +15,19 @@ function fileTimes(random: SeededRandom, lines: number, disorder: boolean): Floa
   return times;
 }
 
+/** The length of line `line` of a file: any function of the line, the same for every reader. */
+const lengthOf = (line: number): number => (line * 7919) % 53;
+
 const sourceOf = (times: Float64Array, reads: { calls: number } = { calls: 0 }): MergeSource => ({
   lines: times.length,
-  readTimes: (first, count) => {
+  read: (first, count) => {
     reads.calls++;
-    return times.slice(first, first + count);
+    return {
+      times: times.slice(first, first + count),
+      lengths: Float64Array.from({ length: Math.max(0, Math.min(count, times.length - first)) }, (_, i) =>
+        lengthOf(first + i),
+      ),
+    };
   },
 });
 
@@ -51,6 +59,16 @@ function naiveSorted(files: readonly Float64Array[]): [number, number][] {
 function rowsOf(index: MergeIndex, first: number, count: number): [number, number][] {
   const { files, lines } = index.rows(first, count);
   return Array.from(files, (file, i) => [file, lines[i]!] as [number, number]);
+}
+
+/** Each row's offset in the merged text: rows joined by LF. */
+function offsetsOf(rows: readonly [number, number][]): number[] {
+  let at = 0;
+  return rows.map(([, line]) => {
+    const start = at;
+    at += lengthOf(line) + 1;
+    return start;
+  });
 }
 
 describe('MergeIndex', () => {
@@ -144,5 +162,145 @@ describe('MergeIndex', () => {
       [0, 2],
     ]);
     expect(() => new MergeIndex([])).toThrow(RangeError);
+  });
+
+  it('gives each row its offset in the merged text, and finds the row holding an offset', () => {
+    for (let seed = 60; seed <= 70; seed++) {
+      const random = seededRandom(seed);
+      const files = Array.from({ length: 1 + random.int(4) }, () =>
+        fileTimes(random, random.int(9000), seed % 2 === 0),
+      );
+      const index = new MergeIndex(files.map((times) => sourceOf(times)));
+      while (index.advance(1 + random.int(7000)));
+      const rows = rowsOf(index, 0, index.totalRows);
+      const offsets = offsetsOf(rows);
+      expect(Array.from(index.rows(0, index.totalRows).offsets)).toEqual(offsets);
+      const end = rows.length === 0 ? 0 : offsets.at(-1)! + lengthOf(rows.at(-1)![1]) + 1;
+      expect(index.textLength).toBe(end);
+      for (let k = 0; k < 40 && rows.length > 0; k++) {
+        const row = random.int(rows.length);
+        const first = random.int(rows.length);
+        expect(Array.from(index.rows(first, 5).offsets)).toEqual(offsets.slice(first, first + 5));
+        const inside = offsets[row]! + random.int(lengthOf(rows[row]![1]) + 1);
+        expect(index.rowAtOffset(inside), `seed ${seed} offset ${inside}`).toBe(row);
+      }
+      expect(index.rowAtOffset(end)).toBe(rows.length);
+      expect(index.rowAtOffset(end + 100)).toBe(rows.length);
+    }
+  });
+
+  it('locates the rows of any lines of the files in one walk, as a look-up in the merged rows does', () => {
+    for (let seed = 80; seed <= 95; seed++) {
+      const random = seededRandom(seed);
+      const files = Array.from({ length: 1 + random.int(4) }, () =>
+        fileTimes(random, random.int(4) === 0 ? random.int(20) : random.int(30_000), seed % 3 === 0),
+      );
+      const index = new MergeIndex(files.map((times) => sourceOf(times)));
+      index.advance(Number.MAX_SAFE_INTEGER);
+      const rows = rowsOf(index, 0, index.totalRows);
+      const offsets = offsetsOf(rows);
+      const rowOf = new Map(rows.map(([file, line], row) => [`${file}:${line}`, row]));
+      // Dense, sparse or no lines a file; repeats (several matches on a line) allowed.
+      const targets = files.map((times) => {
+        const density = [0, 0.0005, 0.01, 0.5, 1][random.int(5)]!;
+        const lines: number[] = [];
+        for (let line = 0; line < times.length; line++) {
+          if (random.next() < density) lines.push(line);
+          if (random.int(50) === 0 && lines.at(-1) === line) lines.push(line);
+        }
+        return Float64Array.from(lines);
+      });
+      const locator = index.locate(targets);
+      let slices = 0;
+      while (locator.advance(1 + random.int(20_000))) slices++;
+      expect(slices).toBeLessThan(1000);
+      targets.forEach((lines, file) => {
+        const expected = Array.from(lines, (line) => rowOf.get(`${file}:${line}`)!);
+        expect(Array.from(locator.rows[file]!), `seed ${seed} file ${file}`).toEqual(expected);
+        expect(Array.from(locator.offsets[file]!)).toEqual(expected.map((row) => offsets[row]!));
+      });
+    }
+  });
+
+  it('walks few rows to locate a few lines far apart', () => {
+    const random = seededRandom(7);
+    const files = [fileTimes(random, 400_000, false), fileTimes(random, 300_000, false)];
+    const index = new MergeIndex(files.map((times) => sourceOf(times)));
+    index.advance(Number.MAX_SAFE_INTEGER);
+    const locator = index.locate([Float64Array.of(10, 200_000, 399_999), Float64Array.of(150_000)]);
+    let walked = 0;
+    while (locator.advance(1)) walked++;
+    expect(walked).toBeLessThan(4 * 4096 + 10);
+    expect(locator.rows[0]![2]).toBeGreaterThan(600_000);
+  });
+
+  it('takes lines appended after everything merged into the merge, as merging again would; refuses what would reorder it', () => {
+    let extended = 0;
+    let refused = 0;
+    for (let seed = 100; seed <= 160; seed++) {
+      const random = seededRandom(seed);
+      const full = Array.from({ length: 1 + random.int(3) }, () => fileTimes(random, random.int(6000), false));
+      // Each file as it was (a prefix), then as it is; appended lines mostly later than everything.
+      const cut = full.map((times) => (random.int(3) === 0 ? times.length : random.int(times.length + 1)));
+      const lengths = [...cut];
+      const shown = full.map((times, file) => ({
+        get lines() {
+          return lengths[file]!;
+        },
+        read: sourceOf(times).read,
+      }));
+      const index = new MergeIndex(shown);
+      index.advance(Number.MAX_SAFE_INTEGER);
+      full.forEach((times, file) => (lengths[file] = times.length));
+      const expected = new MergeIndex(full.map((times) => sourceOf(times)));
+      expected.advance(Number.MAX_SAFE_INTEGER);
+      if (index.extend(lengths)) {
+        extended++;
+        while (index.advance(1 + random.int(3000)));
+        expect(rowsOf(index, 0, index.totalRows), `seed ${seed}`).toEqual(rowsOf(expected, 0, expected.totalRows));
+        expect(Array.from(index.rows(0, index.totalRows).offsets)).toEqual(
+          Array.from(expected.rows(0, expected.totalRows).offsets),
+        );
+        expect(index.rowAtTime(1_000_000 + random.int(100_000))).toBeLessThanOrEqual(index.totalRows);
+      } else refused++;
+    }
+    // Sorted files cut anywhere: some appends fit after the merge, and some do not.
+    expect(extended).toBeGreaterThan(5);
+    expect(refused).toBeGreaterThan(5);
+  });
+
+  it('appends a followed log whose new lines come later: one file, then another', () => {
+    const times = [Float64Array.of(10, 20, Number.NaN, 30), Float64Array.of(15, 25, 40, 50, Number.NaN)];
+    const lengths = [2, 2];
+    const index = new MergeIndex(
+      times.map((all, file) => ({
+        get lines() {
+          return lengths[file]!;
+        },
+        read: sourceOf(all).read,
+      })),
+    );
+    index.advance(100);
+    expect(rowsOf(index, 0, 4)).toEqual([
+      [0, 0],
+      [1, 0],
+      [0, 1],
+      [1, 1],
+    ]);
+    // A continuation line of an earlier block: merge again.
+    expect(index.extend([3, 2])).toBe(false);
+    expect(index.extend([2, 4])).toBe(true);
+    index.advance(100);
+    expect(rowsOf(index, 0, 10)).toEqual([
+      [0, 0],
+      [1, 0],
+      [0, 1],
+      [1, 1],
+      [1, 2],
+      [1, 3],
+    ]);
+    // 30 is before 50, merged already.
+    expect(index.extend([4, 4])).toBe(false);
+    expect(index.extend([2, 5])).toBe(false);
   });
 });

@@ -124,7 +124,7 @@ export class MergedSession implements Disposable {
             const lines = source.indexStatus();
             return {
               lines: lines.ok ? lines.value.linesKnown : 0,
-              readTimes: (first: number, count: number) => source.time.ownTimes(first, count),
+              read: (first: number, count: number) => source.time.ownLines(first, count),
             };
           }),
         );
