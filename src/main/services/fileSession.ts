@@ -65,6 +65,8 @@ export class FileSession implements Disposable {
   private follow: FollowWatcher | null = null;
   /** Bumped whenever lines may have moved (re-index, reload); line caches key on it. */
   private generation = 0;
+  /** Bumped whenever lines already indexed may read differently (a new index, another time format): not on growth. */
+  private rewrites = 0;
   private readonly store = new DisposableStore();
   readonly find: FindController;
   readonly filter: FilterController;
@@ -508,7 +510,13 @@ export class FileSession implements Disposable {
     }
   }
 
+  /** How often lines already indexed may have changed (a merged view of a file that only grew extends its merge). */
+  get linesRewritten(): number {
+    return this.rewrites;
+  }
+
   private createIndex(encoding: IndexStatus['encoding']): TextIndex {
+    this.rewrites++;
     return new TextIndex(
       this.edited.file,
       encoding,
@@ -568,6 +576,7 @@ export class FileSession implements Disposable {
     const state = this.time.setChoice(choice);
     if (state.ok && state.value.version !== before && this.text !== null) {
       this.generation++;
+      this.rewrites++;
       this.emit('indexProgress', this.textStatus(this.text));
     }
     return state;

@@ -25,6 +25,7 @@ const table: Partial<Record<RequestName, (view: MergedSession, args: Args) => Re
   savePosition: () => ok(null),
   findStatus: () => ok(null),
   filterStatus: () => ok(null),
+  setFollow: (view, [follow]) => view.setFollow(follow as boolean),
   timelineStatus: (view) => ok(view.timelineStatus()),
   startTimeline: (view) => view.startTimeline(),
   timeState: (view) => ok(view.timeState()),

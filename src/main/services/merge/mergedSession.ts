@@ -38,6 +38,10 @@ export class MergedSession implements Disposable {
   private building: MergeIndex | null = null;
   /** The files' index generations the merge was built from: another one means rebuild. */
   private builtFrom: readonly number[] = [];
+  /** The files' counts of rewritten lines the merge was built from: the same ones and more lines extend it. */
+  private builtRewrites: readonly number[] = [];
+  /** Bumped whenever the merge shown changes (built, swapped, extended): searches and filters of it look again. */
+  revision = 0;
   private generation = 1;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastEmit = 0;
@@ -80,6 +84,31 @@ export class MergedSession implements Disposable {
     };
   }
 
+  /** The merge shown once it is complete, and its revision; null while it is (re)built or a file is closed. */
+  builtMerge(): { readonly index: MergeIndex; readonly revision: number } | null {
+    const index = this.index;
+    return index !== null && index.done && this.building === null && this.closedError() === null
+      ? { index, revision: this.revision }
+      : null;
+  }
+
+  /** The files of the view, in its order (their sessions are not the view's to dispose). */
+  get files(): readonly FileSession[] {
+    return this.sources;
+  }
+
+  /** Follows all the files as they grow (or none): the merge takes their new lines as they come. */
+  setFollow(follow: boolean): Result<IndexStatus> {
+    const closed = this.closedError();
+    if (closed !== null) return closed;
+    for (const source of this.sources) {
+      const set = source.setFollow(follow);
+      if (!set.ok) return set;
+    }
+    this.schedule();
+    return ok(this.status());
+  }
+
   /** Why the view cannot be read now (a file closed), or null. */
   private closedError(): Err | null {
     const closed = this.sources.findIndex((source) => source.closed);
@@ -118,29 +147,39 @@ export class MergedSession implements Disposable {
     const statuses = this.sources.map((source) => source.indexStatus());
     const ready = statuses.every((status) => status.ok && status.value.done);
     if (changed && ready) {
-      try {
-        const fresh = new MergeIndex(
-          this.sources.map((source) => {
-            const lines = source.indexStatus();
-            return {
-              lines: lines.ok ? lines.value.linesKnown : 0,
+      const rewrites = this.sources.map((source) => source.linesRewritten);
+      const lines = statuses.map((status) => (status.ok ? status.value.linesKnown : 0));
+      // Files that only grew, by lines after everything merged: the merge goes on from where it is.
+      const grownOnly =
+        this.index !== null &&
+        this.building === null &&
+        this.problem === null &&
+        rewrites.every((count, at) => count === this.builtRewrites[at]);
+      if (grownOnly && this.index!.extend(lines)) {
+        this.revision++;
+      } else {
+        try {
+          const fresh = new MergeIndex(
+            this.sources.map((source, at) => ({
+              lines: lines[at]!,
               read: (first: number, count: number) => source.time.ownLines(first, count),
-            };
-          }),
-        );
-        // The first merge shows as it is built; a merge again (a file grew) replaces the shown one once done.
-        if (this.index === null) {
-          this.index = fresh;
-          this.generation++;
-        } else {
-          this.building = fresh;
+            })),
+          );
+          // The first merge shows as it is built; a merge again (a file changed) replaces the shown one once done.
+          if (this.index === null) {
+            this.index = fresh;
+            this.generation++;
+          } else {
+            this.building = fresh;
+          }
+          this.problem = null;
+        } catch (error) {
+          const failed = errFromThrown(error);
+          this.problem = { code: failed.code, message: failed.message };
         }
-        this.problem = null;
-      } catch (error) {
-        const failed = errFromThrown(error);
-        this.problem = { code: failed.code, message: failed.message };
       }
       this.builtFrom = generations;
+      this.builtRewrites = rewrites;
     }
     const growing = this.building ?? this.index;
     if (ready && growing !== null && !growing.done) {
@@ -155,6 +194,7 @@ export class MergedSession implements Disposable {
       if (this.problem === null) this.index = this.building;
       this.building = null;
       this.generation++;
+      this.revision++;
     }
     const now = Date.now();
     const finished = ready && this.building === null && (this.index?.done === true || this.problem !== null);
@@ -201,7 +241,10 @@ export class MergedSession implements Disposable {
       done: done || closed !== null || this.problem !== null,
       cancelled: false,
       error: closed !== null ? { code: closed.code, message: closed.message } : this.problem,
-      following: false,
+      following: this.sources.every((source) => {
+        const status = source.indexStatus();
+        return status.ok && status.value.following;
+      }),
       generation: this.generation,
     };
   }
