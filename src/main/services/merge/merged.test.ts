@@ -130,7 +130,7 @@ describe('merged view', () => {
     });
   });
 
-  it('merges again when a followed file grows, showing the old merge until the new one is done', async () => {
+  it('extends the merge when a followed file grows by later lines, and merges again (the old merge showing) when lines come earlier', async () => {
     const a = log(5, 3000, 'alpha');
     const b = log(6, 2000, 'beta');
     const infoA = await open('a.log', a.text);
@@ -156,10 +156,39 @@ describe('merged view', () => {
       expect(status.linesKnown).toBeGreaterThanOrEqual(before.linesKnown);
     }
     expect(status.linesKnown).toBe(before.linesKnown + 50);
-    expect(status.generation).toBeGreaterThan(before.generation);
+    // Taken in place: the rows shown stay valid, the new ones follow them.
+    expect(status.generation).toBe(before.generation);
+    expect(status.following).toBe(false);
     const tail = await harness.call<TextLines>('readLines', merged.session, status.linesKnown - 50, 50);
     expect([...tail.sources!].every((file) => file === 0)).toBe(true);
     expect(new TextDecoder().decode(tail.bytes.subarray(tail.textStarts[49], tail.textStarts[50]))).toBe(added[49]);
+
+    // Lines earlier than the end of a.log, appended to b.log: merged again, then swapped in.
+    const early = Array.from(
+      { length: 20 },
+      (_, i) => `${new Date(late - 1e9 + i).toISOString()} INFO beta early ${i}`,
+    );
+    appendFileSync(join(harness.dir, 'b.log'), `${early.join('\n')}\n`);
+    await harness.call('reloadFile', infoB.session);
+    await settled(infoB.session);
+    const grown = status;
+    for (let i = 0; i < 2000 && status.linesKnown !== grown.linesKnown + 20; i++) {
+      await sleep(5);
+      status = await harness.call<IndexStatus>('indexStatus', merged.session);
+      expect(status.linesKnown).toBeGreaterThanOrEqual(grown.linesKnown);
+    }
+    expect(status.linesKnown).toBe(grown.linesKnown + 20);
+    expect(status.generation).toBeGreaterThan(grown.generation);
+    const end = await harness.call<TextLines>('readLines', merged.session, status.linesKnown - 70, 70);
+    const text = (k: number): string =>
+      new TextDecoder().decode(end.bytes.subarray(end.textStarts[k], end.textStarts[k + 1]));
+    expect(text(0)).toBe(early[0]);
+    expect(text(69)).toBe(added[49]);
+
+    // Following the merged tab follows both files.
+    const followed = await harness.call<IndexStatus>('setFollow', merged.session, true);
+    expect(followed.following).toBe(true);
+    expect((await harness.call<IndexStatus>('indexStatus', infoB.session)).following).toBe(true);
   });
 
   it('refuses fewer than two files, a file without times, and another window’s files', async () => {
