@@ -872,6 +872,34 @@ export class FileSession implements Disposable {
     }
   }
 
+  /**
+   * The 0-based lines of many offsets in one call (-1 where not indexed yet), and those lines'
+   * starts and lengths (without their line ends).
+   */
+  linesAtOffsets(offsets: Float64Array): Result<{ lines: Float64Array; starts: Float64Array; lengths: Float64Array }> {
+    const text = this.requireText();
+    if (!text.ok) return text;
+    try {
+      const lines = text.value.linesAtOffsets(offsets);
+      const starts = new Float64Array(lines.length).fill(-1);
+      const lengths = new Float64Array(lines.length);
+      const known = lines.filter((line) => line >= 0);
+      if (known.length > 0) {
+        const slice = text.value.readLinesAt(known, 0);
+        for (let i = 0, k = 0; i < lines.length; i++) {
+          if (lines[i]! < 0) continue;
+          while (k < slice.lines.length && slice.lines[k]! < lines[i]!) k++;
+          if (slice.lines[k] !== lines[i]) continue;
+          starts[i] = slice.fileOffsets[k]!;
+          lengths[i] = slice.fullLengths[k]!;
+        }
+      }
+      return ok({ lines, starts, lengths });
+    } catch (error) {
+      return errFromThrown(error);
+    }
+  }
+
   /** Bytes of 0-based lines first..last (inclusive), newline of the last excluded. */
   copyLines(first: LineNumber, last: LineNumber): Result<Uint8Array> {
     const text = this.requireText();

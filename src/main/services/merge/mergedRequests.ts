@@ -1,9 +1,15 @@
 // What a merged view's session answers: the channels its tab uses to show rows, times, the
 // timeline, copy and marks. Anything else (hex, edits, find, the filter, follow) is refused with a
 // message naming what to use instead, never answered with another file's data.
-import type { EditState, JournalState, RequestName } from '../../../shared/contract';
+import {
+  MAX_MATCHES_PER_PAGE,
+  type EditState,
+  type FindQuery,
+  type JournalState,
+  type RequestName,
+} from '../../../shared/contract';
 import { err, ok, type Result } from '../../../shared/result';
-import { lineNumber, type LineNumber } from '../../../shared/units';
+import type { LineNumber } from '../../../shared/units';
 import type { MergedSession } from './mergedSession';
 
 type Args = readonly unknown[];
@@ -15,7 +21,7 @@ const table: Partial<Record<RequestName, (view: MergedSession, args: Args) => Re
   readLines: (view, [first, count]) => view.readLines(first as LineNumber, count as number),
   readLinesAt: (view, [rows, maxBytes]) => view.readLinesAt(rows as readonly number[], maxBytes as number),
   copyLines: (view, [first, last]) => view.copyLines(first as number, last as number),
-  lineAtOffset: () => ok(lineNumber(0)),
+  lineAtOffset: (view, [offset]) => view.rowAtOffset(offset as number),
   fileStatus: (view) =>
     ok({ session: view.id, mappedSize: view.info.size, currentSize: view.info.size, state: 'unchanged' }),
   editState: (view) =>
@@ -23,7 +29,18 @@ const table: Partial<Record<RequestName, (view: MergedSession, args: Args) => Re
   journalStatus: () => ok(null satisfies JournalState | null),
   lastPosition: () => ok(null),
   savePosition: () => ok(null),
-  findStatus: () => ok(null),
+  startFind: (view, [query]) => view.find.start(query as FindQuery),
+  findStatus: (view) => ok(view.find.status()),
+  cancelFind: (view) => ok(view.find.cancel()),
+  findMatches: (view, [searchId, first, count]) =>
+    view.find.matches(searchId as number, first as number, count as number),
+  matchesInRange: (view, [searchId, start, end]) =>
+    (end as number) < (start as number)
+      ? err('EINVAL', 'matchesInRange: end offset is before start offset')
+      : view.find.inRange(searchId as number, start as number, end as number, MAX_MATCHES_PER_PAGE),
+  matchIndexAt: (view, [searchId, offset]) => view.find.indexAt(searchId as number, offset as number),
+  matchRows: (view, [searchId, first, count]) => view.find.rows(searchId as number, first as number, count as number),
+  replaceMatches: () => err('EREADONLY', 'The merged view is read-only: replace in the tab of the file.'),
   filterStatus: () => ok(null),
   setFollow: (view, [follow]) => view.setFollow(follow as boolean),
   timelineStatus: (view) => ok(view.timelineStatus()),
@@ -31,7 +48,8 @@ const table: Partial<Record<RequestName, (view: MergedSession, args: Args) => Re
   timeState: (view) => ok(view.timeState()),
   seekTime: (view, [ms]) => view.seekTime(ms as number),
   lineTime: (view, [row]) => view.lineTime(row as LineNumber),
-  scrollTicks: (view, [, , marks]) => ok(view.scrollTicks(marks as readonly number[])),
+  scrollTicks: (view, [searchId, , marks, buckets]) =>
+    ok(view.scrollTicks(searchId as number, marks as readonly number[], buckets as number)),
 };
 
 export function mergedRequest(view: MergedSession, name: RequestName, args: Args): Result<unknown> {

@@ -24,6 +24,7 @@ import type { Disposable } from '../../../shared/disposable';
 import { err, errFromThrown, ok, type Err, type Result } from '../../../shared/result';
 import { byteCount, lineCount, lineNumber, type LineNumber, type SessionId } from '../../../shared/units';
 import type { Emit, FileSession } from '../fileSession';
+import { MergedFind } from './mergedFind';
 import { MergeIndex } from './mergeIndex';
 
 /** Rows merged per slice of work between events (the main thread stays responsive). */
@@ -59,8 +60,20 @@ export class MergedSession implements Disposable {
     this.names = sources.map((source) => source.info.name);
     this.infos = sources.map((source) => ({ session: source.id, name: source.info.name, path: source.info.path }));
     this.fileIds = sources.map((source) => source.info.fileId);
+    this.find = new MergedFind({
+      session: id,
+      files: sources,
+      builtMerge: () => this.builtMerge(),
+      generation: () => this.generation,
+      closedError: () => this.closedError(),
+      readRows: (rows, maxBytes) => this.readRows(rows, maxBytes),
+      emit: (status) => this.emit('findProgress', status),
+    });
     this.schedule();
   }
+
+  /** The view's own search: each file searched on the side, the matches placed in the merged text. */
+  readonly find: MergedFind;
 
   private readonly names: readonly string[];
   private readonly infos: readonly MergedFile[];
@@ -157,6 +170,7 @@ export class MergedSession implements Disposable {
         rewrites.every((count, at) => count === this.builtRewrites[at]);
       if (grownOnly && this.index!.extend(lines)) {
         this.revision++;
+        this.find.mergeChanged();
       } else {
         try {
           const fresh = new MergeIndex(
@@ -195,6 +209,7 @@ export class MergedSession implements Disposable {
       this.building = null;
       this.generation++;
       this.revision++;
+      this.find.mergeChanged();
     }
     const now = Date.now();
     const finished = ready && this.building === null && (this.index?.done === true || this.problem !== null);
@@ -258,6 +273,8 @@ export class MergedSession implements Disposable {
     const wanted = rows.filter((row) => row < known);
     const files = new Uint8Array(wanted.length);
     const sourceLines = new Float64Array(wanted.length);
+    // A row's offset is its place in the merged text (the rows joined by LF), where find places matches.
+    const fileOffsets = new Float64Array(wanted.length);
     // Runs of consecutive rows are read from the merge together.
     for (let i = 0; i < wanted.length;) {
       let end = i + 1;
@@ -265,13 +282,13 @@ export class MergedSession implements Disposable {
       const part = index!.rows(wanted[i]!, end - i);
       files.set(part.files, i);
       sourceLines.set(part.lines, i);
+      fileOffsets.set(part.offsets, i);
       i = end;
     }
     // One read per file of all its lines, then put back in row order.
     const perFile = this.sources.map(() => [] as number[]);
     files.forEach((file, at) => perFile[file]!.push(at));
     const parts: { bytes: Uint8Array; at: number; file: number }[] = [];
-    const fileOffsets = new Float64Array(wanted.length);
     const fullLengths = new Float64Array(wanted.length);
     const modifiedLines = new Uint8Array(wanted.length);
     const times = new Float64Array(wanted.length);
@@ -286,7 +303,6 @@ export class MergedSession implements Disposable {
       if (slice.count !== ats.length) return err('EFILECHANGED', `${this.names[file]} changed: lines are missing.`);
       ats.forEach((at, k) => {
         parts.push({ bytes: slice.bytes.subarray(slice.textStarts[k]!, slice.textStarts[k + 1]!), at, file });
-        fileOffsets[at] = slice.fileOffsets[k]!;
         fullLengths[at] = slice.fullLengths[k]!;
         modifiedLines[at] = slice.modifiedLines[k]!;
         times[at] = slice.times[k]!;
@@ -388,6 +404,15 @@ export class MergedSession implements Disposable {
       timedLines: states.reduce((sum, state) => sum + state.timedLines, 0),
       notice: states.find((state) => state.notice !== null)?.notice ?? null,
     };
+  }
+
+  /** The row holding `offset` of the merged text (the last row past its end). */
+  rowAtOffset(offset: number): Result<LineNumber> {
+    const closed = this.closedError();
+    if (closed !== null) return closed;
+    const index = this.index;
+    if (index === null || index.rowsKnown === 0) return err('ERANGE', 'The merged view is not built yet.');
+    return ok(lineNumber(Math.min(index.rowAtOffset(offset), index.rowsKnown - 1)));
   }
 
   /** The first row whose block's time is at or after `ms`. */
@@ -499,12 +524,12 @@ export class MergedSession implements Disposable {
     };
   }
 
-  /** The scrollbar's marks (the merged view has no search of its own yet). */
-  scrollTicks(marks: readonly number[]): ScrollTicks {
+  /** The scrollbar's matches per bucket of rows, and its marks. */
+  scrollTicks(searchId: number, marks: readonly number[], buckets: number): ScrollTicks {
     const rows = this.index?.rowsKnown ?? 0;
     return {
       rows,
-      matchBuckets: new Float64Array(0),
+      matchBuckets: searchId < 0 ? new Float64Array(0) : this.find.buckets(searchId, rows, buckets),
       markRows: Float64Array.from(marks, (row) => (row < rows ? row : -1)),
     };
   }
@@ -521,11 +546,13 @@ export class MergedSession implements Disposable {
 
   /** One of the view's files was closed: its tab hears it at once. */
   sourceClosed(): void {
+    this.find.sourceClosed();
     if (!this.disposed) this.emit('indexProgress', this.status());
   }
 
   dispose(): void {
     this.disposed = true;
+    this.find.dispose();
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.stopTimeline();
