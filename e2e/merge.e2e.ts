@@ -123,13 +123,6 @@ describe('logs merged by time', () => {
     // The merged tab shows no hex view, no filter, no follow.
     expect(await page.getByTestId('view-hex').count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Filtered view' }).count()).toBe(0);
-    // Find says why it does not work here yet, instead of doing nothing.
-    await page.getByTestId('text-view').focus();
-    await page.keyboard.press('Control+f');
-    await page
-      .getByText(/the merged view has no search/)
-      .first()
-      .waitFor();
     // Closing one of its files: the merged tab says it cannot read it any more.
     await page.locator('[data-testid=tab][data-name="alpha.log"]').click();
     await page.keyboard.press('Control+w');

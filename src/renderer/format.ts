@@ -41,3 +41,8 @@ export function offsetText(offset: number, base: 'hex' | 'dec'): string {
 
 /** A text or hex row's height in px for the content's font size (20 px at 13 px). */
 export const rowHeightFor = (fontSize: number): number => Math.round(fontSize * 1.54);
+
+/** A file's name as a merged row tags it: at most 14 characters, the end kept. */
+export function shortName(name: string): string {
+  return name.length <= 14 ? name : `…${name.slice(-13)}`;
+}

@@ -236,6 +236,8 @@ export interface MatchRows extends MatchPage {
   readonly lineStarts: Uint32Array;
   /** File offset of each match's line. */
   readonly lineOffsets: Float64Array;
+  /** A merged view's: each match's file (an index into FileInfo.merged). */
+  readonly sources?: Uint8Array;
 }
 
 export interface HostInfo {

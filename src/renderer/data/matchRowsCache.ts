@@ -17,6 +17,8 @@ export interface MatchRow {
   readonly length: number;
   /** The match's line (its first bytes, capped), decoded as the text view shows it. */
   readonly display: DisplayLine;
+  /** A merged view's: the match's file (an index into FileInfo.merged). */
+  readonly source: number | null;
 }
 
 export class MatchRowsCache extends PagedCache<RowBlock<MatchRow>> {
@@ -70,6 +72,7 @@ export class MatchRowsCache extends PagedCache<RowBlock<MatchRow>> {
         offset: page.offsets[i]!,
         length: page.lengths[i]!,
         display: toDisplayLine(bytes, page.lineOffsets[i]!, bytes.byteLength, this.encoding),
+        source: page.sources?.[i] ?? null,
       });
     }
     return ok({ rows, knownAtRequest });

@@ -108,9 +108,7 @@ const bindings: Record<CommandId, Binding> = {
   'edit.selectAll': { run: () => activeView()?.selectAll(), available: hasFile },
   'find.find': {
     run: onFile((open) => open.find.getState().requestFocus()),
-    available: notMerged,
-    why: mergedWhy,
-    explainKey: true,
+    available: hasFile,
   },
   'find.replace': {
     run: onFile((open) => {
@@ -118,12 +116,12 @@ const bindings: Record<CommandId, Binding> = {
       open.find.getState().requestFocus();
     }),
     available: notMerged,
-    why: mergedWhy,
+    why: 'the merged view is read-only: replace in the tab of the file',
     explainKey: true,
   },
-  'find.next': { run: onFile((open) => stepMatch(open, 1)), available: notMerged, why: mergedWhy },
-  'find.previous': { run: onFile((open) => stepMatch(open, -1)), available: notMerged, why: mergedWhy },
-  'find.matches': { run: onFile((open) => open.find.getState().togglePane()), available: notMerged, why: mergedWhy },
+  'find.next': { run: onFile((open) => stepMatch(open, 1)), available: hasFile },
+  'find.previous': { run: onFile((open) => stepMatch(open, -1)), available: hasFile },
+  'find.matches': { run: onFile((open) => open.find.getState().togglePane()), available: hasFile },
   'go.line': { run: () => activeView()?.goTo(), available: hasFile },
   'go.time': {
     run: onFile((open) => {

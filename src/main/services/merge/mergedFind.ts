@@ -41,7 +41,7 @@ export interface MergedFindHost {
   readRows(
     rows: readonly number[],
     maxBytes: number,
-  ): Result<{ bytes: Uint8Array; textStarts: Uint32Array; count: number }>;
+  ): Result<{ bytes: Uint8Array; textStarts: Uint32Array; count: number; sources?: Uint8Array }>;
   emit(status: FindStatus): void;
 }
 
@@ -257,6 +257,7 @@ export class MergedFind implements Disposable {
       lineBytes,
       lineStarts,
       lineOffsets,
+      sources: text.sources?.slice(0, rows.length) ?? new Uint8Array(rows.length),
     });
   }
 

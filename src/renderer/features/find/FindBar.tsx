@@ -5,6 +5,7 @@ import { useEffect, useRef, type ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Progress } from '../../components/Progress';
 import { useFindStore, useFindStoreApi } from '../../state/findStore';
+import { useFileStore } from '../../state/fileStore';
 import { focusView } from '../../shell/viewCommands';
 
 export interface FindBarProps {
@@ -42,6 +43,8 @@ export function FindBar({ onReveal }: FindBarProps): ReactElement | null {
   );
   const findStore = useFindStoreApi();
   const actions = findStore.getState();
+  // A merged view is read-only: no replace row.
+  const merged = useFileStore((state) => state.info.merged !== undefined);
   const input = useRef<HTMLInputElement>(null);
 
   const focusRequest = useFindStore((state) => state.focusRequest);
@@ -107,14 +110,16 @@ export function FindBar({ onReveal }: FindBarProps): ReactElement | null {
       }}
     >
       <div className="find-row">
-        <Toggle
-          label="Show replacing"
-          text={find.replaceOpen ? '⌄' : '›'}
-          title="Show the replace row (Ctrl+H)"
-          pressed={find.replaceOpen}
-          expands
-          onClick={() => actions.setReplaceOpen(!find.replaceOpen)}
-        />
+        {!merged && (
+          <Toggle
+            label="Show replacing"
+            text={find.replaceOpen ? '⌄' : '›'}
+            title="Show the replace row (Ctrl+H)"
+            pressed={find.replaceOpen}
+            expands
+            onClick={() => actions.setReplaceOpen(!find.replaceOpen)}
+          />
+        )}
         <input
           ref={input}
           aria-label="Find"
@@ -226,7 +231,7 @@ export function FindBar({ onReveal }: FindBarProps): ReactElement | null {
           <span aria-hidden="true">×</span>
         </button>
       </div>
-      {find.replaceOpen && (
+      {find.replaceOpen && !merged && (
         <div className="find-row">
           <input
             aria-label="Replace"

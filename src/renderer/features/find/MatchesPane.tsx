@@ -12,7 +12,7 @@ import {
   type ReactElement,
   type ReactNode,
 } from 'react';
-import type { TextEncodingName } from '../../../shared/contract';
+import type { MergedFile, TextEncodingName } from '../../../shared/contract';
 import { displayLine } from '../../../shared/units';
 import { VirtualRows, type RowRenderProps, type VirtualRowsHandle } from '../../components/VirtualRows';
 import { getApi } from '../../data/api';
@@ -20,7 +20,7 @@ import { MatchRowsCache, type MatchRow } from '../../data/matchRowsCache';
 import { charRange } from '../text/displayLine';
 import { useFileStore } from '../../state/fileStore';
 import { useAppStore } from '../../state/appStore';
-import { rowHeightFor } from '../../format';
+import { rowHeightFor, shortName } from '../../format';
 import { focusView } from '../../shell/viewCommands';
 import { useFindStore, useFindStoreApi } from '../../state/findStore';
 
@@ -29,6 +29,8 @@ interface PaneRowProps {
   currentIndex: number;
   /** Digits of the file's line count: the gutter is as wide as the text view's. */
   digits: number;
+  /** A merged view's files: each row names its own. */
+  sources: readonly MergedFile[] | null;
   version: number;
   onPick: (index: number) => void;
 }
@@ -48,7 +50,16 @@ function marked(row: MatchRow, encoding: TextEncodingName): ReactNode {
   ];
 }
 
-function PaneRow({ index, style, ariaAttributes, cache, currentIndex, digits, onPick }: RowRenderProps & PaneRowProps) {
+function PaneRow({
+  index,
+  style,
+  ariaAttributes,
+  cache,
+  currentIndex,
+  digits,
+  sources,
+  onPick,
+}: RowRenderProps & PaneRowProps) {
   const row = cache.row(index);
   const shown = row === undefined || row.line === null ? null : displayLine(row.line);
   return (
@@ -64,6 +75,15 @@ function PaneRow({ index, style, ariaAttributes, cache, currentIndex, digits, on
       <span className="gutter" style={{ width: `${digits + 2}ch` }}>
         {row === undefined ? '' : (shown ?? '·')}
       </span>
+      {sources !== null && (
+        <span
+          data-part="source"
+          className={`source source-${(row?.source ?? 0) % 8}`}
+          title={row?.source == null ? undefined : (sources[row.source]?.name ?? '')}
+        >
+          {row?.source == null ? '' : shortName(sources[row.source]?.name ?? '')}
+        </span>
+      )}
       <span className="match-text">{row === undefined ? '' : marked(row, cache.encoding)}</span>
     </div>
   );
@@ -73,6 +93,7 @@ export function MatchesPane({ onReveal }: { onReveal(offset: number, length: num
   const fontSize = useAppStore((state) => state.settings.fontSize);
   const session = useFileStore((state) => state.info.session);
   const encoding = useFileStore((state) => state.index?.encoding ?? 'utf-8');
+  const mergedFiles = useFileStore((state) => state.info.merged ?? null);
   const generation = useFileStore((state) => state.generation);
   const digits = String(
     Math.max(
@@ -109,8 +130,11 @@ export function MatchesPane({ onReveal }: { onReveal(offset: number, length: num
     [onReveal, findStore],
   );
   const rowProps = useMemo<PaneRowProps | null>(
-    () => (cache === null ? null : { cache, currentIndex, digits, version: version + matchCount, onPick: pick }),
-    [cache, currentIndex, digits, version, matchCount, pick],
+    () =>
+      cache === null
+        ? null
+        : { cache, currentIndex, digits, sources: mergedFiles, version: version + matchCount, onPick: pick },
+    [cache, currentIndex, digits, mergedFiles, version, matchCount, pick],
   );
 
   // The current match's row stays in sight, however it became current (F3, Enter, the keys here).

@@ -33,7 +33,7 @@ import { clearErrors, messages } from '../../state/messages';
 import { clipboardText } from './decode';
 import { modalOpen, useViewCommands } from '../../shell/viewCommands';
 import { writeClipboard } from '../../clipboard';
-import { plural, rowHeightFor } from '../../format';
+import { plural, rowHeightFor, shortName } from '../../format';
 import { useAppStore } from '../../state/appStore';
 import { ViewToolsContext } from '../../shell/FileBar';
 import { runCommand } from '../../shell/commands';
@@ -148,11 +148,6 @@ function TextRow({
       )}
     </div>
   );
-}
-
-/** A file's name as a merged row tags it: at most 14 characters, the end kept. */
-function shortName(name: string): string {
-  return name.length <= 14 ? name : `…${name.slice(-13)}`;
 }
 
 export function TextView({ cache }: { cache: LineCache }): ReactElement {
