@@ -13,6 +13,7 @@ import type {
   MatchRows,
   ScrollTicks,
   TextLines,
+  TimelineStatus,
 } from '../../../shared/contract';
 import type { LineNumber } from '../../../shared/units';
 import { seededRandom } from '../../../shared/seededRandom';
@@ -216,5 +217,30 @@ describe('find in a merged view', () => {
     const rows = (await settled(merged.session)).linesKnown;
     const text = await mergedText(merged.session, rows);
     expect(await allMatches(merged.session, status)).toEqual(naive(text, /timeout/gi));
+  });
+
+  it('counts the lines with a match in the merged timeline', async () => {
+    const a = await open('a.log', log(8, 4000, 'alpha'));
+    const b = await open('b.log', log(9, 3000, 'beta'));
+    const merged = await harness.call<FileInfo>('mergeFiles', [a.session, b.session]);
+    const rows = (await settled(merged.session)).linesKnown;
+    const status = await found(merged.session, query('disk full'));
+    let timeline = await harness.call<TimelineStatus>('startTimeline', merged.session, status.searchId);
+    while (!timeline.done) {
+      await sleep(5);
+      timeline = (await harness.call<TimelineStatus | null>('timelineStatus', merged.session))!;
+    }
+    expect(timeline.searchId).toBe(status.searchId);
+    const match = timeline.series.indexOf('match');
+    expect(match).toBeGreaterThanOrEqual(0);
+    let lines = 0;
+    let matching = 0;
+    for (let bucket = 0; bucket < timeline.buckets; bucket++) {
+      lines += timeline.counts[bucket * (1 + timeline.series.length)]!;
+      matching += timeline.counts[bucket * (1 + timeline.series.length) + 1 + match]!;
+    }
+    expect(lines).toBe(rows);
+    const text = await mergedText(merged.session, rows);
+    expect(matching).toBe(text.split('\n').filter((line) => /disk full/i.test(line)).length);
   });
 });

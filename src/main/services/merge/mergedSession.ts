@@ -48,7 +48,7 @@ export class MergedSession implements Disposable {
   private lastEmit = 0;
   private disposed = false;
   private problem: { readonly code: string; readonly message: string } | null = null;
-  private timeline: { id: number; runs: readonly number[]; status: TimelineStatus } | null = null;
+  private timeline: { id: number; runs: readonly number[]; searchId: number; status: TimelineStatus } | null = null;
 
   constructor(
     readonly id: SessionId,
@@ -448,24 +448,27 @@ export class MergedSession implements Disposable {
     return ok({ line: row, ms: found.value.ms, own: found.value.own, previousMs });
   }
 
-  /** The files' timelines over one range, added up (the search's matches are not counted here). */
-  startTimeline(): Result<TimelineStatus> {
+  /** The files' timelines over one range, added up, counting the lines with a match of search `searchId` too. */
+  startTimeline(searchId: number): Result<TimelineStatus> {
     const closed = this.closedError();
     if (closed !== null) return closed;
     const state = this.timeState();
     if (state.firstMs === null || state.lastMs === null)
       return err('ENOTFOUND', 'No times were recognised in these files.');
     this.stopTimeline();
+    const search = this.find.status();
+    const query = searchId >= 0 && search !== null && search.searchId === searchId ? search.query : null;
     const runs: number[] = [];
     for (const source of this.sources) {
-      const started = source.time.startTimelineOver(state.firstMs, state.lastMs + 1);
+      const started = source.time.startTimelineOver(state.firstMs, state.lastMs + 1, query);
       if (!started.ok) return started;
       runs.push(started.value);
     }
     this.timeline = {
       id: (this.timeline?.id ?? 0) + 1,
       runs,
-      status: this.sumTimelines(runs, state.firstMs, state.lastMs + 1),
+      searchId: query === null ? -1 : searchId,
+      status: this.sumTimelines(runs, state.firstMs, state.lastMs + 1, query === null ? -1 : searchId),
     };
     // The files' passes run on their own: their sum goes out as the view's progress.
     const pump = setInterval(() => {
@@ -494,11 +497,11 @@ export class MergedSession implements Disposable {
   timelineStatus(): TimelineStatus | null {
     const timeline = this.timeline;
     if (timeline === null) return null;
-    timeline.status = this.sumTimelines(timeline.runs, timeline.status.fromMs, timeline.status.toMs);
+    timeline.status = this.sumTimelines(timeline.runs, timeline.status.fromMs, timeline.status.toMs, timeline.searchId);
     return timeline.status;
   }
 
-  private sumTimelines(runs: readonly number[], fromMs: number, toMs: number): TimelineStatus {
+  private sumTimelines(runs: readonly number[], fromMs: number, toMs: number, searchId: number): TimelineStatus {
     const statuses = this.sources.map((source, at) => source.time.sideTimelineStatus(runs[at]!));
     const series = statuses[0]?.series ?? [];
     const counts = new Float64Array(TIMELINE_BUCKETS * (1 + series.length));
@@ -510,7 +513,7 @@ export class MergedSession implements Disposable {
     return {
       session: this.id,
       timelineId: this.timeline?.id ?? 1,
-      searchId: -1,
+      searchId,
       fromMs,
       toMs,
       buckets: TIMELINE_BUCKETS,

@@ -350,8 +350,11 @@ export class TimeController implements Disposable {
   >();
   private nextSideId = 1;
 
-  /** A timeline over a given range, apart from this file's own (a merged view adds several up): its id. */
-  startTimelineOver(fromMs: number, toMs: number): Result<number> {
+  /**
+   * A timeline over a given range, apart from this file's own (a merged view adds several up),
+   * counting the lines with a match of `query` too: its id.
+   */
+  startTimelineOver(fromMs: number, toMs: number, query: FindQuery | null = null): Result<number> {
     const format = this.currentFormat();
     if (format === null) return err('ENOTFOUND', this.state!.notice ?? 'No timestamps were recognised in this file.');
     const series: TimelineSeries[] = [];
@@ -365,6 +368,11 @@ export class TimeController implements Disposable {
         rules.push(rule);
         series.push(name);
       }
+    }
+    const matching = query === null || query.mode === 'hex' ? null : this.ruleOf(query);
+    if (matching !== null && series.length === 2) {
+      rules.push(matching);
+      series.push('match');
     }
     try {
       const timeline = createTimeline(this.host.file(), format, fromMs, toMs, TIMELINE_BUCKETS, rules);
