@@ -116,7 +116,7 @@ export class FileSession implements Disposable {
         readRange: (offset, length) => this.readBytes(offset as ByteOffset, byteCount(length)),
         readLines: (first, count, maxBytes) => {
           const slice = this.overlaid(this.text!.readLines(first, count, maxBytes));
-          return { bytes: slice.bytes, starts: slice.textStarts, lengths: slice.fullLengths };
+          return { bytes: slice.bytes, starts: slice.textStarts };
         },
         linesKnown: () => this.text?.status().linesKnown ?? 0,
         following: () => this.follow !== null,
@@ -873,28 +873,44 @@ export class FileSession implements Disposable {
   }
 
   /**
-   * The 0-based lines of many offsets in one call (-1 where not indexed yet), and those lines'
-   * starts and lengths (without their line ends).
+   * Where each of `lines` starts in the file (ascending lines read fastest); a line just past the
+   * lines indexed starts where the indexed bytes end. For a merged view's offsets. Throws a coded
+   * error when the file has no index, or changed.
    */
-  linesAtOffsets(offsets: Float64Array): Result<{ lines: Float64Array; starts: Float64Array; lengths: Float64Array }> {
+  lineStarts(lines: Float64Array): Float64Array {
+    const text = this.requireText();
+    if (!text.ok) throw Object.assign(new Error(text.message), { code: text.code });
+    const status = text.value.status();
+    const known = status.linesKnown;
+    const starts = new Float64Array(lines.length);
+    const inside = lines.filter((line) => line < known);
+    const slice = inside.length === 0 ? null : text.value.readLinesAt(inside, 0);
+    let end = -1;
+    for (let i = 0, k = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      if (line < known && slice !== null) {
+        // readLinesAt answers in the order asked, for every line known.
+        starts[i] = slice.fileOffsets[k++]!;
+        continue;
+      }
+      if (end < 0) {
+        if (status.done || known === 0) end = known === 0 ? 0 : status.totalBytes;
+        else {
+          const last = text.value.readLinesAt(Float64Array.of(known - 1), 0);
+          end = (last.fileOffsets[0] ?? 0) + (last.fullLengths[0] ?? 0) + 1;
+        }
+      }
+      starts[i] = end;
+    }
+    return starts;
+  }
+
+  /** The 0-based lines of many offsets in one call (-1 where not indexed yet). */
+  linesAtOffsets(offsets: Float64Array): Result<{ lines: Float64Array }> {
     const text = this.requireText();
     if (!text.ok) return text;
     try {
-      const lines = text.value.linesAtOffsets(offsets);
-      const starts = new Float64Array(lines.length).fill(-1);
-      const lengths = new Float64Array(lines.length);
-      const known = lines.filter((line) => line >= 0);
-      if (known.length > 0) {
-        const slice = text.value.readLinesAt(known, 0);
-        for (let i = 0, k = 0; i < lines.length; i++) {
-          if (lines[i]! < 0) continue;
-          while (k < slice.lines.length && slice.lines[k]! < lines[i]!) k++;
-          if (slice.lines[k] !== lines[i]) continue;
-          starts[i] = slice.fileOffsets[k]!;
-          lengths[i] = slice.fullLengths[k]!;
-        }
-      }
-      return ok({ lines, starts, lengths });
+      return ok({ lines: text.value.linesAtOffsets(offsets) });
     } catch (error) {
       return errFromThrown(error);
     }

@@ -15,21 +15,28 @@ function fileTimes(random: SeededRandom, lines: number, disorder: boolean): Floa
   return times;
 }
 
-/** The length of line `line` of a file: any function of the line, the same for every reader. */
-const lengthOf = (line: number): number => (line * 7919) % 53;
+/** The bytes of line `line` of a file, its line end included: any function of the line, the same for every reader. */
+const spanOf = (line: number): number => 1 + ((line * 7919) % 53);
 
-const sourceOf = (times: Float64Array, reads: { calls: number } = { calls: 0 }): MergeSource => ({
-  lines: times.length,
-  read: (first, count) => {
-    reads.calls++;
-    return {
-      times: times.slice(first, first + count),
-      lengths: Float64Array.from({ length: Math.max(0, Math.min(count, times.length - first)) }, (_, i) =>
-        lengthOf(first + i),
-      ),
-    };
-  },
-});
+/** Where line `line` starts: the spans of the lines before it. */
+function startOf(line: number): number {
+  let at = 0;
+  for (let i = 0; i < line; i++) at += spanOf(i);
+  return at;
+}
+
+const sourceOf = (times: Float64Array, reads: { calls: number } = { calls: 0 }): MergeSource => {
+  const starts = new Float64Array(times.length + 1);
+  for (let line = 0; line < times.length; line++) starts[line + 1] = starts[line]! + spanOf(line);
+  return {
+    lines: times.length,
+    readTimes: (first, count) => {
+      reads.calls++;
+      return times.slice(first, first + count);
+    },
+    starts: (lines) => lines.map((line) => starts[line]!),
+  };
+};
 
 interface Block {
   readonly time: number;
@@ -61,12 +68,12 @@ function rowsOf(index: MergeIndex, first: number, count: number): [number, numbe
   return Array.from(files, (file, i) => [file, lines[i]!] as [number, number]);
 }
 
-/** Each row's offset in the merged text: rows joined by LF. */
+/** Each row's offset in the merged text: the rows' lines one after another, each with its line end. */
 function offsetsOf(rows: readonly [number, number][]): number[] {
   let at = 0;
   return rows.map(([, line]) => {
     const start = at;
-    at += lengthOf(line) + 1;
+    at += spanOf(line);
     return start;
   });
 }
@@ -115,18 +122,18 @@ describe('MergeIndex', () => {
     }
   });
 
-  it('holds a few bytes per checkpoint, never the lines, and reads times in batches', () => {
+  it('holds half a byte a row and a few bytes per checkpoint, never the lines, and reads times in batches', () => {
     const random = seededRandom(9);
     const files = [fileTimes(random, 200_000, false), fileTimes(random, 150_000, false)];
     const reads = { calls: 0 };
     const index = new MergeIndex(files.map((times) => sourceOf(times, reads)));
     index.advance(Number.MAX_SAFE_INTEGER);
-    expect(index.memoryBytes / index.totalRows).toBeLessThan(0.02);
+    expect(index.memoryBytes / index.totalRows).toBeLessThan(0.52);
     expect(reads.calls).toBeLessThan((350_000 / 4096) * 2 + 10);
-    // A row deep in the file is a replay of at most one checkpoint's rows.
+    // A row deep in the file is counted from its checkpoint, without reading a time.
     reads.calls = 0;
     expect(index.rows(300_000, 10).files.length).toBe(10);
-    expect(reads.calls).toBeLessThanOrEqual(4);
+    expect(reads.calls).toBe(0);
     expect(CHECKPOINT_ROWS).toBeGreaterThan(0);
   });
 
@@ -175,13 +182,13 @@ describe('MergeIndex', () => {
       const rows = rowsOf(index, 0, index.totalRows);
       const offsets = offsetsOf(rows);
       expect(Array.from(index.rows(0, index.totalRows).offsets)).toEqual(offsets);
-      const end = rows.length === 0 ? 0 : offsets.at(-1)! + lengthOf(rows.at(-1)![1]) + 1;
-      expect(index.textLength).toBe(end);
+      const end = rows.length === 0 ? 0 : offsets.at(-1)! + spanOf(rows.at(-1)![1]);
+      expect(index.textLength()).toBe(end);
       for (let k = 0; k < 40 && rows.length > 0; k++) {
         const row = random.int(rows.length);
         const first = random.int(rows.length);
         expect(Array.from(index.rows(first, 5).offsets)).toEqual(offsets.slice(first, first + 5));
-        const inside = offsets[row]! + random.int(lengthOf(rows[row]![1]) + 1);
+        const inside = offsets[row]! + random.int(spanOf(rows[row]![1]));
         expect(index.rowAtOffset(inside), `seed ${seed} offset ${inside}`).toBe(row);
       }
       expect(index.rowAtOffset(end)).toBe(rows.length);
@@ -210,28 +217,38 @@ describe('MergeIndex', () => {
         }
         return Float64Array.from(lines);
       });
-      const locator = index.locate(targets);
-      let slices = 0;
-      while (locator.advance(1 + random.int(20_000))) slices++;
-      expect(slices).toBeLessThan(1000);
+      const locator = index.locate(targets, true);
       targets.forEach((lines, file) => {
         const expected = Array.from(lines, (line) => rowOf.get(`${file}:${line}`)!);
         expect(Array.from(locator.rows[file]!), `seed ${seed} file ${file}`).toEqual(expected);
-        expect(Array.from(locator.offsets[file]!)).toEqual(expected.map((row) => offsets[row]!));
+        // The other files' bytes before the row: the row's offset less the file's own lines before it.
+        expect(Array.from(locator.before[file]!)).toEqual(
+          Array.from(lines, (line, k) => offsets[expected[k]!]! - startOf(line)),
+        );
       });
     }
   });
 
-  it('walks few rows to locate a few lines far apart', () => {
+  it('locates lines far apart without reading a time, and a line of another file from its row', () => {
     const random = seededRandom(7);
     const files = [fileTimes(random, 400_000, false), fileTimes(random, 300_000, false)];
-    const index = new MergeIndex(files.map((times) => sourceOf(times)));
+    const reads = { calls: 0 };
+    const index = new MergeIndex(files.map((times) => sourceOf(times, reads)));
     index.advance(Number.MAX_SAFE_INTEGER);
-    const locator = index.locate([Float64Array.of(10, 200_000, 399_999), Float64Array.of(150_000)]);
-    let walked = 0;
-    while (locator.advance(1)) walked++;
-    expect(walked).toBeLessThan(4 * 4096 + 10);
-    expect(locator.rows[0]![2]).toBeGreaterThan(600_000);
+    reads.calls = 0;
+    const located = index.locate([Float64Array.of(10, 200_000, 399_999), Float64Array.of(150_000)], true);
+    expect(reads.calls).toBe(0);
+    const rows = rowsOf(index, 0, index.totalRows);
+    expect(rows[located.rows[0]![2]!]).toEqual([0, 399_999]);
+    expect(rows[located.rows[1]![0]!]).toEqual([1, 150_000]);
+    expect(index.rows(located.rows[1]![0]!, 1).offsets[0]).toBe(located.before[1]![0]! + startOf(150_000));
+    // Past the lines: not found.
+    expect(Array.from(index.locate([Float64Array.of(400_000), Float64Array.of()]).rows[0]!)).toEqual([-1]);
+    // Reading rows reads no time either: each row's file is kept.
+    expect(index.rows(500_000, 100).files).toHaveLength(100);
+    expect(reads.calls).toBe(0);
+    expect(index.memoryBytes / index.totalRows).toBeLessThan(0.52);
+    expect(startOf(3)).toBe(spanOf(0) + spanOf(1) + spanOf(2));
   });
 
   it('takes lines appended after everything merged into the merge, as merging again would; refuses what would reorder it', () => {
@@ -247,7 +264,8 @@ describe('MergeIndex', () => {
         get lines() {
           return lengths[file]!;
         },
-        read: sourceOf(times).read,
+        readTimes: sourceOf(times).readTimes,
+        starts: sourceOf(times).starts,
       }));
       const index = new MergeIndex(shown);
       index.advance(Number.MAX_SAFE_INTEGER);
@@ -277,7 +295,8 @@ describe('MergeIndex', () => {
         get lines() {
           return lengths[file]!;
         },
-        read: sourceOf(all).read,
+        readTimes: sourceOf(all).readTimes,
+        starts: sourceOf(all).starts,
       })),
     );
     index.advance(100);

@@ -118,7 +118,7 @@ describe('find in a merged view', () => {
       }
       return low - 1;
     };
-    // The copied text has CRLF rows of b.log without their CR: a search sees lines as the view shows them.
+    // b.log's rows keep their CR (a line's bytes end before its LF), as the copied text does.
     const cases: [FindQuery, RegExp][] = [
       [query('timeout'), /timeout/gi],
       [query('DISK FULL'), /disk full/gi],

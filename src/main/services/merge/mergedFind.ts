@@ -378,13 +378,12 @@ export class MergedFind implements Disposable {
     if (offsets.length === 0) return false;
     const lines = this.host.files[placer.file]!.linesAtOffsets(offsets);
     if (!lines.ok) throw Object.assign(new Error(lines.message), { code: lines.code });
+    // (A match over a line end goes on into the next row's bytes; the view clips it to its row.)
     const targets: Float64Array[] = this.host.files.map(() => new Float64Array(0));
     targets[placer.file] = lines.value.lines;
-    const locator = run.merge!.index.locate(targets);
-    while (locator.advance(1 << 20));
-    const rows = locator.rows[placer.file]!;
-    const rowOffsets = locator.offsets[placer.file]!;
-    const { starts, lengths: lineLengths } = lines.value;
+    const located = run.merge!.index.locate(targets, true);
+    const rows = located.rows[placer.file]!;
+    const before = located.before[placer.file]!;
     // Matches past the lines merged (a followed file grew since) wait for the next merge.
     let kept = 0;
     placer.offsets = new Float64Array(offsets.length);
@@ -392,10 +391,8 @@ export class MergedFind implements Disposable {
     placer.rows = new Float64Array(offsets.length);
     for (let i = 0; i < offsets.length; i++) {
       if (rows[i]! < 0) continue;
-      // A match stays within its row: one in or over the line end ends at the row's LF.
-      const within = Math.min(offsets[i]! - starts[i]!, lineLengths[i]!);
-      placer.offsets[kept] = rowOffsets[i]! + within;
-      placer.lengths[kept] = Math.max(0, Math.min(lengths[i]!, lineLengths[i]! + 1 - within));
+      placer.offsets[kept] = offsets[i]! + before[i]!;
+      placer.lengths[kept] = lengths[i]!;
       placer.rows[kept] = rows[i]!;
       kept++;
     }

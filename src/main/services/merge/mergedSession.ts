@@ -176,7 +176,8 @@ export class MergedSession implements Disposable {
           const fresh = new MergeIndex(
             this.sources.map((source, at) => ({
               lines: lines[at]!,
-              read: (first: number, count: number) => source.time.ownLines(first, count),
+              readTimes: (first: number, count: number) => source.time.ownTimes(first, count),
+              starts: (lines: Float64Array) => source.lineStarts(lines),
             })),
           );
           // The first merge shows as it is built; a merge again (a file changed) replaces the shown one once done.

@@ -45,15 +45,8 @@ export interface TimeHost {
   mtimeMs(): number;
   /** Bytes of the file as shown (pending edits laid over). */
   readRange(offset: number, length: number): Result<Uint8Array>;
-  /**
-   * Lines [first, first + count) as shown, each capped at `maxBytes`: their bytes, count + 1
-   * starts, and each line's whole length without its line end.
-   */
-  readLines(
-    first: number,
-    count: number,
-    maxBytes: number,
-  ): { bytes: Uint8Array; starts: Uint32Array; lengths: Float64Array };
+  /** Lines [first, first + count) as shown, each capped at `maxBytes`: their bytes and count + 1 starts. */
+  readLines(first: number, count: number, maxBytes: number): { bytes: Uint8Array; starts: Uint32Array };
   linesKnown(): number;
   following(): boolean;
   /** The search whose matches the timeline counts, if it is still the current one. */
@@ -163,16 +156,12 @@ export class TimeController implements Disposable {
     return localTimes(bytes, starts, format);
   }
 
-  /** The own time of lines [first, first + count) (NaN where none, or no format) and their lengths, for a merge. */
-  ownLines(first: number, count: number): { times: Float64Array; lengths: Float64Array } {
-    const length = Math.max(0, Math.min(count, this.host.linesKnown() - first));
-    if (length === 0) return { times: new Float64Array(0), lengths: new Float64Array(0) };
+  /** The own time of lines [first, first + count) (NaN where none, or no format), for a merge. */
+  ownTimes(first: number, count: number): Float64Array {
     const format = this.currentFormat();
-    const { bytes, starts, lengths } = this.host.readLines(first, length, format === null ? 0 : TIME_LINE_BYTES);
-    return {
-      times: format === null ? new Float64Array(length).fill(Number.NaN) : localTimes(bytes, starts, format),
-      lengths,
-    };
+    if (format === null)
+      return new Float64Array(Math.max(0, Math.min(count, this.host.linesKnown() - first))).fill(Number.NaN);
+    return this.readTimes(format)(first, count);
   }
 
   private readTimes(format: TimeFormat): ReadTimes {
