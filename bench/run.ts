@@ -1,6 +1,6 @@
 // `npm run bench [-- --file PATH] [--size-mib N] [--skip NAME,...]`: one JSON object per metric line.
 // Groups: read, index, services, find, filter, time, commit, scroll (big: the 8x copy for first lines and first screen;
-// time merges the log with a second one of another seed). Peers (wc, grep, rg) run on the same files in the same run.
+// time and scroll merge the log with a second one of another seed). Peers (wc, grep, rg) run on the same files in the same run.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { benchFilter } from './filter';
 import { benchFind, benchMatchMemory } from './find';
 import { benchLineIndex } from './lineIndex';
 import { benchRead } from './read';
-import { benchScroll, generateManyLines } from './scroll';
+import { benchMergeScroll, benchScroll, generateManyLines } from './scroll';
 import { benchFirstScreen, benchServices } from './services';
 import { benchTime } from './time';
 
@@ -83,6 +83,7 @@ async function main(): Promise<void> {
   if (!options.skip.has('commit')) await benchCommit(dir);
   if (!options.skip.has('scroll')) {
     await benchScroll(generateManyLines(join(dir, 'lines-10m.log'), 10_000_000));
+    await benchMergeScroll(path, secondLog(options, dir, path));
   }
 }
 
