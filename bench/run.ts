@@ -1,5 +1,6 @@
 // `npm run bench [-- --file PATH] [--size-mib N] [--skip NAME,...]`: one JSON object per metric line.
-// Groups: read, index, services, find, filter, time, commit, scroll (big: the 8x copy for first lines and first screen). Peers (wc, grep, rg) run on the same file in the same run.
+// Groups: read, index, services, find, filter, time, commit, scroll (big: the 8x copy for first lines and first screen;
+// time and scroll merge the log with a second one of another seed). Peers (wc, grep, rg) run on the same files in the same run.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import { benchFilter } from './filter';
 import { benchFind, benchMatchMemory } from './find';
 import { benchLineIndex } from './lineIndex';
 import { benchRead } from './read';
-import { benchScroll, generateManyLines } from './scroll';
+import { benchMergeScroll, benchScroll, generateManyLines } from './scroll';
 import { benchFirstScreen, benchServices } from './services';
 import { benchTime } from './time';
 
@@ -45,6 +46,18 @@ function bigCopy(path: string, dir: string, times: number): string {
   return big;
 }
 
+/**
+ * The other log of the merge metrics: the generated log again with another seed, the same size, so
+ * that the two logs' times interleave line by line; with --file, a second copy of that file.
+ */
+function secondLog(options: Options, dir: string, path: string): string {
+  if (options.file !== undefined) return path;
+  const second = join(dir, `log-${options.sizeMiB}m-seed2.log`);
+  if (!existsSync(second))
+    process.stderr.write(`bench: generating a second ${options.sizeMiB} MiB log (once) for the merge\n`);
+  return generateLog(second, options.sizeMiB << 20, 2);
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const dir = join(tmpdir(), 'hexlog-bench');
@@ -66,10 +79,11 @@ async function main(): Promise<void> {
   if (!options.skip.has('find')) await benchFind(path);
   if (!options.skip.has('find')) await benchMatchMemory(dir);
   if (!options.skip.has('filter')) await benchFilter(path);
-  if (!options.skip.has('time')) await benchTime(path);
+  if (!options.skip.has('time')) await benchTime(path, secondLog(options, dir, path));
   if (!options.skip.has('commit')) await benchCommit(dir);
   if (!options.skip.has('scroll')) {
     await benchScroll(generateManyLines(join(dir, 'lines-10m.log'), 10_000_000));
+    await benchMergeScroll(path, secondLog(options, dir, path));
   }
 }
 

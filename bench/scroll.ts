@@ -1,8 +1,10 @@
-// Frame times while scrolling a 10M-line file in Chromium through the browser host.
+// Frame times while scrolling in Chromium through the browser host: a 10M-line file, and the merged
+// tab of two logs.
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { launchBrowser, openPage, startWebHost } from '../e2e/support/harness';
 import { percentile, report } from './report';
 
@@ -80,43 +82,74 @@ async function scrollRun(path: string, name: string, configDir: string | undefin
     const page = await openPage(browser, host.url);
     await page.locator('[data-testid=line-count][data-lines]').waitFor({ timeout: 120_000 });
     await page.locator('[data-testid=text-view] [data-line="1"]').waitFor();
-    const view = page.locator('[data-testid=text-view] .vrows-list');
-    const box = (await view.boundingBox())!;
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    // A string, not a function: the TypeScript loader would wrap a function's inner helpers.
-    await page.evaluate(`(() => {
-      const times = [];
-      window.__frames = times;
-      let last = performance.now();
-      const tick = (now) => {
-        times.push(now - last);
-        last = now;
-        if (times.length < 100000) requestAnimationFrame(tick);
-      };
-      requestAnimationFrame(tick);
-    })()`);
-    // Wheel through the file, then jump far with the scrollbar, then wheel again.
-    for (let i = 0; i < 150; i++) await page.mouse.wheel(0, 400);
-    for (let i = 0; i < 5; i++) {
-      await page.keyboard.press('Control+End');
-      await page.keyboard.press('Control+Home');
-    }
-    for (let i = 0; i < 150; i++) await page.mouse.wheel(0, -200);
-    const frames = (await page.evaluate('window.__frames.slice(1)')) as number[];
-    frames.sort((a, b) => a - b);
-    report({
-      metric: `${name}.frame.p95`,
-      value: percentile(frames, 0.95),
-      unit: 'ms',
-      better: 'lower',
-      note: `${frames.length} frames`,
-    });
-    report({ metric: `${name}.frame.median`, value: percentile(frames, 0.5), unit: 'ms', better: 'lower' });
-    // At 60 Hz every frame is ~16.7 ms; a frame over 20 ms is a dropped one.
-    const dropped = frames.filter((ms) => ms > 20).length / Math.max(1, frames.length);
-    report({ metric: `${name}.frame.dropped.share`, value: dropped, unit: 'fraction', better: 'lower' });
+    await scrollAndReport(page, name, '');
   } finally {
     await browser.close();
     await host.stop();
   }
+}
+
+/**
+ * Frame times scrolling the merged tab of two logs (`npm run web -- --merge A B`), once the merge and
+ * the merged view's timeline are done, so that no pass runs beside the scrolling.
+ */
+export async function benchMergeScroll(first: string, second: string): Promise<void> {
+  ensureRendererBuilt();
+  const host = await startWebHost([first, second], { args: ['--merge'] });
+  const browser = await launchBrowser();
+  try {
+    const page = await openPage(browser, host.url);
+    await page.locator('[data-testid=tab][data-merged=true][aria-selected=true]').waitFor({ timeout: 120_000 });
+    // Only merged rows name their file: from here on the status bar is the merged tab's.
+    await page
+      .locator('[data-testid=text-view] [data-line="1"] [data-part=source]:not(:empty)')
+      .waitFor({ timeout: 120_000 });
+    const count = page.locator('[data-testid=line-count][data-done=true]');
+    await count.waitFor({ timeout: 300_000 });
+    await page.locator('[data-testid=timeline][data-lines]').waitFor({ timeout: 120_000 });
+    const rows = Number(await count.getAttribute('data-lines'));
+    await scrollAndReport(page, 'merge.scroll', `the merged tab of two logs, ${rows} rows; `);
+  } finally {
+    await browser.close();
+    await host.stop();
+  }
+}
+
+/** Wheels through the text view, jumps far and back, wheels again; reports frame p95, median and dropped share. */
+async function scrollAndReport(page: Page, name: string, what: string): Promise<void> {
+  const view = page.locator('[data-testid=text-view] .vrows-list');
+  const box = (await view.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  // A string, not a function: the TypeScript loader would wrap a function's inner helpers.
+  await page.evaluate(`(() => {
+    const times = [];
+    window.__frames = times;
+    let last = performance.now();
+    const tick = (now) => {
+      times.push(now - last);
+      last = now;
+      if (times.length < 100000) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  })()`);
+  // Wheel through the file, then jump far with the scrollbar, then wheel again.
+  for (let i = 0; i < 150; i++) await page.mouse.wheel(0, 400);
+  for (let i = 0; i < 5; i++) {
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Control+Home');
+  }
+  for (let i = 0; i < 150; i++) await page.mouse.wheel(0, -200);
+  const frames = (await page.evaluate('window.__frames.slice(1)')) as number[];
+  frames.sort((a, b) => a - b);
+  report({
+    metric: `${name}.frame.p95`,
+    value: percentile(frames, 0.95),
+    unit: 'ms',
+    better: 'lower',
+    note: `${what}${frames.length} frames`,
+  });
+  report({ metric: `${name}.frame.median`, value: percentile(frames, 0.5), unit: 'ms', better: 'lower' });
+  // At 60 Hz every frame is ~16.7 ms; a frame over 20 ms is a dropped one.
+  const dropped = frames.filter((ms) => ms > 20).length / Math.max(1, frames.length);
+  report({ metric: `${name}.frame.dropped.share`, value: dropped, unit: 'fraction', better: 'lower' });
 }

@@ -1,6 +1,7 @@
 // Time metrics through the services, as the app calls them: the timeline of the whole file (one
 // native pass) against `wc -l` reading the same file in the same run, its line count checked
-// against wc's; and Go to time (seekTime) on the indexed file, per call.
+// against wc's; Go to time (seekTime) on the indexed file, per call; and two logs merged by time,
+// the merged view's timeline against `wc -l A B`.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type {
   FileInfo,
@@ -30,7 +31,39 @@ function endsWithNewline(path: string): boolean {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function benchTime(path: string): Promise<void> {
+type Call = <T>(name: string, ...args: unknown[]) => Promise<T>;
+
+/** Best of 3 from startTimeline to done on `session` (a file or a merged view), and the lines it counted. */
+async function timelineToDone(call: Call, session: SessionId): Promise<{ ms: number; lines: number }> {
+  let best = Number.POSITIVE_INFINITY;
+  let lines = 0;
+  for (let run = 0; run < 3; run++) {
+    const start = nowMs();
+    let status = await call<TimelineStatus>('startTimeline', session, -1);
+    while (!status.done) {
+      await sleep(1);
+      status = (await call<TimelineStatus | null>('timelineStatus', session))!;
+    }
+    if (status.error !== null) throw new Error(status.error.message);
+    best = Math.min(best, nowMs() - start);
+    lines = status.linesCounted;
+  }
+  return { ms: best, lines };
+}
+
+/** `wc -l` over `paths` (best of 3 after a warm run) and their lines in all, or undefined without wc. */
+function wcLines(paths: readonly string[]): { ms: number; lines: number } | undefined {
+  timePeer('wc', ['-l', ...paths], 1);
+  const wc = timePeer('wc', ['-l', ...paths]);
+  if (wc === undefined) return undefined;
+  // With two or more files the last line is the total. wc counts newlines: a last line without one is a line too.
+  const counts = wc.stdout.trim().split('\n');
+  const total = Number(counts[counts.length - 1]!.trim().split(/\s+/)[0]);
+  return { ms: wc.ms, lines: total + paths.filter((path) => !endsWithNewline(path)).length };
+}
+
+/** `second` is the other log of the merge metrics (`path` again for two copies). */
+export async function benchTime(path: string, second: string): Promise<void> {
   const { services, call } = createBenchServices();
   try {
     const info = await call<FileInfo>('openOffered', services.offers.offer(path).offerId);
@@ -46,33 +79,8 @@ export async function benchTime(path: string): Promise<void> {
       return;
     }
 
-    // The timeline: best of 3 from startTimeline to done.
-    let best = Number.POSITIVE_INFINITY;
-    let lines = 0;
-    for (let run = 0; run < 3; run++) {
-      const start = nowMs();
-      let status = await call<TimelineStatus>('startTimeline', info.session, -1);
-      while (!status.done) {
-        await sleep(1);
-        status = (await call<TimelineStatus | null>('timelineStatus', info.session))!;
-      }
-      if (status.error !== null) throw new Error(status.error.message);
-      best = Math.min(best, nowMs() - start);
-      lines = status.linesCounted;
-    }
-    timePeer('wc', ['-l', path], 1);
-    const wc = timePeer('wc', ['-l', path]);
-    // wc counts newlines: a last line without one is a line too.
-    const wcLines =
-      wc === undefined ? undefined : Number(wc.stdout.trim().split(/\s+/)[0]) + (endsWithNewline(path) ? 0 : 1);
-    report({
-      metric: 'time.timeline.build',
-      value: best / 1000,
-      unit: 's',
-      ...(wc === undefined ? {} : { peer: 'wc -l', peerValue: wc.ms / 1000, agrees: wcLines === lines }),
-      better: 'lower',
-      note: `${lines} lines in ${state.format.kind} time buckets, by level; wc -l counts ${wcLines} (target ratio ≤ 2)`,
-    });
+    const timeline = await timelineToDone(call, info.session);
+    reportTimeline('time.timeline.build', timeline, [path], `${state.format.kind} time buckets`);
 
     // Go to time: random targets between the first and the last time, each a fresh binary search.
     const first = state.firstMs!;
@@ -92,20 +100,38 @@ export async function benchTime(path: string): Promise<void> {
       better: 'lower',
       note: `seekTime over ${index.linesKnown} lines, 200 targets; median ${percentile(times, 0.5).toFixed(2)} ms (target ≤ 10 ms)`,
     });
-    await benchMerge(path, info.session, call, services);
+    await benchMerge(path, second, info.session, call, services);
   } finally {
     services.dispose();
   }
 }
 
-/** Two copies of the log merged by time: the first screen, the whole merge, its memory per row. */
+/** The timeline's time against `wc -l` over the same files, its line count checked against wc's. */
+function reportTimeline(metric: string, timeline: { ms: number; lines: number }, paths: string[], what: string): void {
+  const wc = wcLines(paths);
+  const agrees = wc === undefined ? undefined : wc.lines === timeline.lines;
+  if (agrees === false) {
+    process.stderr.write(`bench: ${metric}: COUNT MISMATCH: ${timeline.lines} lines, wc -l counts ${wc!.lines}\n`);
+  }
+  report({
+    metric,
+    value: timeline.ms / 1000,
+    unit: 's',
+    ...(wc === undefined ? {} : { peer: `wc -l${paths.length > 1 ? ' A B' : ''}`, peerValue: wc.ms / 1000, agrees }),
+    better: 'lower',
+    note: `${timeline.lines} lines in ${what}, by level; wc -l counts ${wc?.lines ?? 'nothing (not installed)'} (target ratio ≤ 2)`,
+  });
+}
+
+/** The log and `secondPath` merged by time: the first screen, the whole merge, its memory per row, its timeline. */
 async function benchMerge(
-  path: string,
+  firstPath: string,
+  secondPath: string,
   firstSession: SessionId,
-  call: <T>(name: string, ...args: unknown[]) => Promise<T>,
+  call: Call,
   services: ReturnType<typeof createBenchServices>['services'],
 ): Promise<void> {
-  const second = await call<FileInfo>('openOffered', services.offers.offer(path).offerId);
+  const second = await call<FileInfo>('openOffered', services.offers.offer(secondPath).offerId);
   let index = await call<IndexStatus>('openText', second.session, 'utf-8');
   while (!index.done) {
     await sleep(5);
@@ -164,4 +190,7 @@ async function benchMerge(
     better: 'lower',
     note: `one block of 256 merged rows at a random place (a scroll jump); median ${percentile(reads, 0.5).toFixed(2)} ms (a frame is 16.7 ms)`,
   });
+  // The merged view's timeline: each file's own pass over the merged range (run side by side), added up.
+  const timeline = await timelineToDone(call, merged.session);
+  reportTimeline('time.merge.timeline.build', timeline, [firstPath, secondPath], "the merged view's time buckets");
 }
