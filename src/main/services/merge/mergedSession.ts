@@ -10,6 +10,7 @@ import {
   MAX_LINE_DISPLAY_BYTES,
   TIMELINE_BUCKETS,
   type FileInfo,
+  type FindQuery,
   type IndexStatus,
   type LinesAt,
   type LineTime,
@@ -33,6 +34,18 @@ const PROGRESS_INTERVAL_MS = 100;
 /** Colours (and order) of the files: the renderer's palette index is the file's index. */
 export { MAX_MERGED_FILES } from '../../../shared/schema';
 
+/** The view's timeline: the files' passes over one range, one after another (-1: not started yet). */
+interface MergedTimeline {
+  readonly id: number;
+  readonly runs: number[];
+  readonly query: FindQuery | null;
+  readonly searchId: number;
+  readonly fromMs: number;
+  readonly toMs: number;
+  status: TimelineStatus | null;
+  error?: { readonly code: string; readonly message: string };
+}
+
 export class MergedSession implements Disposable {
   private index: MergeIndex | null = null;
   /** A merge again after a file changed, replacing `index` once it is done. */
@@ -48,7 +61,7 @@ export class MergedSession implements Disposable {
   private lastEmit = 0;
   private disposed = false;
   private problem: { readonly code: string; readonly message: string } | null = null;
-  private timeline: { id: number; runs: readonly number[]; searchId: number; status: TimelineStatus } | null = null;
+  private timeline: MergedTimeline | null = null;
 
   constructor(
     readonly id: SessionId,
@@ -459,19 +472,19 @@ export class MergedSession implements Disposable {
     this.stopTimeline();
     const search = this.find.status();
     const query = searchId >= 0 && search !== null && search.searchId === searchId ? search.query : null;
-    const runs: number[] = [];
-    for (const source of this.sources) {
-      const started = source.time.startTimelineOver(state.firstMs, state.lastMs + 1, query);
-      if (!started.ok) return started;
-      runs.push(started.value);
-    }
-    this.timeline = {
+    const timeline: MergedTimeline = {
       id: (this.timeline?.id ?? 0) + 1,
-      runs,
+      runs: this.sources.map(() => -1),
+      query,
       searchId: query === null ? -1 : searchId,
-      status: this.sumTimelines(runs, state.firstMs, state.lastMs + 1, query === null ? -1 : searchId),
+      fromMs: state.firstMs,
+      toMs: state.lastMs + 1,
+      status: null,
     };
-    // The files' passes run on their own: their sum goes out as the view's progress.
+    this.timeline = timeline;
+    const started = this.startNextPass(timeline);
+    if (!started.ok) return started;
+    // The files' passes run one after another (each one uses every core): their sum is the view's progress.
     const pump = setInterval(() => {
       const status = this.timelineStatus();
       if (status === null || this.disposed) return clearInterval(pump);
@@ -480,7 +493,21 @@ export class MergedSession implements Disposable {
     }, PROGRESS_INTERVAL_MS);
     pump.unref?.();
     this.timelinePump = pump;
-    return ok(this.timeline.status);
+    return ok(this.timelineStatus()!);
+  }
+
+  /** Starts the next file's pass once the one before is done. */
+  private startNextPass(timeline: MergedTimeline): Result<null> {
+    const at = timeline.runs.indexOf(-1);
+    if (at < 0) return ok(null);
+    if (at > 0) {
+      const before = this.sources[at - 1]!.time.sideTimelineStatus(timeline.runs[at - 1]!);
+      if (before !== null && !before.done) return ok(null);
+    }
+    const started = this.sources[at]!.time.startTimelineOver(timeline.fromMs, timeline.toMs, timeline.query);
+    if (!started.ok) return started;
+    timeline.runs[at] = started.value;
+    return ok(null);
   }
 
   private timelinePump: ReturnType<typeof setInterval> | undefined;
@@ -491,39 +518,52 @@ export class MergedSession implements Disposable {
     const timeline = this.timeline;
     if (timeline === null) return;
     for (const [at, source] of this.sources.entries()) {
-      if (!source.closed) source.time.stopSideTimeline(timeline.runs[at]!);
+      if (!source.closed && timeline.runs[at]! >= 0) source.time.stopSideTimeline(timeline.runs[at]!);
     }
   }
 
   timelineStatus(): TimelineStatus | null {
     const timeline = this.timeline;
     if (timeline === null) return null;
-    timeline.status = this.sumTimelines(timeline.runs, timeline.status.fromMs, timeline.status.toMs, timeline.searchId);
+    if (this.closedError() === null) {
+      const next = this.startNextPass(timeline);
+      if (!next.ok) timeline.error = { code: next.code, message: next.message };
+    }
+    timeline.status = this.sumTimelines(timeline);
     return timeline.status;
   }
 
-  private sumTimelines(runs: readonly number[], fromMs: number, toMs: number, searchId: number): TimelineStatus {
-    const statuses = this.sources.map((source, at) => source.time.sideTimelineStatus(runs[at]!));
-    const series = statuses[0]?.series ?? [];
+  private sumTimelines(timeline: MergedTimeline): TimelineStatus {
+    const statuses = this.sources.map((source, at) =>
+      timeline.runs[at]! < 0 ? null : source.time.sideTimelineStatus(timeline.runs[at]!),
+    );
+    const series = statuses.find((status) => status !== null)?.series ?? [];
     const counts = new Float64Array(TIMELINE_BUCKETS * (1 + series.length));
     for (const status of statuses) {
       if (status === null) continue;
       for (let i = 0; i < counts.length && i < status.counts.length; i++) counts[i] = counts[i]! + status.counts[i]!;
     }
-    const error = statuses.find((status) => status?.error != null)?.error ?? null;
+    const error = timeline.error ?? statuses.find((status) => status?.error != null)?.error ?? null;
     return {
       session: this.id,
-      timelineId: this.timeline?.id ?? 1,
-      searchId,
-      fromMs,
-      toMs,
+      timelineId: timeline.id,
+      searchId: timeline.searchId,
+      fromMs: timeline.fromMs,
+      toMs: timeline.toMs,
       buckets: TIMELINE_BUCKETS,
       series,
       counts,
       linesCounted: statuses.reduce((sum, status) => sum + (status?.linesCounted ?? 0), 0),
       bytesScanned: byteCount(statuses.reduce((sum, status) => sum + (status?.bytesScanned ?? 0), 0)),
-      totalBytes: byteCount(statuses.reduce((sum, status) => sum + (status?.totalBytes ?? 0), 0)),
-      done: statuses.every((status) => status === null || status.done),
+      // A pass not started yet counts its file's bytes.
+      totalBytes: byteCount(
+        statuses.reduce(
+          (sum, status, at) => sum + (status?.totalBytes ?? (this.sources[at]!.closed ? 0 : this.sources[at]!.size)),
+          0,
+        ),
+      ),
+      // A closed file's pass is gone (null): the others count.
+      done: error !== null || statuses.every((status, at) => (status === null ? timeline.runs[at]! >= 0 : status.done)),
       error,
     };
   }
