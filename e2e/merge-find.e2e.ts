@@ -1,7 +1,7 @@
 // Issue 13, find in a merged view: two generated logs merged by time; the count is both files'
 // count; F3 visits the matching rows in merged (time) order; the highlights sit on the matched
 // text; the matches pane names the merged rows; the merged tab offers no replace (read-only).
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -115,5 +115,32 @@ describe('find in logs merged by time', () => {
     expect(await page.locator(`[data-testid=text-view] [data-line="${target}"] [data-part=source]`).textContent()).toBe(
       rows[target - 1]!.includes('alpha') ? 'alpha.log' : 'beta.log',
     );
+  });
+
+  it('Follow in the merged tab follows both files: later lines appended to either show at the end, in time order', async () => {
+    const dir = suite.dir;
+    const early = (name: string, i: number): string =>
+      `${new Date(Date.UTC(2026, 11, 5, 8, 0, i)).toISOString()} ${name} ${i}`;
+    const files = [join(dir, 'one.log'), join(dir, 'two.log')];
+    writeFileSync(files[0]!, `${Array.from({ length: 30 }, (_, i) => early('one', 2 * i)).join('\n')}\n`);
+    writeFileSync(files[1]!, `${Array.from({ length: 30 }, (_, i) => early('two', 2 * i + 1)).join('\n')}\n`);
+    const host = await suite.hostWith({ args: ['--merge'] }, ...files);
+    const page = await openPage(suite.browser(), host.url);
+    await page.locator('[data-testid=tab][data-merged=true][aria-selected=true]').waitFor();
+    const count = page.locator('[data-testid=line-count][data-done=true]');
+    await count.waitFor();
+    expect(await count.getAttribute('data-lines')).toBe('60');
+    await page.getByRole('button', { name: 'Follow' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Follow' }).getAttribute('aria-pressed')).toBe('true');
+    const late = (name: string, i: number): string =>
+      `${new Date(Date.UTC(2026, 11, 5, 9, 0, i)).toISOString()} ${name} late ${i}`;
+    appendFileSync(files[0]!, `${late('one', 1)}\n`);
+    appendFileSync(files[1]!, `${late('two', 2)}\n`);
+    await expect
+      .poll(() => page.locator('[data-testid=line-count]').getAttribute('data-lines'), { timeout: 10_000 })
+      .toBe('62');
+    const last = page.locator('[data-testid=text-view] [data-line="62"]');
+    await expect.poll(() => last.textContent(), { timeout: 5000 }).toContain('two late 2');
+    expect(await page.locator('[data-testid=text-view] [data-line="61"]').textContent()).toContain('one late 1');
   });
 });

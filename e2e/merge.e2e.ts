@@ -120,7 +120,7 @@ describe('logs merged by time', () => {
     const count = page.locator('[data-testid=line-count][data-done=true]');
     await count.waitFor();
     expect(Number(await count.getAttribute('data-lines'))).toBe(a.times.length + b.times.length);
-    // The merged tab shows no hex view, no filter, no follow.
+    // The merged tab shows no hex view.
     expect(await page.getByTestId('view-hex').count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Filtered view' }).count()).toBe(0);
     // Closing one of its files: the merged tab says it cannot read it any more.

@@ -684,18 +684,20 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
       >
         Marked lines{marks.length > 0 ? ` ${marks.length.toLocaleString('en-US')}` : ''}
       </button>
-      {mergedFiles === undefined && (
-        <button
-          type="button"
-          className="icon toggle"
-          aria-label="Follow"
-          aria-pressed={follow}
-          onClick={() => void toggleFollow()}
-          title="Follow the end of the file as it grows (F)"
-        >
-          <span aria-hidden="true">⤓</span>
-        </button>
-      )}
+      <button
+        type="button"
+        className="icon toggle"
+        aria-label="Follow"
+        aria-pressed={follow}
+        onClick={() => void toggleFollow()}
+        title={
+          mergedFiles === undefined
+            ? 'Follow the end of the file as it grows (F)'
+            : 'Follow the ends of the merged files as they grow (F)'
+        }
+      >
+        <span aria-hidden="true">⤓</span>
+      </button>
       <button
         type="button"
         className="icon toggle"
