@@ -203,6 +203,15 @@ describe('accessibility (axe-core) through the browser host', () => {
         });
         expect(contrast, name).toBeGreaterThanOrEqual(4.5);
       }
+      // Find in the merged tab, with the matches pane (its rows name their files too).
+      await page.getByTestId('text-view').focus();
+      await page.keyboard.press('Control+f');
+      await page.getByLabel('Find').fill('ERROR');
+      await page.getByLabel('Find').press('Enter');
+      await page.locator('[data-testid=match-count][data-done=true]').waitFor({ timeout: 30_000 });
+      await page.getByRole('button', { name: 'Matches' }).click();
+      await page.locator('[data-testid=matches] [data-part=source]:not(:empty)').first().waitFor();
+      expect(await seriousFindings(page)).toEqual([]);
     });
 
     it(`${scheme} theme: the command palette and the shortcuts sheet have no serious or critical findings`, async () => {
