@@ -5,6 +5,8 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type {
   FileInfo,
+  FindQuery,
+  FindStatus,
   IndexStatus,
   TextLines,
   TimelineStatus,
@@ -190,7 +192,34 @@ async function benchMerge(
     better: 'lower',
     note: `one block of 256 merged rows at a random place (a scroll jump); median ${percentile(reads, 0.5).toFixed(2)} ms (a frame is 16.7 ms)`,
   });
-  // The merged view's timeline: each file's own pass over the merged range (run side by side), added up.
+  // The merged view's timeline: each file's own pass over the merged range (one after another), added up.
   const timeline = await timelineToDone(call, merged.session);
   reportTimeline('time.merge.timeline.build', timeline, [firstPath, secondPath], "the merged view's time buckets");
+
+  // Find in the merged view: each file searched, every match placed in the merged text, in order.
+  const query: FindQuery = { mode: 'text', pattern: 'ERROR', matchCase: true, wholeWord: false };
+  const findStart = nowMs();
+  let found = await call<FindStatus>('startFind', merged.session, query);
+  while (!found.done) {
+    await sleep(5);
+    found = (await call<FindStatus | null>('findStatus', merged.session))!;
+  }
+  const findMs = nowMs() - findStart;
+  const peer = timePeer('sh', ['-c', `grep -o ERROR '${firstPath}' '${secondPath}' | wc -l`], 1);
+  const expected = peer === undefined ? undefined : Number(peer.stdout.trim());
+  if (expected !== undefined && expected !== found.matchCount) {
+    process.stderr.write(`bench: COUNT MISMATCH merged find ${found.matchCount} against grep's ${expected}\n`);
+  }
+  report({
+    metric: 'time.merge.find',
+    value: findMs / 1000,
+    unit: 's',
+    ...(peer === undefined
+      ? {}
+      : { peer: 'grep -o | wc -l', peerValue: peer.ms / 1000, agrees: expected === found.matchCount }),
+    better: 'lower',
+    note: `${found.matchCount} matches of ERROR in the merged view, searched and placed in merged order; ${
+      view === null ? 0 : Math.round(view.find.memoryBytes() / Math.max(1, found.matchCount))
+    } bytes a match`,
+  });
 }
