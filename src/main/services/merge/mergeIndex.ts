@@ -125,6 +125,11 @@ export class MergeIndex {
     return this.merged >= this.totalRows;
   }
 
+  /** The latest time a block merged so far sorts by (-Infinity before any). */
+  get latestTime(): number {
+    return this.maxHead;
+  }
+
   /** Bytes the merge state holds: half a byte a row, and the checkpoints. */
   get memoryBytes(): number {
     return this.rowFiles.byteLength + this.checkpointCount * ((this.sources.length + 1) * 4 + 16);

@@ -139,6 +139,12 @@ describe('merged view', () => {
     const merged = await harness.call<FileInfo>('mergeFiles', [infoA.session, infoB.session]);
     const before = await settled(merged.session);
     expect(before.linesKnown).toBe(a.times.length + b.times.length);
+    let timeline = await harness.call<TimelineStatus>('startTimeline', merged.session, -1);
+    while (!timeline.done) {
+      await sleep(5);
+      timeline = (await harness.call<TimelineStatus | null>('timelineStatus', merged.session))!;
+    }
+    expect(timeline.linesCounted).toBe(before.linesKnown);
     // Lines later than everything in both files, appended to a.log.
     const late = Date.UTC(2027, 0, 1);
     const added = Array.from(
@@ -161,6 +167,13 @@ describe('merged view', () => {
     expect(status.following).toBe(false);
     const tail = await harness.call<TextLines>('readLines', merged.session, status.linesKnown - 50, 50);
     expect([...tail.sources!].every((file) => file === 0)).toBe(true);
+    // The timeline counts the new lines too (over a wider range: they are a year later).
+    for (let i = 0; i < 2000 && !(timeline.done && timeline.linesCounted === status.linesKnown); i++) {
+      await sleep(5);
+      timeline = (await harness.call<TimelineStatus | null>('timelineStatus', merged.session))!;
+    }
+    expect(timeline.linesCounted).toBe(status.linesKnown);
+    expect(timeline.toMs).toBeGreaterThan(late + 49_000);
     expect(new TextDecoder().decode(tail.bytes.subarray(tail.textStarts[49], tail.textStarts[50]))).toBe(added[49]);
 
     // Lines earlier than the end of a.log, appended to b.log: merged again, then swapped in.

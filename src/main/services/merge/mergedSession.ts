@@ -184,6 +184,7 @@ export class MergedSession implements Disposable {
       if (grownOnly && this.index!.extend(lines)) {
         this.revision++;
         this.find.mergeChanged();
+        this.timelineGrown();
       } else {
         try {
           const fresh = new MergeIndex(
@@ -224,6 +225,12 @@ export class MergedSession implements Disposable {
       this.generation++;
       this.revision++;
       this.find.mergeChanged();
+    }
+    // Lines merged past the timeline's range (a followed file's new ones): count again over a wider one.
+    const timeline = this.timeline;
+    if (this.index?.done === true && timeline !== null && this.latestMergedTime() >= timeline.toMs) {
+      const restarted = this.startTimeline(timeline.searchId);
+      if (restarted.ok) this.emit('timelineProgress', restarted.value);
     }
     const now = Date.now();
     const finished = ready && this.building === null && (this.index?.done === true || this.problem !== null);
@@ -413,7 +420,8 @@ export class MergedSession implements Disposable {
       ...first,
       session: this.id,
       firstMs: times.length === 0 ? null : Math.min(...times),
-      lastMs: times.length === 0 ? null : Math.max(...times),
+      // Followed files' new lines are later than their last time sampled: the merge has seen them.
+      lastMs: times.length === 0 ? null : Math.max(...times, this.latestMergedTime()),
       sampledLines: states.reduce((sum, state) => sum + state.sampledLines, 0),
       timedLines: states.reduce((sum, state) => sum + state.timedLines, 0),
       notice: states.find((state) => state.notice !== null)?.notice ?? null,
@@ -427,6 +435,12 @@ export class MergedSession implements Disposable {
     const index = this.index;
     if (index === null || index.rowsKnown === 0) return err('ERANGE', 'The merged view is not built yet.');
     return ok(lineNumber(Math.min(index.rowAtOffset(offset), index.rowsKnown - 1)));
+  }
+
+  /** The latest time the merge shown has taken (-Infinity before any, or when no time is finite). */
+  private latestMergedTime(): number {
+    const latest = this.index?.latestTime ?? Number.NEGATIVE_INFINITY;
+    return Number.isFinite(latest) ? latest : Number.NEGATIVE_INFINITY;
   }
 
   /** The first row whose block's time is at or after `ms`. */
@@ -478,22 +492,46 @@ export class MergedSession implements Disposable {
       query,
       searchId: query === null ? -1 : searchId,
       fromMs: state.firstMs,
-      toMs: state.lastMs + 1,
+      // Followed files go on past their last time: room for them, so the timeline only extends.
+      toMs:
+        state.lastMs + 1 + (this.status().following ? Math.ceil(Math.max(1000, state.lastMs - state.firstMs) / 4) : 0),
       status: null,
     };
     this.timeline = timeline;
     const started = this.startNextPass(timeline);
     if (!started.ok) return started;
-    // The files' passes run one after another (each one uses every core): their sum is the view's progress.
+    this.startTimelinePump();
+    return ok(this.timelineStatus()!);
+  }
+
+  /** The files' passes run one after another (each one uses every core): their sum is the view's progress. */
+  private startTimelinePump(): void {
+    if (this.timelinePump !== undefined) return;
     const pump = setInterval(() => {
       const status = this.timelineStatus();
-      if (status === null || this.disposed) return clearInterval(pump);
-      this.emit('timelineProgress', status);
-      if (status.done) clearInterval(pump);
+      if (status === null || this.disposed || status.done) {
+        clearInterval(pump);
+        if (this.timelinePump === pump) this.timelinePump = undefined;
+      }
+      if (status !== null && !this.disposed) this.emit('timelineProgress', status);
     }, PROGRESS_INTERVAL_MS);
     pump.unref?.();
     this.timelinePump = pump;
-    return ok(this.timelineStatus()!);
+  }
+
+  /** The merge took the files' new lines: the timeline counts them too (over a wider range if it must). */
+  private timelineGrown(): void {
+    const timeline = this.timeline;
+    if (timeline === null) return;
+    const stale = this.sources.some(
+      (source, at) => timeline.runs[at]! >= 0 && !source.closed && source.time.sideTimelineStale(timeline.runs[at]!),
+    );
+    if (stale) {
+      const restarted = this.startTimeline(timeline.searchId);
+      if (restarted.ok) this.emit('timelineProgress', restarted.value);
+      return;
+    }
+    this.startTimelinePump();
   }
 
   /** Starts the next file's pass once the one before is done. */

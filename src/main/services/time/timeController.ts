@@ -134,6 +134,15 @@ export class TimeController implements Disposable {
         return;
       }
     }
+    // A merged view's passes over this file go on over the new bytes, or say they must count again.
+    for (const side of this.side.values()) {
+      try {
+        if (side.stale || !side.timeline.progress().done || side.timeline.counts().above > 0) side.stale = true;
+        else side.timeline.extend(file);
+      } catch {
+        side.stale = true;
+      }
+    }
     const run = this.run;
     if (run === null || run.timeline === null) return;
     try {
@@ -335,7 +344,7 @@ export class TimeController implements Disposable {
 
   private readonly side = new Map<
     number,
-    { timeline: Timeline; fromMs: number; toMs: number; series: TimelineSeries[] }
+    { timeline: Timeline; fromMs: number; toMs: number; series: TimelineSeries[]; stale: boolean }
   >();
   private nextSideId = 1;
 
@@ -366,7 +375,7 @@ export class TimeController implements Disposable {
     try {
       const timeline = createTimeline(this.host.file(), format, fromMs, toMs, TIMELINE_BUCKETS, rules);
       const id = this.nextSideId++;
-      this.side.set(id, { timeline, fromMs, toMs, series });
+      this.side.set(id, { timeline, fromMs, toMs, series, stale: false });
       return ok(id);
     } catch (error) {
       return errFromThrown(error);
@@ -397,6 +406,11 @@ export class TimeController implements Disposable {
       // Disposed, or its file closed: nothing to count.
       return null;
     }
+  }
+
+  /** Whether a side timeline could not take the file's new lines (they need a wider range, or it had not finished). */
+  sideTimelineStale(id: number): boolean {
+    return this.side.get(id)?.stale ?? false;
   }
 
   stopSideTimeline(id: number): void {
