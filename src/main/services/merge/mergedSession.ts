@@ -26,7 +26,7 @@ import { err, errFromThrown, ok, type Err, type Result } from '../../../shared/r
 import { byteCount, lineCount, lineNumber, type LineNumber, type SessionId } from '../../../shared/units';
 import type { Emit, FileSession } from '../fileSession';
 import { MergedFind } from './mergedFind';
-import { MergeIndex } from './mergeIndex';
+import { CHECKPOINT_ROWS, MergeIndex } from './mergeIndex';
 
 /** Rows merged per slice of work between events (the main thread stays responsive). */
 const MERGE_SLICE_ROWS = 100_000;
@@ -296,14 +296,19 @@ export class MergedSession implements Disposable {
     const sourceLines = new Float64Array(wanted.length);
     // A row's offset is its place in the merged text (the rows joined by LF), where find places matches.
     const fileOffsets = new Float64Array(wanted.length);
-    // Runs of consecutive rows are read from the merge together.
+    // Rows near one another (ascending, within a checkpoint's span: a filtered view's) are read
+    // from the merge together, the rows between them skipped.
     for (let i = 0; i < wanted.length;) {
+      const first = wanted[i]!;
       let end = i + 1;
-      while (end < wanted.length && wanted[end] === wanted[end - 1]! + 1) end++;
-      const part = index!.rows(wanted[i]!, end - i);
-      files.set(part.files, i);
-      sourceLines.set(part.lines, i);
-      fileOffsets.set(part.offsets, i);
+      while (end < wanted.length && wanted[end]! > wanted[end - 1]! && wanted[end]! - first < CHECKPOINT_ROWS) end++;
+      const part = index!.rows(first, wanted[end - 1]! - first + 1);
+      for (let k = i; k < end; k++) {
+        const at = wanted[k]! - first;
+        files[k] = part.files[at]!;
+        sourceLines[k] = part.lines[at]!;
+        fileOffsets[k] = part.offsets[at]!;
+      }
       i = end;
     }
     // One read per file of all its lines, then put back in row order.
