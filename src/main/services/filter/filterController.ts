@@ -186,6 +186,14 @@ export class FilterController implements Disposable {
     }
   }
 
+  /**
+   * The file may have grown since this filter last read it (a side filter is not told, as the
+   * session's own filter is): go on over the file as it is now, as `grown` does.
+   */
+  catchUp(): void {
+    this.grown(this.host.file());
+  }
+
   status(): FilterStatus | null {
     const run = this.run;
     if (run === null) return null;

@@ -116,6 +116,11 @@ export class MergeIndex {
     return this.lineCounts.reduce((sum, lines) => sum + lines, 0);
   }
 
+  /** Lines of `file` the merge takes (all of them once done; more once extended). */
+  linesOf(file: number): number {
+    return this.lineCounts[file] ?? 0;
+  }
+
   /** Rows merged so far: rows below it can be read. */
   get rowsKnown(): number {
     return this.merged;

@@ -1,9 +1,11 @@
 // What a merged view's session answers: the channels its tab uses to show rows, times, the
-// timeline, copy and marks. Anything else (hex, edits, find, the filter, follow) is refused with a
-// message naming what to use instead, never answered with another file's data.
+// timeline, find, the filtered view, copy and marks (export goes through its own handler, which
+// asks the host for a place). Anything else (hex, edits, replace) is refused with a message naming
+// what to use instead, never answered with another file's data.
 import {
   MAX_MATCHES_PER_PAGE,
   type EditState,
+  type FilterSpec,
   type FindQuery,
   type JournalState,
   type RequestName,
@@ -41,15 +43,23 @@ const table: Partial<Record<RequestName, (view: MergedSession, args: Args) => Re
   matchIndexAt: (view, [searchId, offset]) => view.find.indexAt(searchId as number, offset as number),
   matchRows: (view, [searchId, first, count]) => view.find.rows(searchId as number, first as number, count as number),
   replaceMatches: () => err('EREADONLY', 'The merged view is read-only: replace in the tab of the file.'),
-  filterStatus: () => ok(null),
+  setFilter: (view, [spec]) => view.filter.set(spec as FilterSpec),
+  filterStatus: (view) => ok(view.filter.status()),
+  readFilteredLines: (view, [filterId, first, count]) =>
+    view.readFilteredLines(filterId as number, first as number, count as number),
+  filterRowOfLine: (view, [filterId, row]) => view.filter.rowOfMergedRow(filterId as number, row as number),
+  filterRowsOfLines: (view, [filterId, rows]) =>
+    view.filter.rowsOfMergedRows(filterId as number, rows as readonly number[]),
+  copyFilteredLines: (view, [filterId, first, last]) =>
+    view.copyFilteredLines(filterId as number, first as number, last as number),
   setFollow: (view, [follow]) => view.setFollow(follow as boolean),
   timelineStatus: (view) => ok(view.timelineStatus()),
   startTimeline: (view, [searchId]) => view.startTimeline(searchId as number),
   timeState: (view) => ok(view.timeState()),
   seekTime: (view, [ms]) => view.seekTime(ms as number),
   lineTime: (view, [row]) => view.lineTime(row as LineNumber),
-  scrollTicks: (view, [searchId, , marks, buckets]) =>
-    ok(view.scrollTicks(searchId as number, marks as readonly number[], buckets as number)),
+  scrollTicks: (view, [searchId, filterId, marks, buckets]) =>
+    view.scrollTicks(searchId as number, filterId as number, marks as readonly number[], buckets as number),
 };
 
 export function mergedRequest(view: MergedSession, name: RequestName, args: Args): Result<unknown> {
@@ -57,6 +67,6 @@ export function mergedRequest(view: MergedSession, name: RequestName, args: Args
   if (answer !== undefined) return answer(view, args.slice(1));
   return err(
     'EUNSUPPORTED',
-    `The merged view does not do that yet (${name}): use the tab of one of its files for the hex view, edits, find and the filter.`,
+    `The merged view does not do that yet (${name}): use the tab of one of its files for the hex view and edits.`,
   );
 }

@@ -10,6 +10,7 @@ import {
   MAX_LINE_DISPLAY_BYTES,
   TIMELINE_BUCKETS,
   type FileInfo,
+  type FilteredLines,
   type FindQuery,
   type IndexStatus,
   type LinesAt,
@@ -25,6 +26,7 @@ import type { Disposable } from '../../../shared/disposable';
 import { err, errFromThrown, ok, type Err, type Result } from '../../../shared/result';
 import { byteCount, lineCount, lineNumber, type LineNumber, type SessionId } from '../../../shared/units';
 import type { Emit, FileSession } from '../fileSession';
+import { MergedFilter } from './mergedFilter';
 import { MergedFind } from './mergedFind';
 import { CHECKPOINT_ROWS, MergeIndex } from './mergeIndex';
 
@@ -82,11 +84,20 @@ export class MergedSession implements Disposable {
       readRows: (rows, maxBytes) => this.readRows(rows, maxBytes),
       emit: (status) => this.emit('findProgress', status),
     });
+    this.filter = new MergedFilter({
+      session: id,
+      files: sources,
+      builtMerge: () => this.builtMerge(),
+      closedError: () => this.closedError(),
+      emit: (status) => this.emit('filterProgress', status),
+    });
     this.schedule();
   }
 
   /** The view's own search: each file searched on the side, the matches placed in the merged text. */
   readonly find: MergedFind;
+  /** The view's filtered view: each file filtered on the side, the kept lines placed in the merge. */
+  readonly filter: MergedFilter;
 
   private readonly names: readonly string[];
   private readonly infos: readonly MergedFile[];
@@ -185,6 +196,7 @@ export class MergedSession implements Disposable {
         this.revision++;
         this.find.mergeChanged();
         this.timelineGrown();
+        this.filter.mergeChanged();
       } else {
         try {
           const fresh = new MergeIndex(
@@ -225,6 +237,7 @@ export class MergedSession implements Disposable {
       this.generation++;
       this.revision++;
       this.find.mergeChanged();
+      this.filter.mergeChanged();
     }
     // Lines merged past the timeline's range (a followed file's new ones): count again over a wider one.
     const timeline = this.timeline;
@@ -392,14 +405,32 @@ export class MergedSession implements Disposable {
   /** The text of rows first..last, joined by LF (within MAX_COPY_BYTES). */
   copyLines(first: number, last: number): Result<Uint8Array> {
     if (last < first) return err('EINVAL', `last line index ${last} is before first line index ${first}`);
+    return this.copyRows(first, last, (row, count) => ok(Array.from({ length: count }, (_, i) => row + i)));
+  }
+
+  /** The text of filtered rows first..last (inclusive), joined by LF (within MAX_COPY_BYTES). */
+  copyFilteredLines(filterId: number, first: number, last: number): Result<Uint8Array> {
+    if (last < first) return err('EINVAL', `last row ${last} is before first row ${first}`);
+    return this.copyRows(first, last, (row, count) => {
+      const rows = this.filter.mergedRows(filterId, row, count);
+      return rows.ok ? ok(Array.from(rows.value)) : rows;
+    });
+  }
+
+  /** The text of the rows that rows first..last of a view are (`rowsOf`: a block's merged rows), joined by LF. */
+  private copyRows(
+    first: number,
+    last: number,
+    rowsOf: (first: number, count: number) => Result<readonly number[]>,
+  ): Result<Uint8Array> {
     const parts: Uint8Array[] = [];
     let total = 0;
     for (let row = first; row <= last; row += MAX_LINES_PER_READ) {
       const count = Math.min(MAX_LINES_PER_READ, last - row + 1);
-      const read = this.readRows(
-        Array.from({ length: count }, (_, i) => row + i),
-        MAX_COPY_BYTES,
-      );
+      const rows = rowsOf(row, count);
+      if (!rows.ok) return rows;
+      if (rows.value.length < count) return err('ERANGE', 'the rows asked for are not all known yet');
+      const read = this.readRows(rows.value, MAX_COPY_BYTES);
       if (!read.ok) return read;
       if (read.value.count < count) return err('ERANGE', 'the rows asked for are not all merged yet');
       for (let i = 0; i < read.value.count; i++) {
@@ -611,14 +642,41 @@ export class MergedSession implements Disposable {
     };
   }
 
-  /** The scrollbar's matches per bucket of rows, and its marks. */
-  scrollTicks(searchId: number, marks: readonly number[], buckets: number): ScrollTicks {
-    const rows = this.index?.rowsKnown ?? 0;
-    return {
-      rows,
-      matchBuckets: searchId < 0 ? new Float64Array(0) : this.find.buckets(searchId, rows, buckets),
-      markRows: Float64Array.from(marks, (row) => (row < rows ? row : -1)),
-    };
+  /** Rows [firstRow, firstRow + count) of filter `filterId`'s view, at most MAX_LINES_PER_READ. */
+  readFilteredLines(filterId: number, firstRow: number, count: number): Result<FilteredLines> {
+    if (count > MAX_LINES_PER_READ) return err('EINVAL', `at most ${MAX_LINES_PER_READ} lines can be read at once`);
+    const rows = this.filter.mergedRows(filterId, firstRow, count);
+    if (!rows.ok) return rows;
+    const read = this.readRows(Array.from(rows.value), MAX_LINE_DISPLAY_BYTES);
+    if (!read.ok) return read;
+    const kept = this.filter.keptFlags(filterId, read.value.lines);
+    if (!kept.ok) return kept;
+    return ok({ ...read.value, filterId, firstRow, kept: kept.value });
+  }
+
+  /**
+   * The scrollbar's ticks: the search's matches in `buckets` equal ranges of the rows (the merged
+   * rows, or filter `filterId`'s), and the row of each mark (-1 where the filter hides it).
+   */
+  scrollTicks(searchId: number, filterId: number, marks: readonly number[], buckets: number): Result<ScrollTicks> {
+    if (filterId < 0) {
+      const rows = this.index?.rowsKnown ?? 0;
+      return ok({
+        rows,
+        matchBuckets: searchId < 0 ? new Float64Array(0) : this.find.buckets(searchId, rows, buckets),
+        markRows: Float64Array.from(marks, (row) => (row < rows ? row : -1)),
+      });
+    }
+    const status = this.filter.status();
+    if (status === null || status.filterId !== filterId || !status.active) {
+      return err('ENOTFOUND', `filter ${filterId} is no longer current`);
+    }
+    const rows = status.rowsKnown;
+    const markRows = this.filter.rowsOfMergedRows(filterId, marks);
+    if (!markRows.ok) return markRows;
+    // TODO(merged find): the search's matches per bucket of shown rows (mergedFind.ts places them on rows).
+    const matchBuckets = new Float64Array(0);
+    return ok({ rows, matchBuckets, markRows: markRows.value });
   }
 
   /** Bytes the merge state holds (its checkpoints), for the bench. */
@@ -634,12 +692,14 @@ export class MergedSession implements Disposable {
   /** One of the view's files was closed: its tab hears it at once. */
   sourceClosed(): void {
     this.find.sourceClosed();
+    this.filter.sourceClosed();
     if (!this.disposed) this.emit('indexProgress', this.status());
   }
 
   dispose(): void {
     this.disposed = true;
     this.find.dispose();
+    this.filter.dispose();
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.stopTimeline();
