@@ -1,7 +1,8 @@
 // The filtered view of a merged view through the services, against a naive filter of the merged
 // rows (read every row, test each rule on its text): seeded logs with continuation lines and
 // random rule sets, with context rows and a time range; a followed file that grows (later lines
-// add rows under the same filter, earlier ones filter again); a bad rule; a file closed under it.
+// add rows under the same filter, earlier ones filter again); a search's ticks and next match over
+// the shown rows; a bad rule; a file closed under it.
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import type {
   FilterRule,
   FilterSpec,
   FilterStatus,
+  FindStatus,
   IndexStatus,
   ScrollTicks,
   TextLines,
@@ -358,6 +360,72 @@ describe('merged view filter', () => {
     const rowsFresh = await mergedRows(session);
     expect(rowsFresh).toHaveLength(total);
     expect((await shown(session, fresh)).rows).toEqual(naive(rowsFresh, spec).shown);
+  });
+
+  it('with a search: counts the matches per bucket of shown rows, and goes to the next match on a shown row', async () => {
+    const infos = [await open('a.log', log(61, 3000, 'alpha')), await open('b.log', log(62, 2000, 'beta'))];
+    const session = await mergeOf(...infos);
+    const rows = await mergedRows(session);
+    // Matches of `e` (any case) in each row, in order: the search's matches are these, row by row
+    // (several on a row, on shown and hidden rows).
+    const perRow = rows.map((row) => row.text.match(/e/gi)?.length ?? 0);
+    const matchRows = perRow.flatMap((count, at) => Array.from({ length: count }, () => at));
+    let search = await harness.call<FindStatus>('startFind', session, {
+      mode: 'text',
+      pattern: 'e',
+      matchCase: false,
+      wholeWord: false,
+    });
+    for (let i = 0; i < 4000 && !search.done; i++) {
+      await sleep(5);
+      search = (await harness.call<FindStatus | null>('findStatus', session))!;
+    }
+    expect(search.matchCount).toBe(matchRows.length);
+
+    const spec: FilterSpec = { rules: [rule('connect'), rule('at ', { exclude: true })], context: 0 };
+    const status = await filtered(session, spec);
+    const shownRows = naive(rows, spec).shown;
+    const shownSet = new Set(shownRows);
+    expect(matchRows.filter((row) => shownSet.has(row)).length).toBeGreaterThan(100);
+    expect(matchRows.filter((row) => !shownSet.has(row)).length).toBeGreaterThan(1000);
+    // Matches before the first shown row count in the first bucket.
+    expect(matchRows.filter((row) => row < shownRows[0]!).length).toBeGreaterThan(0);
+
+    // A bucket's matches are on the rows from its first shown row to the next bucket's (the hidden rows between count with it).
+    const ticks = await harness.call<ScrollTicks>('scrollTicks', session, search.searchId, status.filterId, [], 50);
+    const count = Math.min(50, shownRows.length);
+    const firsts = Array.from({ length: count }, (_, k) => shownRows[Math.floor((k * shownRows.length) / count)]!);
+    const bounds = [0, ...firsts.slice(1), Number.POSITIVE_INFINITY];
+    const expectedBuckets = firsts.map(
+      (_, k) => matchRows.filter((row) => row >= bounds[k]! && row < bounds[k + 1]!).length,
+    );
+    expect(Array.from(ticks.matchBuckets)).toEqual(expectedBuckets);
+    expect(ticks.rows).toBe(shownRows.length);
+
+    // The next (or previous) match from any match, wrapping, is the first on a shown row.
+    const random = seededRandom(63);
+    for (let k = 0; k < 30; k++) {
+      const from = random.int(matchRows.length);
+      for (const direction of [1, -1] as const) {
+        let expected = -1;
+        for (let step = 0; step < matchRows.length; step++) {
+          const at = (((from + direction * step) % matchRows.length) + matchRows.length) % matchRows.length;
+          if (shownSet.has(matchRows[at]!)) {
+            expected = at;
+            break;
+          }
+        }
+        const got = await harness.call<number>(
+          'shownMatch',
+          session,
+          search.searchId,
+          status.filterId,
+          from,
+          direction,
+        );
+        expect(got, `from ${from} direction ${direction}`).toBe(expected);
+      }
+    }
   });
 
   it('refuses a rule the engine cannot run with the file filter’s words, keeping the filter in force; a closed file stops it', async () => {

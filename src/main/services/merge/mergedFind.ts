@@ -275,6 +275,20 @@ export class MergedFind implements Disposable {
     return counts;
   }
 
+  /** Matches on the rows of each range [bounds[k], bounds[k + 1]) (bounds ascending): a filtered view's buckets. */
+  bucketsBetween(searchId: number, bounds: readonly number[]): Float64Array {
+    const run = this.run;
+    if (run === null || run.id !== searchId || bounds.length < 2) return new Float64Array(0);
+    const counts = new Float64Array(bounds.length - 1);
+    let before = run.rows.indexAtOrAfter(bounds[0]!);
+    for (let k = 0; k + 1 < bounds.length; k++) {
+      const end = run.rows.indexAtOrAfter(bounds[k + 1]!);
+      counts[k] = end - before;
+      before = end;
+    }
+    return counts;
+  }
+
   /** The rows of matches [first, first + count) (for the filtered view's next match). */
   matchRowsOf(searchId: number, first: number, count: number): Result<Float64Array> {
     const run = this.current(searchId);

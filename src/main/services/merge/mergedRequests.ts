@@ -52,6 +52,8 @@ const table: Partial<Record<RequestName, (view: MergedSession, args: Args) => Re
     view.filter.rowsOfMergedRows(filterId as number, rows as readonly number[]),
   copyFilteredLines: (view, [filterId, first, last]) =>
     view.copyFilteredLines(filterId as number, first as number, last as number),
+  shownMatch: (view, [searchId, filterId, from, direction]) =>
+    view.shownMatch(searchId as number, filterId as number, from as number, direction as 1 | -1),
   setFollow: (view, [follow]) => view.setFollow(follow as boolean),
   timelineStatus: (view) => ok(view.timelineStatus()),
   startTimeline: (view, [searchId]) => view.startTimeline(searchId as number),

@@ -655,6 +655,66 @@ export class MergedSession implements Disposable {
   }
 
   /**
+   * The first match from `from` in `direction` (wrapping, `from` included) on a row filter
+   * `filterId` shows, or -1. As a file's shownMatch, over rows: a match on a hidden row jumps to the
+   * first (or last) match of the next (or previous) shown row, so the hidden matches cost nothing.
+   */
+  shownMatch(searchId: number, filterId: number, from: number, direction: 1 | -1): Result<number> {
+    const search = this.find.status();
+    if (search === null || search.searchId !== searchId) {
+      return err('ENOTFOUND', `search ${searchId} is no longer current (a newer search replaced it)`);
+    }
+    const status = this.filter.status();
+    if (status === null || status.filterId !== filterId)
+      return err('ENOTFOUND', `filter ${filterId} is no longer current`);
+    const index = this.index;
+    const count = search.matchCount;
+    if (count === 0 || status.rowsKnown === 0 || index === null) return ok(-1);
+    const wrap = (at: number): number => ((at % count) + count) % count;
+    /** The index of the first match on a row at or after `row` (count when none). */
+    const firstFrom = (row: number): Result<number> =>
+      row >= index.rowsKnown ? ok(count) : this.find.indexAt(searchId, index.rows(row, 1).offsets[0]!);
+    /** The merged row of shown row `row`, if known. */
+    const shownAt = (row: number): Result<number | undefined> => {
+      if (row < 0 || row >= status.rowsKnown) return ok(undefined);
+      const found = this.filter.mergedRows(filterId, row, 1);
+      return found.ok ? ok(found.value[0]) : found;
+    };
+    let at = wrap(from);
+    let travelled = 0;
+    // Each step moves past at least one match: at most `count` steps (bounded for a huge count).
+    for (let step = 0; step < 1_000_000 && travelled <= count; step++) {
+      const matchRow = this.find.matchRowsOf(searchId, at, 1);
+      if (!matchRow.ok) return matchRow;
+      const row = matchRow.value[0];
+      if (row === undefined) return ok(-1);
+      const shown = this.filter.rowOfMergedRow(filterId, row);
+      if (!shown.ok) return shown;
+      const next = shownAt(shown.value);
+      if (!next.ok) return next;
+      if (next.value === row) return ok(at);
+      if (direction === 1) {
+        // The first match on the next shown row or after (none: wrap to 0).
+        const found = next.value === undefined ? ok(count) : firstFrom(next.value);
+        if (!found.ok) return found;
+        const target = Math.min(found.value, count);
+        travelled += target - at;
+        at = target >= count ? 0 : target;
+      } else {
+        // The last match on the previous shown row or before (none: wrap to the last).
+        const previous = shownAt(shown.value - 1);
+        if (!previous.ok) return previous;
+        const found = previous.value === undefined ? null : firstFrom(previous.value + 1);
+        if (found !== null && !found.ok) return found;
+        const target = found === null ? -1 : found.value - 1;
+        travelled += at - target;
+        at = target < 0 ? count - 1 : target;
+      }
+    }
+    return ok(-1);
+  }
+
+  /**
    * The scrollbar's ticks: the search's matches in `buckets` equal ranges of the rows (the merged
    * rows, or filter `filterId`'s), and the row of each mark (-1 where the filter hides it).
    */
@@ -674,8 +734,21 @@ export class MergedSession implements Disposable {
     const rows = status.rowsKnown;
     const markRows = this.filter.rowsOfMergedRows(filterId, marks);
     if (!markRows.ok) return markRows;
-    // TODO(merged find): the search's matches per bucket of shown rows (mergedFind.ts places them on rows).
-    const matchBuckets = new Float64Array(0);
+    let matchBuckets: Float64Array = new Float64Array(0);
+    if (searchId >= 0 && rows > 0) {
+      // A bucket runs from its first shown row to the next bucket's: the hidden rows between count
+      // with it (and those before the first shown row, with the first), as a file's filtered view.
+      const count = Math.min(buckets, rows);
+      const starts = Array.from({ length: count }, (_, k) => Math.floor((k * rows) / count));
+      const firstRows: number[] = [];
+      for (const start of starts) {
+        const row = this.filter.mergedRows(filterId, start, 1);
+        if (!row.ok) return row;
+        firstRows.push(row.value[0] ?? Number.POSITIVE_INFINITY);
+      }
+      const bounds = [0, ...firstRows.slice(1), Number.POSITIVE_INFINITY];
+      matchBuckets = this.find.bucketsBetween(searchId, bounds);
+    }
     return ok({ rows, matchBuckets, markRows: markRows.value });
   }
 
