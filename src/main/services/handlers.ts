@@ -186,7 +186,9 @@ export function createDispatch({ sessions, offers, settings, host }: ServiceDeps
     shownMatch: (context, [session, searchId, filterId, from, direction]) =>
       withSession(context, session, (found) => found.shownMatch(searchId, filterId, from, direction)),
     exportLines: async (context, [session, source]) => {
-      const found = sessions.get(session, context.owner);
+      // A merged view exports its rows as a file exports its lines (the host picks a place the same way).
+      const view = sessions.getMerged(session, context.owner);
+      const found = view !== null ? ok(view) : sessions.get(session, context.owner);
       if (!found.ok) return found;
       const purpose =
         source.kind === 'filtered'
@@ -225,7 +227,9 @@ export function createDispatch({ sessions, offers, settings, host }: ServiceDeps
       // A merged view's session answers the channels a text tab of it uses; others say it cannot.
       const first: unknown = (parsed.value as readonly unknown[])[0];
       const schemas: RequestSchemas = requestSchemas;
-      if (name !== 'closeFile' && schemas[name][0] === argSpecs.session && typeof first === 'number') {
+      // Export needs the host's place for the file: its handler takes a merged view too.
+      const routed = name !== 'closeFile' && name !== 'exportLines';
+      if (routed && schemas[name][0] === argSpecs.session && typeof first === 'number') {
         const view = sessions.getMerged(first as SessionId, context.owner);
         if (view !== null)
           return mergedRequest(view, name, parsed.value as readonly unknown[]) as Result<RequestResult<K>>;

@@ -2,8 +2,8 @@
 // rows (read every row, test each rule on its text): seeded logs with continuation lines and
 // random rule sets, with context rows and a time range; a followed file that grows (later lines
 // add rows under the same filter, earlier ones filter again); a search's ticks and next match over
-// the shown rows; a bad rule; a file closed under it.
-import { appendFileSync, writeFileSync } from 'node:fs';
+// the shown rows; a bad rule; a file closed under it; export of the filtered and the marked rows.
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type {
@@ -459,5 +459,55 @@ describe('merged view filter', () => {
     );
     // The file still open filters on its own.
     expect((await filtered(infoA.session, { rules: [rule('timeout')], context: 0 })).error).toBeNull();
+    expect(
+      await harness.services.dispatch(testOwner, 'exportLines', [
+        session,
+        { kind: 'filtered', filterId: good.filterId },
+      ]),
+    ).toMatchObject({ ok: false, code: 'ECLOSED' });
+  });
+
+  it('exports the filtered rows and the marked rows as the view shows them, a line longer than a batch whole', async () => {
+    const long = `${new Date(Date.UTC(2027, 0, 1)).toISOString()} INFO alpha timeout ${'x'.repeat(9 * 1024 * 1024)} end`;
+    const texts = [`${log(51, 400, 'alpha')}${long}\n`, log(52, 300, 'beta')];
+    const infos = [await open('a.log', texts[0]!), await open('b.log', texts[1]!)];
+    const session = await mergeOf(...infos);
+    const rows = await mergedRows(session);
+    const fileLines = texts.map((text) => text.split('\n'));
+    const textOf = (at: number): string => fileLines[rows[at]!.file]![rows[at]!.line]!;
+    const spec: FilterSpec = { rules: [rule('timeout')], context: 1 };
+    const status = await filtered(session, spec);
+
+    harness.copyDest = join(harness.dir, 'merged.filtered.log');
+    const outcome = await harness.call<{ path: string; lines: number }>('exportLines', session, {
+      kind: 'filtered',
+      filterId: status.filterId,
+    });
+    const expected = naive(rows, spec).shown;
+    expect(outcome).toMatchObject({ path: harness.copyDest, lines: expected.length });
+    expect(readFileSync(harness.copyDest, 'utf8')).toBe(expected.map((at) => `${textOf(at)}\n`).join(''));
+    expect(textOf(expected.at(-1)!)).toBe(long);
+
+    harness.copyDest = join(harness.dir, 'merged.marked.log');
+    await harness.call('exportLines', session, { kind: 'marked', lines: [7, 0, 3, rows.length - 1] });
+    expect(readFileSync(harness.copyDest, 'utf8')).toBe(
+      [0, 3, 7, rows.length - 1].map((at) => `${textOf(at)}\n`).join(''),
+    );
+
+    // Never over a file it reads; never a filter replaced.
+    harness.copyDest = join(harness.dir, 'a.log');
+    expect(
+      await harness.services.dispatch(testOwner, 'exportLines', [
+        session,
+        { kind: 'filtered', filterId: status.filterId },
+      ]),
+    ).toMatchObject({ ok: false, code: 'EINVAL' });
+    expect(readFileSync(join(harness.dir, 'a.log'), 'utf8')).toBe(texts[0]);
+    expect(
+      await harness.services.dispatch(testOwner, 'exportLines', [
+        session,
+        { kind: 'filtered', filterId: status.filterId + 7 },
+      ]),
+    ).toMatchObject({ ok: false, code: 'ENOTFOUND' });
   });
 });

@@ -9,6 +9,8 @@ import {
   MAX_LINES_PER_READ,
   MAX_LINE_DISPLAY_BYTES,
   TIMELINE_BUCKETS,
+  type ExportOutcome,
+  type ExportSource,
   type FileInfo,
   type FilteredLines,
   type FindQuery,
@@ -26,6 +28,8 @@ import type { Disposable } from '../../../shared/disposable';
 import { err, errFromThrown, ok, type Err, type Result } from '../../../shared/result';
 import { byteCount, lineCount, lineNumber, type LineNumber, type SessionId } from '../../../shared/units';
 import type { Emit, FileSession } from '../fileSession';
+import type { LineSource } from '../filter/exportLines';
+import { exportMergedLines, mergedExportName, mergedExportSource } from './mergedExport';
 import { MergedFilter } from './mergedFilter';
 import { MergedFind } from './mergedFind';
 import { CHECKPOINT_ROWS, MergeIndex } from './mergeIndex';
@@ -445,6 +449,30 @@ export class MergedSession implements Disposable {
       }
     }
     return ok(joinLines(parts));
+  }
+
+  /** The rows an export writes (filtered or marked), checked before the destination is asked for. */
+  exportSource(source: ExportSource): Result<LineSource> {
+    return mergedExportSource(
+      {
+        files: this.sources,
+        filter: this.filter,
+        merge: () => this.index,
+        closedError: () => this.closedError(),
+        alive: () => !this.disposed && this.closedError() === null,
+        readRows: (rows, maxBytes) => this.readRows(rows, maxBytes),
+      },
+      source,
+    );
+  }
+
+  exportLines(source: LineSource, dest: string): Promise<Result<ExportOutcome>> {
+    return exportMergedLines(this.sources, source, dest);
+  }
+
+  /** What an export is named after (beside the first file). */
+  get shownPath(): string {
+    return mergedExportName(this.sources);
   }
 
   /** The times of the first file stand for the view's (Go to time reads the local zone). */
