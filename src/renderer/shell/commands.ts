@@ -32,9 +32,9 @@ const app = () => useAppStore.getState();
 const file = (): OpenFile | null => app().file;
 const hasFile = (): boolean => file() !== null;
 const inView = (view: ViewKind) => (): boolean => file()?.store.getState().view === view;
-/** A file's tab, not a merged view's (which has no search, filter, hex view or edits yet). */
+/** A file's tab, not a merged view's (which has no hex view or edits yet). */
 const notMerged = (): boolean => hasFile() && file()?.store.getState().info.merged === undefined;
-const mergedWhy = 'the merged view has no search, filter, hex view or edits yet: use the tab of one of its files';
+const mergedWhy = 'the merged view has no hex view or edits yet: use the tab of one of its files';
 
 /** Runs `act` on the active file, if there is one. */
 const onFile = (act: (file: OpenFile) => void | Promise<void>) => (): void | Promise<void> => {
@@ -157,9 +157,7 @@ const bindings: Record<CommandId, Binding> = {
       if (open.store.getState().view !== 'text') switchView(open.store, 'text');
       await open.log.getState().setFilterView(!open.log.getState().filterView);
     }),
-    available: notMerged,
-    why: mergedWhy,
-    explainKey: true,
+    available: hasFile,
   },
   'view.mark': { run: () => void activeView()?.run('view.mark'), available: inView('text') },
   'view.marks': {

@@ -655,18 +655,16 @@ export function TextView({ cache }: { cache: LineCache }): ReactElement {
 
   const tools = (
     <>
-      {mergedFiles === undefined && (
-        <button
-          type="button"
-          className="text-toggle"
-          aria-label="Filtered view"
-          aria-pressed={filterView}
-          onClick={() => runCommand('view.filtered')}
-          title="Show only the lines that the rules keep (Ctrl+Shift+L)"
-        >
-          Filtered view
-        </button>
-      )}
+      <button
+        type="button"
+        className="text-toggle"
+        aria-label="Filtered view"
+        aria-pressed={filterView}
+        onClick={() => runCommand('view.filtered')}
+        title="Show only the lines that the rules keep (Ctrl+Shift+L)"
+      >
+        Filtered view
+      </button>
       <button
         type="button"
         className="text-toggle"
