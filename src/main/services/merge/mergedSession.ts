@@ -37,6 +37,8 @@ import { CHECKPOINT_ROWS, MergeIndex } from './mergeIndex';
 /** Rows merged per slice of work between events (the main thread stays responsive). */
 const MERGE_SLICE_ROWS = 100_000;
 const PROGRESS_INTERVAL_MS = 100;
+/** How often the timeline looks whether a file's pass is done, to start the next one. */
+const PASS_CHECK_MS = 10;
 /** Colours (and order) of the files: the renderer's palette index is the file's index. */
 export { MAX_MERGED_FILES } from '../../../shared/schema';
 
@@ -571,14 +573,24 @@ export class MergedSession implements Disposable {
   /** The files' passes run one after another (each one uses every core): their sum is the view's progress. */
   private startTimelinePump(): void {
     if (this.timelinePump !== undefined) return;
+    // Checked often so that the next file's pass starts as soon as one ends; progress goes out every PROGRESS_INTERVAL_MS.
+    let lastEmit = 0;
     const pump = setInterval(() => {
+      const timeline = this.timeline;
+      const pending = timeline !== null && timeline.runs.includes(-1);
+      const now = Date.now();
+      if (!pending && now - lastEmit < PROGRESS_INTERVAL_MS) return;
       const status = this.timelineStatus();
-      if (status === null || this.disposed || status.done) {
+      const ended = status === null || this.disposed || status.done;
+      if (ended) {
         clearInterval(pump);
         if (this.timelinePump === pump) this.timelinePump = undefined;
       }
-      if (status !== null && !this.disposed) this.emit('timelineProgress', status);
-    }, PROGRESS_INTERVAL_MS);
+      if (status !== null && !this.disposed && (ended || now - lastEmit >= PROGRESS_INTERVAL_MS)) {
+        lastEmit = now;
+        this.emit('timelineProgress', status);
+      }
+    }, PASS_CHECK_MS);
     pump.unref?.();
     this.timelinePump = pump;
   }
