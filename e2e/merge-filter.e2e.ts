@@ -158,6 +158,8 @@ describe('the filter in the merged view', () => {
       for (let k = Math.max(1, line - 2); k <= Math.min(total, line + 2); k++) around.add(k);
     }
     await expect.poll(() => count.getAttribute('data-lines')).toBe(String(around.size));
+    // Ctrl+Home in the Context lines input is the input's own: the view takes it once focused.
+    await page.getByTestId('text-view').focus();
     await page.keyboard.press('Control+Home');
     await page.locator('[data-testid=text-view] [data-row="0"] [data-part=source]:not(:empty)').waitFor();
     const withContext = await drawnRows(page);
@@ -173,6 +175,7 @@ describe('the filter in the merged view', () => {
     await expect.poll(() => page.getByTestId('filter-rule').count()).toBe(0);
     await page.getByRole('button', { name: 'Filtered view' }).click();
     await expect.poll(() => page.getByTestId('filter-rules').count()).toBe(0);
+    await page.getByTestId('text-view').focus();
     await page.keyboard.press('Control+Home');
     await page.locator('[data-testid=text-view] [data-line="1"] [data-part=source]:not(:empty)').waitFor();
     const all = await drawnRows(page);
