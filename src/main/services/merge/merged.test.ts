@@ -1,7 +1,7 @@
 // A merged view through the services: two real files indexed, merged by time into a session of
 // its own; its rows against a stable sort of the files' blocks, Go to time, a row's time, the
 // timeline's counts, copy, and a file closed under it.
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type {
@@ -13,6 +13,7 @@ import type {
   TimeSeekResult,
 } from '../../../shared/contract';
 import { seededRandom } from '../../../shared/seededRandom';
+import { indexDone, openLog, sleep } from './mergeTestKit';
 import { createServiceHarness, testOwner, type ServiceHarness } from '../testing/serviceHarness';
 
 let harness: ServiceHarness;
@@ -20,8 +21,6 @@ beforeEach(() => {
   harness = createServiceHarness('hexlog-merge-');
 });
 afterEach(() => harness.dispose());
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A sorted log: ISO times in UTC, stack traces after some lines. */
 function log(seed: number, timed: number, name: string): { text: string; times: number[] } {
@@ -41,32 +40,15 @@ function log(seed: number, timed: number, name: string): { text: string; times: 
   return { text: `${lines.join('\n')}\n`, times };
 }
 
-async function open(name: string, text: string): Promise<FileInfo> {
-  const path = join(harness.dir, name);
-  writeFileSync(path, text);
-  const info = await harness.call<FileInfo>('openOffered', harness.services.offers.offer(path).offerId);
-  await harness.call('openText', info.session, 'auto');
-  return info;
-}
-
-async function settled(session: number): Promise<IndexStatus> {
-  for (let i = 0; i < 4000; i++) {
-    const status = await harness.call<IndexStatus>('indexStatus', session);
-    if (status.done) return status;
-    await sleep(5);
-  }
-  throw new Error('not done');
-}
-
 describe('merged view', () => {
   it('interleaves two files by time, stable, continuation lines with their line; go to time, line time, timeline, copy', async () => {
     const a = log(1, 20_000, 'alpha');
     const b = log(2, 15_000, 'beta');
-    const infoA = await open('a.log', a.text);
-    const infoB = await open('b.log', b.text);
+    const infoA = await openLog(harness, 'a.log', a.text);
+    const infoB = await openLog(harness, 'b.log', b.text);
     const merged = await harness.call<FileInfo>('mergeFiles', [infoA.session, infoB.session]);
     expect(merged.merged?.map((file) => file.name)).toEqual(['a.log', 'b.log']);
-    const status = await settled(merged.session);
+    const status = await indexDone(harness, merged.session);
     expect(status.linesKnown).toBe(a.times.length + b.times.length);
 
     // Expected: each file's blocks, stably sorted by time (a before b on a tie).
@@ -133,11 +115,11 @@ describe('merged view', () => {
   it('extends the merge when a followed file grows by later lines, and merges again (the old merge showing) when lines come earlier', async () => {
     const a = log(5, 3000, 'alpha');
     const b = log(6, 2000, 'beta');
-    const infoA = await open('a.log', a.text);
-    const infoB = await open('b.log', b.text);
+    const infoA = await openLog(harness, 'a.log', a.text);
+    const infoB = await openLog(harness, 'b.log', b.text);
     await harness.call('setFollow', infoA.session, true);
     const merged = await harness.call<FileInfo>('mergeFiles', [infoA.session, infoB.session]);
-    const before = await settled(merged.session);
+    const before = await indexDone(harness, merged.session);
     expect(before.linesKnown).toBe(a.times.length + b.times.length);
     let timeline = await harness.call<TimelineStatus>('startTimeline', merged.session, -1);
     while (!timeline.done) {
@@ -153,7 +135,7 @@ describe('merged view', () => {
     );
     appendFileSync(join(harness.dir, 'a.log'), `${added.join('\n')}\n`);
     await harness.call('reloadFile', infoA.session);
-    await settled(infoA.session);
+    await indexDone(harness, infoA.session);
     let status = before;
     for (let i = 0; i < 2000 && status.linesKnown !== before.linesKnown + 50; i++) {
       await sleep(5);
@@ -183,7 +165,7 @@ describe('merged view', () => {
     );
     appendFileSync(join(harness.dir, 'b.log'), `${early.join('\n')}\n`);
     await harness.call('reloadFile', infoB.session);
-    await settled(infoB.session);
+    await indexDone(harness, infoB.session);
     const grown = status;
     for (let i = 0; i < 2000 && status.linesKnown !== grown.linesKnown + 20; i++) {
       await sleep(5);
@@ -205,8 +187,8 @@ describe('merged view', () => {
   });
 
   it('refuses fewer than two files, a file without times, and another window’s files', async () => {
-    const a = await open('a.log', log(4, 100, 'a').text);
-    const plain = await open('plain.txt', 'no times\nat all\n');
+    const a = await openLog(harness, 'a.log', log(4, 100, 'a').text);
+    const plain = await openLog(harness, 'plain.txt', 'no times\nat all\n');
     expect(await harness.services.dispatch(testOwner, 'mergeFiles', [[a.session]])).toMatchObject({
       ok: false,
       code: 'EINVAL',

@@ -13,11 +13,11 @@ import type {
   FilterSpec,
   FilterStatus,
   FindStatus,
-  IndexStatus,
   ScrollTicks,
   TextLines,
 } from '../../../shared/contract';
 import { seededRandom } from '../../../shared/seededRandom';
+import { indexDone, openLog, sleep } from './mergeTestKit';
 import { createServiceHarness, testOwner, type ServiceHarness } from '../testing/serviceHarness';
 
 let harness: ServiceHarness;
@@ -26,7 +26,6 @@ beforeEach(() => {
 });
 afterEach(() => harness.dispose());
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const decoder = new TextDecoder();
 const WORDS = ['connect', 'timeout', 'Retry', 'disk', 'user', 'cache', 'QUEUE'];
 
@@ -42,23 +41,6 @@ function log(seed: number, timed: number, name: string, startMs = Date.UTC(2026,
     if (random.int(5) === 0) lines.push(`    at ${name}.${WORDS[random.int(WORDS.length)]}(${i})`);
   }
   return `${lines.join('\n')}\n`;
-}
-
-async function open(name: string, text: string): Promise<FileInfo> {
-  const path = join(harness.dir, name);
-  writeFileSync(path, text);
-  const info = await harness.call<FileInfo>('openOffered', harness.services.offers.offer(path).offerId);
-  await harness.call('openText', info.session, 'auto');
-  return info;
-}
-
-async function indexed(session: number, lines?: number): Promise<IndexStatus> {
-  for (let i = 0; i < 4000; i++) {
-    const status = await harness.call<IndexStatus>('indexStatus', session);
-    if (status.done && (lines === undefined || status.linesKnown === lines)) return status;
-    await sleep(5);
-  }
-  throw new Error('not indexed');
 }
 
 async function filtered(session: number, spec: FilterSpec): Promise<FilterStatus> {
@@ -87,7 +69,7 @@ interface Row {
 
 /** Every row of the merged view, read through readLines. */
 async function mergedRows(session: number): Promise<Row[]> {
-  const status = await indexed(session);
+  const status = await indexDone(harness, session);
   const rows: Row[] = [];
   let ms = Number.NaN;
   for (let first = 0; first < status.linesKnown; first += 5000) {
@@ -194,14 +176,18 @@ async function mergeOf(...infos: FileInfo[]): Promise<number> {
     'mergeFiles',
     infos.map((info) => info.session),
   );
-  await indexed(merged.session);
+  await indexDone(harness, merged.session);
   return merged.session;
 }
 
 describe('merged view filter', () => {
   it('shows the merged rows whose text the rules keep, in row order, tagged with their files, as a naive filter does', async () => {
     const texts = [log(11, 6000, 'alpha'), log(12, 4000, 'beta'), log(13, 5000, 'gamma')];
-    const infos = [await open('a.log', texts[0]!), await open('b.log', texts[1]!), await open('c.log', texts[2]!)];
+    const infos = [
+      await openLog(harness, 'a.log', texts[0]!),
+      await openLog(harness, 'b.log', texts[1]!),
+      await openLog(harness, 'c.log', texts[2]!),
+    ];
     const session = await mergeOf(...infos);
     const rows = await mergedRows(session);
     expect(rows.length).toBe(texts.reduce((sum, text) => sum + text.split('\n').length - 1, 0));
@@ -261,7 +247,7 @@ describe('merged view filter', () => {
 
   it('shows context rows around kept rows in the merged order, and narrows to a time range', async () => {
     const texts = [log(21, 3000, 'alpha'), log(22, 3000, 'beta')];
-    const infos = [await open('a.log', texts[0]!), await open('b.log', texts[1]!)];
+    const infos = [await openLog(harness, 'a.log', texts[0]!), await openLog(harness, 'b.log', texts[1]!)];
     const session = await mergeOf(...infos);
     const rows = await mergedRows(session);
     const random = seededRandom(23);
@@ -310,8 +296,8 @@ describe('merged view filter', () => {
   it('adds the rows of a followed file’s later lines under the same filter, and filters again when lines come earlier', async () => {
     const a = log(31, 3000, 'alpha');
     const b = log(32, 2000, 'beta');
-    const infoA = await open('a.log', a);
-    const infoB = await open('b.log', b);
+    const infoA = await openLog(harness, 'a.log', a);
+    const infoB = await openLog(harness, 'b.log', b);
     const session = await mergeOf(infoA, infoB);
     const spec: FilterSpec = { rules: [rule('timeout'), rule('late')], context: 1 };
     const before = await filtered(session, spec);
@@ -325,7 +311,7 @@ describe('merged view filter', () => {
     );
     appendFileSync(join(harness.dir, 'a.log'), `${added.join('\n')}\n`);
     await harness.call('reloadFile', infoA.session);
-    await indexed(session, before.linesScanned + 60);
+    await indexDone(harness, session, before.linesScanned + 60);
     const grown = await settled(session, before.filterId, before.rowsKnown + 20);
     expect(grown.filterId).toBe(before.filterId);
     const rowsNow = await mergedRows(session);
@@ -340,7 +326,7 @@ describe('merged view filter', () => {
     );
     appendFileSync(join(harness.dir, 'b.log'), `${early.join('\n')}\n`);
     await harness.call('reloadFile', infoB.session);
-    await indexed(session, rowsNow.length + 30);
+    await indexDone(harness, session, rowsNow.length + 30);
     const again = await settled(session, grown.filterId + 1);
     expect(again.filterId).toBeGreaterThan(grown.filterId);
     const rowsAfter = await mergedRows(session);
@@ -355,7 +341,7 @@ describe('merged view filter', () => {
     writeFileSync(join(harness.dir, 'a.log'), rewritten);
     await harness.call('reloadFile', infoA.session);
     const total = rewritten.split('\n').length - 1 + b.split('\n').length - 1 + 30;
-    await indexed(session, total);
+    await indexDone(harness, session, total);
     const fresh = await settled(session, again.filterId + 1);
     const rowsFresh = await mergedRows(session);
     expect(rowsFresh).toHaveLength(total);
@@ -363,7 +349,10 @@ describe('merged view filter', () => {
   });
 
   it('with a search: counts the matches per bucket of shown rows, and goes to the next match on a shown row', async () => {
-    const infos = [await open('a.log', log(61, 3000, 'alpha')), await open('b.log', log(62, 2000, 'beta'))];
+    const infos = [
+      await openLog(harness, 'a.log', log(61, 3000, 'alpha')),
+      await openLog(harness, 'b.log', log(62, 2000, 'beta')),
+    ];
     const session = await mergeOf(...infos);
     const rows = await mergedRows(session);
     // Matches of `e` (any case) in each row, in order: the search's matches are these, row by row
@@ -429,8 +418,8 @@ describe('merged view filter', () => {
   });
 
   it('refuses a rule the engine cannot run with the file filter’s words, keeping the filter in force; a closed file stops it', async () => {
-    const infoA = await open('a.log', log(41, 500, 'alpha'));
-    const infoB = await open('b.log', log(42, 500, 'beta'));
+    const infoA = await openLog(harness, 'a.log', log(41, 500, 'alpha'));
+    const infoB = await openLog(harness, 'b.log', log(42, 500, 'beta'));
     const session = await mergeOf(infoA, infoB);
     const good = await filtered(session, { rules: [rule('timeout')], context: 0 });
     const bad = await harness.services.dispatch(testOwner, 'setFilter', [
@@ -470,7 +459,7 @@ describe('merged view filter', () => {
   it('exports the filtered rows and the marked rows as the view shows them, a line longer than a batch whole', async () => {
     const long = `${new Date(Date.UTC(2027, 0, 1)).toISOString()} INFO alpha timeout ${'x'.repeat(9 * 1024 * 1024)} end`;
     const texts = [`${log(51, 400, 'alpha')}${long}\n`, log(52, 300, 'beta')];
-    const infos = [await open('a.log', texts[0]!), await open('b.log', texts[1]!)];
+    const infos = [await openLog(harness, 'a.log', texts[0]!), await openLog(harness, 'b.log', texts[1]!)];
     const session = await mergeOf(...infos);
     const rows = await mergedRows(session);
     const fileLines = texts.map((text) => text.split('\n'));

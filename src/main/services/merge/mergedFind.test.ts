@@ -1,14 +1,13 @@
 // Find in a merged view, through the services: the matches are places in the merged text (the
 // rows joined by LF, which copying every row gives), so a naive search of that text is what the
 // view's search must answer, in order, with each match's row.
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type {
   FileInfo,
   FindQuery,
   FindStatus,
-  IndexStatus,
   MatchPage,
   MatchRows,
   ScrollTicks,
@@ -17,6 +16,7 @@ import type {
 } from '../../../shared/contract';
 import type { LineNumber } from '../../../shared/units';
 import { seededRandom } from '../../../shared/seededRandom';
+import { indexDone, openLog, sleep } from './mergeTestKit';
 import { createServiceHarness, testOwner, type ServiceHarness } from '../testing/serviceHarness';
 
 let harness: ServiceHarness;
@@ -24,8 +24,6 @@ beforeEach(() => {
   harness = createServiceHarness('hexlog-merged-find-');
 });
 afterEach(() => harness.dispose());
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A sorted log with stack traces, CRLF line ends in some files, words to search for. */
 function log(seed: number, timed: number, name: string, crlf = false): string {
@@ -40,23 +38,6 @@ function log(seed: number, timed: number, name: string, crlf = false): string {
     if (random.int(7) === 0) lines.push(`    at ${name}.retry(${i}) timeout`);
   }
   return `${lines.join(crlf ? '\r\n' : '\n')}${crlf ? '\r\n' : '\n'}`;
-}
-
-async function open(name: string, text: string): Promise<FileInfo> {
-  const path = join(harness.dir, name);
-  writeFileSync(path, text);
-  const info = await harness.call<FileInfo>('openOffered', harness.services.offers.offer(path).offerId);
-  await harness.call('openText', info.session, 'auto');
-  return info;
-}
-
-async function settled(session: number): Promise<IndexStatus> {
-  for (let i = 0; i < 4000; i++) {
-    const status = await harness.call<IndexStatus>('indexStatus', session);
-    if (status.done) return status;
-    await sleep(5);
-  }
-  throw new Error('not done');
 }
 
 async function found(session: number, query: FindQuery): Promise<FindStatus> {
@@ -99,11 +80,11 @@ const query = (pattern: string, mode: FindQuery['mode'] = 'text', matchCase = fa
 
 describe('find in a merged view', () => {
   it('finds what a search of the merged text finds, in order, with each match’s row', async () => {
-    const a = await open('a.log', log(1, 9000, 'alpha'));
-    const b = await open('b.log', log(2, 7000, 'beta', true));
-    const c = await open('c.log', log(3, 50, 'gamma'));
+    const a = await openLog(harness, 'a.log', log(1, 9000, 'alpha'));
+    const b = await openLog(harness, 'b.log', log(2, 7000, 'beta', true));
+    const c = await openLog(harness, 'c.log', log(3, 50, 'gamma'));
     const merged = await harness.call<FileInfo>('mergeFiles', [a.session, b.session, c.session]);
-    const rows = (await settled(merged.session)).linesKnown;
+    const rows = (await indexDone(harness, merged.session)).linesKnown;
     const text = await mergedText(merged.session, rows);
     const rowStarts = [0];
     for (let at = text.indexOf('\n'); at >= 0 && at < text.length - 1; at = text.indexOf('\n', at + 1))
@@ -177,10 +158,10 @@ describe('find in a merged view', () => {
   });
 
   it('refuses a bad pattern with the file search’s message, and stops when a file closes', async () => {
-    const a = await open('a.log', log(4, 20_000, 'alpha'));
-    const b = await open('b.log', log(5, 20_000, 'beta'));
+    const a = await openLog(harness, 'a.log', log(4, 20_000, 'alpha'));
+    const b = await openLog(harness, 'b.log', log(5, 20_000, 'beta'));
     const merged = await harness.call<FileInfo>('mergeFiles', [a.session, b.session]);
-    await settled(merged.session);
+    await indexDone(harness, merged.session);
     expect(
       await harness.services.dispatch(testOwner, 'startFind', [merged.session, query('(unclosed', 'regex')]),
     ).toMatchObject({ ok: false, code: 'EINVAL' });
@@ -195,10 +176,10 @@ describe('find in a merged view', () => {
   });
 
   it('places the matches again when the merge is built again, under the same search', async () => {
-    const a = await open('a.log', log(6, 3000, 'alpha'));
-    const b = await open('b.log', log(7, 3000, 'beta'));
+    const a = await openLog(harness, 'a.log', log(6, 3000, 'alpha'));
+    const b = await openLog(harness, 'b.log', log(7, 3000, 'beta'));
     const merged = await harness.call<FileInfo>('mergeFiles', [a.session, b.session]);
-    await settled(merged.session);
+    await indexDone(harness, merged.session);
     const before = await found(merged.session, query('timeout'));
     // Earlier lines appended to b.log: the rows move, the merge is built again.
     appendFileSync(
@@ -214,16 +195,16 @@ describe('find in a merged view', () => {
     }
     expect(status.searchId).toBe(before.searchId);
     expect(status.matchCount).toBe(before.matchCount + 1);
-    const rows = (await settled(merged.session)).linesKnown;
+    const rows = (await indexDone(harness, merged.session)).linesKnown;
     const text = await mergedText(merged.session, rows);
     expect(await allMatches(merged.session, status)).toEqual(naive(text, /timeout/gi));
   });
 
   it('counts the lines with a match in the merged timeline', async () => {
-    const a = await open('a.log', log(8, 4000, 'alpha'));
-    const b = await open('b.log', log(9, 3000, 'beta'));
+    const a = await openLog(harness, 'a.log', log(8, 4000, 'alpha'));
+    const b = await openLog(harness, 'b.log', log(9, 3000, 'beta'));
     const merged = await harness.call<FileInfo>('mergeFiles', [a.session, b.session]);
-    const rows = (await settled(merged.session)).linesKnown;
+    const rows = (await indexDone(harness, merged.session)).linesKnown;
     const status = await found(merged.session, query('disk full'));
     let timeline = await harness.call<TimelineStatus>('startTimeline', merged.session, status.searchId);
     while (!timeline.done) {
