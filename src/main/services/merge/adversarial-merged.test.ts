@@ -257,6 +257,7 @@ describe('merged view, files that change under it', () => {
     const merged = await harness.call<FileInfo>('mergeFiles', [infoA.session, infoB.session]);
     await rowsShown(merged.session, a.length + b.length + 1);
     await harness.call('setFollow', merged.session, true);
+    let timeline = await harness.call<TimelineStatus>('startTimeline', merged.session, -1);
     const search = await harness.call<FindStatus>('startFind', merged.session, query('timeout'));
     appendFileSync(pathA, ' timeout');
     await sleep(600);
@@ -275,6 +276,17 @@ describe('merged view, files that change under it', () => {
     const again = await found(merged.session, query('timeout'));
     expect(again.matchCount).toBe(naiveCount([all, b], /timeout/gi));
     for (const match of await readBack(merged.session, again)) expect(match.toLowerCase()).toBe('timeout');
+    // The timeline counts each row once: the line completed is not counted twice.
+    const rows = all.length + b.length;
+    for (let i = 0; i < 600 && !(timeline.done && timeline.linesCounted === rows); i++) {
+      await sleep(10);
+      timeline = (await harness.call<TimelineStatus | null>('timelineStatus', merged.session))!;
+    }
+    expect(timeline.linesCounted).toBe(rows);
+    let counted = 0;
+    for (let bucket = 0; bucket < timeline.buckets; bucket++)
+      counted += timeline.counts[bucket * (1 + timeline.series.length)]!;
+    expect(counted).toBe(rows);
   });
 
   it('a followed file truncated, then replaced, while merged: the merge is built again and matches read back', async () => {
@@ -602,5 +614,84 @@ describe('merged timeline and filter when the files change', () => {
       }
       expect(got).toEqual(expected);
     }
+  });
+});
+
+describe('merged rows and offsets at the edges', () => {
+  it('lineAtOffset of every row’s offset is that row, next to a last line without a newline', async () => {
+    const a = [...log(70, 60, 'alpha'), `${at(30_000)} a ends here`];
+    const b = [...log(71, 60, 'beta'), `${at(40_000)} b ends`];
+    const infoA = await open('a.log', a.join('\n'));
+    const infoB = await open('b.log', b.join('\r\n'));
+    const merged = await harness.call<FileInfo>('mergeFiles', [infoA.session, infoB.session]);
+    const rows = (await settled(merged.session)).linesKnown;
+    const lines = await harness.call<TextLines>('readLines', merged.session, 0, rows);
+    for (let row = 0; row < rows; row++) {
+      const offset = lines.fileOffsets[row]!;
+      expect(await harness.call<number>('lineAtOffset', merged.session, offset), `row ${row}`).toBe(row);
+      if (row > 0 && offset > lines.fileOffsets[row - 1]!) {
+        expect(await harness.call<number>('lineAtOffset', merged.session, offset - 1), `row ${row} - 1`).toBe(row - 1);
+      }
+    }
+  });
+
+  it('the filter runs again over a merge built again after a followed file is truncated', async () => {
+    const a = log(72, 2000, 'alpha');
+    const b = log(73, 2000, 'beta');
+    const pathA = join(harness.dir, 'a.log');
+    const infoA = await open('a.log', `${a.join('\n')}\n`);
+    const infoB = await open('b.log', `${b.join('\n')}\n`);
+    const merged = await harness.call<FileInfo>('mergeFiles', [infoA.session, infoB.session]);
+    await rowsShown(merged.session, a.length + b.length);
+    await harness.call('setFollow', merged.session, true);
+    const spec = {
+      rules: [{ pattern: 'timeout', exclude: false, regex: false, matchCase: false, enabled: true }],
+      context: 1,
+    };
+    await harness.call<FilterStatus>('setFilter', merged.session, spec);
+    const kept = a.slice(0, 300);
+    truncateSync(pathA, Buffer.byteLength(`${kept.join('\n')}\n`));
+    const rows = kept.length + b.length;
+    await rowsShown(merged.session, rows);
+    const text = await mergedRows(merged.session, rows);
+    const keep = text.map((line) => /timeout/i.test(line));
+    const expected = keep.flatMap((_, row) => (keep.slice(Math.max(0, row - 1), row + 2).some(Boolean) ? [row] : []));
+    let status = (await harness.call<FilterStatus | null>('filterStatus', merged.session))!;
+    for (let i = 0; i < 600 && !(status.done && status.rowsKnown === expected.length); i++) {
+      await sleep(10);
+      status = (await harness.call<FilterStatus | null>('filterStatus', merged.session))!;
+    }
+    expect(status.error).toBeNull();
+    expect(status.rowsKnown).toBe(expected.length);
+    const got = await harness.call<FilteredLines>('readFilteredLines', merged.session, status.filterId, 0, 5000);
+    expect(Array.from(got.lines)).toEqual(expected);
+  });
+
+  it('a search running while a followed file grows by later lines: a search again counts them, every match reads back', async () => {
+    const a = log(74, 8000, 'alpha');
+    const b = log(75, 8000, 'beta');
+    const infoA = await open('a.log', `${a.join('\n')}\n`);
+    const infoB = await open('b.log', `${b.join('\n')}\n`);
+    const merged = await harness.call<FileInfo>('mergeFiles', [infoA.session, infoB.session]);
+    await rowsShown(merged.session, a.length + b.length);
+    await harness.call('setFollow', merged.session, true);
+    const running = await harness.call<FindStatus>('startFind', merged.session, query('timeout'));
+    const late = Array.from({ length: 30 }, (_, i) => `${at(90_000_000 + i)} late timeout ${i}`);
+    appendFileSync(join(harness.dir, 'b.log'), `${late.join('\n')}\n`);
+    const grown = [...b, ...late];
+    await rowsShown(merged.session, a.length + grown.length);
+    const first = await finished(merged.session, running);
+    for (const match of await readBack(merged.session, first)) expect(match.toLowerCase()).toBe('timeout');
+    const again = await found(merged.session, query('timeout'));
+    expect(again.matchCount).toBe(naiveCount([a, grown], /timeout/gi));
+    const tail = await harness.call<MatchPage>(
+      'findMatches',
+      merged.session,
+      again.searchId,
+      again.matchCount - 30,
+      30,
+    );
+    const rows = await harness.call<TextLines>('readLines', merged.session, a.length + b.length, 30);
+    expect(tail.offsets[0]).toBe(rows.fileOffsets[0]! + late[0]!.indexOf('timeout'));
   });
 });
