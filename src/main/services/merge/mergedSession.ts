@@ -244,6 +244,12 @@ export class MergedSession implements Disposable {
       this.revision++;
       this.find.mergeChanged();
       this.filter.mergeChanged();
+      // The files' passes count the lines they were started on (a file read again keeps its old ones): count again.
+      const timeline = this.timeline;
+      if (timeline !== null) {
+        const restarted = this.startTimeline(timeline.searchId);
+        if (restarted.ok) this.emit('timelineProgress', restarted.value);
+      }
     }
     // Lines merged past the timeline's range (a followed file's new ones): count again over a wider one.
     const timeline = this.timeline;
