@@ -130,8 +130,14 @@ export class SessionRegistry implements Disposable {
       const source = found.value;
       const index = source.indexStatus();
       if (!index.ok) return err('EINVAL', `${source.info.name} is not open as text: it cannot be merged by time.`);
-      if (source.time.timeState().format === null) {
-        return err('EINVAL', `${source.info.name} has no timestamps hexlog recognises: it cannot be merged by time.`);
+      const time = source.time.timeState();
+      if (time.format === null) {
+        // The reason when there is one (a UTF-16 file: times are read from UTF-8 and Latin-1 text).
+        const why = time.notice === null ? '' : ` (${time.notice.replace(/\.$/, '')})`;
+        return err(
+          'EINVAL',
+          `${source.info.name} has no timestamps hexlog recognises${why}: it cannot be merged by time.`,
+        );
       }
       sources.push(source);
     }

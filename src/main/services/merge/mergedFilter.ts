@@ -351,7 +351,15 @@ export class MergedFilter implements Disposable {
 
   /** One slice; answers when to come back (ms), or null when there is nothing to do until the merge changes. */
   private step(run: Run): number | null {
-    if (run.error !== null) return null;
+    if (run.error !== null) {
+      // A file changed under a pass (EFILECHANGED): once the merge is built again, filter again.
+      const rebuilt = this.host.builtMerge();
+      if (run.error.code !== 'ECLOSED' && rebuilt !== null && rebuilt.index !== run.merge) {
+        this.run = this.newRun(run.spec, run.ruled, run.sides);
+        return 0;
+      }
+      return null;
+    }
     const closed = this.host.closedError();
     if (closed !== null) {
       this.disposeSides(run);

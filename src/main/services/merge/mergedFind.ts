@@ -119,6 +119,8 @@ export class MergedFind implements Disposable {
 
   /** Searches the same query again over a merge with other rows (the files changed), under the same id. */
   private restart(run: Run): void {
+    // A file that changed under the placing (EFILECHANGED) is read again now; a closed one is not.
+    if (run.error !== null && run.error.code !== 'ECLOSED') run.error = null;
     for (const side of run.sides) side.dispose();
     const sides: FindController[] = [];
     const sideIds: number[] = [];
@@ -437,8 +439,11 @@ export class MergedFind implements Disposable {
   /** The merge shown changed: a merge with rows moved places the matches again (the same search). */
   mergeChanged(): void {
     const run = this.run;
-    if (run === null || run.merge === null || run.cancelled) return;
-    if (run.merge.generation === this.host.generation()) return;
+    if (run === null || run.cancelled) return;
+    // Placed in another merge, or stopped by a file that changed under it: place again in this one.
+    const error = run.error ?? run.sides.map((side) => side.status()?.error ?? null).find((found) => found !== null);
+    const failed = error != null && error.code !== 'ECLOSED';
+    if (!failed && (run.merge === null || run.merge.generation === this.host.generation())) return;
     this.restart(run);
     if (this.pump === undefined) {
       this.pump = setInterval(() => this.tick(), PROGRESS_INTERVAL_MS);
