@@ -436,6 +436,27 @@ export interface TimelineStatus {
 }
 
 /** Request channels: the arguments the renderer sends and the value it gets back. */
+/** The hashes "Hashes of selection" computes. */
+export const HASH_ALGOS = ['crc32', 'md5', 'sha1', 'sha256'] as const;
+export type HashAlgo = (typeof HASH_ALGOS)[number];
+
+/** Where the hashing of a byte range stands (the bytes as shown: pending edits laid over). */
+export interface HashStatus {
+  readonly session: SessionId;
+  /** Identifies one hashing: a new one replaces the one before. */
+  readonly hashId: number;
+  readonly offset: ByteOffset;
+  readonly length: ByteCount;
+  readonly algos: readonly HashAlgo[];
+  /** Bytes every algorithm has hashed. */
+  readonly bytesDone: number;
+  readonly done: boolean;
+  readonly cancelled: boolean;
+  readonly error: { readonly code: string; readonly message: string } | null;
+  /** Lower-case hex, once done (CRC32 as 8 digits). */
+  readonly values: Partial<Record<HashAlgo, string>>;
+}
+
 export interface Requests {
   hostInfo: { args: []; result: HostInfo };
   listOffered: { args: []; result: readonly OfferedFile[] };
@@ -553,6 +574,10 @@ export interface Requests {
   cancelOpen: { args: []; result: null };
   /** A merged view (a new tab) of open files by time; each must be indexed and have a time format. */
   mergeFiles: { args: [sessions: readonly SessionId[]]; result: FileInfo };
+  /** Hashes [offset, offset + length) in worker threads; progress as hashProgress events. */
+  startHashes: { args: [session: SessionId, offset: ByteOffset, length: ByteCount]; result: HashStatus };
+  hashStatus: { args: [session: SessionId]; result: HashStatus | null };
+  cancelHashes: { args: [session: SessionId]; result: HashStatus | null };
 }
 export type RequestName = keyof Requests;
 export type RequestArgs<K extends RequestName> = Requests[K]['args'];
@@ -585,6 +610,7 @@ export interface Events {
   timeChanged: TimeState;
   /** A compressed file being opened is decompressed into a temporary file: at most ~10 times a second, and once when done. */
   openProgress: OpenProgress;
+  hashProgress: HashStatus;
 }
 export type EventName = keyof Events;
 
@@ -607,6 +633,7 @@ export const eventDelivery = {
   timelineProgress: 'latestPerSession',
   timeChanged: 'latestPerSession',
   openProgress: 'latest',
+  hashProgress: 'latestPerSession',
 } as const satisfies Record<EventName, EventDelivery>;
 export const eventNames = Object.keys(eventDelivery) as readonly EventName[];
 

@@ -476,6 +476,7 @@ export const argSpecs = {
       ),
     }),
   ) satisfies Spec<ExportSource>,
+  rangeLength: integer<ByteCount>('length', { to: byteCount }),
   sessionList: list('sessions', integer<SessionId>('session id', { to: sessionId }), MAX_MERGED_FILES),
   timeChoice: choice<TimeKind | 'auto' | 'none'>('time format', ['auto', 'none', ...TIME_KINDS]),
   epochMs: integer('time (epoch ms)', { min: -MAX_EPOCH_MS, max: MAX_EPOCH_MS }),
@@ -563,6 +564,9 @@ export const requestSchemas = {
   timelineStatus: [a.session],
   cancelOpen: [],
   mergeFiles: [a.sessionList],
+  startHashes: [a.session, a.offset, a.rangeLength],
+  hashStatus: [a.session],
+  cancelHashes: [a.session],
 } as const satisfies RequestSchemas;
 
 /** Every request channel's name, in the contract's order. */

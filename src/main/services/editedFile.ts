@@ -98,6 +98,15 @@ export class EditedFile implements Disposable {
     this.edits.overlay(offset, bytes);
   }
 
+  /** The pending bytes of every modified run overlapping [start, end), clipped to it, in offset order. */
+  editsIn(start: number, end: number): { offset: number; bytes: Uint8Array }[] {
+    return this.edits.modifiedRangesIn(start, end).map(({ offset, length }) => {
+      const bytes = new Uint8Array(length);
+      this.edits.overlay(offset, bytes);
+      return { offset, bytes };
+    });
+  }
+
   isModifiedIn(start: number, end: number): boolean {
     return this.edits.modifiedRangesIn(start, end).length > 0;
   }

@@ -1,5 +1,6 @@
 // One open file: composes the edited file (mapping + pending edits), its line index, its search and
 // its follow watcher, all owned by one DisposableStore, and answers reads and status checks as values.
+import { HashController } from './hash/hashController';
 import { joinLines } from './joinLines';
 import { basename, resolve as resolvePath } from 'node:path';
 import { accessSync, constants } from 'node:fs';
@@ -71,6 +72,7 @@ export class FileSession implements Disposable {
   readonly find: FindController;
   readonly filter: FilterController;
   readonly time: TimeController;
+  readonly hashes: HashController;
 
   /** The path the user opened: the compressed file for a decompressed one, else the mapped path. */
   readonly shownPath: string;
@@ -129,6 +131,15 @@ export class FileSession implements Disposable {
       }),
     );
     this.find = this.store.add(new FindController(this.findHost((status) => this.emit('findProgress', status))));
+    this.hashes = this.store.add(
+      new HashController({
+        session: this.id,
+        path: this.path,
+        size: () => this.size,
+        editsIn: (start, end) => this.edited.editsIn(start, end),
+        emit: (status) => this.emit('hashProgress', status),
+      }),
+    );
   }
 
   /** What a search of this file reads; its progress goes to `emit`. */

@@ -214,6 +214,10 @@ export function createDispatch({ sessions, offers, settings, host }: ServiceDeps
       return ok(null);
     },
     mergeFiles: (context, [ids]) => sessions.merge(ids, context.owner),
+    startHashes: (context, [session, offset, length]) =>
+      withSession(context, session, (found) => found.hashes.start(offset, length)),
+    hashStatus: (context, [session]) => withSession(context, session, (found) => ok(found.hashes.status())),
+    cancelHashes: (context, [session]) => withSession(context, session, (found) => ok(found.hashes.cancel())),
   };
 
   const run = async <K extends RequestName>(
