@@ -73,7 +73,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         acceptsDroppedFiles: false,
         ...(options.merge === true ? { mergeAtStart: true } : {}),
       },
-      chooseCopyPath: (_context, original, purpose) => Promise.resolve(copyPathBeside(original, purpose?.tag)),
+      chooseCopyPath: (_context, original, purpose) =>
+        Promise.resolve(copyPathBeside(original, purpose?.tag, purpose?.extension)),
       emit: (owner, name, payload) => connections.get(owner)?.emit(name, payload),
       broadcast: (name, payload) => {
         for (const connection of connections.values()) connection.emit(name, payload);

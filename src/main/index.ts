@@ -39,7 +39,7 @@ const services = createServices(
       const parent = windows.get(context.owner);
       const options = {
         title: purpose?.title ?? 'Save a copy with the edits',
-        defaultPath: copyPathBeside(original, purpose?.tag),
+        defaultPath: copyPathBeside(original, purpose?.tag, purpose?.extension),
       };
       const picked = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
       return picked.canceled || !picked.filePath ? null : picked.filePath;

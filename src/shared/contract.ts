@@ -31,6 +31,8 @@ export {
   MAX_TICK_MARKS,
   TIMELINE_BUCKETS,
   MAX_MERGED_FILES,
+  MAX_BOOKMARKS,
+  MAX_BOOKMARK_NAME,
   DEFAULT_SETTINGS,
 } from './schema';
 
@@ -350,6 +352,19 @@ export interface FileMemory extends FilePosition {
   readonly filter?: { readonly spec: FilterSpec; readonly view: boolean };
   /** The find bar's query, when it had one. */
   readonly find?: FindQuery;
+  /** The hex view's named bookmarks, in offset order; at most MAX_BOOKMARKS. */
+  readonly bookmarks?: readonly Bookmark[];
+}
+
+/** A named, coloured range of bytes in the hex view, with an optional note. */
+export interface Bookmark {
+  readonly name: string;
+  readonly offset: ByteOffset;
+  /** At least 1. */
+  readonly length: ByteCount;
+  /** '#rrggbb'. */
+  readonly color: string;
+  readonly note: string;
 }
 
 /** What an export writes: the rows of a filter (once it is done), or lines by number (the marks). */
@@ -578,6 +593,11 @@ export interface Requests {
   startHashes: { args: [session: SessionId, offset: ByteOffset, length: ByteCount]; result: HashStatus };
   hashStatus: { args: [session: SessionId]; result: HashStatus | null };
   cancelHashes: { args: [session: SessionId]; result: HashStatus | null };
+  /** Writes the bookmarks as JSON (a save dialog, or name.bookmarks.json beside the file); null if cancelled. */
+  exportBookmarks: {
+    args: [session: SessionId, bookmarks: readonly Bookmark[]];
+    result: { readonly path: string; readonly count: number } | null;
+  };
 }
 export type RequestName = keyof Requests;
 export type RequestArgs<K extends RequestName> = Requests[K]['args'];

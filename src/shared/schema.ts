@@ -4,6 +4,7 @@
 import type {
   EncodingChoice,
   ExportSource,
+  Bookmark,
   FileMemory,
   FilterRule,
   FilterSpec,
@@ -73,6 +74,10 @@ export const MAX_TICK_MARKS = 2000;
 export const MAX_EXPORT_LINES = 100_000;
 /** Marks remembered per file between openings. */
 export const MAX_SAVED_MARKS = 10_000;
+/** Most bookmarks a file keeps, and the longest name and note one has. */
+export const MAX_BOOKMARKS = 10_000;
+export const MAX_BOOKMARK_NAME = 200;
+const MAX_BOOKMARK_NOTE = 4000;
 /** Times Go to time takes: 100,000 days either side of 1970 (about 1696 to 2243). */
 export const MAX_EPOCH_MS = 8.64e15 / 1000;
 /** Files one merged view takes at most. */
@@ -491,6 +496,15 @@ const query = record('query', {
   wholeWord: boolean('wholeWord'),
 }) satisfies Spec<FindQuery>;
 
+/** A bookmark, as saved with the file's memory and as its JSON export is read back. */
+export const bookmarkSpec = record('bookmark', {
+  name: text('bookmark name', { minLength: 1, maxLength: MAX_BOOKMARK_NAME, allowNul: false }),
+  offset: integer<ByteOffset>('offset', { to: byteOffset }),
+  length: integer<ByteCount>('length', { min: 1, to: byteCount }),
+  color: text('colour', { minLength: 7, maxLength: 7, allowNul: false }),
+  note: text('note', { maxLength: MAX_BOOKMARK_NOTE, allowNul: false }),
+}) satisfies Spec<Bookmark>;
+
 /** What is remembered of a file: also how the settings file's records are read back. */
 export const fileMemorySpec = record('position', {
   view: choice('view', ['text', 'hex']),
@@ -501,6 +515,7 @@ export const fileMemorySpec = record('position', {
   ),
   filter: optional(record('filter state', { spec: argSpecs.filterSpec, view: boolean('filtered view') })),
   find: optional(query),
+  bookmarks: optional(list('bookmarks', bookmarkSpec, MAX_BOOKMARKS)),
 }) satisfies Spec<FileMemory>;
 
 const a = argSpecs;
@@ -567,6 +582,7 @@ export const requestSchemas = {
   startHashes: [a.session, a.offset, a.rangeLength],
   hashStatus: [a.session],
   cancelHashes: [a.session],
+  exportBookmarks: [a.session, list('bookmarks', bookmarkSpec, MAX_BOOKMARKS)],
 } as const satisfies RequestSchemas;
 
 /** Every request channel's name, in the contract's order. */

@@ -3,9 +3,10 @@
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 
-export function copyPathBeside(original: string, tag = 'edited'): string {
-  const extension = extname(original);
-  const stem = extension === '' ? original : original.slice(0, -extension.length);
+export function copyPathBeside(original: string, tag = 'edited', newExtension?: string): string {
+  const own = extname(original);
+  const stem = own === '' ? original : original.slice(0, -own.length);
+  const extension = newExtension ?? own;
   for (let n = 1; ; n++) {
     const candidate = `${stem}.${tag}${n === 1 ? '' : `-${n}`}${extension}`;
     if (!existsSync(candidate)) return candidate;

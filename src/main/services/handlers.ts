@@ -16,6 +16,8 @@ import {
 import { err, errFromThrown, ok, type Err, type Result } from '../../shared/result';
 import { argSpecs, describe, parseArgs, requestSchemas, type RequestSchemas } from '../../shared/schema';
 import { mergedRequest } from './merge/mergedRequests';
+import { writeBookmarks } from './bookmarksFile';
+import { basename } from 'node:path';
 import type { SessionId } from '../../shared/units';
 import type { FileSession } from './fileSession';
 import type { OfferList } from './offers';
@@ -31,6 +33,8 @@ export interface CallContext {
 export interface SavePurpose {
   readonly title: string;
   readonly tag: string;
+  /** The name's extension ('.json'), when not the file's own. */
+  readonly extension?: string;
 }
 
 /** What differs between Electron and the browser host. */
@@ -218,6 +222,15 @@ export function createDispatch({ sessions, offers, settings, host }: ServiceDeps
       withSession(context, session, (found) => found.hashes.start(offset, length)),
     hashStatus: (context, [session]) => withSession(context, session, (found) => ok(found.hashes.status())),
     cancelHashes: (context, [session]) => withSession(context, session, (found) => ok(found.hashes.cancel())),
+    exportBookmarks: async (context, [session, bookmarks]) => {
+      const found = sessions.get(session, context.owner);
+      if (!found.ok) return found;
+      const file = found.value;
+      const purpose = { title: 'Export the bookmarks', tag: 'bookmarks', extension: '.json' };
+      const dest = await host.chooseCopyPath(context, file.shownPath, purpose);
+      if (dest === null) return ok(null);
+      return writeBookmarks(dest, { file: basename(file.shownPath), size: file.size, bookmarks });
+    },
   };
 
   const run = async <K extends RequestName>(

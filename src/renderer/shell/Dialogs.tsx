@@ -13,8 +13,8 @@ export function Dialogs(): ReactElement | null {
   return null;
 }
 
-/** A modal box: focus goes to its first button, Escape cancels, and the view gets focus back after. */
-function Modal(props: {
+/** A modal box: focus goes to its first field or button, Escape cancels, and the view gets focus back after. */
+export function Modal(props: {
   role: 'dialog' | 'alertdialog';
   label: string;
   onEscape?: () => void;
@@ -23,7 +23,9 @@ function Modal(props: {
   const box = useRef<HTMLDivElement>(null);
   const { onEscape } = props;
   useEffect(() => {
-    box.current?.querySelector<HTMLButtonElement>('button')?.focus();
+    const field = box.current?.querySelector<HTMLInputElement>('input:not([type=radio])');
+    if (field) field.select();
+    else box.current?.querySelector<HTMLButtonElement>('button')?.focus();
     return () => {
       requestAnimationFrame(focusView);
     };

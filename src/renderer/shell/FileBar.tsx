@@ -1,5 +1,6 @@
 // The open file's one toolbar row: the view switch, the view's own tools (a slot the view fills:
 // follow and wrap, go to), the hex row options, and the edit buttons.
+import { useHexTools } from '../state/hexToolsStore';
 import { createContext, type ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { hexRowWidths } from '../../shared/contract';
@@ -83,6 +84,32 @@ function HexOptions(): ReactElement {
         onClick={() => runCommand('view.offsetBase')}
       >
         Decimal offsets
+      </button>
+      <HexToolButtons />
+    </>
+  );
+}
+
+/** The hex view's panes: bookmarks (a toggle) and the hashes of the selection. */
+function HexToolButtons(): ReactElement {
+  const bookmarksOpen = useHexTools((state) => state.bookmarksOpen);
+  const count = useHexTools((state) => state.bookmarks.length);
+  return (
+    <>
+      <button
+        type="button"
+        aria-pressed={bookmarksOpen}
+        title="Show or hide the bookmarks pane (Ctrl+B bookmarks the selection)"
+        onClick={() => runCommand('view.bookmarks')}
+      >
+        Bookmarks{count > 0 ? ` (${count.toLocaleString('en-US')})` : ''}
+      </button>
+      <button
+        type="button"
+        title="CRC32, MD5, SHA-1 and SHA-256 of the selected bytes"
+        onClick={() => runCommand('edit.hashes')}
+      >
+        Hashes
       </button>
     </>
   );

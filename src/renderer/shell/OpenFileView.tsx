@@ -13,6 +13,10 @@ import { FileStoreContext } from '../state/fileStore';
 import { FindStoreContext } from '../state/findStore';
 import { LogStoreContext } from '../state/logStore';
 import { TimeStoreContext } from '../state/timeStore';
+import { HexToolsStoreContext } from '../state/hexToolsStore';
+import { BookmarksPane } from '../features/bookmarks/BookmarksPane';
+import { BookmarkDialog } from '../features/bookmarks/BookmarkDialog';
+import { HashesPane } from '../features/hashes/HashesPane';
 import { Timeline } from '../features/time/Timeline';
 import { FileBar, ViewToolsContext } from './FileBar';
 import { FileNotice } from './Notices';
@@ -27,7 +31,9 @@ export function OpenFileView({ file }: { file: OpenFile }): ReactElement {
       <FindStoreContext.Provider value={file.find}>
         <LogStoreContext.Provider value={file.log}>
           <TimeStoreContext.Provider value={file.time}>
-            <OpenFileBody file={file} />
+            <HexToolsStoreContext.Provider value={file.tools}>
+              <OpenFileBody file={file} />
+            </HexToolsStoreContext.Provider>
           </TimeStoreContext.Provider>
         </LogStoreContext.Provider>
       </FindStoreContext.Provider>
@@ -45,6 +51,9 @@ function OpenFileBody({ file }: { file: OpenFile }): ReactElement {
   const view = useStore(file.store, (state) => state.view);
   const findOpen = useStore(file.find, (state) => state.open);
   const paneOpen = useStore(file.find, (state) => state.paneOpen);
+  const bookmarksOpen = useStore(file.tools, (state) => state.bookmarksOpen);
+  const hashesOpen = useStore(file.tools, (state) => state.hashesOpen);
+  const draft = useStore(file.tools, (state) => state.draft);
   const [slot, setSlot] = useState<HTMLElement | null>(null);
 
   useEffect(() => {
@@ -83,6 +92,9 @@ function OpenFileBody({ file }: { file: OpenFile }): ReactElement {
       </div>
       {paneOpen && findOpen && <MatchesPane onReveal={reveal} />}
       {marksOpen && <MarksPane />}
+      {view === 'hex' && !merged && hashesOpen && <HashesPane />}
+      {view === 'hex' && !merged && bookmarksOpen && <BookmarksPane />}
+      {draft !== null && <BookmarkDialog draft={draft} />}
       <StatusBar />
     </ViewToolsContext.Provider>
   );

@@ -77,6 +77,14 @@ const fontSize = (change: (size: number) => number): Binding => ({
   },
 });
 
+/** A command of the hex view's selection: the view runs it; its key says why elsewhere. */
+const hexCommand = (id: CommandId): Binding => ({
+  run: () => void activeView()?.run(id),
+  available: () => inView('hex')() && notMerged(),
+  why: 'it works on the hex view’s selection: switch to the hex view',
+  explainKey: true,
+});
+
 const bindings: Record<CommandId, Binding> = {
   'file.open': { run: () => app().open() },
   'file.close': { run: () => app().closeTab(), available: hasFile },
@@ -106,6 +114,22 @@ const bindings: Record<CommandId, Binding> = {
   'edit.redo': { run: onFile((open) => open.store.getState().redo()), available: hasFile },
   'edit.copy': { run: () => activeView()?.copy(), available: hasFile },
   'edit.selectAll': { run: () => activeView()?.selectAll(), available: hasFile },
+  'edit.copyAs.hex': hexCommand('edit.copyAs.hex'),
+  'edit.copyAs.c': hexCommand('edit.copyAs.c'),
+  'edit.copyAs.python': hexCommand('edit.copyAs.python'),
+  'edit.copyAs.base64': hexCommand('edit.copyAs.base64'),
+  'edit.copyAs.xxd': hexCommand('edit.copyAs.xxd'),
+  'edit.bookmark': hexCommand('edit.bookmark'),
+  'edit.hashes': hexCommand('edit.hashes'),
+  'view.bookmarks': {
+    run: onFile((open) => {
+      const tools = open.tools.getState();
+      if (!tools.bookmarksOpen && open.store.getState().view !== 'hex') switchView(open.store, 'hex');
+      tools.setBookmarksOpen(!tools.bookmarksOpen);
+    }),
+    available: notMerged,
+    why: mergedWhy,
+  },
   'find.find': {
     run: onFile((open) => open.find.getState().requestFocus()),
     available: hasFile,

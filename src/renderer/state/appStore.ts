@@ -22,6 +22,7 @@ import { createFileStore, type FileStore, type ViewKind } from './fileStore';
 import { createFindStore, type FindStore } from './findStore';
 import { createLogStore, type LogStore } from './logStore';
 import { createTimeStore, type TimeStore } from './timeStore';
+import { createHexToolsStore, type HexToolsStore } from './hexToolsStore';
 import { clearErrors, messages, useMessages } from './messages';
 
 /** An open file (a tab): its own state, its find state. */
@@ -31,6 +32,8 @@ export interface OpenFile {
   readonly find: FindStore;
   readonly log: LogStore;
   readonly time: TimeStore;
+  /** The hex view's bookmarks and hashes. */
+  readonly tools: HexToolsStore;
 }
 
 /** What the overlay over the content shows: the command palette, the file picker, the keys sheet. */
@@ -98,6 +101,7 @@ function positionOf(file: OpenFile): FileMemory {
   const state = file.store.getState();
   const log = file.log.getState();
   const find = file.find.getState();
+  const bookmarks = file.tools.getState().bookmarks;
   return {
     view: state.view,
     line: state.currentLine,
@@ -109,6 +113,7 @@ function positionOf(file: OpenFile): FileMemory {
     ...(find.pattern !== ''
       ? { find: { mode: find.mode, pattern: find.pattern, matchCase: find.matchCase, wholeWord: find.wholeWord } }
       : {}),
+    ...(bookmarks.length > 0 ? { bookmarks } : {}),
   };
 }
 
@@ -133,7 +138,12 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
       timer = setTimeout(() => void api().savePosition(file.session, positionOf(file)), POSITION_SAVE_DELAY_MS);
     };
     // The position, the marks and rules, and the query: whichever changes.
-    const unsubscribe = [file.store.subscribe(changed), file.log.subscribe(changed), file.find.subscribe(changed)];
+    const unsubscribe = [
+      file.store.subscribe(changed),
+      file.log.subscribe(changed),
+      file.find.subscribe(changed),
+      file.tools.subscribe(changed),
+    ];
     stopSaving.set(file.session, () => {
       clearTimeout(timer);
       for (const stop of unsubscribe) stop();
@@ -151,6 +161,7 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
     else store.setReveal({ kind: 'line', line: lineNumber(position.line), quiet: true });
     const log = file.log.getState();
     if (position.marks !== undefined) log.setMarks(position.marks);
+    if (position.bookmarks !== undefined) file.tools.getState().setBookmarks(position.bookmarks);
     if (position.filter !== undefined) {
       await log.applySpec(position.filter.spec);
       if (position.filter.view) await log.setFilterView(true);
@@ -217,7 +228,8 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
       );
     });
     const time = createTimeStore(info.session, api(), messages);
-    const model: OpenFile = { session: info.session, store, find, log, time };
+    const tools = createHexToolsStore(info.session);
+    const model: OpenFile = { session: info.session, store, find, log, time, tools };
     // Messages about the file the user leaves do not follow them to this one.
     if (!quiet) useMessages.getState().clear();
     // The command line's files open behind the first one; a file the user opens comes to the front.
@@ -275,6 +287,7 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
       api().on('timelineProgress', (status) => byId(status.session)?.time.getState().onTimeline(status));
       api().on('openProgress', (progress) => set({ decompressing: progress.done ? null : progress }));
       api().on('timeChanged', (state) => byId(state.session)?.time.getState().onTimeChanged(state));
+      api().on('hashProgress', (status) => byId(status.session)?.tools.getState().onHashProgress(status));
       const [info, offers, settings] = await Promise.all([api().hostInfo(), api().listOffered(), api().settings()]);
       if (settings.ok) {
         set({ settings: settings.value.settings, recent: settings.value.recent });

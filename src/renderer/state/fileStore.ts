@@ -31,7 +31,12 @@ export type Reveal =
       /** Put the line this many rows below the top (where it was in the view left), instead of centring it. */
       readonly screenRow?: number;
     }
-  | { readonly kind: 'offset'; readonly offset: number };
+  | {
+      readonly kind: 'offset';
+      readonly offset: number;
+      /** Select [offset, selectTo] (the hex view), instead of putting the cursor at offset. */
+      readonly selectTo?: number;
+    };
 
 export interface RowCursor {
   readonly filterId: number;

@@ -16,7 +16,12 @@ import { clearErrors, messages } from '../../state/messages';
 import { matchAt, useMatchesInRange, type VisibleMatches } from '../find/useMatches';
 import { Inspector } from './Inspector';
 import { modalOpen, useViewCommands } from '../../shell/viewCommands';
-import { parseHexBytes } from './inspector';
+import { copyFormat, copyLimit, MAX_PASTE_BYTES, parsePasted, type CopyFormatId } from './copyFormats';
+import { useHexTools, useHexToolsStoreApi } from '../../state/hexToolsStore';
+import { MAX_READ_BYTES, type Bookmark } from '../../../shared/contract';
+import type { CommandId } from '../../../shared/commands';
+import { HexContextMenu, readClipboardText } from './HexContextMenu';
+import { runCommand as runCommandFromMenu } from '../../shell/commands';
 
 interface HexRowProps {
   cache: ByteCache;
@@ -30,7 +35,19 @@ interface HexRowProps {
   selectionEnd: number;
   pane: 'hex' | 'ascii';
   version: number;
+  /** The bookmarks over the rows in view, in offset order. */
+  bookmarks: readonly Bookmark[];
   onPick: (offset: number, pane: 'hex' | 'ascii', extend: boolean) => void;
+}
+
+/** The bookmark drawn at `offset`: the last (in offset order) of those covering it. */
+function bookmarkAt(bookmarks: readonly Bookmark[], offset: number): Bookmark | undefined {
+  let found: Bookmark | undefined;
+  for (const bookmark of bookmarks) {
+    if (bookmark.offset > offset) break;
+    if (offset < bookmark.offset + bookmark.length) found = bookmark;
+  }
+  return found;
 }
 
 function HexRow(props: RowRenderProps & HexRowProps) {
@@ -48,6 +65,7 @@ function HexRow(props: RowRenderProps & HexRowProps) {
     selectionStart,
     selectionEnd,
     pane,
+    bookmarks,
     onPick,
   } = props;
   const start = index * bytesPerRow;
@@ -76,9 +94,19 @@ function HexRow(props: RowRenderProps & HexRowProps) {
     const className = (which: 'hex' | 'ascii'): string =>
       `cell${isCursor ? (which === pane ? ' cursor' : ' cursor-shadow') : ''}${selected ? ' selected' : ''}${
         modified ? ' modified' : ''
-      }${value === undefined ? ' pending' : ''}${inMatch === 2 ? ' match current-match' : inMatch === 1 ? ' match' : ''}`;
+      }${value === undefined ? ' pending' : ''}${inMatch === 2 ? ' match current-match' : inMatch === 1 ? ' match' : ''}${
+        bookmark !== undefined ? ' bookmarked' : ''
+      }`;
     const inMatch = matchAt(matches, offset);
+    const bookmark = bookmarks.length > 0 ? bookmarkAt(bookmarks, offset) : undefined;
     const common = {
+      ...(bookmark !== undefined
+        ? {
+            'data-bookmarked': bookmark.name,
+            title: bookmark.note !== '' ? `${bookmark.name}: ${bookmark.note}` : bookmark.name,
+            style: { ['--bookmark' as string]: bookmark.color },
+          }
+        : {}),
       'data-cursor': isCursor ? 'true' : undefined,
       'data-modified': modified ? 'true' : undefined,
       'data-match': inMatch === 2 ? 'current' : inMatch === 1 ? 'true' : undefined,
@@ -91,6 +119,9 @@ function HexRow(props: RowRenderProps & HexRowProps) {
         data-byte={offset}
         onMouseDown={(event) => {
           if (event.button === 0) onPick(offset, 'hex', event.shiftKey);
+          // A right click outside the selection moves the cursor there, as native editors do.
+          else if (event.button === 2 && !(offset >= selectionStart && offset <= selectionEnd))
+            onPick(offset, 'hex', false);
         }}
         onMouseEnter={(event) => {
           if ((event.buttons & 1) === 1) onPick(offset, 'hex', true);
@@ -107,6 +138,9 @@ function HexRow(props: RowRenderProps & HexRowProps) {
         data-char={offset}
         onMouseDown={(event) => {
           if (event.button === 0) onPick(offset, 'ascii', event.shiftKey);
+          // A right click outside the selection moves the cursor there, as native editors do.
+          else if (event.button === 2 && !(offset >= selectionStart && offset <= selectionEnd))
+            onPick(offset, 'ascii', false);
         }}
         onMouseEnter={(event) => {
           if ((event.buttons & 1) === 1) onPick(offset, 'ascii', true);
@@ -171,6 +205,9 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
   const version = useSyncExternalStore(cache.subscribe, cache.getVersion);
   const rows = useRef<VirtualRowsHandle>(null);
   const container = useRef<HTMLDivElement>(null);
+  const tools = useHexToolsStoreApi();
+  const allBookmarks = useHexTools((state) => state.bookmarks);
+  const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
   const totalRows = Math.ceil(size / bytesPerRow);
   const app = (): {
     editBytes: (offset: number, bytes: Uint8Array) => Promise<boolean>;
@@ -203,7 +240,9 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
     if (reveal === null || reveal.kind !== 'offset' || size === 0) return;
     store.getState().setReveal(null);
     const offset = Math.min(reveal.offset, size - 1);
-    store.getState().setCursor(offset);
+    // The cursor stays at the start (in view); the selection runs to selectTo.
+    if (reveal.selectTo !== undefined) store.getState().selectBytes(Math.min(reveal.selectTo, size - 1), offset);
+    else store.getState().setCursor(offset);
     rows.current?.scrollToRow(Math.floor(offset / bytesPerRow), 'center');
   }, [reveal, store, size, bytesPerRow]);
 
@@ -270,8 +309,16 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
 
   const paste = (text: string): void => {
     const state = store.getState();
-    const bytes = state.pane === 'hex' ? parseHexBytes(text) : new TextEncoder().encode(text);
-    if (typeof bytes === 'string') return app().showAlert(bytes);
+    // The hex pane reads hex text, Base64, a C array, Python bytes or an xxd dump; the ASCII pane, text.
+    const pasted = state.pane === 'hex' ? parsePasted(text) : { bytes: new TextEncoder().encode(text), as: 'text' };
+    if (typeof pasted === 'string') return app().showAlert(pasted);
+    const bytes = pasted.bytes;
+    if (bytes.length > MAX_PASTE_BYTES) {
+      app().showAlert(
+        `The clipboard holds ${plural(bytes.length, 'byte')}; one paste writes at most ${plural(MAX_PASTE_BYTES, 'byte')}. Nothing was pasted.`,
+      );
+      return;
+    }
     if (state.cursor + bytes.length > size) {
       app().showAlert(
         `Pasting ${bytes.length} byte(s) at offset ${state.cursor} would pass the end of the file: ${refuseLengthChange}`,
@@ -281,7 +328,11 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
     void app()
       .editBytes(state.cursor, bytes)
       .then((done) => {
-        if (done) moveCursor(Math.min(state.cursor + bytes.length, size - 1));
+        if (!done) return;
+        moveCursor(Math.min(state.cursor + bytes.length, size - 1));
+        if (pasted.as !== 'hex' && pasted.as !== 'text') {
+          messages.info(`Pasted ${plural(bytes.length, 'byte')} read as ${pasted.as}.`);
+        }
       });
   };
 
@@ -289,6 +340,14 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
     const ctrl = event.ctrlKey || event.metaKey;
     const page = (rows.current?.visibleRowCount() ?? 1) * bytesPerRow;
     const rowStart = cursor - (cursor % bytesPerRow);
+    if (event.key === 'ContextMenu' || (event.key === 'F10' && event.shiftKey)) {
+      event.preventDefault();
+      const cell = container.current?.querySelector(`[data-${pane === 'hex' ? 'byte' : 'char'}="${cursor}"]`);
+      const box = container.current?.getBoundingClientRect();
+      const at = cell?.getBoundingClientRect();
+      setMenu({ x: (at?.left ?? 40) - (box?.left ?? 0), y: (at?.bottom ?? 40) - (box?.top ?? 0) });
+      return;
+    }
     if (event.key === 'Tab') {
       event.preventDefault();
       store.getState().setPane(pane === 'hex' ? 'ascii' : 'hex');
@@ -354,6 +413,72 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
     }
   };
 
+  /** The selection (or the byte under the cursor) as first offset and length. */
+  const selection = (): { first: number; length: number } => {
+    const state = store.getState();
+    const first = Math.min(state.cursor, state.selectionAnchor);
+    const last = Math.min(Math.max(state.cursor, state.selectionAnchor), size - 1);
+    return { first, length: Math.max(0, last - first + 1) };
+  };
+
+  // Copy as…: the selection in one of the formats people paste into code and notes.
+  const copyAs = async (id: CopyFormatId): Promise<void> => {
+    const format = copyFormat(id);
+    const { first, length } = selection();
+    if (size === 0 || length <= 0) return;
+    const limit = copyLimit(format);
+    if (length > limit) {
+      messages.error(tooBigToCopy(length, limit, `selection (as ${format.title})`));
+      return;
+    }
+    const bytes = new Uint8Array(length);
+    for (let at = 0; at < length;) {
+      const chunk = Math.min(length - at, MAX_READ_BYTES);
+      const read = await getApi().readBytes(store.getState().info.session, byteOffset(first + at), byteCount(chunk));
+      if (!read.ok) {
+        messages.error(`Copy failed: ${read.message}`);
+        return;
+      }
+      if (read.value.byteLength < chunk) {
+        messages.error('Copy failed: the file is shorter than the selection (it changed on disk).');
+        return;
+      }
+      bytes.set(read.value, at);
+      at += chunk;
+    }
+    try {
+      await writeClipboard(format.format(bytes, first));
+      messages.info(`Copied ${plural(length, 'byte')} as ${format.title}.`);
+    } catch {
+      messages.error('The clipboard refused the copy.');
+    }
+  };
+
+  const runCommandHere = (command: CommandId): boolean => {
+    const { first, length } = selection();
+    if (size === 0) {
+      messages.info('This file is empty: there are no bytes to select.');
+      return true;
+    }
+    switch (command) {
+      case 'edit.copyAs.hex':
+      case 'edit.copyAs.c':
+      case 'edit.copyAs.python':
+      case 'edit.copyAs.base64':
+      case 'edit.copyAs.xxd':
+        void copyAs(command.slice('edit.copyAs.'.length) as CopyFormatId);
+        return true;
+      case 'edit.bookmark':
+        tools.getState().draftBookmark(first, length);
+        return true;
+      case 'edit.hashes':
+        void tools.getState().startHashes(first, length);
+        return true;
+      default:
+        return false;
+    }
+  };
+
   const goTo = useGoTo(
     (text) => parseOffsetTarget(text, { base: offsetBase, cursor, size }),
     (target) => {
@@ -375,9 +500,16 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
     },
     copy: () => void copySelection(),
     paste,
-    run: () => false,
+    run: runCommandHere,
   });
 
+  // Only the bookmarks over the rows in view reach the rows.
+  const viewStart = Math.max(0, viewport.top - 4) * bytesPerRow;
+  const viewEnd = (viewport.top + viewport.visible + 4) * bytesPerRow;
+  const bookmarks = useMemo(
+    () => allBookmarks.filter((bookmark) => bookmark.offset < viewEnd && bookmark.offset + bookmark.length > viewStart),
+    [allBookmarks, viewStart, viewEnd],
+  );
   const selectionStart = Math.min(cursor, anchor);
   const selectionEnd = Math.max(cursor, anchor);
   const rowProps = useMemo<HexRowProps>(
@@ -393,9 +525,23 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
       selectionEnd,
       pane,
       version,
+      bookmarks,
       onPick: pick,
     }),
-    [cache, matches, bytesPerRow, size, offsetBase, cursor, selectionStart, selectionEnd, pane, version, pick],
+    [
+      cache,
+      matches,
+      bytesPerRow,
+      size,
+      offsetBase,
+      cursor,
+      selectionStart,
+      selectionEnd,
+      pane,
+      version,
+      bookmarks,
+      pick,
+    ],
   );
 
   if (size === 0) {
@@ -415,6 +561,11 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
         tabIndex={0}
         ref={container}
         style={{ width: dataWidth(bytesPerRow, offsetChars), ['--offset-ch' as string]: `${offsetChars}ch` }}
+        onContextMenu={(event) => {
+          event.preventDefault();
+          const box = container.current?.getBoundingClientRect();
+          setMenu({ x: event.clientX - (box?.left ?? 0), y: event.clientY - (box?.top ?? 0) });
+        }}
       >
         <HexHeader bytesPerRow={bytesPerRow} decimal={rowProps.decimal} />
         {goTo.input !== null && (
@@ -428,6 +579,29 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
                 : 'Bare digits are decimal, as the offsets show; 0x or h for hex.'
             }
             {...goTo.input}
+          />
+        )}
+        {menu !== null && (
+          <HexContextMenu
+            x={menu.x}
+            y={menu.y}
+            onRun={(command) => {
+              setMenu(null);
+              container.current?.focus();
+              if (!runCommandHere(command)) runCommandFromMenu(command);
+            }}
+            onPaste={() => {
+              setMenu(null);
+              container.current?.focus();
+              void readClipboardText().then(
+                (text) => paste(text),
+                () => messages.error('The clipboard cannot be read from here: press Ctrl+V to paste.'),
+              );
+            }}
+            onClose={() => {
+              setMenu(null);
+              container.current?.focus();
+            }}
           />
         )}
         <VirtualRows
