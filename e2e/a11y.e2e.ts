@@ -98,6 +98,24 @@ describe('accessibility (axe-core) through the browser host', () => {
       expect(await seriousFindings(page)).toEqual([]);
     });
 
+    it(`${scheme} theme: the hex view's bookmarks, hashes, bookmark dialog and right-click menu have no serious or critical findings`, async () => {
+      const page = await start(bin, scheme);
+      await firstBytes(page);
+      await page.locator('[data-byte="4"]').click();
+      await page.locator('[data-byte="40"]').click({ modifiers: ['Shift'] });
+      await page.keyboard.press('Control+b');
+      await page.getByLabel('Bookmark name').fill('header');
+      expect(await seriousFindings(page)).toEqual([]);
+      await page.getByLabel('Bookmark name').press('Enter');
+      await page.locator('[data-testid=bookmarks] [data-bookmark=header]').waitFor();
+      await page.getByRole('button', { name: 'Hashes', exact: true }).click();
+      await page.locator('[data-testid=hashes][data-done=true]').waitFor({ timeout: 15_000 });
+      await page.locator('[data-byte="100"]').click();
+      await page.locator('[data-byte="100"]').click({ button: 'right' });
+      await page.getByRole('menu').waitFor();
+      expect(await seriousFindings(page)).toEqual([]);
+    });
+
     it(`${scheme} theme: the find bar with highlighted matches has no serious or critical findings`, async () => {
       const page = await start(log, scheme);
       await page.locator('[data-testid=text-view] [data-line="1"]').waitFor();
