@@ -89,7 +89,13 @@ export const DEFAULT_SETTINGS: Settings = {
   bytesPerRow: 16,
   wrap: false,
   highlights: DEFAULT_HIGHLIGHTS,
+  recordLayouts: [],
 };
+
+/** Record view: named layouts kept in the settings, and the length of a layout's name and text. */
+export const MAX_SAVED_RECORD_LAYOUTS = 100;
+export const MAX_RECORD_LAYOUT_NAME_CHARS = 80;
+export const MAX_RECORD_LAYOUT_CHARS = 4096;
 
 /** What a spec accepts, as data: the fuzz tests build generators from it. */
 export type ArgShape =
@@ -368,6 +374,21 @@ const highlightRule = record('highlight rule', {
   scope: choice('scope', ['line', 'match']),
   enabled: boolean('enabled'),
 });
+/** The record view's layout of a file (FileMemory.records) and its named layouts (Settings.recordLayouts). */
+const recordLayoutText = text('record layout', { minLength: 1, maxLength: MAX_RECORD_LAYOUT_CHARS, allowNul: false });
+export const recordLayoutsSpec = list(
+  'record layouts',
+  record('record layout', {
+    name: text('layout name', { minLength: 1, maxLength: MAX_RECORD_LAYOUT_NAME_CHARS, allowNul: false }),
+    layout: recordLayoutText,
+  }),
+  MAX_SAVED_RECORD_LAYOUTS,
+) satisfies Spec<Settings['recordLayouts']>;
+const fileRecordsSpec = record('record view', {
+  layout: recordLayoutText,
+  start: integer<ByteOffset>('record start offset', { to: byteOffset }),
+});
+
 const highlightSettings = refined<HighlightSettings>(
   record('highlights', {
     active: text('active set', { minLength: 1, maxLength: MAX_SET_NAME_CHARS, allowNul: false }),
@@ -423,6 +444,7 @@ export const argSpecs = {
     ) as Spec<(typeof hexRowWidths)[number]>,
     wrap: boolean('wrap'),
     highlights: highlightSettings,
+    recordLayouts: recordLayoutsSpec,
   }),
   whichMatch: either('match', integer('match index'), choice('match', ['all'])),
   replacement: text('replacement', { maxLength: MAX_PATTERN_LENGTH, allowNul: true }),
@@ -492,7 +514,7 @@ const query = record('query', {
 
 /** What is remembered of a file: also how the settings file's records are read back. */
 export const fileMemorySpec = record('position', {
-  view: choice('view', ['text', 'hex']),
+  view: choice('view', ['text', 'hex', 'records']),
   line: integer<LineNumber>('line (0-based)', { min: FIRST_LINE, to: lineNumber }),
   offset: integer<ByteOffset>('offset', { to: byteOffset }),
   marks: optional(
@@ -500,6 +522,7 @@ export const fileMemorySpec = record('position', {
   ),
   filter: optional(record('filter state', { spec: argSpecs.filterSpec, view: boolean('filtered view') })),
   find: optional(query),
+  records: optional(fileRecordsSpec),
 }) satisfies Spec<FileMemory>;
 
 const a = argSpecs;

@@ -23,6 +23,7 @@ import { createFindStore, type FindStore } from './findStore';
 import { createLogStore, type LogStore } from './logStore';
 import { createTimeStore, type TimeStore } from './timeStore';
 import { clearErrors, messages, useMessages } from './messages';
+import { recordMemoryOf, recordStoreOf, restoreRecordMemory } from './recordStore';
 
 /** An open file (a tab): its own state, its find state. */
 export interface OpenFile {
@@ -109,6 +110,7 @@ function positionOf(file: OpenFile): FileMemory {
     ...(find.pattern !== ''
       ? { find: { mode: find.mode, pattern: find.pattern, matchCase: find.matchCase, wholeWord: find.wholeWord } }
       : {}),
+    ...recordMemoryOf(file.store),
   };
 }
 
@@ -133,7 +135,12 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
       timer = setTimeout(() => void api().savePosition(file.session, positionOf(file)), POSITION_SAVE_DELAY_MS);
     };
     // The position, the marks and rules, and the query: whichever changes.
-    const unsubscribe = [file.store.subscribe(changed), file.log.subscribe(changed), file.find.subscribe(changed)];
+    const unsubscribe = [
+      file.store.subscribe(changed),
+      file.log.subscribe(changed),
+      file.find.subscribe(changed),
+      recordStoreOf(file.store).subscribe(changed),
+    ];
     stopSaving.set(file.session, () => {
       clearTimeout(timer);
       for (const stop of unsubscribe) stop();
@@ -145,9 +152,10 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
     if (!saved.ok || saved.value === null) return;
     const position = saved.value;
     const store = file.store.getState();
+    restoreRecordMemory(file.store, position);
     store.setView(position.view);
     store.setCursor(position.offset);
-    if (position.view === 'hex') store.setReveal({ kind: 'offset', offset: position.offset });
+    if (position.view !== 'text') store.setReveal({ kind: 'offset', offset: position.offset });
     else store.setReveal({ kind: 'line', line: lineNumber(position.line), quiet: true });
     const log = file.log.getState();
     if (position.marks !== undefined) log.setMarks(position.marks);
