@@ -155,7 +155,11 @@ describe('record view through the browser host', () => {
 
     const third = await suite.hostWith({ configDir: config }, other);
     page = await openPage(suite.browser(), third.url);
-    await page.locator('[data-testid=view-records]').click();
+    await page.locator('[data-testid=hex-view]').waitFor();
+    await page.keyboard.press('Control+Shift+P');
+    await page.getByLabel('Command').fill('Record view');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid=record-view]').waitFor();
     expect(await page.getByLabel('Record layout').inputValue()).toBe('');
     await page.getByLabel('Saved layouts').selectOption('pairs and a long');
     await page.locator('[data-testid=record-view] [data-record="0"] [data-field="f2"]').waitFor();

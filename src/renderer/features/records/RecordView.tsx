@@ -8,7 +8,9 @@ import type { RecordField, RecordLayout } from '../../../shared/recordLayout';
 import { GoToInput } from '../../components/GoToInput';
 import { VirtualRows, type RowRenderProps, type VirtualRowsHandle } from '../../components/VirtualRows';
 import type { ByteCache } from '../../data/byteCache';
+import { writeClipboard } from '../../clipboard';
 import { rowHeightFor } from '../../format';
+import { messages } from '../../state/messages';
 import { useAppStore } from '../../state/appStore';
 import { useFileStore, useFileStoreApi } from '../../state/fileStore';
 import { modalOpen, useViewCommands } from '../../shell/viewCommands';
@@ -62,6 +64,7 @@ interface RowProps {
   onEdit(cell: RecordCell): void;
   onEditText(text: string): void;
   onEditKey(event: React.KeyboardEvent<HTMLInputElement>): void;
+  onEditBlur(): void;
 }
 
 function RecordRow(props: RowRenderProps & RowProps): ReactElement {
@@ -93,7 +96,9 @@ function RecordRow(props: RowRenderProps & RowProps): ReactElement {
             key={field.name}
             className={`record-cell${here ? ' cursor' : ''}${modified ? ' modified' : ''}${
               bytes === undefined ? ' pending' : ''
-            }${field.type === 'text' || field.type === 'bytes' || field.type === 'pascal' ? ' textual' : ''}`}
+            }${field.type === 'text' || field.type === 'bytes' || field.type === 'pascal' ? ' textual' : ''}${
+              isEditing ? ' editing' : ''
+            }`}
             style={{ width: `${widths[fieldIndex] ?? 8}ch` }}
             data-field={field.name}
             data-cursor={here ? 'true' : undefined}
@@ -112,6 +117,7 @@ function RecordRow(props: RowRenderProps & RowProps): ReactElement {
                 value={editing.text}
                 onChange={(event) => props.onEditText(event.target.value)}
                 onKeyDown={props.onEditKey}
+                onBlur={props.onEditBlur}
               />
             ) : bytes === undefined ? (
               '··'
@@ -142,7 +148,13 @@ export function RecordView({ cache }: { cache: ByteCache }): ReactElement {
   const [draft, setDraft] = useState(layoutText);
   const [startDraft, setStartDraft] = useState(String(start));
   const [startError, setStartError] = useState<string | null>(null);
-  const [editing, setEditing] = useState<Editing | null>(null);
+  const [editing, setEditingState] = useState<Editing | null>(null);
+  // Whether an editor is open now: the editor's blur on removal must not commit a closed edit again.
+  const editorOpen = useRef(false);
+  const setEditing = (next: Editing | null): void => {
+    editorOpen.current = next !== null;
+    setEditingState(next);
+  };
   const [cellError, setCellError] = useState<string | null>(null);
 
   const span = layout === null ? null : recordSpan(size, start, layout.size);
@@ -165,11 +177,14 @@ export function RecordView({ cache }: { cache: ByteCache }): ReactElement {
     [records, fileStore],
   );
 
-  const applyLayout = (text: string): void => {
-    if (text === records.getState().layoutText && records.getState().layoutError === null) return;
-    setEditing(null);
-    setCellError(null);
-    records.getState().applyLayout(text);
+  const applyLayout = (text: string, focusTable = false): void => {
+    if (text !== records.getState().layoutText || records.getState().layoutError !== null) {
+      setEditing(null);
+      setCellError(null);
+      records.getState().applyLayout(text);
+    }
+    // Enter in the layout input hands the keyboard to the table, as a form's default action would.
+    if (focusTable && records.getState().layoutError === null) requestAnimationFrame(() => table.current?.focus());
   };
 
   const applyStart = (text: string): void => {
@@ -233,8 +248,10 @@ export function RecordView({ cache }: { cache: ByteCache }): ReactElement {
     requestAnimationFrame(() => table.current?.focus());
   };
 
+  // One edit per commit, even when Enter and the editor's blur both ask for it.
+  const committing = useRef(false);
   const commitCell = async (): Promise<void> => {
-    if (editing === null || layout === null) return;
+    if (editing === null || layout === null || committing.current) return;
     const field = layout.fields[editing.cell.field];
     if (field === undefined) return;
     const encoded = encodeField(field, editing.text);
@@ -243,7 +260,43 @@ export function RecordView({ cache }: { cache: ByteCache }): ReactElement {
       return;
     }
     const offset = start + editing.cell.record * layout.size + field.offset;
-    if (await fileStore.getState().editBytes(offset, encoded.value)) stopEditing();
+    committing.current = true;
+    try {
+      if (await fileStore.getState().editBytes(offset, encoded.value)) stopEditing();
+    } finally {
+      committing.current = false;
+    }
+  };
+
+  // Focus leaving the editor (a click elsewhere) keeps a changed value, as a spreadsheet does.
+  const onEditBlur = (): void => {
+    if (!editorOpen.current || editing === null || layout === null) return;
+    const field = layout.fields[editing.cell.field];
+    const bytes = cache.slice(
+      start + editing.cell.record * layout.size,
+      start + (editing.cell.record + 1) * layout.size,
+    );
+    if (
+      field !== undefined &&
+      bytes !== undefined &&
+      formatField(field, decodeField(field, bytes, 0)) === editing.text
+    ) {
+      setEditing(null);
+      setCellError(null);
+    } else {
+      void commitCell();
+    }
+  };
+
+  const copyCell = (): void => {
+    if (layout === null || count === 0) return;
+    const field = layout.fields[cell.field];
+    const bytes = cache.slice(start + cell.record * layout.size, start + (cell.record + 1) * layout.size);
+    if (field === undefined || bytes === undefined) return;
+    writeClipboard(formatField(field, decodeField(field, bytes, 0))).then(
+      () => messages.info(`Copied ${field.name} of record ${cell.record}.`),
+      () => messages.error('The clipboard refused the copy.'),
+    );
   };
 
   const onEditKey = (event: React.KeyboardEvent<HTMLInputElement>): void => {
@@ -301,7 +354,7 @@ export function RecordView({ cache }: { cache: ByteCache }): ReactElement {
       if (layout !== null) goTo.open();
     },
     selectAll: () => undefined,
-    copy: () => undefined,
+    copy: copyCell,
     paste: () => undefined,
     run: () => false,
   });
@@ -323,8 +376,9 @@ export function RecordView({ cache }: { cache: ByteCache }): ReactElement {
       version,
       onPick: pick,
       onEdit: (at) => startEditing(at),
-      onEditText: (text) => setEditing((current) => (current === null ? null : { ...current, text })),
+      onEditText: (text) => setEditingState((current) => (current === null ? null : { ...current, text })),
       onEditKey,
+      onEditBlur,
     }),
     // startEditing and onEditKey read the latest state through their closures on each render.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -338,7 +392,7 @@ export function RecordView({ cache }: { cache: ByteCache }): ReactElement {
           className="record-layout"
           onSubmit={(event) => {
             event.preventDefault();
-            applyLayout(draft);
+            applyLayout(draft, true);
           }}
         >
           <label>
@@ -412,7 +466,7 @@ export function RecordView({ cache }: { cache: ByteCache }): ReactElement {
             {layout.fields.map((field, fieldIndex) => (
               <span
                 key={field.name}
-                className="record-cell"
+                className={`record-cell${field.type === 'text' || field.type === 'bytes' || field.type === 'pascal' ? ' textual' : ''}`}
                 style={{ width: `${widths[fieldIndex] ?? 8}ch` }}
                 title={`${field.type}${field.isArray ? `[${field.count}]` : ''} at +${field.offset}, ${field.size} bytes`}
               >
