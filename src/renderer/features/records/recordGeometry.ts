@@ -1,6 +1,6 @@
 // How records lie over a file: their count from a start offset, the bytes left over, the width of
 // each column, and what a person types into "Go to record" and "Start offset".
-import type { FieldType, RecordField, RecordLayout } from '../../../shared/recordLayout';
+import type { FieldType, RecordField } from '../../../shared/recordLayout';
 import { plural } from '../../format';
 
 export interface RecordSpan {
@@ -100,9 +100,4 @@ export function parseStartOffset(text: string, fileSize: number): Parsed {
     };
   }
   return { ok: true, value };
-}
-
-/** Whether the layout's records fit at all from `start`. */
-export function describeLayout(layout: RecordLayout): string {
-  return `${plural(layout.fields.length, 'field')}, ${plural(layout.size, 'byte')} per record`;
 }
