@@ -121,6 +121,17 @@ describe('record view through the browser host', () => {
     await expect.poll(() => cell(page, 1, 'tag').textContent()).toBe('AB');
     expect(await cell(page, 1, 'hi').textContent()).toBe(String(content.readUInt16BE(6)));
 
+    // A double-click edits; a click elsewhere keeps the value, as one edit (one undo takes it back).
+    const before = await cell(page, 2, 'lo').textContent();
+    await cell(page, 2, 'lo').dblclick();
+    await page.getByLabel('Edit lo of record 2').fill('0x0201');
+    await cell(page, 3, 'hi').click();
+    await expect.poll(() => cell(page, 2, 'lo').textContent()).toBe('513');
+    expect(await cell(page, 3, 'hi').getAttribute('data-cursor')).toBe('true');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => cell(page, 2, 'lo').textContent()).toBe(before);
+    await expect.poll(() => page.getByRole('button', { name: 'Undo' }).isDisabled()).toBe(true);
+
     await page.getByLabel('Start offset').fill('0x4');
     await page.getByLabel('Start offset').press('Enter');
     await expect.poll(() => count.textContent()).toBe('166 records');

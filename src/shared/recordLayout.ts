@@ -51,8 +51,11 @@ export interface LayoutError {
 }
 export type LayoutResult = { readonly ok: true; readonly value: RecordLayout } | LayoutError;
 
-/** Caps that keep a record view responsive; Python accepts larger layouts, we refuse them clearly. */
-export const MAX_RECORD_SIZE = 1024 * 1024;
+/**
+ * Caps that keep a record view responsive; Python accepts larger layouts, we refuse them clearly.
+ * A screen of 64 KiB records stays well inside the byte cache's 16 MiB of pages.
+ */
+export const MAX_RECORD_SIZE = 64 * 1024;
 export const MAX_FIELDS = 1024;
 export const MAX_LAYOUT_LENGTH = 4096;
 
