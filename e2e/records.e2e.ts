@@ -1,3 +1,4 @@
+import { AxeBuilder } from '@axe-core/playwright';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -177,4 +178,30 @@ describe('record view through the browser host', () => {
     await page.getByRole('button', { name: 'Delete layout' }).click();
     await expect.poll(() => page.locator('[aria-label="Saved layouts"] option').count()).toBe(1);
   });
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    it(`${colorScheme} theme: the record view, with an error and a cell editor open, has no serious or critical findings`, async () => {
+      const path = join(suite.dir, `a11y-${colorScheme}.bin`);
+      writeFileSync(path, Buffer.from(seededRandom(21).bytes(5000)));
+      const host = await suite.host(path);
+      const context = await suite.browser().newContext({ viewport: { width: 1280, height: 800 }, colorScheme });
+      const page = await context.newPage();
+      page.setDefaultTimeout(5000);
+      await page.goto(host.url);
+      await expect.poll(() => page.evaluate(() => document.documentElement.dataset['theme'])).toBe(colorScheme);
+      await showRecords(page, 'u32le id; f32be ratio; char[6] tag; u8[3] rgb');
+      await cell(page, 1, 'ratio').dblclick();
+      await page.getByLabel('Edit ratio of record 1').fill('x');
+      await page.getByLabel('Edit ratio of record 1').press('Enter');
+      await page.getByRole('alert').first().waitFor();
+      const results = await new AxeBuilder({ page })
+        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+        .analyze();
+      const serious = results.violations
+        .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+        .map((violation) => ({ rule: violation.id, targets: violation.nodes.map((node) => node.target.join(' ')) }));
+      expect(serious).toEqual([]);
+      await context.close();
+    });
+  }
 });

@@ -68,11 +68,12 @@ interface RowProps {
 }
 
 function RecordRow(props: RowRenderProps & RowProps): ReactElement {
-  const { index, style, cache, layout, start, widths, cell, editing } = props;
+  const { index, style, ariaAttributes, cache, layout, start, widths, cell, editing } = props;
   const offset = start + index * layout.size;
   const bytes = cache.slice(offset, offset + layout.size);
   return (
     <div
+      {...ariaAttributes}
       className={`record-row${cell.record === index ? ' current' : ''}`}
       style={style}
       data-record={index}
