@@ -28,6 +28,7 @@ export interface RecordState {
   /** Parses and applies a layout; a refused one keeps the previous layout and says why. */
   applyLayout(text: string): boolean;
   setStart(start: number): void;
+  clearLayoutError(): void;
   setCell(cell: RecordCell): void;
   setTop(top: number): void;
 }
@@ -59,6 +60,7 @@ export function createRecordStore(): RecordStore {
       return true;
     },
     setStart: (start) => set({ start }),
+    clearLayoutError: () => set({ layoutError: null }),
     setCell: (cell) => set({ cell }),
     setTop: (top) => set({ top }),
   }));

@@ -146,6 +146,7 @@ export function RecordView({ cache }: { cache: ByteCache }): ReactElement {
   const rows = useRef<VirtualRowsHandle>(null);
   const table = useRef<HTMLDivElement>(null);
   const header = useRef<HTMLDivElement>(null);
+  const layoutInput = useRef<HTMLInputElement>(null);
   const [draft, setDraft] = useState(layoutText);
   const [startDraft, setStartDraft] = useState(String(start));
   const [startError, setStartError] = useState<string | null>(null);
@@ -218,7 +219,8 @@ export function RecordView({ cache }: { cache: ByteCache }): ReactElement {
   const [savedTop] = useState(() => records.getState().top);
   useEffect(() => {
     if (savedTop > 0) rows.current?.scrollToTop(savedTop);
-    if (!modalOpen()) (records.getState().layout === null ? null : table.current)?.focus();
+    // With no layout yet, the keyboard goes where one is typed.
+    if (!modalOpen()) (records.getState().layout === null ? layoutInput.current : table.current)?.focus();
   }, [savedTop, records]);
 
   const onTopRowChange = useCallback((top: number) => records.getState().setTop(top), [records]);
@@ -349,7 +351,7 @@ export function RecordView({ cache }: { cache: ByteCache }): ReactElement {
   };
 
   useViewCommands({
-    element: () => table.current,
+    element: () => table.current ?? layoutInput.current,
     onKey,
     goTo: () => {
       if (layout !== null) goTo.open();
@@ -399,12 +401,21 @@ export function RecordView({ cache }: { cache: ByteCache }): ReactElement {
           <label>
             Record layout
             <input
+              ref={layoutInput}
               aria-label="Record layout"
               aria-invalid={layoutError !== null}
               spellCheck={false}
               placeholder="<I d 8s   or   u32le id; f64le value; char[8] name"
               value={draft}
               onChange={(event) => setDraft(event.target.value)}
+              onKeyDown={(event) => {
+                // Escape takes back what was typed since the layout was last applied.
+                if (event.key === 'Escape' && draft !== layoutText) {
+                  event.preventDefault();
+                  setDraft(layoutText);
+                  records.getState().clearLayoutError();
+                }
+              }}
               onBlur={() => {
                 if (draft.trim() !== '' && draft !== layoutText) applyLayout(draft);
               }}
