@@ -150,9 +150,11 @@ describe('record view through the browser host', () => {
     const first = await suite.hostWith({ configDir: config }, path);
     let page = await openPage(suite.browser(), first.url);
     await showRecords(page, '>hhq');
+    // The name is typed straight away: the input it opens has the keyboard.
     await page.getByRole('button', { name: 'Save layout as…' }).click();
-    await page.getByLabel('Layout name').fill('pairs and a long');
-    await page.getByLabel('Layout name').press('Enter');
+    await page.getByLabel('Layout name').waitFor();
+    await page.keyboard.type('pairs and a long');
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.getByLabel('Saved layouts').inputValue()).toBe('pairs and a long');
     await page.waitForTimeout(1500); // the position is saved once it settles
     await page.close();

@@ -55,6 +55,8 @@ export function SavedLayouts({ current, onPick }: { current: string; onPick(layo
       {naming === null ? (
         <button
           type="button"
+          // The name input it opens keeps the keyboard (a click on a button otherwise gives it to the view).
+          data-focus="keep"
           disabled={current === ''}
           title="Keep the applied layout under a name, for any file"
           onClick={() => setNaming('')}
