@@ -138,6 +138,16 @@ describe('record view through the browser host', () => {
     await expect.poll(() => count.textContent()).toBe('166 records');
     expect(await page.locator('[data-testid=record-view] [data-record="1"]').getAttribute('data-offset')).toBe('10');
     await expect.poll(() => cell(page, 1, 'hi').textContent()).toBe(String(0x4142)); // "AB" at offset 10
+
+    // Switching views keeps the place: the current cell's byte in the hex view, and back.
+    await cell(page, 3, 'lo').click();
+    await page.locator('[data-testid=view-hex]').click();
+    await expect.poll(() => page.getByTestId('cursor-offset').getAttribute('data-offset')).toBe(String(4 + 3 * 6 + 2));
+    await page.keyboard.press('Control+g');
+    await page.getByLabel('Go to offset').fill('#700');
+    await page.getByLabel('Go to offset').press('Enter');
+    await page.locator('[data-testid=view-records]').click();
+    await expect.poll(() => cell(page, 116, 'lo').getAttribute('data-cursor')).toBe('true');
   });
 
   it('the layout comes back when the file is opened again, and a named layout is kept for any file', async () => {

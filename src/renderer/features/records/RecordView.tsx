@@ -161,6 +161,7 @@ export function RecordView({ cache }: { cache: ByteCache }): ReactElement {
 
   const span = layout === null ? null : recordSpan(size, start, layout.size);
   const count = span?.count ?? 0;
+  const hasRows = count > 0;
 
   // Keep the file's cursor on the current cell's first byte: the hex view opens there.
   const moveTo = useCallback(
@@ -206,9 +207,11 @@ export function RecordView({ cache }: { cache: ByteCache }): ReactElement {
 
   // A view switch asks us to show an offset: the record holding it.
   const reveal = useFileStore((state) => state.reveal);
+  const revealed = useRef(false);
   useEffect(() => {
     if (reveal === null || reveal.kind !== 'offset') return;
     fileStore.getState().setReveal(null);
+    revealed.current = true;
     if (layout === null || reveal.offset < start) return;
     const record = Math.floor((reveal.offset - start) / layout.size);
     records.getState().setCell({ record: Math.min(record, Math.max(0, count - 1)), field: cell.field });
@@ -218,7 +221,8 @@ export function RecordView({ cache }: { cache: ByteCache }): ReactElement {
   // The tab shown again comes back to the rows it showed.
   const [savedTop] = useState(() => records.getState().top);
   useEffect(() => {
-    if (savedTop > 0) rows.current?.scrollToTop(savedTop);
+    // A position asked for by the view switch wins over where the tab was left.
+    if (savedTop > 0 && !revealed.current) rows.current?.scrollToTop(savedTop);
     // With no layout yet, the keyboard goes where one is typed.
     if (!modalOpen()) (records.getState().layout === null ? layoutInput.current : table.current)?.focus();
   }, [savedTop, records]);
@@ -234,7 +238,7 @@ export function RecordView({ cache }: { cache: ByteCache }): ReactElement {
     };
     scroller.addEventListener('scroll', follow);
     return () => scroller.removeEventListener('scroll', follow);
-  }, [layout]);
+  }, [layout, hasRows]);
 
   const startEditing = (at: RecordCell, text?: string): void => {
     if (layout === null) return;
