@@ -35,6 +35,7 @@ import {
   type LineNumber,
   type SessionId,
 } from './units';
+import { MAX_LAYOUT_LENGTH } from './recordLayout';
 
 /** Largest slice one readBytes or readView call may ask for, and the largest editBytes. */
 export const MAX_READ_BYTES = 16 * 1024 * 1024;
@@ -95,7 +96,8 @@ export const DEFAULT_SETTINGS: Settings = {
 /** Record view: named layouts kept in the settings, and the length of a layout's name and text. */
 export const MAX_SAVED_RECORD_LAYOUTS = 100;
 export const MAX_RECORD_LAYOUT_NAME_CHARS = 80;
-export const MAX_RECORD_LAYOUT_CHARS = 4096;
+/** A layout's text: the parser's own limit, so that anything saved can be parsed again. */
+export const MAX_RECORD_LAYOUT_CHARS = MAX_LAYOUT_LENGTH;
 
 /** What a spec accepts, as data: the fuzz tests build generators from it. */
 export type ArgShape =
