@@ -1,5 +1,5 @@
 // `npm run bench [-- --file PATH] [--size-mib N] [--skip NAME,...]`: one JSON object per metric line.
-// Groups: read, index, services, find, filter, time, commit, hash, scroll (big: the 8x copy for first lines and first screen;
+// Groups: read, index, services, find, filter, time, commit, hash, scroll, records (big: the 8x copy for first lines and first screen;
 // time and scroll merge the log with a second one of another seed). Peers (wc, grep, rg) run on the same files in the same run.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { benchLineIndex } from './lineIndex';
 import { benchRead } from './read';
 import { benchMergeScroll, benchScroll, generateManyLines } from './scroll';
 import { benchFirstScreen, benchServices } from './services';
+import { benchRecords, generateIdDoubleRecords } from './records';
 import { benchTime } from './time';
 import { benchHash } from './hash';
 
@@ -30,7 +31,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (argv[i] === '--skip') for (const name of (argv[++i] ?? '').split(',')) options.skip.add(name);
     else
       throw new Error(
-        `unknown argument ${argv[i]}; usage: npm run bench -- [--file PATH] [--size-mib N] [--skip read,index,big,services,find,filter,time,commit,hash,scroll]`,
+        `unknown argument ${argv[i]}; usage: npm run bench -- [--file PATH] [--size-mib N] [--skip read,index,big,services,find,filter,time,commit,hash,scroll,records]`,
       );
   }
   if (!Number.isInteger(options.sizeMiB) || options.sizeMiB <= 0)
@@ -87,6 +88,8 @@ async function main(): Promise<void> {
     await benchScroll(generateManyLines(join(dir, 'lines-10m.log'), 10_000_000));
     await benchMergeScroll(path, secondLog(options, dir, path));
   }
+  if (!options.skip.has('records'))
+    await benchRecords(generateIdDoubleRecords(join(dir, 'records-10m.bin'), 10_000_000));
 }
 
 main().catch((error: unknown) => {

@@ -66,6 +66,7 @@ const table = [
   spec('tab.previous', 'Previous tab', 'Go', ['Ctrl+Shift+Tab', 'Ctrl+PageUp']),
   spec('view.text', 'Text view', 'View'),
   spec('view.hex', 'Hex view', 'View'),
+  spec('view.records', 'Record view (a table of fixed-size records)', 'View'),
   spec('view.follow', 'Follow the end of the file', 'View', ['F'], { separatorBefore: true }),
   spec('view.wrap', 'Wrap long lines', 'View', ['W']),
   spec('view.filtered', 'Filtered view: show only the lines the rules keep', 'View', ['Ctrl+Shift+L'], {

@@ -265,6 +265,13 @@ export interface Settings {
   readonly wrap: boolean;
   /** Highlight rules in named sets; the active set colours the text view. */
   readonly highlights: HighlightSettings;
+  /** The record view's named layouts, in the order the user saved them. */
+  readonly recordLayouts: readonly SavedRecordLayout[];
+}
+/** A record layout kept under a name: a Python struct string or named fields (src/shared/recordLayout.ts). */
+export interface SavedRecordLayout {
+  readonly name: string;
+  readonly layout: string;
 }
 export type SettingsPatch = Partial<Settings>;
 
@@ -279,7 +286,7 @@ export interface SettingsState {
 
 /** Where a file was left: restored when the same file (same path and identity) opens again. */
 export interface FilePosition {
-  readonly view: 'text' | 'hex';
+  readonly view: 'text' | 'hex' | 'records';
   /** 0-based current line of the text view. */
   readonly line: LineNumber;
   /** The hex view's cursor. */
@@ -352,6 +359,8 @@ export interface FileMemory extends FilePosition {
   readonly filter?: { readonly spec: FilterSpec; readonly view: boolean };
   /** The find bar's query, when it had one. */
   readonly find?: FindQuery;
+  /** The record view's layout and start offset, when one was applied. */
+  readonly records?: { readonly layout: string; readonly start: ByteOffset };
   /** The hex view's named bookmarks, in offset order; at most MAX_BOOKMARKS. */
   readonly bookmarks?: readonly Bookmark[];
 }

@@ -36,6 +36,7 @@ import {
   type LineNumber,
   type SessionId,
 } from './units';
+import { MAX_LAYOUT_LENGTH } from './recordLayout';
 
 /** Largest slice one readBytes or readView call may ask for, and the largest editBytes. */
 export const MAX_READ_BYTES = 16 * 1024 * 1024;
@@ -94,7 +95,14 @@ export const DEFAULT_SETTINGS: Settings = {
   bytesPerRow: 16,
   wrap: false,
   highlights: DEFAULT_HIGHLIGHTS,
+  recordLayouts: [],
 };
+
+/** Record view: named layouts kept in the settings, and the length of a layout's name and text. */
+export const MAX_SAVED_RECORD_LAYOUTS = 100;
+export const MAX_RECORD_LAYOUT_NAME_CHARS = 80;
+/** A layout's text: the parser's own limit, so that anything saved can be parsed again. */
+export const MAX_RECORD_LAYOUT_CHARS = MAX_LAYOUT_LENGTH;
 
 /** What a spec accepts, as data: the fuzz tests build generators from it. */
 export type ArgShape =
@@ -373,6 +381,21 @@ const highlightRule = record('highlight rule', {
   scope: choice('scope', ['line', 'match']),
   enabled: boolean('enabled'),
 });
+/** The record view's layout of a file (FileMemory.records) and its named layouts (Settings.recordLayouts). */
+const recordLayoutText = text('record layout', { minLength: 1, maxLength: MAX_RECORD_LAYOUT_CHARS, allowNul: false });
+export const recordLayoutsSpec = list(
+  'record layouts',
+  record('record layout', {
+    name: text('layout name', { minLength: 1, maxLength: MAX_RECORD_LAYOUT_NAME_CHARS, allowNul: false }),
+    layout: recordLayoutText,
+  }),
+  MAX_SAVED_RECORD_LAYOUTS,
+) satisfies Spec<Settings['recordLayouts']>;
+const fileRecordsSpec = record('record view', {
+  layout: recordLayoutText,
+  start: integer<ByteOffset>('record start offset', { to: byteOffset }),
+});
+
 const highlightSettings = refined<HighlightSettings>(
   record('highlights', {
     active: text('active set', { minLength: 1, maxLength: MAX_SET_NAME_CHARS, allowNul: false }),
@@ -428,6 +451,7 @@ export const argSpecs = {
     ) as Spec<(typeof hexRowWidths)[number]>,
     wrap: boolean('wrap'),
     highlights: highlightSettings,
+    recordLayouts: recordLayoutsSpec,
   }),
   whichMatch: either('match', integer('match index'), choice('match', ['all'])),
   replacement: text('replacement', { maxLength: MAX_PATTERN_LENGTH, allowNul: true }),
@@ -507,7 +531,7 @@ export const bookmarkSpec = record('bookmark', {
 
 /** What is remembered of a file: also how the settings file's records are read back. */
 export const fileMemorySpec = record('position', {
-  view: choice('view', ['text', 'hex']),
+  view: choice('view', ['text', 'hex', 'records']),
   line: integer<LineNumber>('line (0-based)', { min: FIRST_LINE, to: lineNumber }),
   offset: integer<ByteOffset>('offset', { to: byteOffset }),
   marks: optional(
@@ -516,6 +540,7 @@ export const fileMemorySpec = record('position', {
   filter: optional(record('filter state', { spec: argSpecs.filterSpec, view: boolean('filtered view') })),
   find: optional(query),
   bookmarks: optional(list('bookmarks', bookmarkSpec, MAX_BOOKMARKS)),
+  records: optional(fileRecordsSpec),
 }) satisfies Spec<FileMemory>;
 
 const a = argSpecs;

@@ -19,7 +19,7 @@ import {
 import type { Disposable } from '../../shared/disposable';
 import { byteOffset } from '../../shared/units';
 import type { FileIdentity } from './fileIdentity';
-import { fileMemorySpec } from '../../shared/schema';
+import { fileMemorySpec, recordLayoutsSpec } from '../../shared/schema';
 import { validateHighlightSettings, type HighlightSettings } from '../../shared/highlight';
 
 export const SETTINGS_VERSION = 1;
@@ -63,7 +63,19 @@ function settingsFrom(value: unknown): Settings {
     bytesPerRow: hexRowWidths.find((width) => width === raw['bytesPerRow']) ?? defaultSettings.bytesPerRow,
     wrap: typeof raw['wrap'] === 'boolean' ? raw['wrap'] : defaultSettings.wrap,
     highlights: highlightsFrom(raw['highlights']),
+    recordLayouts: recordLayoutsFrom(raw['recordLayouts']),
   };
+}
+
+/** The saved record layouts, read with the channel's own schema; a bad list falls back to none. */
+function recordLayoutsFrom(value: unknown): Settings['recordLayouts'] {
+  if (value === undefined) return defaultSettings.recordLayouts;
+  try {
+    const parsed = recordLayoutsSpec.parse(value);
+    return parsed.ok ? parsed.value : defaultSettings.recordLayouts;
+  } catch {
+    return defaultSettings.recordLayouts;
+  }
 }
 
 function highlightsFrom(value: unknown): HighlightSettings {

@@ -49,6 +49,16 @@ export function FileBar({ onSlot }: { onSlot: (slot: HTMLElement | null) => void
         >
           Hex
         </button>
+        <button
+          type="button"
+          role="radio"
+          data-testid="view-records"
+          aria-checked={view === 'records'}
+          onClick={() => switchView(store, 'records')}
+          title="Show the file as a table of fixed-size records (a struct layout)"
+        >
+          Records
+        </button>
       </div>
       <div className="view-tools" ref={onSlot} />
       {view === 'hex' && <HexOptions />}
@@ -132,7 +142,7 @@ function EditBar(): ReactElement | null {
   const actions = useFileStoreApi().getState();
   if (edit === null) return null;
   const pending = edit.modifiedBytes > 0;
-  if (!pending && !edit.canUndo && !edit.canRedo && view !== 'hex' && saving === null) return null;
+  if (!pending && !edit.canUndo && !edit.canRedo && view === 'text' && saving === null) return null;
   return (
     <div className="edit-bar">
       {pending && (

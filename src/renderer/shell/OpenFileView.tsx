@@ -5,6 +5,7 @@ import { useStore } from 'zustand';
 import { MatchesPane } from '../features/find/MatchesPane';
 import { FindBar } from '../features/find/FindBar';
 import { HexView } from '../features/hex/HexView';
+import { RecordView } from '../features/records/RecordView';
 import { TextView } from '../features/text/TextView';
 import { FilterBar } from '../features/filter/FilterBar';
 import { MarksPane } from '../features/marks/MarksPane';
@@ -65,7 +66,7 @@ function OpenFileBody({ file }: { file: OpenFile }): ReactElement {
   useEffect(
     () =>
       file.store.subscribe((state) => {
-        const origin = state.view === 'hex' ? state.cursor : (state.currentLineOffset ?? 0);
+        const origin = state.view !== 'text' ? state.cursor : (state.currentLineOffset ?? 0);
         if (file.find.getState().current === null) file.find.getState().setOrigin(origin);
       }),
     [file],
@@ -83,6 +84,8 @@ function OpenFileBody({ file }: { file: OpenFile }): ReactElement {
         <FindBar onReveal={reveal} />
         {view === 'text' && textCache !== null ? (
           <TextView key={textCache.filterId ?? 'lines'} cache={textCache} />
+        ) : view === 'records' && !merged ? (
+          <RecordView cache={byteCache} />
         ) : merged ? (
           // A merged view has no bytes of its own: its rows show once the merge has begun.
           <p className="merging">Merging the files by time…</p>

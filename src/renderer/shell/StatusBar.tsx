@@ -118,7 +118,7 @@ export function StatusBar(): ReactElement {
     index === null || index.totalBytes === 0 ? 100 : Math.floor((index.bytesScanned / index.totalBytes) * 100);
   return (
     <footer className="statusbar">
-      {view === 'hex' ? <HexPosition /> : <TextPosition />}
+      {view !== 'text' ? <HexPosition /> : <TextPosition />}
       {view === 'text' && <TimeInfo />}
       <span className="spacer" />
       {index !== null && view === 'text' && (

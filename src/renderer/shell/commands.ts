@@ -46,8 +46,8 @@ const onFile = (act: (file: OpenFile) => void | Promise<void>) => (): void | Pro
 export function switchView(store: FileStore, next: ViewKind): void {
   const state = store.getState();
   if (next === state.view) return;
-  const offset = next === 'hex' ? (state.currentLineOffset ?? 0) : state.cursor;
-  if (next === 'hex') state.setCursor(offset);
+  const offset = state.view === 'text' ? (state.currentLineOffset ?? 0) : state.cursor;
+  if (next !== 'text') state.setCursor(offset);
   state.setReveal({ kind: 'offset', offset });
   state.setView(next);
 }
@@ -169,10 +169,18 @@ const bindings: Record<CommandId, Binding> = {
     available: () => app().tabs.length > 1,
     why: 'only one tab is open',
   },
-  'view.text': { run: onFile((open) => switchView(open.store, 'text')), available: inView('hex') },
+  'view.text': {
+    run: onFile((open) => switchView(open.store, 'text')),
+    available: () => inView('hex')() || inView('records')(),
+  },
   'view.hex': {
     run: onFile((open) => switchView(open.store, 'hex')),
-    available: () => inView('text')() && notMerged(),
+    available: () => !inView('hex')() && notMerged(),
+    why: mergedWhy,
+  },
+  'view.records': {
+    run: onFile((open) => switchView(open.store, 'records')),
+    available: () => !inView('records')() && notMerged(),
     why: mergedWhy,
   },
   'view.follow': { run: () => void activeView()?.run('view.follow'), available: inView('text') },

@@ -24,6 +24,7 @@ import { createLogStore, type LogStore } from './logStore';
 import { createTimeStore, type TimeStore } from './timeStore';
 import { createHexToolsStore, type HexToolsStore } from './hexToolsStore';
 import { clearErrors, messages, useMessages } from './messages';
+import { recordMemoryOf, recordStoreOf, restoreRecordMemory } from './recordStore';
 
 /** An open file (a tab): its own state, its find state. */
 export interface OpenFile {
@@ -114,6 +115,7 @@ function positionOf(file: OpenFile): FileMemory {
       ? { find: { mode: find.mode, pattern: find.pattern, matchCase: find.matchCase, wholeWord: find.wholeWord } }
       : {}),
     ...(bookmarks.length > 0 ? { bookmarks } : {}),
+    ...recordMemoryOf(file.store),
   };
 }
 
@@ -143,6 +145,7 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
       file.log.subscribe(changed),
       file.find.subscribe(changed),
       file.tools.subscribe(changed),
+      recordStoreOf(file.store).subscribe(changed),
     ];
     stopSaving.set(file.session, () => {
       clearTimeout(timer);
@@ -155,9 +158,10 @@ export const useAppStore = create<AppState & AppActions>()((set, get) => {
     if (!saved.ok || saved.value === null) return;
     const position = saved.value;
     const store = file.store.getState();
+    restoreRecordMemory(file.store, position);
     store.setView(position.view);
     store.setCursor(position.offset);
-    if (position.view === 'hex') store.setReveal({ kind: 'offset', offset: position.offset });
+    if (position.view !== 'text') store.setReveal({ kind: 'offset', offset: position.offset });
     else store.setReveal({ kind: 'line', line: lineNumber(position.line), quiet: true });
     const log = file.log.getState();
     if (position.marks !== undefined) log.setMarks(position.marks);

@@ -19,7 +19,7 @@ import { byteOffset, lineNumber, type LineNumber } from '../../shared/units';
 import { plural } from '../format';
 import type { Messages } from './messages';
 
-export type ViewKind = 'hex' | 'text';
+export type ViewKind = 'hex' | 'text' | 'records';
 
 /** A position one view asks another to show when the user switches views. */
 export type Reveal =
