@@ -563,6 +563,13 @@ export const requestSchemas = {
   timelineStatus: [a.session],
   cancelOpen: [],
   mergeFiles: [a.sessionList],
+  compareFiles: [a.session, a.session],
+  compareStatus: [a.session],
+  cancelCompare: [a.session],
+  readCompared: [a.session, a.offset, a.readLength],
+  diffRanges: [a.session, a.firstMatch, a.matchCount],
+  nextDiff: [a.session, a.offset, a.direction],
+  diffTicks: [a.session, a.tickBuckets],
 } as const satisfies RequestSchemas;
 
 /** Every request channel's name, in the contract's order. */

@@ -16,6 +16,7 @@ import {
 import { err, errFromThrown, ok, type Err, type Result } from '../../shared/result';
 import { argSpecs, describe, parseArgs, requestSchemas, type RequestSchemas } from '../../shared/schema';
 import { mergedRequest } from './merge/mergedRequests';
+import { compareHandlers } from './compare/compareRequests';
 import type { SessionId } from '../../shared/units';
 import type { FileSession } from './fileSession';
 import type { OfferList } from './offers';
@@ -214,6 +215,7 @@ export function createDispatch({ sessions, offers, settings, host }: ServiceDeps
       return ok(null);
     },
     mergeFiles: (context, [ids]) => sessions.merge(ids, context.owner),
+    ...compareHandlers(sessions),
   };
 
   const run = async <K extends RequestName>(
