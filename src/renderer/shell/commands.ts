@@ -17,6 +17,7 @@ import { activeView } from './viewCommands';
 import { writeClipboard } from '../clipboard';
 import { plural } from '../format';
 import { markedLinesText } from '../features/marks/markedLines';
+import { isCompareTab, isPlainFile, useComparePicker } from '../features/compare/compareTab';
 
 interface Binding {
   run(): void | Promise<void>;
@@ -89,6 +90,23 @@ const bindings: Record<CommandId, Binding> = {
     run: () => app().mergeByTime(),
     available: () => app().tabs.filter((tab) => tab.store.getState().info.merged === undefined).length > 1,
     why: 'it takes two or more open logs',
+  },
+  'file.compareWith': {
+    run: () => useComparePicker.getState().setOpen(true),
+    available: () => isPlainFile(file()),
+    why: 'it compares the file of the active tab with another: switch to a file’s tab',
+  },
+  'go.nextDiff': {
+    run: () => void activeView()?.run('go.nextDiff'),
+    available: () => isCompareTab(file()),
+    why: 'differences are visited in a compare tab (File › Compare with… opens one)',
+    explainKey: true,
+  },
+  'go.previousDiff': {
+    run: () => void activeView()?.run('go.previousDiff'),
+    available: () => isCompareTab(file()),
+    why: 'differences are visited in a compare tab (File › Compare with… opens one)',
+    explainKey: true,
   },
   'file.save': { run: onFile(async (open) => void (await open.store.getState().save())), available: hasFile },
   'file.discard': { run: onFile((open) => open.store.getState().discardEdits()), available: hasFile },
