@@ -195,6 +195,11 @@ export function CompareView({ file }: { file: OpenFile }): ReactElement {
     show(result.value.start, 'center');
   };
 
+  const cancel = async (): Promise<void> => {
+    const result = await getApi().cancelCompare(file.session);
+    if (!result.ok) messages.error(result.message);
+  };
+
   const goTo = useGoTo(
     (text) => parseOffsetTarget(text, { base: 'hex', cursor, size }),
     (target) => {
@@ -302,7 +307,7 @@ export function CompareView({ file }: { file: OpenFile }): ReactElement {
         )}
       </div>
       <footer className="statusbar cmp-status">
-        <CompareCounts status={status} />
+        <CompareCounts status={status} onCancel={() => void cancel()} />
         {current !== null && (
           <span data-testid="current-diff" data-start={current.start} data-end={current.end}>
             Difference at {offsetHex(current.start, digits)} ({plural(current.end - current.start, 'byte')})
@@ -322,12 +327,19 @@ export function CompareView({ file }: { file: OpenFile }): ReactElement {
   );
 }
 
-function CompareCounts({ status }: { status: CompareStatus | null }): ReactElement {
+function CompareCounts({ status, onCancel }: { status: CompareStatus | null; onCancel(): void }): ReactElement {
   if (status === null) return <span>Comparing…</span>;
   if (status.error !== null) {
     return (
       <span className="cmp-error" role="alert">
         {status.error.message}
+      </span>
+    );
+  }
+  if (status.cancelled) {
+    return (
+      <span className="cmp-error">
+        Cancelled after {formatSize(status.bytesCompared)}: {plural(status.ranges, 'difference')} found until there
       </span>
     );
   }
@@ -337,6 +349,9 @@ function CompareCounts({ status }: { status: CompareStatus | null }): ReactEleme
       <span className="cmp-progress">
         <Progress label="Comparing the files" percent={percent} /> Comparing… {percent}% ·{' '}
         {plural(status.ranges, 'difference')} so far
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
       </span>
     );
   }
