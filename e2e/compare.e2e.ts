@@ -130,4 +130,28 @@ describe('compare two files', () => {
     await page.keyboard.press('Shift+F7');
     await expect.poll(() => currentDiff(page)).toEqual(ranges[ranges.length - 3]);
   });
+
+  it('files of different lengths: the tail is one more range, and the shorter side shows where it ends', async () => {
+    const long = new Uint8Array(5000).fill(0x41);
+    const short = long.slice(0, 3000);
+    short[10] = 0x42;
+    const pair = [join(suite.dir, 'long.bin'), join(suite.dir, 'short.bin')];
+    write(pair[0]!, long);
+    write(pair[1]!, short);
+    const page = await suite.start(...pair);
+    await openCompare(page, 'short.bin');
+    const count = page.locator('[data-testid=diff-count][data-ranges]');
+    await count.waitFor();
+    expect(Number(await count.getAttribute('data-ranges'))).toBe(2);
+    expect(Number(await count.getAttribute('data-bytes'))).toBe(1 + 2000);
+    await page.keyboard.press('F7');
+    await expect.poll(() => currentDiff(page)).toEqual({ start: 10, end: 11 });
+    await page.keyboard.press('F7');
+    await expect.poll(() => currentDiff(page)).toEqual({ start: 3000, end: 5000 });
+    // The hex and the text cell just past the shorter file's end mark it, on B's side only.
+    await expect.poll(() => page.locator('[data-pane=b] [data-eof=true]').count()).toBe(2);
+    expect(await page.locator('[data-pane=a] [data-eof=true]').count()).toBe(0);
+    await page.locator('[data-pane=a] [data-byte="3000"][data-current=true]').waitFor();
+    expect(await page.locator('[data-pane=b] [data-byte="3000"]').count()).toBe(0);
+  });
 });
