@@ -1,5 +1,5 @@
 // `npm run bench [-- --file PATH] [--size-mib N] [--skip NAME,...]`: one JSON object per metric line.
-// Groups: read, index, services, find, filter, time, commit, hash, scroll, records (big: the 8x copy for first lines and first screen;
+// Groups: read, index, services, find, filter, time, commit, hash, scroll, records, compare (two 4 GiB files; HEXLOG_BENCH_COMPARE_MIB for another size) (big: the 8x copy for first lines and first screen;
 // time and scroll merge the log with a second one of another seed). Peers (wc, grep, rg) run on the same files in the same run.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateLog } from './generate';
 import { benchCommit } from './commit';
+import { benchCompare } from './compare';
 import { benchFilter } from './filter';
 import { benchFind, benchMatchMemory } from './find';
 import { benchLineIndex } from './lineIndex';
@@ -31,7 +32,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (argv[i] === '--skip') for (const name of (argv[++i] ?? '').split(',')) options.skip.add(name);
     else
       throw new Error(
-        `unknown argument ${argv[i]}; usage: npm run bench -- [--file PATH] [--size-mib N] [--skip read,index,big,services,find,filter,time,commit,hash,scroll,records]`,
+        `unknown argument ${argv[i]}; usage: npm run bench -- [--file PATH] [--size-mib N] [--skip read,index,big,services,find,filter,time,commit,hash,scroll,records,compare]`,
       );
   }
   if (!Number.isInteger(options.sizeMiB) || options.sizeMiB <= 0)
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
   }
   if (!options.skip.has('records'))
     await benchRecords(generateIdDoubleRecords(join(dir, 'records-10m.bin'), 10_000_000));
+  if (!options.skip.has('compare')) await benchCompare(dir);
 }
 
 main().catch((error: unknown) => {

@@ -3,6 +3,7 @@
     {
       "target_name": "hexlog_native",
       "sources": [
+        "src/core/byte_diff.cc",
         "src/core/byte_search.cc",
         "src/core/class_run.cc",
         "src/core/line_filter.cc",
@@ -17,6 +18,7 @@
         "src/core/time_parse.cc",
         "src/core/timeline.cc",
         "src/napi/addon.cc",
+        "src/napi/byte_diff_wrap.cc",
         "src/napi/byte_search_wrap.cc",
         "src/napi/errors.cc",
         "src/napi/line_filter_wrap.cc",

@@ -54,5 +54,14 @@ export {
   type TimelineOptions,
   type TimelineProgress,
 } from './ts/timeline';
+export {
+  BYTE_DIFF_LIMITS,
+  type ByteDiff,
+  type ByteDiffOptions,
+  type ByteDiffProgress,
+  byteDiffWorkerThreads,
+  createByteDiff,
+  type DiffRange,
+} from './ts/byteDiff';
 export { releaseMemory } from './ts/memory';
 export { type FaultGuardReport, nativeTesting } from './ts/testing';

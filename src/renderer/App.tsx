@@ -15,6 +15,8 @@ import { useShortcuts } from './shell/useShortcuts';
 import { Welcome } from './shell/Welcome';
 import { OpeningProgress } from './shell/OpeningProgress';
 import { useAppStore } from './state/appStore';
+import { CompareView } from './features/compare/CompareView';
+import { ComparePicker } from './features/compare/ComparePicker';
 
 /** The page's theme and text size follow the settings; 'system' follows the OS as it changes. */
 function useTheme(): void {
@@ -98,7 +100,15 @@ export function App(): ReactElement {
         <TabBar />
         <OpeningProgress />
         <Dialogs />
-        <main className="content">{file !== null ? <OpenFileView key={file.session} file={file} /> : <Welcome />}</main>
+        <main className="content">
+          {file === null ? (
+            <Welcome />
+          ) : file.store.getState().info.compared !== undefined ? (
+            <CompareView key={file.session} file={file} />
+          ) : (
+            <OpenFileView key={file.session} file={file} />
+          )}
+        </main>
       </div>
       {overlay === 'keys' ? (
         <KeySheet />
@@ -107,6 +117,7 @@ export function App(): ReactElement {
       ) : overlay !== null ? (
         <Palette mode={overlay} />
       ) : null}
+      <ComparePicker />
       <Toasts />
     </div>
   );

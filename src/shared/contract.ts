@@ -49,6 +49,8 @@ export interface FileInfo {
   readonly compression: 'gzip' | 'zstd' | null;
   /** A merged view of several files by time: its files, in the order of their colours; absent for a file. */
   readonly merged?: readonly MergedFile[];
+  /** A compare tab of two files byte for byte: the two files (A, B); absent for a file. */
+  readonly compared?: readonly [ComparedFile, ComparedFile];
 }
 
 /** One file of a merged view. */
@@ -459,6 +461,52 @@ export interface TimelineStatus {
   readonly error: { readonly code: string; readonly message: string } | null;
 }
 
+/** One file of a compare tab. */
+export interface ComparedFile {
+  readonly session: SessionId;
+  readonly name: string;
+  readonly path: string;
+  readonly size: ByteCount;
+}
+
+/** Where the comparison of a compare tab's two files stands. Counts are exact for the compared part. */
+export interface CompareStatus {
+  /** The compare tab. */
+  readonly session: SessionId;
+  /** Bytes compared from the start without a gap, of totalBytes (the shorter file's size). */
+  readonly bytesCompared: ByteCount;
+  readonly totalBytes: ByteCount;
+  /** Differing ranges (maximal runs of differing bytes) and differing bytes; the longer file's tail is one more range. */
+  readonly ranges: number;
+  readonly bytes: number;
+  /** Past a cap, nearby ranges are kept as regions: diffRanges gives regions, nextDiff still the exact ranges. */
+  readonly coalesced: boolean;
+  readonly done: boolean;
+  readonly cancelled: boolean;
+  readonly error: { readonly code: string; readonly message: string } | null;
+}
+
+/** The same bytes of both files of a compare tab (each as long as its file has them). */
+export interface ComparedBytes {
+  readonly offset: ByteOffset;
+  readonly a: Uint8Array;
+  readonly b: Uint8Array;
+}
+
+/** [start, end) of differing bytes. */
+export interface DiffRange {
+  readonly start: ByteOffset;
+  readonly end: ByteOffset;
+}
+
+/** Entries [first, first + count) of a comparison's list: ranges, or regions holding several when coalesced. */
+export interface DiffRanges {
+  readonly first: number;
+  readonly starts: Float64Array;
+  readonly ends: Float64Array;
+  readonly coalesced: boolean;
+}
+
 /** Request channels: the arguments the renderer sends and the value it gets back. */
 /** The hashes "Hashes of selection" computes. */
 export const HASH_ALGOS = ['crc32', 'md5', 'sha1', 'sha256'] as const;
@@ -607,6 +655,18 @@ export interface Requests {
     args: [session: SessionId, bookmarks: readonly Bookmark[]];
     result: { readonly path: string; readonly count: number } | null;
   };
+  /** A compare tab (a session of its own) of two open files, compared byte for byte at the same offsets. */
+  compareFiles: { args: [a: SessionId, b: SessionId]; result: FileInfo };
+  compareStatus: { args: [session: SessionId]; result: CompareStatus };
+  cancelCompare: { args: [session: SessionId]; result: CompareStatus };
+  /** Bytes [offset, offset + length) of both files (each cut at its own end). */
+  readCompared: { args: [session: SessionId, offset: ByteOffset, length: ByteCount]; result: ComparedBytes };
+  /** Entries of the list of differences, at most MAX_MATCHES_PER_PAGE. */
+  diffRanges: { args: [session: SessionId, first: number, count: number]; result: DiffRanges };
+  /** The range starting first at or after `offset` (1), or last before it (-1); null if none. Once done. */
+  nextDiff: { args: [session: SessionId, offset: ByteOffset, direction: 1 | -1]; result: DiffRange | null };
+  /** Differences per bucket of `buckets` equal slices of the longer file, for the scrollbar. */
+  diffTicks: { args: [session: SessionId, buckets: number]; result: Float64Array };
 }
 export type RequestName = keyof Requests;
 export type RequestArgs<K extends RequestName> = Requests[K]['args'];
@@ -640,6 +700,8 @@ export interface Events {
   /** A compressed file being opened is decompressed into a temporary file: at most ~10 times a second, and once when done. */
   openProgress: OpenProgress;
   hashProgress: HashStatus;
+  /** Comparison progress of a compare tab, at most ~10 times a second, and once when it ends. */
+  compareProgress: CompareStatus;
 }
 export type EventName = keyof Events;
 
@@ -663,6 +725,7 @@ export const eventDelivery = {
   timeChanged: 'latestPerSession',
   openProgress: 'latest',
   hashProgress: 'latestPerSession',
+  compareProgress: 'latestPerSession',
 } as const satisfies Record<EventName, EventDelivery>;
 export const eventNames = Object.keys(eventDelivery) as readonly EventName[];
 

@@ -608,6 +608,13 @@ export const requestSchemas = {
   hashStatus: [a.session],
   cancelHashes: [a.session],
   exportBookmarks: [a.session, list('bookmarks', bookmarkSpec, MAX_BOOKMARKS)],
+  compareFiles: [a.session, a.session],
+  compareStatus: [a.session],
+  cancelCompare: [a.session],
+  readCompared: [a.session, a.offset, a.readLength],
+  diffRanges: [a.session, a.firstMatch, a.matchCount],
+  nextDiff: [a.session, a.offset, a.direction],
+  diffTicks: [a.session, a.tickBuckets],
 } as const satisfies RequestSchemas;
 
 /** Every request channel's name, in the contract's order. */

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "core/byte_diff.h"
 #include "core/byte_search.h"
 #include "core/fault_guard.h"
 #include "core/line_filter.h"
@@ -13,6 +14,7 @@
 #include "core/regex_search.h"
 #include "core/timeline.h"
 #include "napi/addon_data.h"
+#include "napi/byte_diff_wrap.h"
 #include "napi/byte_search_wrap.h"
 #include "napi/errors.h"
 #include "napi/line_filter_wrap.h"
@@ -63,6 +65,11 @@ Napi::Value TimelineWorkerThreads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), core::Timeline::LiveWorkerThreadsForTest());
 }
 
+// Test only: compare worker threads alive in this process (0 once every comparison is disposed).
+Napi::Value ByteDiffWorkerThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), core::ByteDiff::LiveWorkerThreadsForTest());
+}
+
 // Test only: forces the search kernel ('auto', 'sse2' or 'scalar') for the whole process.
 void SetSearchKernel(const Napi::CallbackInfo& info) {
   const std::string name = RequireString(info, 0, "kernel");
@@ -106,6 +113,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   data->regex_search_constructor = Napi::Persistent(regex_search);
   data->line_filter_constructor = Napi::Persistent(line_filter);
   data->timeline_constructor = Napi::Persistent(timeline);
+  Napi::Function byte_diff = ByteDiffWrap::Define(env);
+  data->byte_diff_constructor = Napi::Persistent(byte_diff);
   env.SetInstanceData(data);  // deleted by Node when the environment goes away
   exports.Set("MappedFile", mapped_file);
   exports.Set("LineIndex", line_index);
@@ -113,6 +122,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("RegexSearch", regex_search);
   exports.Set("LineFilter", line_filter);
   exports.Set("Timeline", timeline);
+  exports.Set("ByteDiff", byte_diff);
+  exports.Set("__byteDiffWorkerThreads", Napi::Function::New<ByteDiffWorkerThreads>(env));
   exports.Set("pcre2Version", Napi::Function::New<Pcre2Version>(env));
   exports.Set("checkRegex", Napi::Function::New<CheckRegex>(env));
   exports.Set("parseLineTimes", Napi::Function::New<ParseLineTimes>(env));

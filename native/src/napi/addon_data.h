@@ -13,6 +13,7 @@ struct AddonData {
   Napi::FunctionReference regex_search_constructor;
   Napi::FunctionReference line_filter_constructor;
   Napi::FunctionReference timeline_constructor;
+  Napi::FunctionReference byte_diff_constructor;
 };
 
 }  // namespace hexlog::napi

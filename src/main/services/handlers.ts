@@ -18,6 +18,7 @@ import { argSpecs, describe, parseArgs, requestSchemas, type RequestSchemas } fr
 import { mergedRequest } from './merge/mergedRequests';
 import { writeBookmarks } from './bookmarksFile';
 import { basename } from 'node:path';
+import { compareHandlers } from './compare/compareRequests';
 import type { SessionId } from '../../shared/units';
 import type { FileSession } from './fileSession';
 import type { OfferList } from './offers';
@@ -231,6 +232,7 @@ export function createDispatch({ sessions, offers, settings, host }: ServiceDeps
       if (dest === null) return ok(null);
       return writeBookmarks(dest, { file: basename(file.shownPath), size: file.size, bookmarks });
     },
+    ...compareHandlers(sessions),
   };
 
   const run = async <K extends RequestName>(

@@ -8,6 +8,7 @@ import { sessionId, type SessionId } from '../../shared/units';
 import { FileSession, type Emit } from './fileSession';
 import { compressionOf, decompressToCache, type DecompressedFile } from './compressed';
 import { MergedSession } from './merge/mergedSession';
+import { CompareSession } from './compare/compareSession';
 import { basename } from 'node:path';
 
 /** Routes a session's events to its owner. */
@@ -19,6 +20,7 @@ export const MAX_SESSIONS_PER_OWNER = 64;
 export class SessionRegistry implements Disposable {
   private readonly sessions = new Map<SessionId, FileSession>();
   private readonly mergedViews = new Map<SessionId, MergedSession>();
+  private readonly compareViews = new Map<SessionId, CompareSession>();
   private readonly countByOwner = new Map<string, number>();
   private nextId = 1;
 
@@ -153,6 +155,41 @@ export class SessionRegistry implements Disposable {
     return view !== undefined && view.owner === owner ? view : null;
   }
 
+  /** A compare tab (a session of its own) of `owner`'s open files `a` and `b`, compared byte for byte. */
+  compare(a: SessionId, b: SessionId, owner: string): Result<FileInfo> {
+    if (a === b) return err('EINVAL', 'A file compared with itself has no differences: choose another file.');
+    if (this.ownedBy(owner) >= this.maxPerOwner) {
+      return err('ELIMIT', `At most ${this.maxPerOwner} files can be open at once: close one to compare.`);
+    }
+    const sources = [];
+    for (const id of [a, b]) {
+      const found = this.get(id, owner);
+      if (!found.ok) return found;
+      const info = found.value.info;
+      sources.push({
+        session: id,
+        name: info.name,
+        path: info.path,
+        mappedPath: found.value.path,
+        fileId: info.fileId,
+      });
+    }
+    const id = sessionId(this.nextId++);
+    const view = CompareSession.open(id, owner, sources[0]!, sources[1]!, (status) =>
+      this.emitTo(owner)('compareProgress', status),
+    );
+    if (!view.ok) return view;
+    this.compareViews.set(id, view.value);
+    this.countByOwner.set(owner, this.ownedBy(owner) + 1);
+    return ok(view.value.info);
+  }
+
+  /** The compare tab `id` of `owner`, or null. */
+  getCompare(id: SessionId, owner: string): CompareSession | null {
+    const view = this.compareViews.get(id);
+    return view !== undefined && view.owner === owner ? view : null;
+  }
+
   /** The session, if it exists and belongs to `owner`: one window never reaches another's files. */
   get(id: SessionId, owner: string): Result<FileSession> {
     const session = this.sessions.get(id);
@@ -163,6 +200,13 @@ export class SessionRegistry implements Disposable {
   }
 
   close(id: SessionId, owner: string): Result<null> {
+    const compared = this.getCompare(id, owner);
+    if (compared !== null) {
+      this.compareViews.delete(id);
+      this.uncount(owner);
+      compared.dispose();
+      return ok(null);
+    }
     const view = this.getMerged(id, owner);
     if (view !== null) {
       this.mergedViews.delete(id);
@@ -181,6 +225,12 @@ export class SessionRegistry implements Disposable {
 
   disposeOwner(owner: string): void {
     this.cancelOpening(owner);
+    for (const view of [...this.compareViews.values()]) {
+      if (view.owner !== owner) continue;
+      this.compareViews.delete(view.id);
+      this.uncount(owner);
+      view.dispose();
+    }
     for (const view of [...this.mergedViews.values()]) {
       if (view.owner !== owner) continue;
       this.mergedViews.delete(view.id);
@@ -200,6 +250,8 @@ export class SessionRegistry implements Disposable {
     for (const owner of [...this.opening.keys()]) this.cancelOpening(owner);
     for (const view of this.mergedViews.values()) view.dispose();
     this.mergedViews.clear();
+    for (const view of this.compareViews.values()) view.dispose();
+    this.compareViews.clear();
     const all = [...this.sessions.values()];
     this.sessions.clear();
     this.countByOwner.clear();

@@ -90,12 +90,15 @@ function Tab({ file, active }: { file: OpenFile; active: boolean }): ReactElemen
       data-testid="tab"
       data-name={info.name}
       data-merged={info.merged !== undefined ? 'true' : undefined}
+      data-compared={info.compared !== undefined ? 'true' : undefined}
       aria-selected={active}
       tabIndex={active ? 0 : -1}
       title={
         info.merged !== undefined
           ? `Merged by time: ${info.merged.map((merged) => merged.path).join(', ')}`
-          : `${info.path} (${formatSize(info.size)})`
+          : info.compared !== undefined
+            ? `Compared byte for byte: ${info.compared.map((compared) => compared.path).join(' and ')}`
+            : `${info.path} (${formatSize(info.size)})`
       }
       onMouseDown={(event) => {
         // A middle click closes, as in browsers and editors.

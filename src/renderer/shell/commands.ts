@@ -17,6 +17,7 @@ import { activeView } from './viewCommands';
 import { writeClipboard } from '../clipboard';
 import { plural } from '../format';
 import { markedLinesText } from '../features/marks/markedLines';
+import { isCompareTab, isPlainFile, useComparePicker } from '../features/compare/compareTab';
 
 interface Binding {
   run(): void | Promise<void>;
@@ -80,8 +81,8 @@ const fontSize = (change: (size: number) => number): Binding => ({
 /** A command of the hex view's selection: the view runs it; its key says why elsewhere. */
 const hexCommand = (id: CommandId): Binding => ({
   run: () => void activeView()?.run(id),
-  available: () => inView('hex')() && notMerged(),
-  why: 'it works on the hex view’s selection: switch to the hex view',
+  available: () => inView('hex')() && isPlainFile(file()),
+  why: 'it works on the hex view’s selection of a file: switch to a file’s hex view',
   explainKey: true,
 });
 
@@ -97,6 +98,23 @@ const bindings: Record<CommandId, Binding> = {
     run: () => app().mergeByTime(),
     available: () => app().tabs.filter((tab) => tab.store.getState().info.merged === undefined).length > 1,
     why: 'it takes two or more open logs',
+  },
+  'file.compareWith': {
+    run: () => useComparePicker.getState().setOpen(true),
+    available: () => isPlainFile(file()),
+    why: 'it compares the file of the active tab with another: switch to a file’s tab',
+  },
+  'go.nextDiff': {
+    run: () => void activeView()?.run('go.nextDiff'),
+    available: () => isCompareTab(file()),
+    why: 'differences are visited in a compare tab (File › Compare with… opens one)',
+    explainKey: true,
+  },
+  'go.previousDiff': {
+    run: () => void activeView()?.run('go.previousDiff'),
+    available: () => isCompareTab(file()),
+    why: 'differences are visited in a compare tab (File › Compare with… opens one)',
+    explainKey: true,
   },
   'file.save': { run: onFile(async (open) => void (await open.store.getState().save())), available: hasFile },
   'file.discard': { run: onFile((open) => open.store.getState().discardEdits()), available: hasFile },
@@ -127,7 +145,7 @@ const bindings: Record<CommandId, Binding> = {
       if (!tools.bookmarksOpen && open.store.getState().view !== 'hex') switchView(open.store, 'hex');
       tools.setBookmarksOpen(!tools.bookmarksOpen);
     }),
-    available: notMerged,
+    available: () => isPlainFile(file()),
     why: mergedWhy,
   },
   'find.find': {
