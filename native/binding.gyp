@@ -3,6 +3,7 @@
     {
       "target_name": "hexlog_native",
       "sources": [
+        "src/core/byte_map.cc",
         "src/core/byte_search.cc",
         "src/core/class_run.cc",
         "src/core/line_filter.cc",
@@ -14,9 +15,11 @@
         "src/core/regex_search.cc",
         "src/core/rule_set.cc",
         "src/core/status.cc",
+        "src/core/strings_scan.cc",
         "src/core/time_parse.cc",
         "src/core/timeline.cc",
         "src/napi/addon.cc",
+        "src/napi/byte_map_wrap.cc",
         "src/napi/byte_search_wrap.cc",
         "src/napi/errors.cc",
         "src/napi/line_filter_wrap.cc",

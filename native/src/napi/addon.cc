@@ -13,6 +13,7 @@
 #include "core/regex_search.h"
 #include "core/timeline.h"
 #include "napi/addon_data.h"
+#include "napi/byte_map_wrap.h"
 #include "napi/byte_search_wrap.h"
 #include "napi/errors.h"
 #include "napi/line_filter_wrap.h"
@@ -113,6 +114,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("RegexSearch", regex_search);
   exports.Set("LineFilter", line_filter);
   exports.Set("Timeline", timeline);
+  exports.Set("ByteMap", ByteMapWrap::Define(env));
+  exports.Set("StringsScan", StringsScanWrap::Define(env));
   exports.Set("pcre2Version", Napi::Function::New<Pcre2Version>(env));
   exports.Set("checkRegex", Napi::Function::New<CheckRegex>(env));
   exports.Set("parseLineTimes", Napi::Function::New<ParseLineTimes>(env));
