@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { seededRandom, type SeededRandom } from '../src/shared/seededRandom';
 import {
+  binaryToolWorkerThreads,
   BYTE_CLASS,
   type ByteMap,
   type ByteMapOptions,
@@ -26,6 +27,7 @@ const scans: { dispose(): void }[] = [];
 afterEach(() => {
   for (const scan of scans.splice(0)) scan.dispose();
   for (const file of openFiles.splice(0)) file.close();
+  expect(binaryToolWorkerThreads()).toBe(0);
 });
 
 function open(bytes: Uint8Array): MappedFile {

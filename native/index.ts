@@ -57,6 +57,7 @@ export {
 export { releaseMemory } from './ts/memory';
 export { type FaultGuardReport, nativeTesting } from './ts/testing';
 export {
+  binaryToolWorkerThreads,
   BYTE_CLASS,
   BYTE_MAP_LIMITS,
   type ByteMap,

@@ -132,14 +132,14 @@ interface NativeStringsScan {
 }
 
 interface BinaryToolsBinding {
-  ByteMap: new (
+  ByteMap: { liveWorkerThreads(): number } & (new (
     file: NativeMappedFile,
     from: number,
     to: number,
     regionBytes: number,
     maxRegions: number,
     threads: number,
-  ) => NativeByteMap;
+  ) => NativeByteMap);
   StringsScan: new (
     file: NativeMappedFile,
     minLength: number,
@@ -243,4 +243,9 @@ export function createStringsScan(
     cancel: () => callNative(() => handle.cancel(), path),
     dispose: () => handle.dispose(),
   };
+}
+
+/** Test only: byte-map and strings worker threads alive in this process (0 once all are disposed). */
+export function binaryToolWorkerThreads(): number {
+  return binaryToolsBinding().ByteMap.liveWorkerThreads();
 }

@@ -21,11 +21,18 @@ unsigned RequireThreads(const Napi::CallbackInfo& info, size_t index, unsigned m
   return static_cast<unsigned>(threads);
 }
 
+// Test only: byte-map and strings worker threads alive in this process (0 once all are disposed).
+Napi::Value LiveWorkerThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), core::ByteMap::LiveWorkerThreadsForTest() +
+                                           core::StringsScan::LiveWorkerThreadsForTest());
+}
+
 }  // namespace
 
 Napi::Function ByteMapWrap::Define(Napi::Env env) {
   return DefineClass(env, "ByteMap",
                      {
+                         StaticMethod<&LiveWorkerThreads>("liveWorkerThreads"),
                          InstanceMethod<&ByteMapWrap::Progress>("progress"),
                          InstanceMethod<&ByteMapWrap::Result>("result"),
                          InstanceMethod<&ByteMapWrap::Cancel>("cancel"),

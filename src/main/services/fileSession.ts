@@ -50,6 +50,7 @@ import { FilterController, type FilterHost } from './filter/filterController';
 import { exportLines, type LineSource } from './filter/exportLines';
 import { FollowWatcher } from './followWatcher';
 import { TimeController } from './time/timeController';
+import { BinaryTools } from './binary/binaryTools';
 import type { Compression, DecompressedFile } from './compressed';
 import { detectEncoding, TextIndex } from './textIndex';
 
@@ -71,6 +72,7 @@ export class FileSession implements Disposable {
   readonly find: FindController;
   readonly filter: FilterController;
   readonly time: TimeController;
+  readonly binary: BinaryTools;
 
   /** The path the user opened: the compressed file for a decompressed one, else the mapped path. */
   readonly shownPath: string;
@@ -129,6 +131,7 @@ export class FileSession implements Disposable {
       }),
     );
     this.find = this.store.add(new FindController(this.findHost((status) => this.emit('findProgress', status))));
+    this.binary = this.store.add(new BinaryTools({ session: this.id, file: () => this.edited.file }));
   }
 
   /** What a search of this file reads; its progress goes to `emit`. */
