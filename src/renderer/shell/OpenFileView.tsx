@@ -14,6 +14,7 @@ import { FindStoreContext } from '../state/findStore';
 import { LogStoreContext } from '../state/logStore';
 import { TimeStoreContext } from '../state/timeStore';
 import { Timeline } from '../features/time/Timeline';
+import { BinaryPanes } from '../features/binary/BinaryPanes';
 import { FileBar, ViewToolsContext } from './FileBar';
 import { FileNotice } from './Notices';
 import { StatusBar } from './StatusBar';
@@ -83,6 +84,7 @@ function OpenFileBody({ file }: { file: OpenFile }): ReactElement {
       </div>
       {paneOpen && findOpen && <MatchesPane onReveal={reveal} />}
       {marksOpen && <MarksPane />}
+      {view === 'hex' && !merged && <BinaryPanes />}
       <StatusBar />
     </ViewToolsContext.Provider>
   );

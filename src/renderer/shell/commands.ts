@@ -17,6 +17,7 @@ import { activeView } from './viewCommands';
 import { writeClipboard } from '../clipboard';
 import { plural } from '../format';
 import { markedLinesText } from '../features/marks/markedLines';
+import { binaryCommands } from '../features/binary/binaryCommands';
 
 interface Binding {
   run(): void | Promise<void>;
@@ -194,6 +195,7 @@ const bindings: Record<CommandId, Binding> = {
   'view.fontSize.reset': fontSize(() => FONT_SIZE_DEFAULT),
   'help.palette': { run: () => app().setOverlay('commands') },
   'help.keys': { run: () => app().setOverlay('keys') },
+  ...binaryCommands,
 };
 
 /** Writes the filtered or the marked lines to a new file (a dialog in Electron, beside the file in the browser host). */
