@@ -3,7 +3,7 @@
 // ByteMap: a range cut into regions (at most maxRegions, default 4096, or regionBytes each), each
 // with a class and its Shannon entropy, and the byte histogram of the range. Classes, first match
 // wins: zeros (>= 99% 0x00), text (>= 95% printable ASCII, tab, LF, CR), high entropy (>= 7.2 bits
-// a byte), other. See native/src/core/byte_map.h.
+// a byte, corrected for the region's size), other. See native/src/core/byte_map.h.
 //
 // StringsScan: runs of printable ASCII (0x20-0x7E, tab) and of UTF-16LE units (such a byte then
 // 0x00) of at least minLength characters, as GNU `strings -a -n N` (and `-e l`) finds them, kept

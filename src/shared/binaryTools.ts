@@ -10,7 +10,12 @@ export type ByteMapPurpose = (typeof byteMapPurposes)[number];
 export const BYTE_CLASSES = [
   { id: 0, key: 'zeros', label: 'Zeros', rule: '≥ 99% bytes 0x00' },
   { id: 1, key: 'text', label: 'ASCII text', rule: '≥ 95% printable ASCII, tab, CR, LF' },
-  { id: 2, key: 'high-entropy', label: 'High entropy', rule: '≥ 7.2 bits/byte (compressed, encrypted)' },
+  {
+    id: 2,
+    key: 'high-entropy',
+    label: 'High entropy',
+    rule: '≥ 7.2 bits/byte, corrected for the region size (compressed, encrypted)',
+  },
   { id: 3, key: 'other', label: 'Other', rule: 'code, tables, mixed data' },
 ] as const;
 export const BYTE_CLASS_PENDING = 255;

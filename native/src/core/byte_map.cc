@@ -52,6 +52,15 @@ double EntropyOfHistogram(const uint64_t* histogram, uint64_t total) {
   return std::max(0.0, std::min(8.0, entropy));
 }
 
+double EntropyForClass(const uint64_t* histogram, uint64_t total, double entropy) {
+  if (total == 0) return 0;
+  int distinct = 0;
+  for (int b = 0; b < 256; ++b) distinct += histogram[b] != 0 ? 1 : 0;
+  // Miller-Madow: the plug-in estimate falls short by about (K - 1) / (2 N ln 2) bits.
+  const double correction = (distinct - 1) / (2.0 * static_cast<double>(total) * std::log(2.0));
+  return std::min(8.0, entropy + correction);
+}
+
 ByteClass ClassOfHistogram(const uint64_t* histogram, uint64_t total, double entropy) {
   if (total == 0) return ByteClass::kOther;
   // Integer thresholds: count * 100 >= total * 99, exact for any total below 2^57.
@@ -59,7 +68,9 @@ ByteClass ClassOfHistogram(const uint64_t* histogram, uint64_t total, double ent
   uint64_t printable = histogram['\t'] + histogram['\n'] + histogram['\r'];
   for (int b = 0x20; b <= 0x7E; ++b) printable += histogram[b];
   if (printable * 100 >= total * 95) return ByteClass::kText;
-  if (entropy >= ByteMap::kHighEntropyBits) return ByteClass::kHighEntropy;
+  if (EntropyForClass(histogram, total, entropy) >= ByteMap::kHighEntropyBits) {
+    return ByteClass::kHighEntropy;
+  }
   return ByteClass::kOther;
 }
 

@@ -4,8 +4,13 @@
 // Classes, decided from the region's own byte histogram, first match wins:
 //   zeros         at least 99% of the region's bytes are 0x00;
 //   text          at least 95% are printable ASCII (0x20-0x7E) or tab, LF, CR;
-//   high entropy  the region's entropy is at least 7.2 bits per byte (compressed or encrypted data;
-//                 a region under 256 bytes rarely reaches it, as its entropy is at most log2(n));
+//   high entropy  the region's entropy, corrected for its size (Miller-Madow: plus (K - 1) / (2 N
+//   ln 2)
+//                 for K distinct byte values in N bytes), is at least 7.2 bits per byte: compressed
+//                 or encrypted data. Without the correction, 256 random bytes measure only ~7.2
+//                 bits on average, so small regions of random data would be missed half the time; a
+//                 region under ~150 bytes cannot reach it at all (it has at most N distinct
+//                 values);
 //   other         anything else (code, tables, mixed data).
 // Entropy is -sum(p * log2 p) over the region's 256 byte frequencies, from 0 to 8 bits per byte.
 //
@@ -56,6 +61,8 @@ struct ByteMapResult {
 
 // The figures of one region from its byte histogram (exposed for tests and the naive check).
 double EntropyOfHistogram(const uint64_t* histogram, uint64_t total);
+// The entropy the high-entropy class is decided by: `entropy` with the Miller-Madow correction.
+double EntropyForClass(const uint64_t* histogram, uint64_t total, double entropy);
 ByteClass ClassOfHistogram(const uint64_t* histogram, uint64_t total, double entropy);
 
 struct ByteMapChunk {
