@@ -3,16 +3,16 @@
 // in its own native pass, again whenever it changes while the panel is open.
 import { useEffect, useMemo, type ReactElement } from 'react';
 import { BYTE_CLASSES, type ByteMapStatus } from '../../../shared/binaryTools';
-import { useFileStore } from '../../state/fileStore';
+import { useFileStore, useFileStoreApi } from '../../state/fileStore';
 import { focusView } from '../../shell/viewCommands';
 import { useBinaryStore, useBinaryStoreApi } from './binaryStore';
-import { classCounts } from './stripModel';
+import { classCounts, offsetAtFraction } from './stripModel';
 import { formatBytes, hexOffset } from './format';
 import './binary.css';
 
 const SELECTION_DEBOUNCE_MS = 250;
 
-function EntropyPlot({ map }: { map: ByteMapStatus }): ReactElement {
+function EntropyPlot({ map, onJump }: { map: ByteMapStatus; onJump: (offset: number) => void }): ReactElement {
   const points = useMemo(() => {
     const n = map.entropy.length;
     const parts: string[] = [];
@@ -32,7 +32,13 @@ function EntropyPlot({ map }: { map: ByteMapStatus }): ReactElement {
       viewBox="0 0 1000 100"
       preserveAspectRatio="none"
       role="img"
-      aria-label={`Entropy of ${map.entropy.length} regions, 0 to 8 bits per byte`}
+      aria-label={`Entropy of ${map.entropy.length} regions, 0 to 8 bits per byte; a click goes there`}
+      onMouseDown={(event) => {
+        if (event.button !== 0) return;
+        event.preventDefault();
+        const box = event.currentTarget.getBoundingClientRect();
+        onJump(offsetAtFraction(map, (event.clientX - box.left) / Math.max(1, box.width)));
+      }}
     >
       <line className="entropy-threshold" x1="0" x2="1000" y1={100 - (7.2 / 8) * 100} y2={100 - (7.2 / 8) * 100} />
       <polyline className="entropy-line" points={points} />
@@ -83,6 +89,8 @@ export function BinaryPanel(): ReactElement {
   const fileMap = useBinaryStore((state) => state.maps.file);
   const selectionMap = useBinaryStore((state) => state.maps.selection);
   const selectionError = useBinaryStore((state) => state.mapErrors.selection);
+  const mapGeneration = useFileStore((state) => state.mapGeneration);
+  const fileStore = useFileStoreApi();
   const from = Math.min(cursor, anchor);
   const to = Math.min(size, Math.max(cursor, anchor) + 1);
   const scope = to - from > 1 ? 'selection' : 'file';
@@ -90,13 +98,14 @@ export function BinaryPanel(): ReactElement {
   useEffect(() => {
     if (scope !== 'selection') return;
     const current = binary.getState().maps.selection;
-    if (current !== null && current.from === from && current.to === to && current.error === null) return;
+    const fresh = binary.getState().mapGenerations.selection === mapGeneration;
+    if (current !== null && current.from === from && current.to === to && current.error === null && fresh) return;
     const timer = window.setTimeout(
-      () => void binary.getState().startMap(session, 'selection', from, to),
+      () => void binary.getState().startMap(session, 'selection', from, to, mapGeneration),
       SELECTION_DEBOUNCE_MS,
     );
     return () => window.clearTimeout(timer);
-  }, [binary, session, scope, from, to]);
+  }, [binary, session, scope, from, to, mapGeneration]);
 
   const map =
     scope === 'selection' ? (selectionMap?.from === from && selectionMap.to === to ? selectionMap : null) : fileMap;
@@ -142,7 +151,9 @@ export function BinaryPanel(): ReactElement {
         <button
           type="button"
           onClick={() =>
-            void binary.getState().startMap(session, scope, scope === 'file' ? 0 : from, scope === 'file' ? size : to)
+            void binary
+              .getState()
+              .startMap(session, scope, scope === 'file' ? 0 : from, scope === 'file' ? size : to, mapGeneration)
           }
         >
           Scan again
@@ -174,7 +185,7 @@ export function BinaryPanel(): ReactElement {
               Entropy per region ({regions.toLocaleString('en-US')} × {formatBytes(map.regionBytes)}), 0–8 bits/byte;
               dashed: 7.2
             </h3>
-            <EntropyPlot map={map} />
+            <EntropyPlot map={map} onJump={(offset) => fileStore.getState().setReveal({ kind: 'offset', offset })} />
           </div>
           <div className="binary-chart">
             <h3>Byte histogram, 0x00–0xFF (√ scale)</h3>

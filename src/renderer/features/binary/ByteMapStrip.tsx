@@ -34,14 +34,21 @@ export function ByteMapStrip(): ReactElement | null {
   const [height, setHeight] = useState(0);
   const [hover, setHover] = useState<string>('');
 
-  // Once per file: the first time its hex view shows (or again after the file changed under it).
+  // Once per file: the first time its hex view shows, and again once the file is mapped again
+  // (it grew, shrank or was replaced).
+  const mapGeneration = useFileStore((state) => state.mapGeneration);
   useEffect(() => {
     const state = binary.getState();
     const current = state.maps.file;
-    if (current === null || current.error?.code === 'EFILECHANGED') {
-      void state.startMap(session, 'file', 0, size);
+    if (current === null || current.error?.code === 'EFILECHANGED' || state.mapGenerations.file !== mapGeneration) {
+      void state.startMap(session, 'file', 0, size, mapGeneration);
     }
-  }, [binary, session, size]);
+  }, [binary, session, size, mapGeneration]);
+
+  // Where the hex view is: a mark on the strip.
+  const hexTop = useFileStore((state) => state.hexTop);
+  const bytesPerRow = useFileStore((state) => state.bytesPerRow);
+  const viewAt = size > 0 ? Math.min(1, (hexTop * bytesPerRow) / size) : 0;
 
   useEffect(() => {
     const element = canvas.current;
@@ -129,6 +136,7 @@ export function ByteMapStrip(): ReactElement | null {
         onMouseMove={onMouseMove}
         onMouseLeave={() => setHover('')}
       />
+      <div className="byte-map-view" style={{ top: `${viewAt * 100}%` }} aria-hidden="true" />
       {map !== null && !map.done && map.error === null && !map.cancelled && (
         <div className="byte-map-progress" style={{ height: `${(scanned / Math.max(1, total)) * 100}%` }} />
       )}

@@ -115,7 +115,9 @@ export function StringsPane(): ReactElement {
   const encodings = useBinaryStore((state) => state.encodings);
   const [draftLength, setDraftLength] = useState(String(minLength));
   const [selected, setSelected] = useState(-1);
-  const known = status?.stringsKnown ?? 0;
+  const mapGeneration = useFileStore((state) => state.mapGeneration);
+  const stale = useBinaryStore((state) => state.strings !== null && state.mapGenerations.strings !== mapGeneration);
+  const known = stale ? 0 : (status?.stringsKnown ?? 0);
   const stringsId = status?.stringsId ?? -1;
 
   const cache = useMemo(
@@ -134,7 +136,7 @@ export function StringsPane(): ReactElement {
     }
     binary.getState().setStringOptions(parsed, binary.getState().encodings);
     setSelected(-1);
-    void binary.getState().startStrings(session);
+    void binary.getState().startStrings(session, fileStore.getState().mapGeneration);
   };
 
   const go = useCallback(
@@ -248,7 +250,11 @@ export function StringsPane(): ReactElement {
           ×
         </button>
       </header>
-      {error !== null || status?.error != null ? (
+      {stale ? (
+        <p className="binary-note" role="status">
+          The file changed on disk since these strings were found: press Find strings again.
+        </p>
+      ) : error !== null || status?.error != null ? (
         <p className="binary-note" role="alert">
           {error ?? status?.error?.message}
         </p>

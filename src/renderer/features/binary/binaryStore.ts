@@ -25,12 +25,14 @@ export interface BinaryState {
   readonly stringsError: string | null;
   readonly minLength: number;
   readonly encodings: StringEncodingChoice;
+  /** The file store's mapGeneration each job started at: a job of an older mapping is stale. */
+  readonly mapGenerations: Readonly<Record<ByteMapPurpose | 'strings', number>>;
   setPanelOpen(open: boolean): void;
   setStringsOpen(open: boolean): void;
   setStringOptions(minLength: number, encodings: StringEncodingChoice): void;
-  startMap(session: SessionId, purpose: ByteMapPurpose, from: number, to: number): Promise<void>;
+  startMap(session: SessionId, purpose: ByteMapPurpose, from: number, to: number, mapGeneration: number): Promise<void>;
   cancelMap(session: SessionId, purpose: ByteMapPurpose): Promise<void>;
-  startStrings(session: SessionId): Promise<void>;
+  startStrings(session: SessionId, mapGeneration: number): Promise<void>;
   cancelStrings(session: SessionId): Promise<void>;
 }
 
@@ -80,11 +82,15 @@ function createBinaryStore(): BinaryStore {
       stringsError: null,
       minLength: DEFAULT_MIN_STRING_LENGTH,
       encodings: 'both',
+      mapGenerations: { file: -1, selection: -1, strings: -1 },
       setPanelOpen: (panelOpen) => set({ panelOpen }),
       setStringsOpen: (stringsOpen) => set({ stringsOpen }),
       setStringOptions: (minLength, encodings) => set({ minLength, encodings }),
-      startMap: async (session, purpose, from, to) => {
-        set({ mapErrors: { ...get().mapErrors, [purpose]: null } });
+      startMap: async (session, purpose, from, to, mapGeneration) => {
+        set({
+          mapErrors: { ...get().mapErrors, [purpose]: null },
+          mapGenerations: { ...get().mapGenerations, [purpose]: mapGeneration },
+        });
         const result = await getApi().startByteMap(session, purpose, byteOffset(from), byteOffset(to));
         if (!result.ok) {
           set({ mapErrors: { ...get().mapErrors, [purpose]: result.message } });
@@ -99,8 +105,8 @@ function createBinaryStore(): BinaryStore {
           set({ maps: { ...get().maps, [purpose]: result.value } });
         }
       },
-      startStrings: async (session) => {
-        set({ stringsError: null });
+      startStrings: async (session, mapGeneration) => {
+        set({ stringsError: null, mapGenerations: { ...get().mapGenerations, strings: mapGeneration } });
         const result = await getApi().startStrings(session, get().minLength, get().encodings);
         if (!result.ok) {
           set({ stringsError: result.message });
