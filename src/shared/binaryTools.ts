@@ -22,6 +22,8 @@ export const BYTE_CLASS_PENDING = 255;
 
 /** Regions of a byte map: the strip's and the panel's resolution. */
 export const BYTE_MAP_REGIONS = 4096;
+/** No region is smaller: the entropy of fewer bytes says little (256 bytes hold at most 8 bits' worth). */
+export const MIN_REGION_BYTES = 256;
 
 export interface BinaryJobError {
   readonly code: string;

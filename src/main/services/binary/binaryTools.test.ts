@@ -56,20 +56,22 @@ describe('byte map channels', () => {
   it('map the whole file and a selection; the classes follow the blocks', async () => {
     const info = await openFile('fw.bin', firmware());
     const started = await harness.call<ByteMapStatus>('startByteMap', info.session, 'file', 0, info.size);
-    expect(started.classes.length).toBe(4096);
+    // 192 KiB: regions of the least size, 256 bytes.
+    expect(started.classes.length).toBe(768);
     const whole = await settledMap(info.session, 'file');
     expect(whole.done).toBe(true);
-    expect(whole.regionBytes).toBe(48);
-    const third = 4096 / 3;
-    expect(whole.classes[10]).toBe(0);
-    expect(whole.classes[Math.floor(third) + 10]).toBe(1);
+    expect(whole.regionBytes).toBe(256);
+    expect(Array.from(whole.classes.subarray(0, 256)).every((c) => c === 0)).toBe(true);
+    expect(Array.from(whole.classes.subarray(256, 512)).every((c) => c === 1)).toBe(true);
+    expect(Array.from(whole.classes.subarray(512)).every((c) => c === 2)).toBe(true);
     expect(whole.histogram.reduce((a, b) => a + b, 0)).toBe(info.size);
     expect(whole.histogram[0]).toBeGreaterThanOrEqual(65536);
 
     await harness.call<ByteMapStatus>('startByteMap', info.session, 'selection', 2 * 65536, 3 * 65536);
     const selection = await settledMap(info.session, 'selection');
     expect(selection.from).toBe(2 * 65536);
-    expect(selection.regionBytes).toBe(16);
+    expect(selection.regionBytes).toBe(256);
+    expect(selection.classes.length).toBe(256);
     expect(selection.histogram.reduce((a, b) => a + b, 0)).toBe(65536);
     // The whole file's map is still there, apart from the selection's.
     expect((await settledMap(info.session, 'file')).mapId).toBe(whole.mapId);
@@ -155,5 +157,23 @@ describe('strings channels', () => {
     const status = await harness.call<StringsStatus>('startStrings', info.session, 4, 'ascii');
     const big = await harness.services.dispatch(testOwner, 'readStrings', [info.session, status.stringsId, 0, 100_000]);
     expect(big).toMatchObject({ ok: false, code: 'EINVAL' });
+  });
+});
+
+describe('byte map regions', () => {
+  it('are at least 256 bytes, and at most 4096 of them', async () => {
+    const small = await openFile('small.bin', new Uint8Array(1000));
+    expect(await harness.call<ByteMapStatus>('startByteMap', small.session, 'file', 0, 1000)).toMatchObject({
+      regionBytes: 256,
+    });
+    expect((await settledMap(small.session, 'file')).classes.length).toBe(4);
+    const one = await openFile('one.bin', Uint8Array.of(7));
+    await harness.call('startByteMap', one.session, 'file', 0, 1);
+    expect((await settledMap(one.session, 'file')).classes.length).toBe(1);
+    const big = await openFile('big.bin', new Uint8Array(3 << 20));
+    await harness.call('startByteMap', big.session, 'file', 0, 3 << 20);
+    const map = await settledMap(big.session, 'file');
+    expect(map.classes.length).toBe(4096);
+    expect(map.regionBytes).toBe(768);
   });
 });

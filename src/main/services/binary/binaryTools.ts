@@ -6,6 +6,7 @@
 import {
   BYTE_MAP_REGIONS,
   MAX_STRINGS_PER_PAGE,
+  MIN_REGION_BYTES,
   STRING_PREVIEW_CHARS,
   type BinaryJobError,
   type ByteMapPurpose,
@@ -76,7 +77,8 @@ export class BinaryTools implements Disposable {
       if (from > to || to > size) {
         return err('ERANGE', `The range ${from}..${to} is not within the file's ${size} bytes.`);
       }
-      const map = createByteMap(file, from, to, { maxRegions: BYTE_MAP_REGIONS });
+      const regionBytes = Math.max(MIN_REGION_BYTES, Math.ceil((to - from) / BYTE_MAP_REGIONS));
+      const map = createByteMap(file, from, to, { regionBytes });
       this.maps.get(purpose)?.map.dispose();
       const job: MapJob = { id: this.nextId++, purpose, file, map };
       this.maps.set(purpose, job);
