@@ -165,6 +165,27 @@ describe('byte map', () => {
     expect(Array.from(small.result().classes).every((c) => c === BYTE_CLASS.highEntropy)).toBe(true);
   });
 
+  it('maps a range past 4 GiB of a sparse file, offsets exact', async () => {
+    const size = 5 * 2 ** 30;
+    const at = size - 1000;
+    const path = temp.makeSparseFile('huge.bin', size, 'x'.repeat(600), at);
+    const file = openMapped(path, 'readonly');
+    openFiles.push(file);
+    const from = size - 4096;
+    const map = await mapOf(file, from, size, { regionBytes: 1024 });
+    const result = map.result();
+    expect(result.from).toBe(from);
+    expect(result.to).toBe(size);
+    // The 600 x's start 3096 bytes into the range: all in the last region, with 424 zeros.
+    expect(Array.from(result.classes)).toEqual([
+      BYTE_CLASS.zeros,
+      BYTE_CLASS.zeros,
+      BYTE_CLASS.zeros,
+      BYTE_CLASS.other,
+    ]);
+    expect(result.histogram[0x78]).toBe(600);
+  });
+
   it('refuses a range outside the file and a region size giving too many regions', () => {
     const file = open(new Uint8Array(10));
     expectNativeError(() => createByteMap(file, 0, 11), 'EINVAL');
