@@ -344,6 +344,9 @@ describe('strings', () => {
       const both = await scanAll(file, min, ['ascii', 'utf-16le'], options);
       expect(both.ascii, `seed ${seed} ascii`).toEqual(gnuStringsNaive(bytes, min, 1));
       expect(both.utf16, `seed ${seed} utf16`).toEqual(gnuStringsNaive(bytes, min, 2));
+      // Each encoding alone (ASCII alone takes its own loop).
+      expect((await scanAll(file, min, ['ascii'], options)).ascii, `seed ${seed} ascii alone`).toEqual(both.ascii);
+      expect((await scanAll(file, min, ['utf-16le'], options)).utf16, `seed ${seed} utf16 alone`).toEqual(both.utf16);
     }
   });
 
@@ -361,6 +364,8 @@ describe('strings', () => {
       for (const chunkBytes of [1, 2, 3, 7, 4096]) {
         const found = await scanAll(open(bytes), min, ['ascii', 'utf-16le'], { chunkBytes });
         expect(clip(found.ascii), name).toEqual(clip(gnuStringsNaive(bytes, min, 1)));
+        const asciiAlone = await scanAll(open(bytes), min, ['ascii'], { chunkBytes });
+        expect(clip(asciiAlone.ascii), `${name} ascii alone`).toEqual(clip(gnuStringsNaive(bytes, min, 1)));
         expect(clip(found.utf16), name).toEqual(clip(gnuStringsNaive(bytes, min, 2)));
       }
     }
@@ -376,6 +381,8 @@ describe('strings', () => {
       for (const min of [4, 6]) {
         const found = await scanAll(file, min, ['ascii', 'utf-16le'], { chunkBytes: 65_536 });
         expect(found.ascii, `${path} -n ${min}`).toEqual(clip(gnuStrings(path, min, false)));
+        const alone = await scanAll(file, min, ['ascii'], { chunkBytes: 65_536 });
+        expect(alone.ascii, `${path} -n ${min} ascii alone`).toEqual(found.ascii);
         expect(found.utf16, `${path} -n ${min} -e l`).toEqual(clip(gnuStrings(path, min, true)));
       }
     }

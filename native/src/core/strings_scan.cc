@@ -69,8 +69,25 @@ struct ScanState {
     return (ascii && ascii_run.open) || (utf16 && (utf16_runs[0].open || utf16_runs[1].open));
   }
 
+  // ASCII alone: tight loops over the bytes outside a run, then over the run.
+  void ScanAsciiOnly(uint64_t from, uint64_t to, uint64_t open_limit) {
+    uint64_t p = from;
+    while (p < to) {
+      if (ascii_run.open) {
+        while (p < to && IsStringByte(base[p])) ++p;
+        if (p < to) CloseAscii(p++);
+      } else {
+        while (p < to && !IsStringByte(base[p])) ++p;
+        if (p >= to || p >= open_limit) break;
+        ascii_run = Run{true, false, p++};
+      }
+    }
+    if (to == size && ascii_run.open) CloseAscii(size);
+  }
+
   // Scans [from, to); runs may only start below open_limit. At the file's end closes what is open.
   void Scan(uint64_t from, uint64_t to, uint64_t open_limit) {
+    if (ascii && !utf16) return ScanAsciiOnly(from, to, open_limit);
     for (uint64_t p = from; p < to; ++p) {
       const bool may_open = p < open_limit;
       if (ascii) {
