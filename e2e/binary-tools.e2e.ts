@@ -1,6 +1,7 @@
 // The byte map strip and the strings pane, in Chromium against the browser host: the strip maps the
 // whole file and a click jumps the hex view there; the strings pane lists a known string at its
 // offset (as many strings as GNU strings finds), and a click selects it in the hex view.
+import { AxeBuilder } from '@axe-core/playwright';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -94,5 +95,35 @@ describe('binary tools: byte map strip and strings', () => {
       .poll(() => page.locator('[data-testid=selection-length]').getAttribute('data-bytes'))
       .toBe(String(MARKER.length));
     await expect.poll(() => page.locator(`[data-testid=hex-view] [data-byte="${MARKER_AT}"]`).textContent()).toBe('68');
+  });
+
+  it('the strip, the panel and the strings pane have no serious or critical axe findings, light and dark', async () => {
+    const path = join(suite.dir, 'a11y.bin');
+    writeFileSync(path, firmwareLike());
+    // AxeBuilder opens a helper page in the page's context, which needs a context of our own.
+    const host = await suite.host(path);
+    const context = await suite.browser().newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(host.url);
+    await page.locator('[data-testid=byte-map][data-done=true]').waitFor({ timeout: 20_000 });
+    await palette(page, 'byte map panel');
+    await palette(page, 'strings pane');
+    await page.getByRole('button', { name: 'Find strings' }).click();
+    await page.locator('[data-testid=strings-count][data-done=true]').waitFor({ timeout: 20_000 });
+    await page.locator(`[data-string="${MARKER_AT}"]`).waitFor();
+    for (const theme of ['light', 'dark']) {
+      await palette(page, `Theme: ${theme}`);
+      await expect.poll(() => page.evaluate(() => document.documentElement.dataset['theme'])).toBe(theme);
+      const results = await new AxeBuilder({ page })
+        .include('[data-testid=byte-map]')
+        .include('[data-testid=byte-map-panel]')
+        .include('[data-testid=strings]')
+        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+        .analyze();
+      const serious = results.violations
+        .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+        .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+      expect(serious, theme).toEqual([]);
+    }
   });
 });
