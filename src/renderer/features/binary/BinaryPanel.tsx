@@ -148,6 +148,11 @@ export function BinaryPanel(): ReactElement {
             </span>
           ))}
         </span>
+        {map !== null && !map.done && map.error === null && !map.cancelled && (
+          <button type="button" onClick={() => void binary.getState().cancelMap(session, scope)}>
+            Stop
+          </button>
+        )}
         <button
           type="button"
           onClick={() =>
