@@ -1,11 +1,12 @@
 // `npm run bench [-- --file PATH] [--size-mib N] [--skip NAME,...]`: one JSON object per metric line.
-// Groups: read, index, services, find, filter, time, commit, hash, scroll, records, compare (two 4 GiB files; HEXLOG_BENCH_COMPARE_MIB for another size) (big: the 8x copy for first lines and first screen;
+// Groups: read, index, services, find, filter, time, commit, hash, binary, scroll, records, compare (two 4 GiB files; HEXLOG_BENCH_COMPARE_MIB for another size) (big: the 8x copy for first lines and first screen;
 // time and scroll merge the log with a second one of another seed). Peers (wc, grep, rg) run on the same files in the same run.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateLog } from './generate';
+import { benchBinary } from './binary';
 import { benchCommit } from './commit';
 import { benchCompare } from './compare';
 import { benchFilter } from './filter';
@@ -32,7 +33,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (argv[i] === '--skip') for (const name of (argv[++i] ?? '').split(',')) options.skip.add(name);
     else
       throw new Error(
-        `unknown argument ${argv[i]}; usage: npm run bench -- [--file PATH] [--size-mib N] [--skip read,index,big,services,find,filter,time,commit,hash,scroll,records,compare]`,
+        `unknown argument ${argv[i]}; usage: npm run bench -- [--file PATH] [--size-mib N] [--skip read,index,big,services,find,filter,time,commit,hash,binary,scroll,records,compare]`,
       );
   }
   if (!Number.isInteger(options.sizeMiB) || options.sizeMiB <= 0)
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
   if (!options.skip.has('time')) await benchTime(path, secondLog(options, dir, path));
   if (!options.skip.has('commit')) await benchCommit(dir);
   if (!options.skip.has('hash')) await benchHash(dir);
+  if (!options.skip.has('binary')) await benchBinary(dir, options.sizeMiB);
   if (!options.skip.has('scroll')) {
     await benchScroll(generateManyLines(join(dir, 'lines-10m.log'), 10_000_000));
     await benchMergeScroll(path, secondLog(options, dir, path));

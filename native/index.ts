@@ -65,3 +65,20 @@ export {
 } from './ts/byteDiff';
 export { releaseMemory } from './ts/memory';
 export { type FaultGuardReport, nativeTesting } from './ts/testing';
+export {
+  binaryToolWorkerThreads,
+  BYTE_CLASS,
+  BYTE_MAP_LIMITS,
+  type ByteMap,
+  type ByteMapOptions,
+  type ByteMapProgress,
+  type ByteMapResult,
+  createByteMap,
+  createStringsScan,
+  type StringEncoding,
+  type StringsOptions,
+  type StringsPage,
+  type StringsProgress,
+  type StringsScan,
+  STRINGS_LIMITS,
+} from './ts/byteMap';

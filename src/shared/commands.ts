@@ -80,6 +80,8 @@ const table = [
   spec('view.highlights', 'Highlight rules…', 'View'),
   spec('view.bookmarks', 'Show or hide the bookmarks', 'View'),
   spec('view.timeline', 'Show or hide the timeline', 'View'),
+  spec('view.byteMap', 'Show or hide the byte map panel (entropy, histogram)', 'View'),
+  spec('view.strings', 'Show or hide the strings pane', 'View'),
   spec('edit.copyMarked', 'Copy marked lines', 'Edit'),
   spec('view.encoding.utf-8', 'Encoding: UTF-8', 'View', [], { separatorBefore: true }),
   spec('view.encoding.latin1', 'Encoding: Latin-1 (ISO-8859-1)', 'View'),

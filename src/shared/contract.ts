@@ -1,5 +1,6 @@
 // The one contract for every channel between the renderer and the main process. The Electron
 // adapter, the preload, the browser host and the renderer all derive their types from here.
+import type { ByteMapPurpose, ByteMapStatus, StringEncodingChoice, StringsPage, StringsStatus } from './binaryTools';
 import type { CommandId } from './commands';
 import type { HighlightSettings } from './highlight';
 import type { Result } from './result';
@@ -667,6 +668,24 @@ export interface Requests {
   nextDiff: { args: [session: SessionId, offset: ByteOffset, direction: 1 | -1]; result: DiffRange | null };
   /** Differences per bucket of `buckets` equal slices of the longer file, for the scrollbar. */
   diffTicks: { args: [session: SessionId, buckets: number]; result: Float64Array };
+  /** Byte map: classes and entropy per region and the histogram of [from, to), in one native pass (polled). */
+  startByteMap: {
+    args: [session: SessionId, purpose: ByteMapPurpose, from: ByteOffset, to: ByteOffset];
+    result: ByteMapStatus;
+  };
+  byteMapStatus: { args: [session: SessionId, purpose: ByteMapPurpose]; result: ByteMapStatus | null };
+  cancelByteMap: { args: [session: SessionId, purpose: ByteMapPurpose]; result: ByteMapStatus | null };
+  /** Strings of the file (replacing the session's previous pass), polled with stringsStatus. */
+  startStrings: {
+    args: [session: SessionId, minLength: number, encodings: StringEncodingChoice];
+    result: StringsStatus;
+  };
+  stringsStatus: { args: [session: SessionId]; result: StringsStatus | null };
+  cancelStrings: { args: [session: SessionId]; result: StringsStatus | null };
+  /** Strings [first, first + count) of pass `stringsId`, at most MAX_STRINGS_PER_PAGE. */
+  readStrings: { args: [session: SessionId, stringsId: number, first: number, count: number]; result: StringsPage };
+  /** The index of the first string at or after `offset` (stringsKnown if none is known yet). */
+  stringIndexAt: { args: [session: SessionId, stringsId: number, offset: ByteOffset]; result: number };
 }
 export type RequestName = keyof Requests;
 export type RequestArgs<K extends RequestName> = Requests[K]['args'];

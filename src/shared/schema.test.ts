@@ -14,7 +14,7 @@ import {
 describe('request schemas', () => {
   it('every request name has a schema and is recognised; the lists come from the records', () => {
     expect(requestNames).toEqual(Object.keys(requestSchemas));
-    expect(requestNames).toHaveLength(68);
+    expect(requestNames).toHaveLength(76);
     for (const name of requestNames) expect(isRequestName(name)).toBe(true);
     expect(isRequestName('constructor')).toBe(false);
     expect(eventNames).toEqual(Object.keys(eventDelivery));

@@ -24,6 +24,7 @@ import {
   validateHighlightSettings,
   type HighlightSettings,
 } from './highlight';
+import { byteMapPurposes, MAX_STRINGS_PER_PAGE, MIN_STRING_LENGTH_MAX, stringEncodingChoices } from './binaryTools';
 import { err, ok, type Result } from './result';
 import { TIME_KINDS, type TimeKind } from './time';
 import {
@@ -486,6 +487,12 @@ export const argSpecs = {
     MAX_LINES_PER_READ,
   ),
   optionalId: integer('id (-1: none)', { min: -1 }),
+  byteMapPurpose: choice('byte map purpose', byteMapPurposes),
+  minStringLength: integer('minimum string length', { min: 1, max: MIN_STRING_LENGTH_MAX }),
+  stringEncodings: choice('string encodings', stringEncodingChoices),
+  stringsId: integer('strings id'),
+  firstString: integer('first string'),
+  stringCount: integer('string count', { max: MAX_STRINGS_PER_PAGE }),
   direction: either(
     'direction',
     integer<1>('direction', { min: 1, max: 1 }),
@@ -615,6 +622,14 @@ export const requestSchemas = {
   diffRanges: [a.session, a.firstMatch, a.matchCount],
   nextDiff: [a.session, a.offset, a.direction],
   diffTicks: [a.session, a.tickBuckets],
+  startByteMap: [a.session, a.byteMapPurpose, a.startOffset, a.endOffset],
+  byteMapStatus: [a.session, a.byteMapPurpose],
+  cancelByteMap: [a.session, a.byteMapPurpose],
+  startStrings: [a.session, a.minStringLength, a.stringEncodings],
+  stringsStatus: [a.session],
+  cancelStrings: [a.session],
+  readStrings: [a.session, a.stringsId, a.firstString, a.stringCount],
+  stringIndexAt: [a.session, a.stringsId, a.offset],
 } as const satisfies RequestSchemas;
 
 /** Every request channel's name, in the contract's order. */

@@ -15,6 +15,7 @@
 #include "core/timeline.h"
 #include "napi/addon_data.h"
 #include "napi/byte_diff_wrap.h"
+#include "napi/byte_map_wrap.h"
 #include "napi/byte_search_wrap.h"
 #include "napi/errors.h"
 #include "napi/line_filter_wrap.h"
@@ -124,6 +125,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Timeline", timeline);
   exports.Set("ByteDiff", byte_diff);
   exports.Set("__byteDiffWorkerThreads", Napi::Function::New<ByteDiffWorkerThreads>(env));
+  exports.Set("ByteMap", ByteMapWrap::Define(env));
+  exports.Set("StringsScan", StringsScanWrap::Define(env));
   exports.Set("pcre2Version", Napi::Function::New<Pcre2Version>(env));
   exports.Set("checkRegex", Napi::Function::New<CheckRegex>(env));
   exports.Set("parseLineTimes", Napi::Function::New<ParseLineTimes>(env));

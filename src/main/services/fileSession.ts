@@ -51,6 +51,7 @@ import { FilterController, type FilterHost } from './filter/filterController';
 import { exportLines, type LineSource } from './filter/exportLines';
 import { FollowWatcher } from './followWatcher';
 import { TimeController } from './time/timeController';
+import { BinaryTools } from './binary/binaryTools';
 import type { Compression, DecompressedFile } from './compressed';
 import { detectEncoding, TextIndex } from './textIndex';
 
@@ -73,6 +74,7 @@ export class FileSession implements Disposable {
   readonly filter: FilterController;
   readonly time: TimeController;
   readonly hashes: HashController;
+  readonly binary: BinaryTools;
 
   /** The path the user opened: the compressed file for a decompressed one, else the mapped path. */
   readonly shownPath: string;
@@ -140,6 +142,7 @@ export class FileSession implements Disposable {
         emit: (status) => this.emit('hashProgress', status),
       }),
     );
+    this.binary = this.store.add(new BinaryTools({ session: this.id, file: () => this.edited.file }));
   }
 
   /** What a search of this file reads; its progress goes to `emit`. */

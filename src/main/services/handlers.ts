@@ -233,6 +233,20 @@ export function createDispatch({ sessions, offers, settings, host }: ServiceDeps
       return writeBookmarks(dest, { file: basename(file.shownPath), size: file.size, bookmarks });
     },
     ...compareHandlers(sessions),
+    startByteMap: (context, [session, purpose, from, to]) =>
+      withSession(context, session, (found) => found.binary.startByteMap(purpose, from, to)),
+    byteMapStatus: (context, [session, purpose]) =>
+      withSession(context, session, (found) => found.binary.byteMapStatus(purpose)),
+    cancelByteMap: (context, [session, purpose]) =>
+      withSession(context, session, (found) => found.binary.cancelByteMap(purpose)),
+    startStrings: (context, [session, minLength, encodings]) =>
+      withSession(context, session, (found) => found.binary.startStrings(minLength, encodings)),
+    stringsStatus: (context, [session]) => withSession(context, session, (found) => found.binary.stringsStatus()),
+    cancelStrings: (context, [session]) => withSession(context, session, (found) => found.binary.cancelStrings()),
+    readStrings: (context, [session, stringsId, first, count]) =>
+      withSession(context, session, (found) => found.binary.readStrings(stringsId, first, count)),
+    stringIndexAt: (context, [session, stringsId, offset]) =>
+      withSession(context, session, (found) => found.binary.stringIndexAt(stringsId, offset)),
   };
 
   const run = async <K extends RequestName>(

@@ -19,6 +19,7 @@ import { BookmarksPane } from '../features/bookmarks/BookmarksPane';
 import { BookmarkDialog } from '../features/bookmarks/BookmarkDialog';
 import { HashesPane } from '../features/hashes/HashesPane';
 import { Timeline } from '../features/time/Timeline';
+import { BinaryPanes } from '../features/binary/BinaryPanes';
 import { FileBar, ViewToolsContext } from './FileBar';
 import { FileNotice } from './Notices';
 import { StatusBar } from './StatusBar';
@@ -98,6 +99,7 @@ function OpenFileBody({ file }: { file: OpenFile }): ReactElement {
       {view === 'hex' && !merged && hashesOpen && <HashesPane />}
       {view === 'hex' && !merged && bookmarksOpen && <BookmarksPane />}
       {draft !== null && <BookmarkDialog draft={draft} />}
+      {view === 'hex' && !merged && <BinaryPanes />}
       <StatusBar />
     </ViewToolsContext.Provider>
   );

@@ -18,6 +18,7 @@ import { writeClipboard } from '../clipboard';
 import { plural } from '../format';
 import { markedLinesText } from '../features/marks/markedLines';
 import { isCompareTab, isPlainFile, useComparePicker } from '../features/compare/compareTab';
+import { binaryCommands } from '../features/binary/binaryCommands';
 
 interface Binding {
   run(): void | Promise<void>;
@@ -244,6 +245,7 @@ const bindings: Record<CommandId, Binding> = {
   'view.fontSize.reset': fontSize(() => FONT_SIZE_DEFAULT),
   'help.palette': { run: () => app().setOverlay('commands') },
   'help.keys': { run: () => app().setOverlay('keys') },
+  ...binaryCommands,
 };
 
 /** Writes the filtered or the marked lines to a new file (a dialog in Electron, beside the file in the browser host). */

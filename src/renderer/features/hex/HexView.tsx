@@ -15,6 +15,7 @@ import { useFileStore, useFileStoreApi } from '../../state/fileStore';
 import { clearErrors, messages } from '../../state/messages';
 import { matchAt, useMatchesInRange, type VisibleMatches } from '../find/useMatches';
 import { Inspector } from './Inspector';
+import { ByteMapStrip } from '../binary/ByteMapStrip';
 import { modalOpen, useViewCommands } from '../../shell/viewCommands';
 import { copyFormat, copyLimit, MAX_PASTE_BYTES, parsePasted, type CopyFormatId } from './copyFormats';
 import { useHexTools, useHexToolsStoreApi } from '../../state/hexToolsStore';
@@ -614,6 +615,7 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
           label="Hex rows"
         />
       </div>
+      <ByteMapStrip />
       <Inspector cache={cache} />
     </div>
   );
