@@ -1,6 +1,8 @@
 // The open file's one toolbar row: the view switch, the view's own tools (a slot the view fills:
 // follow and wrap, go to), the hex row options, and the edit buttons.
 import { useHexTools } from '../state/hexToolsStore';
+import { useStore } from 'zustand';
+import { binaryStoreOf } from '../features/binary/binaryStore';
 import { createContext, type ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { hexRowWidths } from '../../shared/contract';
@@ -104,8 +106,27 @@ function HexOptions(): ReactElement {
 function HexToolButtons(): ReactElement {
   const bookmarksOpen = useHexTools((state) => state.bookmarksOpen);
   const count = useHexTools((state) => state.bookmarks.length);
+  const binary = binaryStoreOf(useFileStoreApi());
+  const panelOpen = useStore(binary, (state) => state.panelOpen);
+  const stringsOpen = useStore(binary, (state) => state.stringsOpen);
   return (
     <>
+      <button
+        type="button"
+        aria-pressed={panelOpen}
+        title="Show or hide the byte map panel: byte classes, entropy and histogram of the file or the selection"
+        onClick={() => runCommand('view.byteMap')}
+      >
+        Byte map
+      </button>
+      <button
+        type="button"
+        aria-pressed={stringsOpen}
+        title="Show or hide the strings pane: runs of printable ASCII and UTF-16LE, like strings -n N"
+        onClick={() => runCommand('view.strings')}
+      >
+        Strings
+      </button>
       <button
         type="button"
         aria-pressed={bookmarksOpen}

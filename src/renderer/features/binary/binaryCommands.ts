@@ -5,7 +5,9 @@ import { binaryStoreOf } from './binaryStore';
 /** A hex view of a file (not a merged view) is showing. */
 const inHexView = (): boolean => {
   const state = useAppStore.getState().file?.store.getState();
-  return state !== undefined && state.view === 'hex' && state.info.merged === undefined;
+  return (
+    state !== undefined && state.view === 'hex' && state.info.merged === undefined && state.info.compared === undefined
+  );
 };
 
 const toggle = (which: 'panel' | 'strings') => (): void => {
