@@ -134,7 +134,7 @@ describe('chrome: messages, long lines, edit buttons, empty state, hex layout', 
   });
 
   for (const width of [1280, 1920]) {
-    it(`at ${width} px the inspector sits beside the hex data, with the scrollbar at the data's edge`, async () => {
+    it(`at ${width} px the byte map strip and the inspector sit beside the hex data, with the scrollbar at the data's edge`, async () => {
       const page = await suite.start(bin);
       await page.setViewportSize({ width, height: 900 });
       await page.locator('[data-byte="0"]').waitFor();
@@ -142,9 +142,13 @@ describe('chrome: messages, long lines, edit buttons, empty state, hex layout', 
       const inspector = await page.getByTestId('inspector').boundingBox();
       const lastAscii = await page.locator('[data-char="15"]').boundingBox();
       const bar = await page.locator('[data-testid=hex-view] .vrows-track').first().boundingBox();
-      if (data === null || inspector === null || lastAscii === null || bar === null)
+      // The byte map strip stands between the data's scrollbar and the inspector.
+      const strip = await page.getByTestId('byte-map').boundingBox();
+      if (data === null || inspector === null || lastAscii === null || bar === null || strip === null)
         throw new Error('hex layout not rendered');
-      expect(Math.abs(inspector.x - (data.x + data.width))).toBeLessThan(4);
+      expect(Math.abs(strip.x - (data.x + data.width))).toBeLessThan(4);
+      expect(strip.width).toBeLessThan(24);
+      expect(Math.abs(inspector.x - (strip.x + strip.width))).toBeLessThan(4);
       // No gap: the data pane ends within a scrollbar's width and some padding of the last column.
       expect(data.x + data.width - (lastAscii.x + lastAscii.width)).toBeLessThan(48);
       expect(Math.abs(bar.x + bar.width - (data.x + data.width))).toBeLessThan(4);
