@@ -7,32 +7,10 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../src/shared/seededRandom';
 import { browserSuite } from './support/suite';
+import { naiveRanges, type NaiveRange } from '../native/naiveRanges';
 
 const MiB = 1024 * 1024;
 const SIZE = 100 * MiB;
-
-interface Range {
-  readonly start: number;
-  readonly end: number;
-}
-
-/** Maximal runs of differing bytes over the common length, then the longer file's tail as one more. */
-function naiveRanges(a: Uint8Array, b: Uint8Array): Range[] {
-  const common = Math.min(a.length, b.length);
-  const ranges: Range[] = [];
-  let start = -1;
-  for (let i = 0; i < common; i++) {
-    if (a[i] !== b[i]) {
-      if (start < 0) start = i;
-    } else if (start >= 0) {
-      ranges.push({ start, end: i });
-      start = -1;
-    }
-  }
-  if (start >= 0) ranges.push({ start, end: common });
-  if (a.length !== b.length) ranges.push({ start: common, end: Math.max(a.length, b.length) });
-  return ranges;
-}
 
 function write(path: string, bytes: Uint8Array): void {
   const fd = openSync(path, 'w');
@@ -54,7 +32,7 @@ async function openCompare(page: Page, other: string): Promise<void> {
   await page.getByTestId('compare-view').waitFor();
 }
 
-const currentDiff = async (page: Page): Promise<Range> => {
+const currentDiff = async (page: Page): Promise<NaiveRange> => {
   const current = page.getByTestId('current-diff');
   return {
     start: Number(await current.getAttribute('data-start')),
@@ -64,7 +42,7 @@ const currentDiff = async (page: Page): Promise<Range> => {
 
 describe('compare two files', () => {
   const suite = browserSuite('hexlog-compare-');
-  let ranges: Range[] = [];
+  let ranges: NaiveRange[] = [];
   let paths: string[] = [];
 
   beforeAll(() => {

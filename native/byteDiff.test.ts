@@ -15,6 +15,7 @@ import {
   openMapped,
 } from './index';
 import { expectNativeError, GiB, settleScan, tempDirForFile } from './testSupport';
+import { naiveRanges } from './naiveRanges';
 
 const temp = tempDirForFile('hexlog-bytediff-', { uniqueNames: true });
 const openFiles: MappedFile[] = [];
@@ -25,23 +26,6 @@ afterEach(() => {
   for (const file of openFiles.splice(0)) file.close();
   expect(byteDiffWorkerThreads()).toBe(0);
 });
-
-function naiveRanges(a: Uint8Array, b: Uint8Array): DiffRange[] {
-  const common = Math.min(a.length, b.length);
-  const ranges: DiffRange[] = [];
-  let start = -1;
-  for (let i = 0; i < common; i++) {
-    if (a[i] !== b[i]) {
-      if (start < 0) start = i;
-    } else if (start >= 0) {
-      ranges.push({ start, end: i });
-      start = -1;
-    }
-  }
-  if (start >= 0) ranges.push({ start, end: common });
-  if (a.length !== b.length) ranges.push({ start: common, end: Math.max(a.length, b.length) });
-  return ranges;
-}
 
 /** `base` with `edits` edits: single bytes, short and long runs, at random places, at 0 and at the end. */
 function edited(random: SeededRandom, base: Uint8Array, edits: number, boundaries: readonly number[]): Uint8Array {

@@ -19,6 +19,7 @@ import { parseOffsetTarget } from '../goto/parseTarget';
 import { useGoTo } from '../goto/useGoTo';
 import { rowCells, type CompareCell } from './comparePage';
 import './compare.css';
+import { cursorMove } from '../hex/cursorMove';
 
 /** Rows read beyond the visible ones on each side, so a small scroll shows bytes at once. */
 const MARGIN_ROWS = 32;
@@ -211,20 +212,9 @@ export function CompareView({ file }: { file: OpenFile }): ReactElement {
   );
 
   const onKeyDown = (event: KeyboardEvent | globalThis.KeyboardEvent): void => {
-    const ctrl = event.ctrlKey || event.metaKey;
     const page = (rows.current?.visibleRowCount() ?? 1) * bytesPerRow;
-    const rowStart = cursor - (cursor % bytesPerRow);
-    const moves: Record<string, number | undefined> = {
-      ArrowLeft: cursor - 1,
-      ArrowRight: cursor + 1,
-      ArrowUp: cursor - bytesPerRow,
-      ArrowDown: cursor + bytesPerRow,
-      PageUp: cursor - page,
-      PageDown: cursor + page,
-      Home: ctrl ? 0 : rowStart,
-      End: ctrl ? size - 1 : rowStart + bytesPerRow - 1,
-    };
-    const target = moves[event.key];
+    const ctrl = event.ctrlKey || event.metaKey;
+    const target = cursorMove(event.key, { cursor, bytesPerRow, page, size, ctrl });
     if (target === undefined || size === 0) return;
     event.preventDefault();
     show(Math.min(Math.max(0, target), size - 1));

@@ -22,6 +22,7 @@ import { useHexTools, useHexToolsStoreApi } from '../../state/hexToolsStore';
 import { MAX_READ_BYTES, type Bookmark } from '../../../shared/contract';
 import type { CommandId } from '../../../shared/commands';
 import { HexContextMenu, readClipboardText } from './HexContextMenu';
+import { cursorMove } from './cursorMove';
 import { runCommand as runCommandFromMenu } from '../../shell/commands';
 
 interface HexRowProps {
@@ -340,7 +341,6 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
   const onKeyDown = (event: KeyboardEvent): void => {
     const ctrl = event.ctrlKey || event.metaKey;
     const page = (rows.current?.visibleRowCount() ?? 1) * bytesPerRow;
-    const rowStart = cursor - (cursor % bytesPerRow);
     if (event.key === 'ContextMenu' || (event.key === 'F10' && event.shiftKey)) {
       event.preventDefault();
       const cell = container.current?.querySelector(`[data-${pane === 'hex' ? 'byte' : 'char'}="${cursor}"]`);
@@ -359,17 +359,7 @@ export function HexView({ cache }: { cache: ByteCache }): ReactElement {
       app().showAlert(refuseLengthChange);
       return;
     }
-    const moves: Record<string, number | undefined> = {
-      ArrowLeft: cursor - 1,
-      ArrowRight: cursor + 1,
-      ArrowUp: cursor - bytesPerRow,
-      ArrowDown: cursor + bytesPerRow,
-      PageUp: cursor - page,
-      PageDown: cursor + page,
-      Home: ctrl ? 0 : rowStart,
-      End: ctrl ? size - 1 : rowStart + bytesPerRow - 1,
-    };
-    const target = moves[event.key];
+    const target = cursorMove(event.key, { cursor, bytesPerRow, page, size, ctrl });
     if (target !== undefined) {
       event.preventDefault();
       moveCursor(target, event.shiftKey);
