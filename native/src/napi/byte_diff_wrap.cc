@@ -6,6 +6,7 @@
 #include "napi/addon_data.h"
 #include "napi/errors.h"
 #include "napi/mapped_file_wrap.h"
+#include "napi/scan_wrap_support.h"
 #include "napi/typed_arrays.h"
 
 namespace hexlog::napi {
@@ -69,16 +70,7 @@ Napi::Value ByteDiffWrap::Progress(const Napi::CallbackInfo& info) {
   result.Set("bytes", number(progress.bytes));
   result.Set("entries", number(progress.entries));
   result.Set("gap", number(progress.gap));
-  result.Set("done", Napi::Boolean::New(env, progress.done));
-  result.Set("cancelled", Napi::Boolean::New(env, progress.cancelled));
-  if (progress.error.ok()) {
-    result.Set("error", env.Null());
-  } else {
-    Napi::Object error = Napi::Object::New(env);
-    error.Set("code", Napi::String::New(env, progress.error.code()));
-    error.Set("message", Napi::String::New(env, progress.error.message()));
-    result.Set("error", error);
-  }
+  SetEndState(env, result, progress.done, progress.cancelled, progress.error);
   return result;
 }
 

@@ -28,6 +28,21 @@ Options RequireScanOptions(const Napi::CallbackInfo& info, size_t index, unsigne
   return options;
 }
 
+// Sets a progress object's { done, cancelled, error: null | { code, message } }.
+inline void SetEndState(Napi::Env env, Napi::Object result, bool done, bool cancelled,
+                        const core::Status& error) {
+  result.Set("done", Napi::Boolean::New(env, done));
+  result.Set("cancelled", Napi::Boolean::New(env, cancelled));
+  if (error.ok()) {
+    result.Set("error", env.Null());
+  } else {
+    Napi::Object value = Napi::Object::New(env);
+    value.Set("code", Napi::String::New(env, error.code()));
+    value.Set("message", Napi::String::New(env, error.message()));
+    result.Set("error", value);
+  }
+}
+
 // { bytesScanned, totalBytes, [count_name]: count, done, cancelled, error: null | {code,
 // message} }. Progress is LineIndexProgress or ByteSearchProgress.
 template <typename Progress>
@@ -37,16 +52,7 @@ Napi::Object ProgressToObject(Napi::Env env, const Progress& progress, const cha
   result.Set("bytesScanned", Napi::Number::New(env, static_cast<double>(progress.bytes_scanned)));
   result.Set("totalBytes", Napi::Number::New(env, static_cast<double>(progress.total_bytes)));
   result.Set(count_name, Napi::Number::New(env, static_cast<double>(count)));
-  result.Set("done", Napi::Boolean::New(env, progress.done));
-  result.Set("cancelled", Napi::Boolean::New(env, progress.cancelled));
-  if (progress.error.ok()) {
-    result.Set("error", env.Null());
-  } else {
-    Napi::Object error = Napi::Object::New(env);
-    error.Set("code", Napi::String::New(env, progress.error.code()));
-    error.Set("message", Napi::String::New(env, progress.error.message()));
-    result.Set("error", error);
-  }
+  SetEndState(env, result, progress.done, progress.cancelled, progress.error);
   return result;
 }
 
