@@ -205,7 +205,6 @@ export class FilterController implements Disposable {
 
   /** The rows of the filter's own rules, before a time range narrows them. */
   private baseStatus(run: Run): FilterStatus {
-    this.drain(run);
     const indexed = this.host.linesIndexed();
     const base = {
       session: this.host.session,
@@ -246,6 +245,9 @@ export class FilterController implements Disposable {
         memoryBytes: 0,
       };
     }
+    // Progress first, then the kept lines: a filter that ends between the two reads would
+    // otherwise say done with the rows drained before its last lines were kept.
+    this.drain(run);
     const limit = Math.min(progress.linesScanned, indexed);
     const rowsKnown = this.rowsBelow(run, limit, progress.keptKnown);
     const error = run.error ?? progress.error;
