@@ -14,7 +14,7 @@ export const offsetWidth = (size: number): number => Math.max(8, Math.max(0, siz
 export const asciiChar = (value: number): string => (value >= 0x20 && value < 0x7f ? String.fromCharCode(value) : '.');
 
 export function formatSize(bytes: number): string {
-  const exact = `${bytes.toLocaleString('en-US')} bytes`;
+  const exact = `${bytes.toLocaleString('en-US')} byte${bytes === 1 ? '' : 's'}`;
   if (bytes < 1024) return exact;
   const units = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
   let value = bytes / 1024;
