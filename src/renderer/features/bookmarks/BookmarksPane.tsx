@@ -5,13 +5,13 @@ import { useCallback, useMemo, useRef, useState, type KeyboardEvent, type ReactE
 import type { Bookmark } from '../../../shared/contract';
 import { VirtualRows, type RowRenderProps, type VirtualRowsHandle } from '../../components/VirtualRows';
 import { getApi } from '../../data/api';
-import { offsetText, plural, rowHeightFor } from '../../format';
+import { formatSize, offsetText, plural, rowHeightFor } from '../../format';
 import { useAppStore } from '../../state/appStore';
 import { useFileStore, useFileStoreApi } from '../../state/fileStore';
 import { useHexTools, useHexToolsStoreApi } from '../../state/hexToolsStore';
 import { messages } from '../../state/messages';
 import { focusView } from '../../shell/viewCommands';
-import { readBookmarksJson } from './bookmarksJson';
+import { MAX_BOOKMARKS_FILE_BYTES, readBookmarksJson } from './bookmarksJson';
 
 interface BookmarkRowProps {
   bookmarks: readonly Bookmark[];
@@ -131,6 +131,11 @@ export function BookmarksPane(): ReactElement {
   };
 
   const importFile = async (file: File): Promise<void> => {
+    if (file.size > MAX_BOOKMARKS_FILE_BYTES) {
+      return messages.error(
+        `${file.name} was not imported: it is ${formatSize(file.size)}, and a bookmarks file is at most ${formatSize(MAX_BOOKMARKS_FILE_BYTES)}.`,
+      );
+    }
     const read = readBookmarksJson(await file.text());
     if (typeof read === 'string') return messages.error(`${file.name} was not imported: ${read}`);
     const { added, renamed, skipped } = tools.getState().importBookmarks(read.bookmarks, size);

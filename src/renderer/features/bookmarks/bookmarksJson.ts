@@ -9,6 +9,9 @@ export interface ReadBookmarks {
   readonly size: number | null;
 }
 
+/** The largest bookmarks file read: 10,000 bookmarks with long notes fit well within it. */
+export const MAX_BOOKMARKS_FILE_BYTES = 64 * 1024 * 1024;
+
 export function readBookmarksJson(text: string): ReadBookmarks | string {
   let value: unknown;
   try {
