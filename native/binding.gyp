@@ -52,6 +52,11 @@
         ["OS!='win'", {
           "sources": ["src/core/platform_posix.cc"]
         }],
+        ["OS=='win'", {
+          "sources": ["src/core/platform_win.cc"],
+          "defines": ["NOMINMAX", "WIN32_LEAN_AND_MEAN", "_CRT_SECURE_NO_WARNINGS"],
+          "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/utf-8"] } }
+        }],
         ["OS=='mac'", {
           "xcode_settings": {
             "GCC_ENABLE_CPP_EXCEPTIONS": "YES",

@@ -13,6 +13,7 @@ const walk = (dir) => {
   }
 };
 walk(join(root, 'native/src'));
+walk(join(root, 'native/test'));
 
 const binary = join(root, 'node_modules/.bin/clang-format');
 const args = process.argv.includes('--fix') ? ['-i', ...sources] : ['--dry-run', '--Werror', ...sources];

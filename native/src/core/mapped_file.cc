@@ -122,7 +122,15 @@ Status FileMapping::FileChanged(uint64_t current_size) const {
 
 Status FileMapping::FaultWhileAccessing() const {
   platform::FileInfo info;
-  if (Stat(&info).ok()) return FileChanged(info.size);
+  if (Stat(&info).ok()) {
+    if (info.size < mapping_.length) return FileChanged(info.size);
+    // Still as long as the mapping: the read itself failed (a bad sector, a network drive or
+    // removable disk gone), which Windows reports as an in-page error and POSIX as SIGBUS too.
+    return Status::Fail(codes::kIo,
+                        "EIO: input/output error: the disk or network drive failed "
+                        "while reading the mapped file: " +
+                            path_);
+  }
   return Status::Fail(codes::kFileChanged,
                       "EFILECHANGED: file changed on disk: " + path_ + " shrank under the mapping");
 }

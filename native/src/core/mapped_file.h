@@ -50,7 +50,8 @@ class FileMapping {
   Status Stat(platform::FileInfo* info) const;
   // EFILECHANGED unless the file on disk still holds every byte below `end`.
   Status CheckFileCovers(uint64_t end) const;
-  // EFILECHANGED naming the current size (after a fault caught by the guard).
+  // After a fault caught by the guard: EFILECHANGED naming the current size when the file shrank
+  // below the mapping, else EIO (the read itself failed).
   Status FaultWhileAccessing() const;
   Status FileChanged(uint64_t current_size) const;
   // msync + fsync of the pages covering the range. Thread-safe: flushAsync runs it on a worker.

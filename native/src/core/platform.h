@@ -1,5 +1,5 @@
 // Every operating-system call of the core lives behind this header, implemented once per platform
-// (platform_posix.cc today). The rest of core is portable C++17.
+// (platform_posix.cc, platform_win.cc). The rest of core is portable C++17.
 #ifndef HEXLOG_CORE_PLATFORM_H_
 #define HEXLOG_CORE_PLATFORM_H_
 
@@ -40,7 +40,7 @@ struct FileInfo {
 
 // An open file plus its mapping. Fields are platform-owned; callers treat them as opaque.
 struct FileHandle {
-  intptr_t descriptor = -1;  // fd on POSIX
+  intptr_t descriptor = -1;  // fd on POSIX, HANDLE on Windows
   bool is_open() const { return descriptor >= 0; }
 };
 
@@ -89,6 +89,15 @@ bool ReleaseFreedMemory();
 
 void UnmapFile(Mapping* mapping);
 void CloseFile(FileHandle* handle);
+
+#if defined(_WIN32)
+// The Status for a failed Win32 call on `path`, with the same codes POSIX answers (ENOENT,
+// EACCES, EBUSY for a sharing violation, ...; EWIN<n> for an error no POSIX code fits).
+Status Win32Status(unsigned long error, const std::string& path);
+// `path` (UTF-8) as the UTF-16 path CreateFileW opens: absolute, and with the \\?\ prefix when it
+// is MAX_PATH characters or longer.
+Status WindowsPath(const std::string& path, std::wstring* wide);
+#endif
 
 }  // namespace platform
 }  // namespace hexlog::core

@@ -37,11 +37,15 @@ constexpr ErrnoEntry kErrnoTable[] = {
     {ENODEV, "ENODEV", "the file system does not support memory mapping"},
     {ENXIO, "ENXIO", "no such device or address"},
     {ENOSPC, "ENOSPC", "no space left on device"},
+#ifdef EDQUOT  // not in the Windows C runtime's errno.h
     {EDQUOT, "EDQUOT", "disk quota exceeded"},
+#endif
     {EINTR, "EINTR", "interrupted system call"},
     {EBADF, "EBADF", "bad file descriptor"},
     {EFAULT, "EFAULT", "bad address"},
+#ifdef ESTALE
     {ESTALE, "ESTALE", "stale file handle"},
+#endif
     {ENOTSUP, "ENOTSUP", "operation not supported"},
     {ENOLCK, "ENOLCK", "no locks available"},
 };

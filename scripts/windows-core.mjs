@@ -1,0 +1,150 @@
+// `npm run test:windows-core`: cross-builds the C++ core (native/src/core, with platform_win.cc in
+// place of platform_posix.cc) and its test driver (native/test/windows_core_test.cc) with
+// mingw-w64, and runs the driver under Wine. Where the toolchain or Wine is missing, or Wine
+// cannot start, it prints one line saying the step was skipped and why, and exits 0.
+//
+// Run as root (as CI machines here are), the driver runs as the unprivileged user `nobody`, so
+// its permission checks (a read-only file opened for writing) mean something.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const core = join(root, 'native', 'src', 'core');
+const driverSource = join(root, 'native', 'test', 'windows_core_test.cc');
+const out = join(root, 'native', 'build', 'windows');
+const exe = join(out, 'windows_core_test.exe');
+
+function skip(reason) {
+  console.log(`windows-core: skipped: ${reason}`);
+  process.exit(0);
+}
+
+function onPath(command) {
+  return spawnSync('sh', ['-c', `command -v "$1"`, 'sh', command], { encoding: 'utf8' }).status === 0;
+}
+
+// std::thread needs the posix thread model of mingw-w64's GCC (Debian: g++-mingw-w64-x86-64-posix).
+const compiler = ['x86_64-w64-mingw32-g++-posix', 'x86_64-w64-mingw32-g++'].find(onPath);
+if (compiler === undefined) skip('no mingw-w64 C++ compiler (apt-get install g++-mingw-w64-x86-64-posix)');
+const wine = ['wine', 'wine64'].find(onPath);
+if (wine === undefined) skip('no Wine (apt-get install wine64)');
+
+// ---- Build (again only when a source is newer than the driver) ----
+const sources = readdirSync(core)
+  .filter((name) => name.endsWith('.cc') && name !== 'platform_posix.cc')
+  .map((name) => join(core, name));
+const headers = readdirSync(core)
+  .filter((name) => name.endsWith('.h'))
+  .map((name) => join(core, name));
+const newest = Math.max(
+  ...[...sources, ...headers, driverSource, import.meta.filename].map((f) => statSync(f).mtimeMs),
+);
+mkdirSync(out, { recursive: true });
+if (!existsSync(exe) || statSync(exe).mtimeMs < newest) {
+  const started = Date.now();
+  const flags = ['-std=c++17', '-O1', '-Wall', '-Wextra', '-Werror', '-static'];
+  const result = spawnSync(
+    compiler,
+    [...flags, `-I${join(root, 'native', 'src')}`, '-o', exe, driverSource, ...sources],
+    { stdio: 'inherit' },
+  );
+  if (result.status !== 0) {
+    console.error('windows-core: the cross-build failed (see the compiler output above)');
+    process.exit(1);
+  }
+  console.log(`windows-core: built ${sources.length} core sources and the driver in ${Date.now() - started} ms`);
+}
+
+// ---- Run under Wine ----
+const asRoot = process.getuid?.() === 0;
+// A prefix of our own, reused between runs (the first run creates it, ~15 s). Wine insists that
+// its prefix belongs to the user running it.
+const home = asRoot ? join(tmpdir(), 'hexlog-wine-nobody') : join(out, 'wine-home');
+mkdirSync(home, { recursive: true });
+let runExe = exe;
+if (asRoot) {
+  const ids = (flag) => Number(execFileSync('id', [flag, 'nobody'], { encoding: 'utf8' }).trim());
+  chownSync(home, ids('-u'), ids('-g'));
+  chmodSync(home, 0o755);
+  // nobody may not be able to read the build directory; give it its own copy of the driver.
+  runExe = join(home, 'windows_core_test.exe');
+  copyFileSync(exe, runExe);
+  chmodSync(runExe, 0o755);
+  if (!onPath('setpriv')) skip('running as root and setpriv (util-linux) is missing to drop to nobody');
+}
+
+const env = {
+  ...process.env,
+  HOME: home,
+  WINEPREFIX: join(home, 'prefix'),
+  WINEDEBUG: '-all',
+  // No Mono or Gecko download prompts.
+  WINEDLLOVERRIDES: 'mscoree,mshtml=',
+  // No X display is needed; keep Wine from trying one.
+  DISPLAY: '',
+};
+const command = (args) =>
+  asRoot ? ['setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--', wine, ...args]] : [wine, args];
+
+function run(args, options = {}) {
+  const [file, argv] = command(args);
+  return spawnSync(file, argv, { env, encoding: 'utf8', cwd: home, timeout: 600_000, ...options });
+}
+
+const probe = run([runExe, '--probe']);
+if (probe.status !== 0 || !probe.stdout.includes('probe ok')) {
+  const why = `${probe.error?.message ?? ''} ${probe.stderr ?? ''}`.trim().split('\n').pop() || `exit ${probe.status}`;
+  skip(`Wine cannot run a Windows program here (${why.slice(0, 160)})`);
+}
+
+const tests = run([runExe]);
+process.stdout.write(tests.stdout);
+if (tests.status !== 0) {
+  process.stderr.write(tests.stderr);
+  console.error(`windows-core: the driver failed (exit ${tests.status ?? tests.signal})`);
+  process.exit(1);
+}
+
+// ---- A real fault: the host truncates the mapped file under the running driver ----
+const victimDir = join(env.WINEPREFIX, 'drive_c');
+const victim = join(victimDir, 'hexlog-fault-victim.bin');
+writeFileSync(victim, Buffer.alloc(3 * 65536, 0x66));
+if (asRoot) chmodSync(victim, 0o666);
+const faulted = await new Promise((resolve) => {
+  const [file, argv] = command([runExe, '--fault-after-truncate', 'C:\\hexlog-fault-victim.bin']);
+  const child = spawn(file, argv, { env, cwd: home, stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+  child.stdout.on('data', (data) => {
+    output += String(data);
+    if (output.includes('mapped') && !child.truncated) {
+      child.truncated = true;
+      truncateSync(victim, 0);
+      child.stdin.write('go\n');
+    }
+  });
+  child.on('close', (status, signal) => {
+    clearTimeout(timer);
+    resolve({ status, signal, output: output.trim() });
+  });
+});
+if (faulted.status === 0 && faulted.output.endsWith('caught EFILECHANGED')) {
+  console.log('ok - a page cut away by the host faults under Wine, and the guard answers EFILECHANGED');
+} else {
+  console.log(
+    `not ok - a page cut away by the host: exit ${faulted.status ?? faulted.signal}, output ${JSON.stringify(faulted.output)}`,
+  );
+  process.exit(1);
+}
