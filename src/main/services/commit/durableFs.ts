@@ -23,8 +23,16 @@ export async function readAll(handle: FileHandle, target: Uint8Array, position: 
   return done;
 }
 
-/** Makes a directory's entries (a new, renamed or removed file) durable. */
-export async function syncDirectory(dir: string): Promise<void> {
+/**
+ * Makes a directory's entries (a new, renamed or removed file) durable: fsync of the directory on
+ * POSIX. Windows has no equivalent (FlushFileBuffers needs a handle opened for writing, which a
+ * directory cannot be), so there it does nothing: NTFS logs every create, rename and delete in its
+ * own metadata journal before it completes, and the file's own flush (`handle.sync()`,
+ * FlushFileBuffers) has already written its data and size. SQLite on Windows relies on the same.
+ * See docs/windows.md.
+ */
+export async function syncDirectory(dir: string, platform: NodeJS.Platform = process.platform): Promise<void> {
+  if (platform === 'win32') return;
   const handle = await open(dir, 'r');
   try {
     await handle.sync();
