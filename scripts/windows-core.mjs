@@ -18,7 +18,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const core = join(root, 'native', 'src', 'core');
@@ -65,6 +65,38 @@ if (!existsSync(exe) || statSync(exe).mtimeMs < newest) {
     process.exit(1);
   }
   console.log(`windows-core: built ${sources.length} core sources and the driver in ${Date.now() - started} ms`);
+}
+
+// ---- The binding compiles for Windows too (no Windows node.exe here to link and load it) ----
+const nodeHeaders = join(dirname(process.execPath), '..', 'include', 'node');
+if (existsSync(join(nodeHeaders, 'node_api.h'))) {
+  const napi = join(root, 'native', 'src', 'napi');
+  const bindingSources = readdirSync(napi)
+    .filter((name) => name.endsWith('.cc'))
+    .map((name) => join(napi, name));
+  const includes = [join(root, 'native', 'src'), nodeHeaders, join(root, 'node_modules', 'node-addon-api')];
+  const defines = ['NAPI_VERSION=8', 'NAPI_CPP_EXCEPTIONS', 'NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED'];
+  const checked = spawnSync(
+    compiler,
+    [
+      '-std=c++17',
+      '-fsyntax-only',
+      '-Wall',
+      '-Wextra',
+      '-Werror',
+      ...includes.map((dir) => `-I${dir}`),
+      ...defines.map((define) => `-D${define}`),
+      ...bindingSources,
+    ],
+    { stdio: 'inherit' },
+  );
+  if (checked.status !== 0) {
+    console.error('windows-core: the binding (native/src/napi) does not compile for Windows (see above)');
+    process.exit(1);
+  }
+  console.log(`ok - the binding's ${bindingSources.length} sources compile for Windows`);
+} else {
+  console.log(`windows-core: the binding's Windows compile check skipped: no Node headers at ${nodeHeaders}`);
 }
 
 // ---- Run under Wine ----
