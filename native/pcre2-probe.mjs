@@ -91,7 +91,8 @@ function fromPkgConfig() {
       includeDirs,
       defines: ['HEXLOG_HAVE_PCRE2', 'PCRE2_STATIC', ...defines],
       libraryDirs: [],
-      libraries: [archive],
+      // On Linux, keep PCRE2's symbols private to the addon rather than exported from it.
+      libraries: process.platform === 'linux' ? [archive, '-Wl,--exclude-libs,libpcre2-8.a'] : [archive],
       isStatic: true,
     };
   }
