@@ -133,6 +133,9 @@ describe('electron-builder.yml', () => {
     expect(targetsOf(config.mac?.target)).toEqual([{ target: 'dmg', arch: ['universal'] }]);
     expect(config.mac?.x64ArchFiles).toBe('**/hexlog_native.node');
     expect(config.mac?.minimumSystemVersion).toBe('13.0');
+    // Ad-hoc signed after the fuses are flipped (Apple Silicon runs no unsigned code).
+    expect(config.mac?.identity).toBe('-');
+    expect(config.mac?.hardenedRuntime).toBe(false);
     expect(targetsOf(config.win?.target)).toEqual([{ target: 'nsis', arch: ['x64'] }]);
   });
 });
