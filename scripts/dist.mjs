@@ -68,4 +68,5 @@ if (linked !== null && /pcre2/i.test(linked)) fail(`${addon} still links PCRE2 d
 if (linked === null && target !== '--win') console.error('dist: readelf/otool not found; the addon was not checked');
 
 run('npm', ['run', 'build']);
-run('npx', ['electron-builder', target, '--publish', 'never', ...builderArgs]);
+// Extra arguments right after the platform, so that `--linux dir` still names a target.
+run('npx', ['electron-builder', target, ...builderArgs, '--publish', 'never']);
