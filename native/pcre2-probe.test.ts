@@ -91,6 +91,64 @@ describe('pcre2-probe', () => {
     if (process.platform === 'linux') expect(libraries).toContain('-Wl,--exclude-libs,libpcre2-8.a');
   });
 
+  describe('vcpkg on Windows (the probe run as on win32, with no pkg-config on PATH)', () => {
+    // process.platform is read-only but configurable: the probe sees win32, nothing else changes.
+    const asWindows = ['--import', `data:text/javascript,Object.defineProperty(process,'platform',{value:'win32'})`];
+    const noTools = join(scratch, 'empty-path');
+    mkdirSync(noTools, { recursive: true });
+
+    function runOnWindows(part: string, env: Record<string, string>) {
+      const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !PROBE_VARIABLES.includes(name)));
+      const result = spawnSync(process.execPath, [...asWindows, probe, part], {
+        encoding: 'utf8',
+        env: { ...clean, PATH: noTools, VCPKG_DEFAULT_TRIPLET: '', ...env },
+      });
+      return {
+        status: result.status,
+        lines: result.stdout.split('\n').filter((line) => line !== ''),
+        stderr: result.stderr,
+      };
+    }
+
+    function vcpkgRoot(name: string, triplets: Record<string, 'static' | 'dynamic'>): string {
+      const root = join(scratch, name);
+      for (const [triplet, linkage] of Object.entries(triplets)) {
+        const installed = prefix(join(name, 'installed', triplet), ['pcre2-8.lib']);
+        if (linkage === 'dynamic') {
+          mkdirSync(join(installed, 'bin'), { recursive: true });
+          writeFileSync(join(installed, 'bin', 'pcre2-8.dll'), '');
+        }
+      }
+      return root;
+    }
+
+    it('prefers x64-windows-static, linked statically', () => {
+      const root = vcpkgRoot('vcpkg-both', { 'x64-windows-static': 'static', 'x64-windows': 'dynamic' });
+      const lib = join(root, 'installed', 'x64-windows-static', 'lib');
+      expect(runOnWindows('libraries', { VCPKG_ROOT: root }).lines).toEqual([join(lib, 'pcre2-8.lib')]);
+      expect(runOnWindows('defines', { VCPKG_ROOT: root }).lines).toEqual(['HEXLOG_HAVE_PCRE2', 'PCRE2_STATIC']);
+      expect(runOnWindows('include_dirs', { VCPKG_INSTALLATION_ROOT: root }).lines).toEqual([
+        join(root, 'installed', 'x64-windows-static', 'include'),
+      ]);
+    });
+
+    it('VCPKG_DEFAULT_TRIPLET picks the dynamic triplet, which HEXLOG_PCRE2_LINK=static then refuses', () => {
+      const root = vcpkgRoot('vcpkg-dynamic', { 'x64-windows-static': 'static', 'x64-windows': 'dynamic' });
+      const env = { VCPKG_ROOT: root, VCPKG_DEFAULT_TRIPLET: 'x64-windows' };
+      expect(runOnWindows('defines', env).lines).toEqual(['HEXLOG_HAVE_PCRE2']);
+      const refused = runOnWindows('defines', { ...env, HEXLOG_PCRE2_LINK: 'static' });
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toMatch(/found is a shared library/);
+    });
+
+    it('no vcpkg PCRE2 says where it looked and falls back', () => {
+      const result = runOnWindows('defines', { VCPKG_ROOT: join(scratch, 'vcpkg-empty') });
+      expect(result.status).toBe(0);
+      expect(result.lines).toEqual([]);
+      expect(result.stderr).toMatch(/vcpkg x64-windows-static: no include\/pcre2\.h/);
+    });
+  });
+
   it('an unknown part is an error', () => {
     const dir = prefix('unknown-part', process.platform === 'win32' ? ['pcre2-8.lib'] : ['libpcre2-8.so']);
     const result = run('cflags', { HEXLOG_PCRE2_DIR: dir });
