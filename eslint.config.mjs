@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 import { codeLayering } from './scripts/eslint/code-layering.mjs';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'out', 'native/build', 'test-results', '.tmp'] },
+  { ignores: ['node_modules', 'out', 'dist', 'native/build', 'test-results', '.tmp'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

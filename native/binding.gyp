@@ -61,7 +61,8 @@
           "xcode_settings": {
             "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
             "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
-            "WARNING_CFLAGS": ["-Wall", "-Wextra"]
+            "WARNING_CFLAGS": ["-Wall", "-Wextra"],
+            "MACOSX_DEPLOYMENT_TARGET": "13.0"
           }
         }],
         ["OS=='win'", {
