@@ -3,6 +3,7 @@
 // user and the system: invoke a channel as a window, emit a window's events, answer a dialog.
 import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions, Rectangle } from 'electron';
 import type {
+  AppPort,
   ElectronPorts,
   HeadersReceivedDetails,
   HeadersReceivedResponse,
@@ -116,6 +117,10 @@ export interface DialogCall {
 }
 
 export interface ElectronStub extends ElectronPorts<StubWindow, StubMenu> {
+  /** Also what src/main/index.ts reads from `app` before it starts the adapter. */
+  readonly app: AppPort & { getPath(name: string): string; isPackaged: boolean };
+  /** What app.getPath('userData') answers. */
+  userDataDir: string;
   readonly windows: StubWindow[];
   readonly handlers: Map<string, (event: InvokeEventPort, ...args: unknown[]) => Promise<unknown>>;
   readonly appListeners: Listeners;
@@ -211,12 +216,18 @@ export function createElectronStub(): ElectronStub {
     dialogCalls: [],
     menus: [],
     nextOpenPick: null,
+    userDataDir: '',
     primaryInstance: true,
     quitCount: 0,
     headersListener: null,
     permissionRequest: null,
     permissionCheck: null,
     app: {
+      isPackaged: false,
+      getPath: (name) => {
+        if (name !== 'userData' || stub.userDataDir === '') throw new Error(`the stub has no ${name} path`);
+        return stub.userDataDir;
+      },
       whenReady: () => Promise.resolve(),
       quit: () => {
         stub.quitCount += 1;
