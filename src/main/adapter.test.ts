@@ -10,6 +10,7 @@ import type { Result } from '../shared/result';
 import { ownerOf, startApp, type AppOptions, type RunningApp } from './adapter';
 import {
   createElectronStub,
+  StubEvent,
   StubWebContents,
   type ElectronStub,
   type StubMenu,
@@ -260,6 +261,26 @@ describe('files reach the services', () => {
     ]);
     // What the renderer does with that command: open the offer.
     expect(opened(await call(window, 'openOffered', offer?.offerId)).path).toBe(logPath);
+  });
+
+  it('macOS open-file (Finder, the Dock) offers the file and opens it in the window', async () => {
+    const app = await start({ platform: 'darwin' });
+    const window = firstWindow();
+    const event = new StubEvent();
+    electron.appListeners.emit('open-file', event, logPath);
+    expect(event.prevented).toBe(true);
+    const offer = app.services.offers.list().find((item) => item.path === logPath);
+    expect(window.webContents.sentOn(ipcChannel('menuCommand'))).toEqual([
+      { command: 'file.openRecent', offerId: offer?.offerId },
+    ]);
+  });
+
+  it('a file handed over when no window is open (macOS) opens a window, whose page opens the offers', async () => {
+    const app = await start({ platform: 'darwin' });
+    firstWindow().close();
+    electron.appListeners.emit('second-instance', new StubEvent(), ['/opt/hexlog/hexlog', logPath], dir);
+    expect(electron.windows.filter((window) => !window.destroyed)).toHaveLength(1);
+    expect(app.services.offers.list().map((offer) => offer.path)).toEqual([logPath]);
   });
 
   it('a second instance registers nothing and quits', () => {

@@ -162,14 +162,31 @@ export function startApp<W extends WindowPort, M>(options: AppOptions<W, M>): Ru
     return window;
   }
 
-  app.on('second-instance', (_event, argv, workingDirectory) => {
-    const window = windows.values().next().value ?? createWindow();
+  let isReady = false;
+  /**
+   * Files handed over while the app runs (a second `hexlog FILE`, macOS's open-file) are offered and
+   * opened in the window, which comes to the front. A page that has yet to load opens every offer.
+   */
+  function handOver(paths: readonly string[]): void {
+    const offers = paths.map((path) => services.offers.offer(path));
+    const window = windows.values().next().value;
+    if (window === undefined) {
+      if (isReady) createWindow();
+      return;
+    }
     if (window.isMinimized()) window.restore();
     window.focus();
-    for (const path of filesFromArgv(argv, isPackaged, workingDirectory)) {
-      const offer = services.offers.offer(path);
+    for (const offer of offers) {
       send(window.webContents, 'menuCommand', { command: 'file.openRecent', offerId: offer.offerId });
     }
+  }
+  app.on('second-instance', (_event, argv, workingDirectory) =>
+    handOver(filesFromArgv(argv, isPackaged, workingDirectory)),
+  );
+  // macOS opens documents (Finder, the Dock, `open -a hexlog FILE`) with this event, also at launch.
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    handOver([path]);
   });
 
   for (const name of requestNames) {
@@ -185,6 +202,7 @@ export function startApp<W extends WindowPort, M>(options: AppOptions<W, M>): Ru
   });
 
   const ready = app.whenReady().then(() => {
+    isReady = true;
     session.defaultSession.webRequest.onHeadersReceived((details, callback) =>
       callback(withContentSecurityPolicy(details)),
     );

@@ -96,6 +96,7 @@ export interface AppPort {
   on(event: 'activate', listener: () => void): this;
   on(event: 'window-all-closed', listener: () => void): this;
   on(event: 'will-quit', listener: () => void): this;
+  on(event: 'open-file', listener: (event: PreventableEvent, path: string) => void): this;
   on(
     event: 'second-instance',
     listener: (event: PreventableEvent, argv: string[], workingDirectory: string) => void,
