@@ -2,7 +2,7 @@ import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { acceptedFindings, scanElectron } from './electronegativity';
+import { acceptedFindings, compareWithAccepted, scanElectron } from './electronegativity';
 
 const root = join(import.meta.dirname, '..');
 let copy: string | null = null;
@@ -24,6 +24,19 @@ describe('the electronegativity scan', () => {
     expect(accepted).toContainEqual(
       expect.objectContaining({ check: 'PRELOAD_JS_CHECK', file: 'src/main/adapter.ts' }),
     );
+  });
+
+  it('a finding no entry accepts is unexpected, and an entry no finding matches is stale', () => {
+    const finding = (check: string, file: string) => ({ check, file, line: 1, message: '' });
+    const report = compareWithAccepted(
+      [finding('PRELOAD_JS_CHECK', 'src/main/adapter.ts'), finding('PRELOAD_JS_CHECK', 'src/main/other.ts')],
+      [
+        { check: 'PRELOAD_JS_CHECK', file: 'src/main/adapter.ts', reason: 'reviewed' },
+        { check: 'OPEN_EXTERNAL_JS_CHECK', file: 'src/main/adapter.ts', reason: 'gone' },
+      ],
+    );
+    expect(report.unexpected).toEqual([finding('PRELOAD_JS_CHECK', 'src/main/other.ts')]);
+    expect(report.stale.map((entry) => entry.check)).toEqual(['OPEN_EXTERNAL_JS_CHECK']);
   });
 
   // The tool rightly lets nodeIntegration: true pass while sandbox is on (the sandbox keeps Node out),

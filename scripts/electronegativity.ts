@@ -80,6 +80,21 @@ interface RunnerOptions {
 
 type Runner = (options: RunnerOptions, forCli: boolean) => Promise<RunnerResult>;
 
+/** Splits the findings into accepted and unexpected, and finds accepted entries that match nothing. */
+export function compareWithAccepted(
+  findings: readonly Finding[],
+  accepted: readonly AcceptedFinding[],
+): Omit<ScanReport, 'fileCount'> {
+  const covers = (entry: AcceptedFinding, finding: Finding): boolean =>
+    entry.check === finding.check && entry.file === finding.file;
+  return {
+    findings,
+    accepted,
+    unexpected: findings.filter((finding) => !accepted.some((entry) => covers(entry, finding))),
+    stale: accepted.filter((entry) => !findings.some((finding) => covers(entry, finding))),
+  };
+}
+
 /** Scans `root` (a checkout: src/, package.json, docs/security.md) and compares with the accepted list. */
 export async function scanElectron(root: string): Promise<ScanReport> {
   const require = createRequire(import.meta.url);
@@ -102,6 +117,11 @@ export async function scanElectron(root: string): Promise<ScanReport> {
       },
     });
     copyFileSync(join(root, 'package.json'), join(input, 'package.json'));
+    // The tool prints its own notes (a translation it could not fetch offline); they are shown only
+    // when the scan fails to run.
+    const toolOutput: string[] = [];
+    const consoleLog = console.log;
+    console.log = (...parts: unknown[]) => void toolOutput.push(parts.map(String).join(' '));
     const result = await runner(
       {
         input,
@@ -112,7 +132,13 @@ export async function scanElectron(root: string): Promise<ScanReport> {
         parserPlugins: [],
       },
       false,
-    );
+    )
+      .catch((error: unknown) => {
+        throw new Error(`${error instanceof Error ? error.message : String(error)}\n${toolOutput.join('\n')}`);
+      })
+      .finally(() => {
+        console.log = consoleLog;
+      });
     // A file the tool cannot parse is a file it did not check.
     const unparsed = result.errors.filter((error) => !error.tolerable);
     if (unparsed.length > 0) {
@@ -126,15 +152,7 @@ export async function scanElectron(root: string): Promise<ScanReport> {
       line: issue.location.line,
       message: issue.description,
     }));
-    const covers = (entry: AcceptedFinding, finding: Finding): boolean =>
-      entry.check === finding.check && entry.file === finding.file;
-    return {
-      findings,
-      accepted,
-      unexpected: findings.filter((finding) => !accepted.some((entry) => covers(entry, finding))),
-      stale: accepted.filter((entry) => !findings.some((finding) => covers(entry, finding))),
-      fileCount,
-    };
+    return { ...compareWithAccepted(findings, accepted), fileCount };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
