@@ -117,6 +117,18 @@ describe('the window', () => {
     expect(firstWindow().loaded).toEqual([{ url: 'http://localhost:5173' }]);
   });
 
+  it('opens where it was last closed (window.json beside the settings), maximized again', async () => {
+    mkdirSync(join(dir, 'userData'));
+    const place = { bounds: { x: 40, y: 30, width: 1000, height: 700 }, maximized: true };
+    writeFileSync(join(dir, 'userData', 'window.json'), JSON.stringify(place));
+    await start();
+    const window = firstWindow();
+    expect(window.options).toMatchObject({ x: 40, y: 30, width: 1000, height: 700, show: false });
+    window.listeners.emit('ready-to-show');
+    expect(window.shown).toBe(true);
+    expect(window.isMaximized()).toBe(true);
+  });
+
   it('refuses navigation, redirects and webviews', async () => {
     await start();
     const contents = firstWindow().webContents;
