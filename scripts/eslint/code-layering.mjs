@@ -23,6 +23,8 @@ const layers = [
   { dir: 'native', modules: ['electron', 'react'], folders: ['src/main', 'src/renderer', 'src/preload', 'src/host'] },
 ];
 
+const electronEntry = path.join(root, 'src/main/index.ts');
+
 const inside = (file, dir) => {
   const relative = path.relative(path.join(root, dir), file);
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
@@ -52,6 +54,12 @@ export const codeLayering = {
           : specifier === name || specifier.startsWith(`${name}/`),
       );
       if (banned) context.report({ node, messageId: 'forbidden', data: { layer: layer.dir, what: specifier } });
+      // The adapter takes Electron as typed ports (src/main/electronPorts.ts) so that its tests run
+      // under Node; only the entry loads `electron` itself, the rest import its types.
+      const typeOnly = node.importKind === 'type' || node.exportKind === 'type';
+      if (layer.dir === 'src/main' && specifier === 'electron' && !typeOnly && file !== electronEntry) {
+        context.report({ node, messageId: 'forbidden', data: { layer: 'src/main (but index.ts)', what: 'electron' } });
+      }
     };
     return {
       ImportDeclaration: (node) => check(node, node.source.value),
