@@ -45,6 +45,11 @@ const sources = readdirSync(core)
 if (process.platform === 'win32') {
   if (!onPath('cl')) skip('no MSVC compiler (cl) on PATH: run from a Developer Command Prompt');
   mkdirSync(out, { recursive: true });
+  // Git's bash puts its own /usr/bin/link.exe first on PATH; cl must find MSVC's linker instead.
+  const pathKey = Object.keys(process.env).find((key) => key.toUpperCase() === 'PATH') ?? 'PATH';
+  const entries = (process.env[pathKey] ?? '').split(';');
+  const isVisualStudio = (entry) => /Microsoft Visual Studio|Windows Kits/i.test(entry);
+  process.env[pathKey] = [...entries.filter(isVisualStudio), ...entries.filter((e) => !isVisualStudio(e))].join(';');
   const built = spawnSync(
     'cl',
     [
