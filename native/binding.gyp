@@ -7,6 +7,7 @@
         "src/core/byte_map.cc",
         "src/core/byte_search.cc",
         "src/core/class_run.cc",
+        "src/core/fault_guard.cc",
         "src/core/line_filter.cc",
         "src/core/line_index.cc",
         "src/core/literal_set.cc",

@@ -43,6 +43,10 @@ struct FaultGuardSelfTestResult {
   std::string error;  // setup failure, empty otherwise
 };
 FaultGuardSelfTestResult RunFaultGuardSelfTest();
+// The platform-independent half of the self-test (fault_guard.cc): runs `caught` (true when a
+// real fault was caught and the thread carried on) on the calling thread and on a new thread.
+FaultGuardSelfTestResult RunOnCallingAndOtherThread(bool (*caught)(const void* context),
+                                                    const void* context);
 
 // Test support, for a child process only: touches a truncated mapping WITHOUT the guard while the
 // guard is installed, so the fault must be passed on to the previous (default) handler and kill

@@ -18,8 +18,6 @@
 #include <cwchar>
 #include <mutex>
 #include <string>
-#include <system_error>
-#include <thread>
 
 #include "core/fault_guard.h"
 #include "core/platform.h"
@@ -632,20 +630,17 @@ bool guarded_run(void (*body)(void* context), void* context) {
 }
 
 FaultGuardSelfTestResult RunFaultGuardSelfTest() {
-  FaultGuardSelfTestResult result;
   TemporaryMapping mapping;
   if (!mapping.error.empty()) {
+    FaultGuardSelfTestResult result;
     result.error = mapping.error;
     return result;
   }
-  result.caught_on_calling_thread = FaultIsCaught(mapping);
-  try {
-    std::thread worker([&] { result.caught_on_other_thread = FaultIsCaught(mapping); });
-    worker.join();
-  } catch (const std::system_error& error) {
-    result.error = std::string("could not start a thread: ") + error.what();
-  }
-  return result;
+  return RunOnCallingAndOtherThread(
+      [](const void* context) {
+        return FaultIsCaught(*static_cast<const TemporaryMapping*>(context));
+      },
+      &mapping);
 }
 
 std::string TriggerUnguardedFaultForTest() {
