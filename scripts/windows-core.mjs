@@ -13,13 +13,15 @@ import {
   copyFileSync,
   existsSync,
   mkdirSync,
+  readFileSync,
   readdirSync,
   statSync,
   truncateSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
 
 const root = join(import.meta.dirname, '..');
 const core = join(root, 'native', 'src', 'core');
@@ -82,12 +84,117 @@ if (compiler === undefined) skip('no mingw-w64 C++ compiler (apt-get install g++
 const wine = ['wine', 'wine64'].find(onPath);
 if (wine === undefined) skip('no Wine (apt-get install wine64)');
 
+// ---- PCRE2 for the regex search: Debian's source of the version Debian 12 ships, built once ----
+const pcre2Version = '10.42';
+// From Debian's pcre2_10.42-1.dsc (Checksums-Sha256).
+const pcre2Sha256 = 'c33b418e3b936ee3153de2c61cc638e7e4fe3156022a5c77d0711bcbb9d64f1f';
+const pcre2Url = `http://deb.debian.org/debian/pool/main/p/pcre2/pcre2_${pcre2Version}.orig.tar.gz`;
+
+/** The include folder and static library of PCRE2 cross-built for Windows, or a reason why not. */
+async function windowsPcre2() {
+  const dir = join(out, `pcre2-${pcre2Version}`);
+  const build = join(dir, 'build-mingw');
+  const library = join(build, 'libpcre2-8.a');
+  if (existsSync(library)) return { include: build, library };
+  let tarball;
+  try {
+    if (process.env.HEXLOG_PCRE2_SOURCE) {
+      tarball = readFileSync(process.env.HEXLOG_PCRE2_SOURCE);
+    } else {
+      const response = await fetch(pcre2Url, { signal: AbortSignal.timeout(60_000) });
+      if (!response.ok) return { reason: `${pcre2Url} answered ${response.status}` };
+      tarball = Buffer.from(await response.arrayBuffer());
+    }
+  } catch (error) {
+    return { reason: `its source could not be fetched (${String(error)})` };
+  }
+  const digest = createHash('sha256').update(tarball).digest('hex');
+  if (digest !== pcre2Sha256) return { reason: `its source has sha256 ${digest}, not Debian's ${pcre2Sha256}` };
+  const archive = join(out, `pcre2_${pcre2Version}.orig.tar.gz`);
+  writeFileSync(archive, tarball);
+  const unpacked = spawnSync('tar', ['-xzf', archive, '-C', out], { stdio: 'inherit' });
+  if (unpacked.status !== 0) return { reason: 'its source could not be unpacked' };
+  mkdirSync(build, { recursive: true });
+  const src = join(dir, 'src');
+  copyFileSync(join(src, 'config.h.generic'), join(build, 'config.h'));
+  copyFileSync(join(src, 'pcre2.h.generic'), join(build, 'pcre2.h'));
+  copyFileSync(join(src, 'pcre2_chartables.c.dist'), join(build, 'pcre2_chartables.c'));
+  // The library's sources, as its CMakeLists.txt lists them (the JIT's are included by
+  // pcre2_jit_compile.c).
+  const units = [
+    'auto_possess',
+    'compile',
+    'config',
+    'context',
+    'convert',
+    'dfa_match',
+    'error',
+    'extuni',
+    'find_bracket',
+    'jit_compile',
+    'maketables',
+    'match',
+    'match_data',
+    'newline',
+    'ord2utf',
+    'pattern_info',
+    'script_run',
+    'serialize',
+    'string_utils',
+    'study',
+    'substitute',
+    'substring',
+    'tables',
+    'ucd',
+    'valid_utf',
+    'xclass',
+  ].map((unit) => join(src, `pcre2_${unit}.c`));
+  const cCompiler = compiler.replace('g++', 'gcc');
+  const objects = [];
+  for (const unit of [...units, join(build, 'pcre2_chartables.c')]) {
+    const object = join(build, `${basename(unit, '.c')}.o`);
+    const compiled = spawnSync(
+      cCompiler,
+      [
+        '-O2',
+        '-DHAVE_CONFIG_H',
+        '-DPCRE2_CODE_UNIT_WIDTH=8',
+        '-DPCRE2_STATIC',
+        '-DSUPPORT_JIT',
+        '-DSUPPORT_UNICODE',
+        `-I${build}`,
+        `-I${src}`,
+        '-c',
+        unit,
+        '-o',
+        object,
+      ],
+      { stdio: 'inherit' },
+    );
+    if (compiled.status !== 0) return { reason: `${basename(unit)} did not compile` };
+    objects.push(object);
+  }
+  const archived = spawnSync(compiler.replace(/g\+\+(-posix)?$/, 'ar'), ['rcs', library, ...objects], {
+    stdio: 'inherit',
+  });
+  if (archived.status !== 0) return { reason: 'its library could not be archived' };
+  return { include: build, library };
+}
+
+mkdirSync(out, { recursive: true });
+const pcre2 = await windowsPcre2();
+if (pcre2.reason !== undefined) {
+  console.log(`windows-core: the regex search is built without PCRE2 and not tested: ${pcre2.reason}`);
+}
+
 // ---- Build (again only when a source is newer than the driver) ----
 const headers = readdirSync(core)
   .filter((name) => name.endsWith('.h'))
   .map((name) => join(core, name));
 const newest = Math.max(
-  ...[...sources, ...headers, driverSource, import.meta.filename].map((f) => statSync(f).mtimeMs),
+  ...[...sources, ...headers, driverSource, import.meta.filename, ...(pcre2.library ? [pcre2.library] : [])].map(
+    (f) => statSync(f).mtimeMs,
+  ),
 );
 mkdirSync(out, { recursive: true });
 if (!existsSync(exe) || statSync(exe).mtimeMs < newest) {
@@ -95,7 +202,16 @@ if (!existsSync(exe) || statSync(exe).mtimeMs < newest) {
   const flags = ['-std=c++17', '-O1', '-Wall', '-Wextra', '-Werror', '-static'];
   const result = spawnSync(
     compiler,
-    [...flags, `-I${join(root, 'native', 'src')}`, '-o', exe, driverSource, ...sources],
+    [
+      ...flags,
+      `-I${join(root, 'native', 'src')}`,
+      ...(pcre2.library ? ['-DHEXLOG_HAVE_PCRE2', '-DPCRE2_STATIC', `-I${pcre2.include}`] : []),
+      '-o',
+      exe,
+      driverSource,
+      ...sources,
+      ...(pcre2.library ? [pcre2.library] : []),
+    ],
     { stdio: 'inherit' },
   );
   if (result.status !== 0) {

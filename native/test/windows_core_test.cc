@@ -22,6 +22,7 @@
 #include <functional>
 #include <memory>
 #include <random>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -32,6 +33,7 @@
 #include "core/line_index.h"
 #include "core/mapped_file.h"
 #include "core/platform.h"
+#include "core/regex_search.h"
 #include "core/status.h"
 
 namespace core = hexlog::core;
@@ -587,6 +589,53 @@ TEST_CASE(SearchOverMapping, "the byte search finds every match a naive scan fin
   EXPECT_OK(search->Results(0, expected.size() + 10, &found));
   EXPECT(found == expected, found.size() << " matches, expected " << expected.size());
 }
+
+#ifdef HEXLOG_HAVE_PCRE2
+TEST_CASE(RegexOverMapping, "the PCRE2 regex search finds every match std::regex finds") {
+  std::mt19937 random(14);
+  std::string text;
+  for (int i = 0; i < 30000; ++i) {
+    text += "2026-12-06 level=" + std::string(random() % 5 == 0 ? "ERROR" : "info") +
+            " id=" + std::to_string(random() % 100000) + " " + std::string(random() % 60, 'x') +
+            "\n";
+  }
+  const std::string path = PathIn("regex.log");
+  WriteWhole(path, text);
+  const std::regex reference("ERROR id=([0-9]+)");
+  std::vector<uint64_t> expected_offsets;
+  std::vector<uint64_t> expected_lengths;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), reference);
+       it != std::sregex_iterator(); ++it) {
+    expected_offsets.push_back(static_cast<uint64_t>(it->position(0)));
+    expected_lengths.push_back(static_cast<uint64_t>(it->length(0)));
+  }
+  core::MappedFile file;
+  EXPECT_OK(file.Open(path, core::MapMode::kReadOnly));
+  core::RegexSpec spec;
+  spec.pattern = "ERROR id=([0-9]+)";
+  core::RegexSearchOptions options;
+  options.threads = 2;
+  options.chunk_bytes = 65521;  // matches straddle chunk edges
+  std::unique_ptr<core::RegexSearch> search;
+  uint64_t error_offset = 0;
+  EXPECT_OK(
+      core::RegexSearch::Create(file.shared_mapping(), spec, options, &search, &error_offset));
+  core::RegexSearchProgress progress;
+  for (int i = 0; i < 5000 && !progress.done; ++i) {
+    EXPECT_OK(search->Progress(&progress));
+    if (!progress.done) Sleep(2);
+  }
+  EXPECT(progress.done && progress.error.ok(), progress.error.message());
+  std::vector<uint64_t> offsets;
+  std::vector<uint64_t> lengths;
+  EXPECT_OK(search->Results(0, expected_offsets.size() + 10, &offsets, &lengths));
+  EXPECT(offsets == expected_offsets && lengths == expected_lengths,
+         offsets.size() << " matches, expected " << expected_offsets.size());
+  Note(search->jit() ? "PCRE2 ran with its JIT" : "PCRE2 ran its interpreter (no JIT)");
+  spec.pattern = "broken(";
+  EXPECT_CODE(core::RegexSearch::CheckPattern(spec, &error_offset), "EINVAL");
+}
+#endif
 
 // ---- The fault guard --------------------------------------------------------------------------
 
