@@ -287,9 +287,16 @@ describe('files reach the services', () => {
     ]);
   });
 
-  it('a file handed over when no window is open (macOS) opens a window, whose page opens the offers', async () => {
-    const app = await start({ platform: 'darwin' });
+  it('a file handed over when no window is open (macOS) opens a window, whose page opens only that file', async () => {
+    const earlier = join(dir, 'earlier.log');
+    writeFileSync(earlier, 'opened at launch, then closed\n');
+    const app = await start({ platform: 'darwin', argv: ['/Applications/hexlog.app/Contents/MacOS/hexlog', earlier] });
+    const launchOffer = app.services.offers.list().find((offer) => offer.path === earlier);
+    expect(launchOffer).toBeDefined();
     firstWindow().close();
+    // The closed window's files are not offered again to the next one (its id still opens it).
+    expect(app.services.offers.list()).toEqual([]);
+    expect(app.services.offers.get(launchOffer?.offerId ?? -1)?.path).toBe(earlier);
     electron.appListeners.emit('second-instance', new StubEvent(), ['/opt/hexlog/hexlog', logPath], dir);
     expect(electron.windows.filter((window) => !window.destroyed)).toHaveLength(1);
     expect(app.services.offers.list().map((offer) => offer.path)).toEqual([logPath]);

@@ -138,6 +138,9 @@ export function startApp<W extends WindowPort, M>(options: AppOptions<W, M>): Ru
     window.on('closed', () => {
       windows.delete(owner);
       services.sessions.disposeOwner(owner);
+      // The app outlives its last window on macOS: a window opened later starts without the files
+      // offered so far (its page would open every offer), showing only what is handed over next.
+      if (windows.size === 0) services.offers.clear();
     });
     guardContents(contents, (url) => shell.openExternal(url));
     // The renderer blocks unloading while edits are pending; ask before they are lost.

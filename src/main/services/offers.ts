@@ -32,6 +32,16 @@ export class OfferList {
     return added;
   }
 
+  /**
+   * Forgets the offers (a new page opens none of them), keeping their ids valid: after the last
+   * window closes (macOS), the next window must not reopen files the user already closed.
+   */
+  clear(): void {
+    if (this.offers.length === 0) return;
+    this.registered.push(...this.offers.splice(0));
+    for (const listener of this.listeners) listener(this.list());
+  }
+
   get(offerId: number): OfferedFile | undefined {
     return (
       this.offers.find((item) => item.offerId === offerId) ?? this.registered.find((item) => item.offerId === offerId)
